@@ -1,0 +1,24 @@
+/** @type {import('jest').Config} */
+const swc = ['@swc/jest', {
+  jsc: {
+    parser: { syntax: 'typescript', decorators: true },
+    transform: { legacyDecorator: true, decoratorMetadata: true },
+    target: 'es2022',
+  },
+}];
+const common = {
+  transform: { '^.+\\.ts$': swc },
+  moduleNameMapper: { '^src/(.*)$': '<rootDir>/src/$1' },
+  testEnvironment: 'node',
+};
+module.exports = {
+  projects: [
+    { ...common, displayName: 'unit', testMatch: ['<rootDir>/src/**/*.spec.ts'] },
+    {
+      ...common,
+      displayName: 'e2e',
+      testMatch: ['<rootDir>/test/**/*.e2e-spec.ts', '<rootDir>/test/**/*.int-spec.ts'],
+      testTimeout: 60000,
+    },
+  ],
+};

@@ -1,0 +1,38 @@
+/**
+ * A log record inside Vigil: the OpenTelemetry log data model plus Vigil's own fields.
+ * Timestamps are epoch milliseconds (the stores keep millisecond precision).
+ */
+export interface LogRecord {
+  /** UUIDv7, time-ordered; assigned at ingest. */
+  id: string;
+  tenantId: string;
+  timestamp: number;
+  observedTimestamp: number;
+  /** OpenTelemetry severity number, 1..24 (0 = unspecified). */
+  severityNumber: number;
+  /** Canonical lower-case level name: trace, debug, info, warn, error, fatal (or '' when unknown). */
+  severityText: string;
+  body: string;
+  service: string;
+  host: string;
+  /** Where the record was sent: the ES index / data stream name, or the endpoint's dataset. */
+  dataset: string;
+  /** The format the record arrived in (json, text, ...). */
+  format: string;
+  /** Flat attributes: nested objects are flattened to dotted keys. Null-prototype object. */
+  attributes: Record<string, unknown>;
+  traceId: string | null;
+  spanId: string | null;
+}
+
+/** The canonical severity levels, lowest first, with the OTel number each starts at. */
+export const SEVERITY_LEVELS = [
+  { name: 'trace', number: 1 },
+  { name: 'debug', number: 5 },
+  { name: 'info', number: 9 },
+  { name: 'warn', number: 13 },
+  { name: 'error', number: 17 },
+  { name: 'fatal', number: 21 },
+] as const;
+
+export type SeverityName = (typeof SEVERITY_LEVELS)[number]['name'];
