@@ -1,0 +1,76 @@
+import 'reflect-metadata';
+
+import { type LogLevel } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import Fastify, { type FastifyInstance } from 'fastify';
+
+import { AppModule } from './app.module';
+import type { AppConfig } from './config/app-config';
+import { esApiPlugin, type EsApiOptions } from './modules/ingest/http/es-api.plugin';
+import { jsonIngestPlugin } from './modules/ingest/http/json-ingest.plugin';
+import { IngestService } from './modules/ingest/ingest.service';
+import { ApiKeyService } from './modules/tenancy/api-key.service';
+import { type CreatedTenant, TenancyService } from './modules/tenancy/tenancy.service';
+
+export interface Vigil {
+  app: NestFastifyApplication;
+  /** The main port (GraphQL, health, `/api/v1/logs`, `/es`). */
+  port: number;
+  /** The dedicated Elasticsearch-compatible port, or null when disabled. */
+  esPort: number | null;
+  /** What the first start created (the `default` tenant and its key), else null. */
+  bootstrap: CreatedTenant | null;
+  close(): Promise<void>;
+}
+
+const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
+
+/** Builds and starts Vigil: migrations, the default tenant, the main port and the ES port. */
+export async function startVigil(config: AppConfig): Promise<Vigil> {
+  const adapter = new FastifyAdapter({ bodyLimit: config.ingest.maxBodyBytes, exposeHeadRoutes: false });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
+    logger: loggerLevels(config.logLevel),
+  });
+  const esOptions: EsApiOptions = {
+    ingest: app.get(IngestService),
+    apiKeys: app.get(ApiKeyService),
+    esVersion: config.esVersion,
+    maxBodyBytes: config.ingest.maxBodyBytes,
+  };
+  const http = app.getHttpAdapter().getInstance();
+  await http.register(esApiPlugin, { prefix: '/es', ...esOptions });
+  await http.register(jsonIngestPlugin, esOptions);
+  await app.init();
+
+  const bootstrap = await app.get(TenancyService).bootstrap(config.bootstrapApiKey);
+  await app.listen({ port: config.port, host: config.host });
+  const port = (app.getHttpServer().address() as { port: number }).port;
+
+  let es: FastifyInstance | null = null;
+  let esPort: number | null = null;
+  if (config.esPort >= 0) {
+    es = Fastify({ bodyLimit: config.ingest.maxBodyBytes, exposeHeadRoutes: false });
+    await es.register(esApiPlugin, esOptions);
+    await es.listen({ port: config.esPort, host: config.host });
+    esPort = (es.server.address() as { port: number }).port;
+  }
+
+  return {
+    app,
+    port,
+    esPort,
+    bootstrap,
+    close: async () => {
+      await es?.close();
+      await app.close();
+    },
+  };
+}
+
+function loggerLevels(level: string): LogLevel[] | false {
+  if (level === 'silent') return false;
+  const nestLevel = level === 'info' ? 'log' : level === 'trace' ? 'verbose' : (level as LogLevel);
+  const upTo = LEVELS.indexOf(nestLevel);
+  return LEVELS.slice(0, upTo < 0 ? 3 : upTo + 1);
+}

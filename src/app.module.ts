@@ -1,0 +1,61 @@
+import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
+import { type DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { GraphQLModule } from '@nestjs/graphql';
+import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
+
+import { ScopeGuard } from './common/auth/scope.guard';
+import { DatabaseModule } from './common/database/database.module';
+import { DomainErrorFilter } from './common/graphql/domain-error.filter';
+import { graphqlContext, graphqlWsOnConnect } from './common/graphql/graphql-context';
+import { JsonScalar } from './common/graphql/json.scalar';
+import { MetricsModule } from './common/metrics/metrics.module';
+import { RedisModule } from './common/redis/redis.module';
+import { AppConfig } from './config/app-config';
+import { ConfigModule } from './config/config.module';
+import { HealthModule } from './modules/health/health.module';
+import { IngestModule } from './modules/ingest/ingest.module';
+import { LogsModule } from './modules/logs/logs.module';
+import { ApiKeyService } from './modules/tenancy/api-key.service';
+import { TenancyModule } from './modules/tenancy/tenancy.module';
+
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        DatabaseModule,
+        RedisModule,
+        MetricsModule,
+        TenancyModule,
+        LogsModule,
+        IngestModule,
+        HealthModule,
+        GraphQLModule.forRootAsync<ApolloDriverConfig>({
+          driver: ApolloDriver,
+          imports: [TenancyModule],
+          inject: [AppConfig, ApiKeyService],
+          useFactory: (cfg: AppConfig, apiKeys: ApiKeyService): ApolloDriverConfig => ({
+            autoSchemaFile: true,
+            sortSchema: true,
+            path: '/graphql',
+            playground: false,
+            introspection: true,
+            plugins: cfg.graphqlExplorer ? [ApolloServerPluginLandingPageLocalDefault({ embed: true })] : [],
+            context: graphqlContext,
+            subscriptions: {
+              'graphql-ws': { path: '/graphql', onConnect: graphqlWsOnConnect(apiKeys) },
+            },
+          }),
+        }),
+      ],
+      providers: [
+        JsonScalar,
+        { provide: APP_GUARD, useClass: ScopeGuard },
+        { provide: APP_FILTER, useClass: DomainErrorFilter },
+      ],
+    };
+  }
+}

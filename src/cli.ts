@@ -1,0 +1,92 @@
+#!/usr/bin/env node
+import 'reflect-metadata';
+
+import { Module, type DynamicModule } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+
+import { DatabaseModule } from './common/database/database.module';
+import { AppConfig } from './config/app-config';
+import { ConfigModule } from './config/config.module';
+import { TenancyModule } from './modules/tenancy/tenancy.module';
+import { TenancyService } from './modules/tenancy/tenancy.service';
+
+const USAGE = `Usage: vigil <command>
+
+Commands:
+  serve                                   start the service (same as node dist/src/main.js)
+  tenant create NAME [--retention-days N] create a tenant and print its API keys (shown once)
+  tenant list                             list tenants
+  migrate                                 create the database if missing and apply migrations
+
+Configuration comes from the environment (DATABASE_URL, REDIS_URL, ...); see README.md.
+`;
+
+@Module({})
+class CliModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return { module: CliModule, imports: [ConfigModule.forRoot(config), DatabaseModule, TenancyModule] };
+  }
+}
+
+async function withTenancy<T>(work: (tenancy: TenancyService) => Promise<T>): Promise<T> {
+  const ctx = await NestFactory.createApplicationContext(CliModule.forRoot(AppConfig.fromProcessEnv()), {
+    logger: ['error'],
+  });
+  try {
+    return await work(ctx.get(TenancyService));
+  } finally {
+    await ctx.close();
+  }
+}
+
+function option(args: string[], name: string): string | undefined {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : undefined;
+}
+
+async function run(args: string[]): Promise<number> {
+  const [command, sub, ...rest] = args;
+  if (command === 'serve') {
+    await import('./main');
+    return -1; // keeps running
+  }
+  if (command === 'migrate') {
+    await withTenancy(async () => undefined);
+    process.stdout.write('database ready, migrations applied\n');
+    return 0;
+  }
+  if (command === 'tenant' && sub === 'create' && rest[0] && !rest[0].startsWith('--')) {
+    const retention = option(rest, '--retention-days');
+    const retentionDays = retention === undefined ? undefined : Number(retention);
+    if (retentionDays !== undefined && !(Number.isInteger(retentionDays) && retentionDays > 0)) {
+      process.stderr.write('--retention-days must be a positive whole number\n');
+      return 2;
+    }
+    const created = await withTenancy((t) => t.createTenant(rest[0] as string, { retentionDays }));
+    process.stdout.write(`Created tenant "${created.tenant.slug}" (${created.tenant.id}).\n`);
+    process.stdout.write('API keys (shown once; only their hashes are stored):\n');
+    for (const key of created.keys) {
+      process.stdout.write(`  ${key.name.padEnd(7)} ${key.key}  scopes: ${key.scopes.join(',')}\n`);
+    }
+    return 0;
+  }
+  if (command === 'tenant' && sub === 'list') {
+    const tenants = await withTenancy((t) => t.listTenants());
+    for (const t of tenants) {
+      process.stdout.write(`${t.slug}\t${t.id}\tretention=${t.retentionDays ?? 'default'}\n`);
+    }
+    return 0;
+  }
+  process.stderr.write(USAGE);
+  return command === undefined || command === 'help' || command === '--help' ? 0 : 2;
+}
+
+run(process.argv.slice(2)).then(
+  (code) => {
+    if (code >= 0) process.exit(code);
+  },
+  (err: unknown) => {
+    process.stderr.write(`vigil: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,43 @@
+import { Catch, type ExceptionFilter } from '@nestjs/common';
+import { GraphQLError } from 'graphql';
+
+import { LogsError, type LogsErrorCode } from '../../modules/logs/logs.errors';
+import { TenancyError, type TenancyErrorCode } from '../../modules/tenancy/tenancy.errors';
+
+/** Maps each module's error codes to GraphQL `extensions.code`; services never build GraphQL errors. */
+@Catch(LogsError, TenancyError)
+export class DomainErrorFilter implements ExceptionFilter {
+  catch(error: LogsError | TenancyError): GraphQLError {
+    if (error instanceof LogsError) {
+      return new GraphQLError(error.message, {
+        extensions: { code: logsCode(error.code), ...(error.position ? { position: error.position } : {}) },
+      });
+    }
+    return new GraphQLError(error.message, { extensions: { code: tenancyCode(error.code) } });
+  }
+}
+
+function logsCode(code: LogsErrorCode): string {
+  switch (code) {
+    case 'INVALID_QUERY':
+    case 'INVALID_INTERVAL':
+    case 'INVALID_CURSOR':
+    case 'INVALID_ARGUMENT':
+      return code === 'INVALID_QUERY' ? 'QUERY_SYNTAX_ERROR' : 'BAD_USER_INPUT';
+    case 'STORE_UNAVAILABLE':
+      return 'SERVICE_UNAVAILABLE';
+  }
+}
+
+function tenancyCode(code: TenancyErrorCode): string {
+  switch (code) {
+    case 'UNAUTHENTICATED':
+      return 'UNAUTHENTICATED';
+    case 'FORBIDDEN':
+      return 'FORBIDDEN';
+    case 'TENANT_EXISTS':
+    case 'TENANT_NOT_FOUND':
+    case 'INVALID_TENANT_SLUG':
+      return 'BAD_USER_INPUT';
+  }
+}

@@ -1,0 +1,54 @@
+import { Injectable } from '@nestjs/common';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+
+/** Vigil's Prometheus metrics, in one registry per app instance (so tests can boot several). */
+@Injectable()
+export class MetricsService {
+  readonly registry = new Registry();
+
+  readonly ingestRecords = new Counter({
+    name: 'vigil_ingest_records_total',
+    help: 'Log records received, by endpoint and outcome (stored, rejected)',
+    labelNames: ['endpoint', 'outcome'] as const,
+    registers: [this.registry],
+  });
+
+  readonly ingestRequests = new Counter({
+    name: 'vigil_ingest_requests_total',
+    help: 'Ingest HTTP requests by endpoint and status code',
+    labelNames: ['endpoint', 'status'] as const,
+    registers: [this.registry],
+  });
+
+  readonly ingestRequestRecords = new Histogram({
+    name: 'vigil_ingest_request_records',
+    help: 'Records per ingest request',
+    labelNames: ['endpoint'] as const,
+    buckets: [1, 10, 50, 100, 500, 1000, 5000, 10000, 50000],
+    registers: [this.registry],
+  });
+
+  readonly writeBatchRecords = new Histogram({
+    name: 'vigil_log_write_batch_records',
+    help: 'Records per group commit to the log store',
+    buckets: [1, 10, 50, 100, 250, 500, 1000, 2000, 4000, 8000],
+    registers: [this.registry],
+  });
+
+  readonly writeSeconds = new Histogram({
+    name: 'vigil_log_write_duration_seconds',
+    help: 'Time to commit one group of records to the log store',
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [this.registry],
+  });
+
+  readonly pendingRecords = new Gauge({
+    name: 'vigil_ingest_pending_records',
+    help: 'Records accepted over HTTP and waiting for their group commit',
+    registers: [this.registry],
+  });
+
+  constructor() {
+    collectDefaultMetrics({ register: this.registry });
+  }
+}

@@ -1,0 +1,115 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+
+import type { ApiKeyService } from '../../tenancy/api-key.service';
+import type { Principal } from '../../tenancy/principal';
+import { IngestError, httpStatusOf } from '../ingest.errors';
+import type { IngestDocument, IngestService } from '../ingest.service';
+import { parseJsonValues, parseTextLines } from '../parsing/json-values';
+import { decodeBody } from './request-body';
+import { enforceRouteScopes } from './route-scopes';
+
+export interface JsonIngestOptions {
+  ingest: IngestService;
+  apiKeys: ApiKeyService;
+  maxBodyBytes: number;
+}
+
+interface IngestQuery {
+  service?: string;
+  format?: string;
+  dataset?: string;
+}
+
+interface ItemError {
+  index: number;
+  line?: number;
+  error: string;
+}
+
+const MAX_REPORTED_ERRORS = 100;
+const FORMATS = new Set(['json', 'text']);
+
+/**
+ * `POST /api/v1/logs`: a JSON object, a JSON array, NDJSON or concatenated objects
+ * (`application/json`, `application/x-ndjson`), or raw lines (`text/plain`, one log per line).
+ * Query: `service` (default service), `dataset` (default `api`), `format` (`json` or `text`).
+ * Answers 200 with counts and per-item errors; 400 only when nothing could be stored.
+ */
+export async function jsonIngestPlugin(app: FastifyInstance, options: JsonIngestOptions): Promise<void> {
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: options.maxBodyBytes }, (_req, body, done) =>
+    done(null, body),
+  );
+  enforceRouteScopes(app, options.apiKeys, (reply, failure) =>
+    reply.code(failure.status).send({ error: failure.status === 401 ? 'unauthenticated' : 'forbidden', message: failure.message }),
+  );
+  app.setErrorHandler((err: Error & { code?: string; statusCode?: number }, _req, reply) => {
+    if (err instanceof IngestError) {
+      const status = httpStatusOf(err.code);
+      if (status === 429 || status === 503) reply.header('Retry-After', '1');
+      return reply.code(status).send({ error: err.code.toLowerCase(), message: err.message });
+    }
+    if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+      return reply.code(413).send({ error: 'body_too_large', message: `request body exceeds ${options.maxBodyBytes} bytes` });
+    }
+    const status = err.statusCode && err.statusCode < 500 ? err.statusCode : 500;
+    if (status === 500) app.log.error(err);
+    return reply.code(status).send({ error: 'error', message: err.message });
+  });
+
+  app.post('/api/v1/logs', { config: { scopes: ['ingest'] } }, async (req: FastifyRequest, reply: FastifyReply) => {
+    const receivedAt = Date.now();
+    const query = req.query as IngestQuery;
+    const contentType = (req.headers['content-type'] ?? '').toLowerCase();
+    const format = query.format ?? (contentType.startsWith('text/plain') ? 'text' : 'json');
+    if (!FORMATS.has(format)) {
+      throw new IngestError('BAD_REQUEST', `unknown format "${format}" (known: ${[...FORMATS].join(', ')})`);
+    }
+    const dataset = query.dataset ?? 'api';
+    const body = await decodeBody(
+      Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0),
+      req.headers['content-encoding'],
+      options.maxBodyBytes,
+    );
+
+    const documents: IngestDocument[] = [];
+    const positions: Array<number | undefined> = [];
+    const errors: ItemError[] = [];
+    let total = 0;
+    if (format === 'text') {
+      for (const line of parseTextLines(body)) {
+        documents.push({ doc: { message: line }, dataset });
+        total++;
+      }
+    } else {
+      for (const value of parseJsonValues(body)) {
+        const index = total++;
+        if (value.ok) {
+          documents.push({ doc: value.value, dataset });
+          positions.push(index);
+        } else {
+          errors.push({ index, line: value.line, error: value.error });
+        }
+      }
+    }
+
+    const outcomes = await options.ingest.ingest(req.principal as Principal, documents, {
+      endpoint: 'api_v1_logs',
+      format,
+      defaultService: query.service,
+      receivedAt,
+    });
+    let accepted = 0;
+    outcomes.forEach((outcome, j) => {
+      if (outcome.ok) accepted++;
+      else errors.push({ index: positions[j] ?? j, error: outcome.reason });
+    });
+    errors.sort((a, b) => a.index - b.index);
+    const rejected = total - accepted;
+    return reply.code(rejected > 0 && accepted === 0 ? 400 : 200).send({
+      accepted,
+      rejected,
+      errors: errors.slice(0, MAX_REPORTED_ERRORS),
+    });
+  });
+}

@@ -1,0 +1,104 @@
+import { Injectable, Logger, type BeforeApplicationShutdown } from '@nestjs/common';
+
+import { uuidv7 } from '../../common/ids/uuidv7';
+import { MetricsService } from '../../common/metrics/metrics.service';
+import { AppConfig } from '../../config/app-config';
+import { normalizeDocument, RecordNormalizeError } from '../formats/normalize/record-normalizer';
+import { LiveTailService } from '../logs/live-tail.service';
+import type { LogRecord } from '../logs/log-record';
+import { LogStore } from '../logs/log-store.port';
+import type { Principal } from '../tenancy/principal';
+import { GroupCommitWriter } from './group-commit.writer';
+
+/** One document to ingest, already decoded from the wire. */
+export interface IngestDocument {
+  doc: unknown;
+  dataset: string;
+}
+
+export type IngestOutcome = { ok: true; id: string } | { ok: false; reason: string };
+
+export interface IngestContext {
+  endpoint: string;
+  format: string;
+  defaultService?: string;
+  receivedAt: number;
+}
+
+/**
+ * Normalizes decoded documents into LogRecords, writes them through the group-commit writer and
+ * publishes what was stored to the live tail. One outcome per document, in order: a bad document
+ * fails alone.
+ */
+@Injectable()
+export class IngestService implements BeforeApplicationShutdown {
+  readonly #logger = new Logger(IngestService.name);
+  readonly #writer: GroupCommitWriter;
+
+  constructor(
+    config: AppConfig,
+    store: LogStore,
+    private readonly tail: LiveTailService,
+    private readonly metrics: MetricsService,
+  ) {
+    this.#writer = new GroupCommitWriter(store, config.ingest, {
+      batchCommitted: (records, seconds) => {
+        metrics.writeBatchRecords.observe(records);
+        metrics.writeSeconds.observe(seconds);
+      },
+      pendingChanged: (pending) => metrics.pendingRecords.set(pending),
+    });
+  }
+
+  /** Throws IngestError (SATURATED, STORE_UNAVAILABLE) when nothing could be stored. */
+  async ingest(
+    principal: Principal,
+    documents: readonly IngestDocument[],
+    ctx: IngestContext,
+  ): Promise<IngestOutcome[]> {
+    const outcomes: IngestOutcome[] = new Array(documents.length);
+    const records: LogRecord[] = [];
+    const owners: number[] = [];
+    const normalizeCtx = {
+      tenantId: principal.tenantId,
+      dataset: '',
+      format: ctx.format,
+      receivedAt: ctx.receivedAt,
+      defaultService: ctx.defaultService,
+    };
+    for (let i = 0; i < documents.length; i++) {
+      const { doc, dataset } = documents[i] as IngestDocument;
+      normalizeCtx.dataset = dataset;
+      try {
+        const record = normalizeDocument(doc, normalizeCtx) as LogRecord;
+        record.id = uuidv7(ctx.receivedAt);
+        records.push(record);
+        owners.push(i);
+      } catch (err) {
+        if (!(err instanceof RecordNormalizeError)) throw err;
+        outcomes[i] = { ok: false, reason: err.reason };
+      }
+    }
+
+    const rejected = await this.#writer.write(records);
+    const stored: LogRecord[] = rejected.size === 0 ? records : [];
+    for (let j = 0; j < records.length; j++) {
+      const reason = rejected.get(j);
+      const record = records[j] as LogRecord;
+      outcomes[owners[j] as number] = reason === undefined ? { ok: true, id: record.id } : { ok: false, reason };
+      if (reason === undefined && rejected.size > 0) stored.push(record);
+    }
+    this.metrics.ingestRecords.inc({ endpoint: ctx.endpoint, outcome: 'stored' }, stored.length);
+    this.metrics.ingestRecords.inc({ endpoint: ctx.endpoint, outcome: 'rejected' }, documents.length - stored.length);
+    this.metrics.ingestRequestRecords.observe({ endpoint: ctx.endpoint }, documents.length);
+    this.tail.publish(principal.tenantId, stored).catch((err: unknown) => {
+      this.#logger.warn(`live tail publish failed: ${String(err)}`);
+    });
+    return outcomes;
+  }
+
+  /** Drains queued writes before the log store closes (in onApplicationShutdown). */
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.#writer.close();
+  }
+}

@@ -1,0 +1,26 @@
+import { Field, GraphQLISODateTime, InputType } from '@nestjs/graphql';
+
+@InputType({ description: 'Which log records to read; all conditions must hold' })
+export class LogFilterInput {
+  @Field(() => GraphQLISODateTime, { nullable: true, description: 'Inclusive lower bound' })
+  from?: Date | null;
+
+  @Field(() => GraphQLISODateTime, { nullable: true, description: 'Exclusive upper bound' })
+  to?: Date | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'Search language: terms, "phrases", field:value, AND/OR/NOT, parentheses, trailing wildcards (err*)',
+  })
+  query?: string | null;
+
+  @Field(() => [String], { nullable: true })
+  services?: string[] | null;
+
+  @Field(() => [String], { nullable: true, description: 'Level names in any common spelling' })
+  levels?: string[] | null;
+
+  @Field(() => String, { nullable: true })
+  traceId?: string | null;
+}

@@ -1,0 +1,92 @@
+import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
+import type Redis from 'ioredis';
+
+import { RedisService } from '../../common/redis/redis.service';
+import type { LogRecord } from './log-record';
+import { TailSubscription } from './tail-subscription';
+
+/** How long a replica trusts its count of tail listeners elsewhere before asking Redis again. */
+const LISTENER_CHECK_MS = 250;
+
+/**
+ * Fans committed records out to live-tail subscriptions on every replica through Redis pub/sub,
+ * one channel per tenant. Publishing is skipped while nobody anywhere listens to that tenant, so
+ * an idle tail costs ingest nothing.
+ */
+@Injectable()
+export class LiveTailService implements OnModuleDestroy {
+  readonly #logger = new Logger(LiveTailService.name);
+  readonly #local = new Map<string, Set<TailSubscription>>();
+  readonly #listenerChecks = new Map<string, { listening: boolean; at: number }>();
+  #subscriber: Redis | null = null;
+
+  constructor(private readonly redis: RedisService) {}
+
+  async publish(tenantId: string, records: readonly LogRecord[]): Promise<void> {
+    if (records.length === 0 || !(await this.hasListeners(tenantId))) return;
+    await this.redis.client.publish(this.channel(tenantId), JSON.stringify(records));
+  }
+
+  async subscribe(tenantId: string, matches: (record: LogRecord) => boolean): Promise<TailSubscription> {
+    const sub = new TailSubscription(matches, (closed) => this.unsubscribe(tenantId, closed));
+    let set = this.#local.get(tenantId);
+    if (!set) {
+      set = new Set();
+      this.#local.set(tenantId, set);
+      await this.subscriberConnection().subscribe(this.channel(tenantId));
+    }
+    set.add(sub);
+    this.#listenerChecks.delete(tenantId);
+    return sub;
+  }
+
+  onModuleDestroy(): void {
+    for (const set of this.#local.values()) for (const sub of set) sub.close();
+  }
+
+  private unsubscribe(tenantId: string, sub: TailSubscription): void {
+    const set = this.#local.get(tenantId);
+    if (!set) return;
+    set.delete(sub);
+    if (set.size > 0) return;
+    this.#local.delete(tenantId);
+    this.#subscriber?.unsubscribe(this.channel(tenantId)).catch((err: unknown) => {
+      this.#logger.warn(`unsubscribe failed: ${String(err)}`);
+    });
+  }
+
+  private async hasListeners(tenantId: string): Promise<boolean> {
+    if (this.#local.has(tenantId)) return true;
+    const now = Date.now();
+    const known = this.#listenerChecks.get(tenantId);
+    if (known && now - known.at < LISTENER_CHECK_MS) return known.listening;
+    const reply = (await this.redis.client.pubsub('NUMSUB', this.channel(tenantId))) as [string, number];
+    const listening = Number(reply[1]) > 0;
+    this.#listenerChecks.set(tenantId, { listening, at: now });
+    return listening;
+  }
+
+  private subscriberConnection(): Redis {
+    if (this.#subscriber) return this.#subscriber;
+    const sub = this.redis.subscriber();
+    const prefix = this.redis.key('tail:');
+    sub.on('message', (channel: string, message: string) => {
+      const set = this.#local.get(channel.slice(prefix.length));
+      if (!set) return;
+      let records: LogRecord[];
+      try {
+        records = JSON.parse(message) as LogRecord[];
+      } catch (err) {
+        this.#logger.error(`bad tail message on ${channel}: ${String(err)}`);
+        return;
+      }
+      for (const record of records) for (const s of set) s.push(record);
+    });
+    this.#subscriber = sub;
+    return sub;
+  }
+
+  private channel(tenantId: string): string {
+    return this.redis.key(`tail:${tenantId}`);
+  }
+}

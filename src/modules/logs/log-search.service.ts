@@ -1,0 +1,172 @@
+import { Injectable } from '@nestjs/common';
+
+import type { LogRecord } from './log-record';
+import {
+  type FacetCount,
+  type FacetField,
+  type HistogramPoint,
+  type LogCursor,
+  type LogFilterSpec,
+  LogStore,
+} from './log-store.port';
+import { LogsError } from './logs.errors';
+import { normalizeLevelName } from './query/postgres-query.translator';
+import { parseQuery, QuerySyntaxError } from './query/query-parser';
+
+/** A filter as callers give it: the query is still text. */
+export interface LogFilterInput {
+  from?: Date | null;
+  to?: Date | null;
+  query?: string | null;
+  services?: readonly string[] | null;
+  levels?: readonly string[] | null;
+  traceId?: string | null;
+}
+
+export interface LogSearchPage {
+  records: LogRecord[];
+  hasNextPage: boolean;
+  endCursor: string | null;
+}
+
+const MAX_PAGE = 1000;
+const MAX_BUCKETS = 10_000;
+const MAX_FACETS = 1000;
+const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
+const COLUMN_FACETS: Record<string, Extract<FacetField, { kind: 'column' }>['name']> = {
+  service: 'service',
+  level: 'level',
+  severity: 'level',
+  host: 'host',
+  dataset: 'dataset',
+  format: 'format',
+  traceId: 'traceId',
+  trace_id: 'traceId',
+};
+
+/** Reads over the log store, always scoped to one tenant. */
+@Injectable()
+export class LogSearchService {
+  constructor(private readonly store: LogStore) {}
+
+  async search(
+    tenantId: string,
+    input: LogFilterInput,
+    first: number,
+    after: string | null,
+  ): Promise<LogSearchPage> {
+    if (!Number.isInteger(first) || first < 0 || first > MAX_PAGE) {
+      throw new LogsError('INVALID_ARGUMENT', `first must be an integer from 0 to ${MAX_PAGE}`);
+    }
+    const filter = this.toSpec(tenantId, input);
+    const page = await this.store.search(filter, first, after ? decodeCursor(after) : undefined);
+    const last = page.records[page.records.length - 1];
+    return {
+      records: page.records,
+      hasNextPage: page.hasMore,
+      endCursor: last ? encodeCursor(last) : null,
+    };
+  }
+
+  count(tenantId: string, input: LogFilterInput): Promise<number> {
+    return this.store.count(this.toSpec(tenantId, input));
+  }
+
+  async histogram(tenantId: string, input: LogFilterInput, interval: string): Promise<HistogramPoint[]> {
+    const intervalMs = parseInterval(interval);
+    const filter = this.toSpec(tenantId, input);
+    if (filter.from !== undefined && filter.to !== undefined) {
+      if ((filter.to - filter.from) / intervalMs > MAX_BUCKETS) {
+        throw new LogsError('INVALID_INTERVAL', `interval ${interval} gives more than ${MAX_BUCKETS} buckets; widen it`);
+      }
+    }
+    const points = await this.store.histogram(filter, intervalMs);
+    return fillBuckets(points, intervalMs, filter.from, filter.to);
+  }
+
+  facets(tenantId: string, input: LogFilterInput, field: string, size: number): Promise<FacetCount[]> {
+    if (!Number.isInteger(size) || size < 1 || size > MAX_FACETS) {
+      throw new LogsError('INVALID_ARGUMENT', `size must be an integer from 1 to ${MAX_FACETS}`);
+    }
+    const trimmed = field.trim();
+    if (!trimmed) throw new LogsError('INVALID_ARGUMENT', 'field must not be empty');
+    const column = COLUMN_FACETS[trimmed];
+    const facet: FacetField = column
+      ? { kind: 'column', name: column }
+      : { kind: 'attribute', key: trimmed.replace(/^attributes\./, '') };
+    return this.store.facets(this.toSpec(tenantId, input), facet, size);
+  }
+
+  /** Validates a filter and parses its query; exposed for the live tail, which matches in memory. */
+  toSpec(tenantId: string, input: LogFilterInput): LogFilterSpec {
+    const spec: LogFilterSpec = { tenantId, query: parseUserQuery(input.query ?? '') };
+    if (input.from) spec.from = validDate(input.from, 'from');
+    if (input.to) spec.to = validDate(input.to, 'to');
+    if (spec.from !== undefined && spec.to !== undefined && spec.from > spec.to) {
+      throw new LogsError('INVALID_ARGUMENT', 'from must not be after to');
+    }
+    if (input.services?.length) spec.services = [...input.services];
+    if (input.levels?.length) {
+      spec.levels = input.levels.map((level) => {
+        const name = normalizeLevelName(level);
+        if (name === null) throw new LogsError('INVALID_ARGUMENT', `unknown level "${level}"`);
+        return name;
+      });
+    }
+    if (input.traceId) spec.traceId = input.traceId.toLowerCase();
+    return spec;
+  }
+}
+
+function parseUserQuery(text: string) {
+  try {
+    return parseQuery(text);
+  } catch (err) {
+    if (err instanceof QuerySyntaxError) {
+      throw new LogsError('INVALID_QUERY', err.message, {
+        offset: err.offset,
+        line: err.line,
+        column: err.column,
+      }, { cause: err });
+    }
+    throw err;
+  }
+}
+
+function validDate(d: Date, name: string): number {
+  const ms = d.getTime();
+  if (!Number.isFinite(ms)) throw new LogsError('INVALID_ARGUMENT', `${name} is not a valid date`);
+  return ms;
+}
+
+/** `"30s"`, `"1m"`, `"1h"`, `"1d"` → milliseconds (at least one second). */
+export function parseInterval(text: string): number {
+  const m = /^\s*(\d+)\s*(ms|s|m|h|d|w)\s*$/.exec(text);
+  const ms = m ? Number(m[1]) * (UNITS[m[2] as string] as number) : NaN;
+  if (!(ms >= 1000) || ms > 366 * UNITS.d!) {
+    throw new LogsError('INVALID_INTERVAL', `interval "${text}" must look like 30s, 1m, 1h or 1d (1s to 366d)`);
+  }
+  return ms;
+}
+
+/** Adds the empty buckets between the first and last (or between from and to when given). */
+function fillBuckets(points: HistogramPoint[], step: number, from?: number, to?: number): HistogramPoint[] {
+  if (points.length === 0 && (from === undefined || to === undefined)) return [];
+  const first = from !== undefined ? Math.floor(from / step) * step : (points[0] as HistogramPoint).start;
+  const last = to !== undefined ? Math.floor((to - 1) / step) * step : (points[points.length - 1] as HistogramPoint).start;
+  const counts = new Map(points.map((p) => [p.start, p.count]));
+  const out: HistogramPoint[] = [];
+  for (let t = first; t <= last && out.length <= MAX_BUCKETS; t += step) out.push({ start: t, count: counts.get(t) ?? 0 });
+  return out;
+}
+
+export function encodeCursor(record: Pick<LogRecord, 'timestamp' | 'id'>): string {
+  return Buffer.from(`${record.timestamp}:${record.id}`).toString('base64url');
+}
+
+export function decodeCursor(cursor: string): LogCursor {
+  const text = Buffer.from(cursor, 'base64url').toString('utf8');
+  const m = /^(\d{1,16}):([0-9a-f-]{36})$/.exec(text);
+  if (!m) throw new LogsError('INVALID_CURSOR', `cursor "${cursor}" is not one this API issued`);
+  return { timestamp: Number(m[1]), id: m[2] as string };
+}

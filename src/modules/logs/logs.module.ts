@@ -1,0 +1,38 @@
+import { Module } from '@nestjs/common';
+import { Pool } from 'pg';
+
+import { AppConfig } from '../../config/app-config';
+import { TenancyModule } from '../tenancy/tenancy.module';
+import { LiveTailService } from './live-tail.service';
+import { LogRetentionService } from './log-retention.service';
+import { LogSearchService } from './log-search.service';
+import { LogStore } from './log-store.port';
+import { LogsResolver } from './logs.resolver';
+import { PostgresLogStore } from './postgres-log-store.adapter';
+
+@Module({
+  imports: [TenancyModule],
+  providers: [
+    {
+      provide: LogStore,
+      inject: [AppConfig],
+      useFactory: (config: AppConfig): LogStore => {
+        // Its own pool: group commits hold connections for the length of a COPY.
+        const pool = new Pool({
+          connectionString: config.databaseUrl,
+          max: config.ingest.writers + 6,
+        });
+        return new PostgresLogStore(pool, {
+          defaultRetentionDays: config.defaultRetentionDays,
+          partitionsAheadDays: config.partitionsAheadDays,
+        });
+      },
+    },
+    LogSearchService,
+    LiveTailService,
+    LogRetentionService,
+    LogsResolver,
+  ],
+  exports: [LogStore, LiveTailService],
+})
+export class LogsModule {}

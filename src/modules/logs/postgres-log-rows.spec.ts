@@ -1,0 +1,40 @@
+import type { LogRecord } from './log-record';
+import { copyText, toCopyLine } from './postgres-log-rows';
+
+describe(toCopyLine.name, () => {
+  const record: LogRecord = {
+    id: '01900000-0000-7000-8000-000000000001',
+    tenantId: '00000000-0000-4000-8000-000000000001',
+    timestamp: Date.UTC(2026, 10, 26, 8, 0, 0, 123),
+    observedTimestamp: Date.UTC(2026, 10, 26, 8, 0, 1),
+    severityNumber: 17,
+    severityText: 'error',
+    body: 'line one\nline\ttwo \\ end',
+    service: 'api',
+    host: 'h1',
+    dataset: 'logs-generic-default',
+    format: 'json',
+    attributes: { path: 'C:\\temp', n: 1 },
+    traceId: null,
+    spanId: 'abc',
+  };
+
+  it('writes fourteen tab-separated columns ending in a newline', () => {
+    const line = toCopyLine(record);
+    expect(line.endsWith('\n')).toBe(true);
+    expect(line.slice(0, -1).split('\t')).toHaveLength(14);
+  });
+
+  it('escapes backslashes, tabs and newlines and writes NULL as \\N', () => {
+    const cols = toCopyLine(record).slice(0, -1).split('\t');
+    expect(cols[1]).toBe('2026-11-26T08:00:00.123Z');
+    expect(cols[6]).toBe('line one\\nline\\ttwo \\\\ end');
+    expect(cols[11]).toBe('\\N');
+    expect(cols[13]).toBe('{"path":"C:\\\\\\\\temp","n":1}');
+  });
+
+  it('leaves plain text untouched', () => {
+    const plain = 'GET /index.html 200';
+    expect(copyText(plain)).toBe(plain);
+  });
+});

@@ -1,0 +1,286 @@
+import { Logger } from '@nestjs/common';
+import type { Pool } from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import { pipeline } from 'node:stream/promises';
+import { Readable } from 'node:stream';
+
+import type { LogRecord } from './log-record';
+import {
+  type AppendResult,
+  type FacetCount,
+  type FacetField,
+  type HistogramPoint,
+  type LogCursor,
+  type LogFilterSpec,
+  type LogPage,
+  LogStore,
+} from './log-store.port';
+import { COPY_COLUMNS, fromRow, type LogRow, SELECT_COLUMNS, toCopyLine } from './postgres-log-rows';
+import { SqlParams, translateQueryToSql } from './query/postgres-query.translator';
+
+const DAY_MS = 86_400_000;
+/** Records further ahead than this are rejected: they would need partitions nobody asked for. */
+const MAX_FUTURE_MS = DAY_MS;
+const COPY_CHUNK_CHARS = 256 * 1024;
+
+export interface PostgresLogStoreOptions {
+  defaultRetentionDays: number;
+  partitionsAheadDays: number;
+}
+
+/**
+ * Logs in Postgres: a table range-partitioned by day, written with COPY in group commits.
+ * See migrations/1764144000000-init.ts for the table and why the full-text index looks as it does.
+ */
+export class PostgresLogStore extends LogStore {
+  readonly #logger = new Logger(PostgresLogStore.name);
+  readonly #knownDays = new Set<number>();
+  #partitionsLoaded: Promise<void> | null = null;
+  #maxRetentionDays: number;
+
+  constructor(
+    private readonly pool: Pool,
+    private readonly options: PostgresLogStoreOptions,
+  ) {
+    super();
+    this.#maxRetentionDays = options.defaultRetentionDays;
+  }
+
+  async append(records: readonly LogRecord[]): Promise<AppendResult> {
+    const rejected = new Map<number, string>();
+    const now = Date.now();
+    const oldest = now - this.#maxRetentionDays * DAY_MS;
+    const accepted: number[] = [];
+    const days = new Set<number>();
+    for (let i = 0; i < records.length; i++) {
+      const ts = (records[i] as LogRecord).timestamp;
+      if (ts > now + MAX_FUTURE_MS) {
+        rejected.set(i, `timestamp ${iso(ts)} is more than a day in the future`);
+      } else if (ts < oldest) {
+        rejected.set(i, `timestamp ${iso(ts)} is older than the retention of ${this.#maxRetentionDays} days`);
+      } else {
+        accepted.push(i);
+        days.add(Math.floor(ts / DAY_MS));
+      }
+    }
+    if (accepted.length === 0) return { rejected };
+    await this.ensurePartitions(days);
+    await this.copyIsolatingBadRows(records, accepted, rejected);
+    return { rejected };
+  }
+
+  async search(filter: LogFilterSpec, first: number, after?: LogCursor): Promise<LogPage> {
+    const params = new SqlParams();
+    let where = this.where(filter, params);
+    if (after) {
+      where += ` AND (ts, id) < (${params.add(new Date(after.timestamp))}, ${params.add(after.id)}::uuid)`;
+    }
+    const limit = params.add(first + 1);
+    const { rows } = await this.pool.query<LogRow>(
+      `SELECT ${SELECT_COLUMNS} FROM logs WHERE ${where} ORDER BY ts DESC, id DESC LIMIT ${limit}`,
+      params.values,
+    );
+    const hasMore = rows.length > first;
+    return { records: (hasMore ? rows.slice(0, first) : rows).map(fromRow), hasMore };
+  }
+
+  async count(filter: LogFilterSpec): Promise<number> {
+    const params = new SqlParams();
+    const where = this.where(filter, params);
+    const { rows } = await this.pool.query<{ n: string }>(
+      `SELECT count(*) AS n FROM logs WHERE ${where}`,
+      params.values,
+    );
+    return Number(rows[0]?.n ?? 0);
+  }
+
+  async histogram(filter: LogFilterSpec, intervalMs: number): Promise<HistogramPoint[]> {
+    const params = new SqlParams();
+    const where = this.where(filter, params);
+    const seconds = params.add(intervalMs / 1000);
+    const { rows } = await this.pool.query<{ start: Date; n: string }>(
+      `SELECT date_bin(make_interval(secs => ${seconds}), ts, timestamptz 'epoch') AS start, count(*) AS n
+         FROM logs WHERE ${where} GROUP BY 1 ORDER BY 1`,
+      params.values,
+    );
+    return rows.map((r) => ({ start: r.start.getTime(), count: Number(r.n) }));
+  }
+
+  async facets(filter: LogFilterSpec, field: FacetField, size: number): Promise<FacetCount[]> {
+    const params = new SqlParams();
+    const where = this.where(filter, params);
+    const expr = field.kind === 'attribute' ? `attributes->>${params.add(field.key)}` : COLUMN_OF[field.name];
+    const limit = params.add(size);
+    const { rows } = await this.pool.query<{ value: string; n: string }>(
+      `SELECT ${expr} AS value, count(*) AS n FROM logs
+        WHERE ${where} AND ${expr} IS NOT NULL AND ${expr} <> ''
+        GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT ${limit}`,
+      params.values,
+    );
+    return rows.map((r) => ({ value: r.value, count: Number(r.n) }));
+  }
+
+  async maintain(retention: ReadonlyMap<string, number | null>, now: number): Promise<void> {
+    const defaultDays = this.options.defaultRetentionDays;
+    let maxDays = defaultDays;
+    for (const days of retention.values()) maxDays = Math.max(maxDays, days ?? defaultDays);
+    this.#maxRetentionDays = maxDays;
+
+    const today = Math.floor(now / DAY_MS);
+    const ahead = new Set<number>();
+    for (let d = 0; d <= this.options.partitionsAheadDays; d++) ahead.add(today + d);
+    await this.ensurePartitions(ahead);
+
+    // Whole partitions older than every tenant's retention are dropped; tenants that keep less
+    // than the longest retention have their older rows deleted from the partitions that remain.
+    const keepFromDay = today - maxDays;
+    for (const day of [...this.#knownDays].filter((d) => d < keepFromDay)) {
+      await this.pool.query(`DROP TABLE IF EXISTS ${partitionName(day)}`);
+      this.#knownDays.delete(day);
+      this.#logger.log(`dropped log partition ${partitionName(day)} (retention ${maxDays} days)`);
+    }
+    for (const [tenantId, days] of retention) {
+      const keep = days ?? defaultDays;
+      if (keep >= maxDays) continue;
+      await this.pool.query('DELETE FROM logs WHERE tenant_id = $1 AND ts < $2', [
+        tenantId,
+        new Date(now - keep * DAY_MS),
+      ]);
+    }
+  }
+
+  async ping(): Promise<void> {
+    await this.pool.query('SELECT 1');
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+
+  private where(filter: LogFilterSpec, params: SqlParams): string {
+    const parts = [`tenant_id = ${params.add(filter.tenantId)}::uuid`];
+    if (filter.from !== undefined) parts.push(`ts >= ${params.add(new Date(filter.from))}`);
+    if (filter.to !== undefined) parts.push(`ts < ${params.add(new Date(filter.to))}`);
+    if (filter.services?.length) parts.push(`service = ANY(${params.add(filter.services)}::text[])`);
+    if (filter.levels?.length) parts.push(`severity_text = ANY(${params.add(filter.levels)}::text[])`);
+    if (filter.traceId) parts.push(`trace_id = ${params.add(filter.traceId)}`);
+    if (filter.query.kind !== 'all') parts.push(`(${translateQueryToSql(filter.query, params)})`);
+    return parts.join(' AND ');
+  }
+
+  /** COPYs the accepted rows; when COPY fails on data, bisects to reject the bad rows alone. */
+  private async copyIsolatingBadRows(
+    records: readonly LogRecord[],
+    indexes: readonly number[],
+    rejected: Map<number, string>,
+  ): Promise<void> {
+    try {
+      await this.copy(records, indexes);
+    } catch (err) {
+      if (!isDataError(err)) throw err;
+      if (indexes.length === 1) {
+        rejected.set(indexes[0] as number, `rejected by the log store: ${(err as Error).message}`);
+        return;
+      }
+      const mid = indexes.length >> 1;
+      await this.copyIsolatingBadRows(records, indexes.slice(0, mid), rejected);
+      await this.copyIsolatingBadRows(records, indexes.slice(mid), rejected);
+    }
+  }
+
+  private async copy(records: readonly LogRecord[], indexes: readonly number[]): Promise<void> {
+    const client = await this.pool.connect();
+    let broken = false;
+    try {
+      await client.query('BEGIN');
+      const stream = client.query(copyFrom(`COPY logs (${COPY_COLUMNS}) FROM STDIN`));
+      await pipeline(Readable.from(copyChunks(records, indexes)), stream);
+      await client.query('COMMIT');
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => {
+        broken = true;
+      });
+      throw err;
+    } finally {
+      client.release(broken);
+    }
+  }
+
+  private async ensurePartitions(days: ReadonlySet<number>): Promise<void> {
+    this.#partitionsLoaded ??= this.loadPartitions();
+    await this.#partitionsLoaded;
+    const missing = [...days].filter((d) => !this.#knownDays.has(d));
+    if (missing.length === 0) return;
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      await client.query(`SELECT pg_advisory_xact_lock(hashtext('vigil:log-partitions'))`);
+      for (const day of missing) {
+        await client.query(
+          `CREATE TABLE IF NOT EXISTS ${partitionName(day)} PARTITION OF logs
+             FOR VALUES FROM ('${iso(day * DAY_MS)}') TO ('${iso((day + 1) * DAY_MS)}')`,
+        );
+      }
+      await client.query('COMMIT');
+      for (const day of missing) this.#knownDays.add(day);
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw err;
+    } finally {
+      client.release();
+    }
+  }
+
+  private async loadPartitions(): Promise<void> {
+    const { rows } = await this.pool.query<{ name: string }>(
+      `SELECT c.relname AS name FROM pg_inherits i
+         JOIN pg_class c ON c.oid = i.inhrelid JOIN pg_class p ON p.oid = i.inhparent
+        WHERE p.relname = 'logs' AND p.relnamespace = current_schema()::regnamespace`,
+    );
+    for (const { name } of rows) {
+      const day = dayOfPartition(name);
+      if (day !== null) this.#knownDays.add(day);
+    }
+  }
+}
+
+const COLUMN_OF: Record<Extract<FacetField, { kind: 'column' }>['name'], string> = {
+  service: 'service',
+  level: 'severity_text',
+  host: 'host',
+  dataset: 'dataset',
+  format: 'format',
+  traceId: 'trace_id',
+};
+
+function* copyChunks(records: readonly LogRecord[], indexes: readonly number[]): Generator<string> {
+  let chunk = '';
+  for (const i of indexes) {
+    chunk += toCopyLine(records[i] as LogRecord);
+    if (chunk.length >= COPY_CHUNK_CHARS) {
+      yield chunk;
+      chunk = '';
+    }
+  }
+  if (chunk) yield chunk;
+}
+
+/** SQLSTATE classes caused by a row's content (data exception, integrity, program limit). */
+function isDataError(err: unknown): boolean {
+  const code = (err as { code?: unknown }).code;
+  return typeof code === 'string' && (code.startsWith('22') || code.startsWith('23') || code.startsWith('54'));
+}
+
+function partitionName(day: number): string {
+  return `logs_p${iso(day * DAY_MS).slice(0, 10).replace(/-/g, '')}`;
+}
+
+function dayOfPartition(name: string): number | null {
+  const m = /^logs_p(\d{4})(\d{2})(\d{2})$/.exec(name);
+  return m ? Math.floor(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])) / DAY_MS) : null;
+}
+
+function iso(ms: number): string {
+  return new Date(ms).toISOString();
+}
+

@@ -1,0 +1,67 @@
+import type { LogRecord } from './log-record';
+
+const MAX_BUFFERED = 10_000;
+
+/**
+ * One live-tail listener: an async iterator fed by `push`. A consumer that falls more than
+ * MAX_BUFFERED records behind loses the oldest ones (a tail shows the present, not a backlog).
+ */
+export class TailSubscription implements AsyncIterableIterator<LogRecord> {
+  readonly #buffer: LogRecord[] = [];
+  #waiting: ((result: IteratorResult<LogRecord>) => void) | null = null;
+  #closed = false;
+  dropped = 0;
+
+  constructor(
+    readonly matches: (record: LogRecord) => boolean,
+    private readonly onClose: (sub: TailSubscription) => void,
+  ) {}
+
+  push(record: LogRecord): void {
+    if (this.#closed || !this.matches(record)) return;
+    if (this.#waiting) {
+      const resolve = this.#waiting;
+      this.#waiting = null;
+      resolve({ value: record, done: false });
+      return;
+    }
+    if (this.#buffer.length >= MAX_BUFFERED) {
+      this.#buffer.shift();
+      this.dropped++;
+    }
+    this.#buffer.push(record);
+  }
+
+  next(): Promise<IteratorResult<LogRecord>> {
+    const value = this.#buffer.shift();
+    if (value) return Promise.resolve({ value, done: false });
+    if (this.#closed) return Promise.resolve({ value: undefined, done: true });
+    return new Promise((resolve) => {
+      this.#waiting = resolve;
+    });
+  }
+
+  return(): Promise<IteratorResult<LogRecord>> {
+    this.close();
+    return Promise.resolve({ value: undefined, done: true });
+  }
+
+  throw(err?: unknown): Promise<IteratorResult<LogRecord>> {
+    this.close();
+    return Promise.reject(err instanceof Error ? err : new Error(String(err)));
+  }
+
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#buffer.length = 0;
+    const resolve = this.#waiting;
+    this.#waiting = null;
+    resolve?.({ value: undefined, done: true });
+    this.onClose(this);
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+}

@@ -1,0 +1,17 @@
+export type TenancyErrorCode =
+  | 'UNAUTHENTICATED'
+  | 'FORBIDDEN'
+  | 'TENANT_EXISTS'
+  | 'TENANT_NOT_FOUND'
+  | 'INVALID_TENANT_SLUG';
+
+export class TenancyError extends Error {
+  constructor(
+    readonly code: TenancyErrorCode,
+    message: string,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+    this.name = 'TenancyError';
+  }
+}

@@ -1,0 +1,15 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+
+import { ApiKeyEntity } from './api-key.entity';
+import { ApiKeyService } from './api-key.service';
+import { TenancyService } from './tenancy.service';
+import { TenantEntity } from './tenant.entity';
+import { TenantRepository } from './tenant.repository';
+
+@Module({
+  imports: [TypeOrmModule.forFeature([TenantEntity, ApiKeyEntity])],
+  providers: [TenantRepository, TenancyService, ApiKeyService],
+  exports: [TenancyService, ApiKeyService],
+})
+export class TenancyModule {}
