@@ -1,6 +1,6 @@
 import { Field, GraphQLISODateTime, InputType } from '@nestjs/graphql';
 
-@InputType({ description: 'Which log records to read; all conditions must hold' })
+@InputType('LogFilter', { description: 'Which log records to read; all conditions must hold' })
 export class LogFilterInput {
   @Field(() => GraphQLISODateTime, { nullable: true, description: 'Inclusive lower bound' })
   from?: Date | null;
