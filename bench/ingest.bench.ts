@@ -4,7 +4,8 @@
  * and prints sustained records/s, p50/p99 request latency and the server's peak RSS.
  *
  * The server runs as a child process (built `dist/src/main.js`) on its own throwaway database.
- * Env: BENCH_RECORDS (1000000), BENCH_BATCH (1000), BENCH_CONNECTIONS (8), BENCH_PACED_SECONDS (20).
+ * Env: BENCH_RECORDS (1000000), BENCH_BATCH (1000), BENCH_CONNECTIONS (8), BENCH_PACED_SECONDS (20),
+ * BENCH_PROFILE (rich | minimal), BENCH_NODE_ARGS (extra node flags for the server, e.g. --cpu-prof).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -18,6 +19,8 @@ const RECORDS = Number(process.env.BENCH_RECORDS ?? 1_000_000);
 const BATCH = Number(process.env.BENCH_BATCH ?? 1000);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 8);
 const PACED_SECONDS = Number(process.env.BENCH_PACED_SECONDS ?? 20);
+/** `rich` (default: ECS/k8s documents, ~365 bytes) or `minimal` (timestamp, level, message). */
+const PROFILE = process.env.BENCH_PROFILE ?? 'rich';
 const PG = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432';
 const KEY = `bench-${randomBytes(6).toString('hex')}`;
 
@@ -26,6 +29,9 @@ const PATHS = ['/api/cart', '/api/pay', '/api/search?q=shoes', '/login', '/api/i
 
 /** One realistic record: a mix of access logs, app JSON logs, errors with stack traces and k8s metadata. */
 function record(i: number, now: number): Record<string, unknown> {
+  if (PROFILE === 'minimal') {
+    return { '@timestamp': new Date(now - (i % 60_000)).toISOString(), level: i % 10 === 9 ? 'error' : 'info', message: `user ${i % 5000} GET /api/items/${i} 200 in ${i % 500} ms` };
+  }
   const service = SERVICES[i % SERVICES.length] as string;
   const ts = new Date(now - (i % 60_000)).toISOString();
   const kind = i % 10;
@@ -93,7 +99,8 @@ async function startServer(): Promise<Server> {
   const databaseUrl = `${PG}/vigil_bench_${id}`;
   const port = 30000 + Math.floor(Math.random() * 10000);
   const esPort = port + 1;
-  const child = spawn(process.execPath, [join(__dirname, '..', 'src', 'main.js')], {
+  const nodeArgs = process.env.BENCH_NODE_ARGS ? process.env.BENCH_NODE_ARGS.split(' ') : [];
+  const child = spawn(process.execPath, [...nodeArgs, join(__dirname, '..', 'src', 'main.js')], {
     env: {
       ...process.env,
       DATABASE_URL: databaseUrl,
@@ -220,14 +227,24 @@ async function searchCheck(port: number): Promise<{ count: number; ms: number }>
   return { count: json.data.logs.totalCount, ms: performance.now() - t0 };
 }
 
+/** Group-commit figures from the server's own metrics: how big the batches were and how long commits took. */
+async function writeStats(port: number): Promise<string> {
+  const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+  const value = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1] ?? NaN);
+  const batches = value('vigil_log_write_batch_records_count');
+  const records = value('vigil_log_write_batch_records_sum');
+  const seconds = value('vigil_log_write_duration_seconds_sum');
+  return `group commits: ${batches} batches, ${(records / batches).toFixed(0)} records each on average, ${((seconds / batches) * 1000).toFixed(1)} ms per commit`;
+}
+
 async function main(): Promise<void> {
   const server = await startServer();
   try {
     const now = Date.now();
     const bodies = Array.from({ length: 64 }, (_, b) => bodyOf(b * BATCH, BATCH, now));
     const bodies500 = Array.from({ length: 64 }, (_, b) => bodyOf(b * 500, 500, now));
-    const mb = bodies.reduce((s, b) => s + b.length, 0) / bodies.length / BATCH;
-    console.log(`records: ${RECORDS}, ${BATCH}/request, ${CONNECTIONS} connections, ~${(mb * 1000).toFixed(0)} bytes/record`);
+    const perRecord = bodies.reduce((s, b) => s + b.length, 0) / bodies.length / BATCH;
+    console.log(`records: ${RECORDS} ${PROFILE}, ${BATCH}/request, ${CONNECTIONS} connections, ~${perRecord.toFixed(0)} bytes/record`);
 
     await sendAll(server.esPort, bodies, BATCH, 20 * BATCH, CONNECTIONS); // warm-up
     const run = await sendAll(server.port, bodies, BATCH, RECORDS, CONNECTIONS);
@@ -246,6 +263,7 @@ async function main(): Promise<void> {
 
     const search = await searchCheck(server.port);
     console.log(`search "HikariPool AND service:payments": ${search.count.toLocaleString('en')} hits, ${search.ms.toFixed(0)} ms`);
+    console.log(await writeStats(server.port));
     console.log(`server peak RSS: ${peakRssMb(server.child.pid as number).toFixed(0)} MiB`);
   } finally {
     server.child.kill('SIGTERM');

@@ -54,7 +54,7 @@ export class Init1764144000000 implements MigrationInterface {
     await q.query(`CREATE INDEX logs_tenant_ts_idx ON logs (tenant_id, ts DESC, id DESC)`);
     await q.query(
       `CREATE INDEX logs_body_fts_idx ON logs USING gin (to_tsvector('simple'::regconfig, body))
-         WITH (fastupdate = on, gin_pending_list_limit = 16384)`,
+         WITH (fastupdate = on, gin_pending_list_limit = 65536)`,
     );
     await q.query(
       `CREATE INDEX logs_trace_idx ON logs (tenant_id, trace_id) WHERE trace_id IS NOT NULL`,

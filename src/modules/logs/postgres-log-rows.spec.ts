@@ -1,5 +1,5 @@
 import type { LogRecord } from './log-record';
-import { copyText, toCopyLine } from './postgres-log-rows';
+import { copyText, isoTimestamp, toCopyLine } from './postgres-log-rows';
 
 describe(toCopyLine.name, () => {
   const record: LogRecord = {
@@ -36,5 +36,18 @@ describe(toCopyLine.name, () => {
   it('leaves plain text untouched', () => {
     const plain = 'GET /index.html 200';
     expect(copyText(plain)).toBe(plain);
+  });
+});
+
+describe(isoTimestamp.name, () => {
+  it('agrees with Date#toISOString across seconds, days and odd values', () => {
+    const base = Date.UTC(2026, 11, 31, 23, 59, 58, 990);
+    const samples = [0, 1, 999, 1000, base, base + 9, base + 10, base + 1010, base + 86_400_000, 253402300799999];
+    for (let i = 0; i < 5000; i++) samples.push(base + Math.floor(i * 7.3));
+    for (const ms of samples) expect(isoTimestamp(ms)).toBe(new Date(ms).toISOString());
+  });
+
+  it('falls back for years beyond 9999', () => {
+    expect(isoTimestamp(253402300800000)).toBe(new Date(253402300800000).toISOString());
   });
 });

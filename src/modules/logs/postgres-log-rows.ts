@@ -16,16 +16,37 @@ export function copyText(value: string): string {
   return NEEDS_ESCAPE.test(value) ? value.replace(ESCAPES, (c) => REPLACEMENTS[c] ?? c) : value;
 }
 
+// Records arrive in time order, so timestamps cluster in a few seconds (event time and arrival
+// time are usually different ones): format `YYYY-MM-DDTHH:MM:SS` once per second, in a small
+// direct-mapped cache, and append the milliseconds.
+const SLOTS = 64;
+const slotSecond = new Float64Array(SLOTS).fill(NaN);
+const slotPrefix: string[] = new Array<string>(SLOTS).fill('');
+const MS_SUFFIX = Array.from({ length: 1000 }, (_, ms) => `.${String(ms).padStart(3, '0')}Z`);
+
+/** `new Date(ms).toISOString()`, several times faster for runs of nearby timestamps. */
+export function isoTimestamp(ms: number): string {
+  const second = Math.floor(ms / 1000);
+  const slot = second & (SLOTS - 1);
+  if (slotSecond[slot] !== second) {
+    const iso = new Date(second * 1000).toISOString();
+    if (iso.length !== 24) return new Date(ms).toISOString(); // years outside 0000-9999
+    slotSecond[slot] = second;
+    slotPrefix[slot] = iso.slice(0, 19);
+  }
+  return (slotPrefix[slot] as string) + MS_SUFFIX[Math.floor(ms) - second * 1000];
+}
+
 /** One record as a line of COPY text format (tab-separated, `\N` for NULL). */
 export function toCopyLine(r: LogRecord): string {
   return (
     r.tenantId +
     '\t' +
-    new Date(r.timestamp).toISOString() +
+    isoTimestamp(r.timestamp) +
     '\t' +
     r.id +
     '\t' +
-    new Date(r.observedTimestamp).toISOString() +
+    isoTimestamp(r.observedTimestamp) +
     '\t' +
     r.severityNumber +
     '\t' +

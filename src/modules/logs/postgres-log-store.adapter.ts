@@ -21,7 +21,6 @@ import { SqlParams, translateQueryToSql } from './query/postgres-query.translato
 const DAY_MS = 86_400_000;
 /** Records further ahead than this are rejected: they would need partitions nobody asked for. */
 const MAX_FUTURE_MS = DAY_MS;
-const COPY_CHUNK_CHARS = 256 * 1024;
 
 export interface PostgresLogStoreOptions {
   defaultRetentionDays: number;
@@ -189,12 +188,16 @@ export class PostgresLogStore extends LogStore {
   }
 
   private async copy(records: readonly LogRecord[], indexes: readonly number[]): Promise<void> {
+    // Encode the whole batch before COPY starts and hand it over as one buffer: the socket then
+    // drains it without returning to the event loop per chunk, so Postgres never waits on a data
+    // stream interleaved with the parsing of other requests.
+    const payload = encodeBatch(records, indexes);
     const client = await this.pool.connect();
     let broken = false;
     try {
       await client.query('BEGIN');
       const stream = client.query(copyFrom(`COPY logs (${COPY_COLUMNS}) FROM STDIN`));
-      await pipeline(Readable.from(copyChunks(records, indexes)), stream);
+      await pipeline(Readable.from([payload]), stream);
       await client.query('COMMIT');
     } catch (err) {
       await client.query('ROLLBACK').catch(() => {
@@ -253,16 +256,10 @@ const COLUMN_OF: Record<Extract<FacetField, { kind: 'column' }>['name'], string>
   traceId: 'trace_id',
 };
 
-function* copyChunks(records: readonly LogRecord[], indexes: readonly number[]): Generator<string> {
-  let chunk = '';
-  for (const i of indexes) {
-    chunk += toCopyLine(records[i] as LogRecord);
-    if (chunk.length >= COPY_CHUNK_CHARS) {
-      yield chunk;
-      chunk = '';
-    }
-  }
-  if (chunk) yield chunk;
+function encodeBatch(records: readonly LogRecord[], indexes: readonly number[]): Buffer {
+  let text = '';
+  for (const i of indexes) text += toCopyLine(records[i] as LogRecord);
+  return Buffer.from(text);
 }
 
 /** SQLSTATE classes caused by a row's content (data exception, integrity, program limit). */

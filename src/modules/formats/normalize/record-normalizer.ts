@@ -104,7 +104,7 @@ export function normalizeDocument(doc: unknown, ctx: NormalizeContext): Omit<Log
     if (body !== null) bodyKey = key;
   }
 
-  const flat = Object.create(null) as Record<string, unknown>;
+  const flat: Record<string, unknown> = {};
   let written = 0;
   for (const key in source) {
     if (key !== bodyKey) written += flattenEntry(flat, key, source[key]);
