@@ -1,0 +1,75 @@
+import { buildLogRecord } from '../../../test/factories/log-record.factory';
+import { InMemoryLogStore } from '../../../test/fakes/in-memory-log-store';
+import { GroupCommitWriter, type GroupCommitOptions } from './group-commit.writer';
+import { IngestError } from './ingest.errors';
+
+const OPTIONS: GroupCommitOptions = { batchMaxRecords: 100, flushDelayMs: 0, writers: 1, maxPendingRecords: 1000 };
+const records = (n: number, body = 'line') => Array.from({ length: n }, (_, i) => buildLogRecord({ body: `${body} ${i}` }));
+
+describe(GroupCommitWriter.name, () => {
+  it('resolves each write once its records are stored', async () => {
+    const store = new InMemoryLogStore();
+    const sut = new GroupCommitWriter(store, OPTIONS);
+    const rejected = await sut.write(records(3));
+    expect(rejected.size).toBe(0);
+    expect(store.records).toHaveLength(3);
+    expect(sut.pending).toBe(0);
+  });
+
+  it('groups concurrent writes into shared appends and splits large ones at the batch size', async () => {
+    const store = new InMemoryLogStore();
+    const sut = new GroupCommitWriter(store, { ...OPTIONS, flushDelayMs: 20 });
+    await Promise.all([sut.write(records(30)), sut.write(records(30)), sut.write(records(250))]);
+    expect(store.appendCalls).toEqual([100, 100, 100, 10]);
+    expect(store.records).toHaveLength(310);
+  });
+
+  it('maps the store’s per-record rejections back to each write’s own indexes', async () => {
+    const store = new InMemoryLogStore();
+    store.rejectBodiesContaining = 'bad';
+    const sut = new GroupCommitWriter(store, { ...OPTIONS, flushDelayMs: 10 });
+    const first = sut.write([buildLogRecord({ body: 'ok' }), buildLogRecord({ body: 'bad one' })]);
+    const second = sut.write([buildLogRecord({ body: 'bad two' }), buildLogRecord({ body: 'fine' })]);
+    expect([...(await first).keys()]).toEqual([1]);
+    expect([...(await second).keys()]).toEqual([0]);
+    expect(store.records.map((r) => r.body)).toEqual(['ok', 'fine']);
+  });
+
+  it('refuses with SATURATED while too many records wait, and accepts again after', async () => {
+    const store = new InMemoryLogStore();
+    store.hold();
+    const sut = new GroupCommitWriter(store, { ...OPTIONS, maxPendingRecords: 10 });
+    const first = sut.write(records(8));
+    await expect(sut.write(records(5))).rejects.toMatchObject({ code: 'SATURATED' });
+    store.release();
+    await first;
+    await expect(sut.write(records(5))).resolves.toBeInstanceOf(Map);
+  });
+
+  it('lets one oversized write through when nothing else waits', async () => {
+    const sut = new GroupCommitWriter(new InMemoryLogStore(), { ...OPTIONS, maxPendingRecords: 10 });
+    await expect(sut.write(records(50))).resolves.toBeInstanceOf(Map);
+  });
+
+  it('fails every write of a failed append with STORE_UNAVAILABLE and keeps going', async () => {
+    const store = new InMemoryLogStore();
+    store.failWith = new Error('connection refused');
+    const sut = new GroupCommitWriter(store, OPTIONS);
+    const failed = sut.write(records(2));
+    await expect(failed).rejects.toBeInstanceOf(IngestError);
+    await expect(failed).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE' });
+    store.failWith = null;
+    await expect(sut.write(records(2))).resolves.toBeInstanceOf(Map);
+    expect(sut.pending).toBe(0);
+  });
+
+  it('drains queued writes on close and refuses new ones', async () => {
+    const store = new InMemoryLogStore();
+    const sut = new GroupCommitWriter(store, { ...OPTIONS, flushDelayMs: 1000 });
+    const queued = sut.write(records(5));
+    await sut.close();
+    await queued;
+    expect(store.records).toHaveLength(5);
+    await expect(sut.write(records(1))).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE' });
+  });
+});
