@@ -19,7 +19,7 @@ export interface LogRecord {
   dataset: string;
   /** The format the record arrived in (json, text, ...). */
   format: string;
-  /** Flat attributes: nested objects are flattened to dotted keys. Null-prototype object. */
+  /** Flat attributes: nested objects are flattened to dotted keys (a `__proto__` key is an own property). */
   attributes: Record<string, unknown>;
   traceId: string | null;
   spanId: string | null;

@@ -10,7 +10,7 @@ import {
   LogStore,
 } from './log-store.port';
 import { LogsError } from './logs.errors';
-import { normalizeLevelName } from './query/postgres-query.translator';
+import { normalizeLevelName } from './query/query-fields';
 import { parseQuery, QuerySyntaxError } from './query/query-parser';
 
 /** A filter as callers give it: the query is still text. */

@@ -10,8 +10,8 @@ export const MAX_FLATTEN_DEPTH = 16;
  * U+0000 is removed from keys and strings (also inside arrays) on the way, because the flattened
  * map is stored and neither Postgres text nor jsonb accepts it; doing it here saves a second walk.
  *
- * Meant for parsed JSON, which has no inherited enumerable keys; create targets with
- * `Object.create(null)`.
+ * Meant for parsed JSON, which has no inherited enumerable keys. Targets may be plain objects
+ * (faster to fill and serialize): `setEntry` defines a `__proto__` key as an own property.
  */
 export function flattenInto(target: Record<string, unknown>, value: object, prefix: string): void {
   flattenObject(target, value as Record<string, unknown>, prefix, 1);

@@ -55,7 +55,7 @@ describe(normalizeDocument.name, () => {
       traceId: '4bf92f3577b34da6a3ce929d0e0e4736',
       spanId: '00f067aa0ba902b7',
     });
-    expect(Object.getPrototypeOf(record.attributes)).toBeNull();
+    expect(Object.getPrototypeOf(record.attributes)).toBe(Object.prototype);
     expect({ ...record.attributes }).toEqual({
       'log.logger': 'http',
       'log.file.path': '/var/log/app.log',
@@ -269,7 +269,7 @@ describe(normalizeDocument.name, () => {
     const doc = JSON.parse('{"message":"x","__proto__":{"admin":true},"a":{"__proto__":1}}');
     const record = sut(doc);
     expect(({} as Record<string, unknown>)['admin']).toBeUndefined();
-    expect(Object.getPrototypeOf(record.attributes)).toBeNull();
+    expect(Object.getPrototypeOf(record.attributes)).toBe(Object.prototype);
     expect(record.attributes['__proto__.admin']).toBe(true);
     expect(record.attributes['a.__proto__']).toBe(1);
   });

@@ -4,7 +4,8 @@ import { Client } from 'pg';
 
 import type { LogRecord } from '../log-record';
 import { SqlParams, translateQueryToSql } from './postgres-query.translator';
-import { compileQueryMatcher, tokenizeFullText } from './query-matcher';
+import { tokenizeFullText } from './full-text-tokenizer';
+import { compileQueryMatcher } from './query-matcher';
 import { parseQuery } from './query-parser';
 
 function translate(query: string, params = new SqlParams()): { sql: string; values: unknown[] } {

@@ -1,7 +1,6 @@
 import type { QueryNode } from './query-ast';
-import { fieldValue, prefixLexemes, resolveField, type ResolvedField } from './query-matcher';
-
-export { normalizeLevelName } from './query-matcher';
+import { prefixLexemes } from './full-text-tokenizer';
+import { fieldValue, resolveField, type ResolvedField } from './query-fields';
 
 /** Collects bind parameters; `add` returns the placeholder to splice into the SQL text. */
 export class SqlParams {

@@ -1,14 +1,8 @@
 import type { LogRecord } from '../log-record';
 import { parseQuery } from './query-parser';
-import {
-  attributeText,
-  compileQueryMatcher,
-  normalizeLevel,
-  normalizeLevelName,
-  prefixLexemes,
-  resolveField,
-  tokenizeFullText,
-} from './query-matcher';
+import { prefixLexemes, tokenizeFullText } from './full-text-tokenizer';
+import { attributeText, normalizeLevel, normalizeLevelName, resolveField } from './query-fields';
+import { compileQueryMatcher } from './query-matcher';
 
 function buildRecord(overrides: Partial<LogRecord> = {}): LogRecord {
   return {
