@@ -25,17 +25,34 @@ const PG = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432';
 const KEY = `bench-${randomBytes(6).toString('hex')}`;
 
 const SERVICES = ['checkout', 'payments', 'search', 'auth', 'inventory', 'gateway'];
-const PATHS = ['/api/cart', '/api/pay', '/api/search?q=shoes', '/login', '/api/items/42', '/healthz'];
+const PATHS = [
+  '/api/cart',
+  '/api/pay',
+  '/api/search?q=shoes',
+  '/login',
+  '/api/items/42',
+  '/healthz',
+];
 
 /** One realistic record: a mix of access logs, app JSON logs, errors with stack traces and k8s metadata. */
 function record(i: number, now: number): Record<string, unknown> {
   if (PROFILE === 'minimal') {
-    return { '@timestamp': new Date(now - (i % 60_000)).toISOString(), level: i % 10 === 9 ? 'error' : 'info', message: `user ${i % 5000} GET /api/items/${i} 200 in ${i % 500} ms` };
+    return {
+      '@timestamp': new Date(now - (i % 60_000)).toISOString(),
+      level: i % 10 === 9 ? 'error' : 'info',
+      message: `user ${i % 5000} GET /api/items/${i} 200 in ${i % 500} ms`,
+    };
   }
   const service = SERVICES[i % SERVICES.length] as string;
   const ts = new Date(now - (i % 60_000)).toISOString();
   const kind = i % 10;
-  const k8s = { kubernetes: { pod_name: `${service}-${(i % 7).toString(16)}f9c`, namespace_name: 'prod', container_name: service } };
+  const k8s = {
+    kubernetes: {
+      pod_name: `${service}-${(i % 7).toString(16)}f9c`,
+      namespace_name: 'prod',
+      container_name: service,
+    },
+  };
   if (kind < 5) {
     const status = i % 50 === 0 ? 503 : 200;
     return {
@@ -138,12 +155,18 @@ function post(port: number, path: string, body: Buffer): Promise<{ status: numbe
         path,
         method: 'POST',
         agent,
-        headers: { 'content-type': 'application/x-ndjson', 'content-length': body.length, authorization: `ApiKey ${KEY}` },
+        headers: {
+          'content-type': 'application/x-ndjson',
+          'content-length': body.length,
+          authorization: `ApiKey ${KEY}`,
+        },
       },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString() }));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString() }),
+        );
       },
     );
     req.on('error', reject);
@@ -152,7 +175,9 @@ function post(port: number, path: string, body: Buffer): Promise<{ status: numbe
 }
 
 function quantile(sorted: number[], q: number): number {
-  return sorted.length ? (sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] as number) : NaN;
+  return sorted.length
+    ? (sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] as number)
+    : NaN;
 }
 
 function peakRssMb(pid: number): number {
@@ -161,7 +186,13 @@ function peakRssMb(pid: number): number {
   return kb / 1024;
 }
 
-async function sendAll(port: number, bodies: Buffer[], perBody: number, total: number, concurrency: number) {
+async function sendAll(
+  port: number,
+  bodies: Buffer[],
+  perBody: number,
+  total: number,
+  concurrency: number,
+) {
   const latencies: number[] = [];
   let next = 0;
   let sent = 0;
@@ -178,7 +209,8 @@ async function sendAll(port: number, bodies: Buffer[], perBody: number, total: n
           await new Promise((r) => setTimeout(r, 20));
           continue;
         }
-        if (res.status !== 200 || res.text.includes('"errors":true')) throw new Error(`bulk failed: ${res.status} ${res.text.slice(0, 300)}`);
+        if (res.status !== 200 || res.text.includes('"errors":true'))
+          throw new Error(`bulk failed: ${res.status} ${res.text.slice(0, 300)}`);
         sent += perBody;
         break;
       }
@@ -191,7 +223,13 @@ async function sendAll(port: number, bodies: Buffer[], perBody: number, total: n
   return { seconds, sent, retried, latencies };
 }
 
-async function paced(port: number, bodies: Buffer[], perBody: number, rate: number, seconds: number) {
+async function paced(
+  port: number,
+  bodies: Buffer[],
+  perBody: number,
+  rate: number,
+  seconds: number,
+) {
   const latencies: number[] = [];
   const interval = (perBody / rate) * 1000;
   const inFlight: Promise<void>[] = [];
@@ -220,7 +258,10 @@ async function searchCheck(port: number): Promise<{ count: number; ms: number }>
   const res = await fetch(`http://127.0.0.1:${port}/graphql`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${KEY}` },
-    body: JSON.stringify({ query: '{ logs(filter: { query: "HikariPool AND service:payments" }, first: 10) { totalCount edges { node { id } } } }' }),
+    body: JSON.stringify({
+      query:
+        '{ logs(filter: { query: "HikariPool AND service:payments" }, first: 10) { totalCount edges { node { id } } } }',
+    }),
   });
   const json = (await res.json()) as { data?: { logs: { totalCount: number } }; errors?: unknown };
   if (!json.data) throw new Error(`search failed: ${JSON.stringify(json.errors)}`);
@@ -230,7 +271,8 @@ async function searchCheck(port: number): Promise<{ count: number; ms: number }>
 /** Group-commit figures from the server's own metrics: how big the batches were and how long commits took. */
 async function writeStats(port: number): Promise<string> {
   const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
-  const value = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1] ?? NaN);
+  const value = (name: string) =>
+    Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1] ?? NaN);
   const batches = value('vigil_log_write_batch_records_count');
   const records = value('vigil_log_write_batch_records_sum');
   const seconds = value('vigil_log_write_duration_seconds_sum');
@@ -244,7 +286,9 @@ async function main(): Promise<void> {
     const bodies = Array.from({ length: 64 }, (_, b) => bodyOf(b * BATCH, BATCH, now));
     const bodies500 = Array.from({ length: 64 }, (_, b) => bodyOf(b * 500, 500, now));
     const perRecord = bodies.reduce((s, b) => s + b.length, 0) / bodies.length / BATCH;
-    console.log(`records: ${RECORDS} ${PROFILE}, ${BATCH}/request, ${CONNECTIONS} connections, ~${perRecord.toFixed(0)} bytes/record`);
+    console.log(
+      `records: ${RECORDS} ${PROFILE}, ${BATCH}/request, ${CONNECTIONS} connections, ~${perRecord.toFixed(0)} bytes/record`,
+    );
 
     await sendAll(server.esPort, bodies, BATCH, 20 * BATCH, CONNECTIONS); // warm-up
     const run = await sendAll(server.port, bodies, BATCH, RECORDS, CONNECTIONS);
@@ -262,7 +306,9 @@ async function main(): Promise<void> {
     );
 
     const search = await searchCheck(server.port);
-    console.log(`search "HikariPool AND service:payments": ${search.count.toLocaleString('en')} hits, ${search.ms.toFixed(0)} ms`);
+    console.log(
+      `search "HikariPool AND service:payments": ${search.count.toLocaleString('en')} hits, ${search.ms.toFixed(0)} ms`,
+    );
     console.log(await writeStats(server.port));
     console.log(`server peak RSS: ${peakRssMb(server.child.pid as number).toFixed(0)} MiB`);
   } finally {

@@ -28,7 +28,10 @@ const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose']
 
 /** Builds and starts Vigil: migrations, the default tenant, the main port and the ES port. */
 export async function startVigil(config: AppConfig): Promise<Vigil> {
-  const adapter = new FastifyAdapter({ bodyLimit: config.ingest.maxBodyBytes, exposeHeadRoutes: false });
+  const adapter = new FastifyAdapter({
+    bodyLimit: config.ingest.maxBodyBytes,
+    exposeHeadRoutes: false,
+  });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
     logger: loggerLevels(config.logLevel),
   });

@@ -43,7 +43,9 @@ export class AppModule {
             path: '/graphql',
             playground: false,
             introspection: true,
-            plugins: cfg.graphqlExplorer ? [ApolloServerPluginLandingPageLocalDefault({ embed: true })] : [],
+            plugins: cfg.graphqlExplorer
+              ? [ApolloServerPluginLandingPageLocalDefault({ embed: true })]
+              : [],
             context: graphqlContext,
             subscriptions: {
               'graphql-ws': { path: '/graphql', onConnect: graphqlWsOnConnect(apiKeys) },

@@ -24,14 +24,20 @@ Configuration comes from the environment (DATABASE_URL, REDIS_URL, ...); see REA
 @Module({})
 class CliModule {
   static forRoot(config: AppConfig): DynamicModule {
-    return { module: CliModule, imports: [ConfigModule.forRoot(config), DatabaseModule, TenancyModule] };
+    return {
+      module: CliModule,
+      imports: [ConfigModule.forRoot(config), DatabaseModule, TenancyModule],
+    };
   }
 }
 
 async function withTenancy<T>(work: (tenancy: TenancyService) => Promise<T>): Promise<T> {
-  const ctx = await NestFactory.createApplicationContext(CliModule.forRoot(AppConfig.fromProcessEnv()), {
-    logger: ['error'],
-  });
+  const ctx = await NestFactory.createApplicationContext(
+    CliModule.forRoot(AppConfig.fromProcessEnv()),
+    {
+      logger: ['error'],
+    },
+  );
   try {
     return await work(ctx.get(TenancyService));
   } finally {

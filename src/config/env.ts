@@ -43,11 +43,17 @@ export class EnvSchema {
   HOST = '0.0.0.0';
 
   /** Main HTTP port: GraphQL, health, metrics, `/api/v1/logs` and the ES API under `/es/`. 0 = any free port. */
-  @Transform(toInt) @IsInt() @Min(0) @Max(65535)
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
   PORT = 3000;
 
   /** The Elasticsearch-compatible API at the root of its own port; -1 disables it. */
-  @Transform(toInt) @IsInt() @Min(-1) @Max(65535)
+  @Transform(toInt)
+  @IsInt()
+  @Min(-1)
+  @Max(65535)
   ES_PORT = 9200;
 
   /** The Elasticsearch version the ES API reports (shippers pick their protocol from it). */
@@ -55,45 +61,68 @@ export class EnvSchema {
   ES_VERSION = '8.17.0';
 
   @IsIn(['postgres'])
-  LOG_STORE: 'postgres' = 'postgres';
+  LOG_STORE = 'postgres' as const;
 
   /** Largest accepted request body, after decompression (ES defaults to 100 MiB). */
-  @Transform(toInt) @IsInt() @Min(1024)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1024)
   INGEST_MAX_BODY_BYTES = 100 * 1024 * 1024;
 
   /** Records waiting to be written; above this, ingest answers 429. */
-  @Transform(toInt) @IsInt() @Min(1)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
   INGEST_MAX_PENDING_RECORDS = 200_000;
 
   /** Most records in one group commit. */
-  @Transform(toInt) @IsInt() @Min(1)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
   INGEST_BATCH_MAX_RECORDS = 4_000;
 
   /** How long a group commit waits for more records before it flushes (ms). */
-  @Transform(toInt) @IsInt() @Min(0) @Max(1000)
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(1000)
   INGEST_FLUSH_DELAY_MS = 2;
 
   /** Group commits that may run at once (each uses one database connection). */
-  @Transform(toInt) @IsInt() @Min(1) @Max(32)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(32)
   INGEST_WRITERS = 2;
 
-  @Transform(toInt) @IsInt() @Min(2) @Max(200)
+  @Transform(toInt)
+  @IsInt()
+  @Min(2)
+  @Max(200)
   DATABASE_POOL_SIZE = 10;
 
   /** Retention for tenants that do not set their own (days). */
-  @Transform(toInt) @IsInt() @Min(1)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
   LOG_RETENTION_DAYS = 7;
 
   /** Daily log partitions created ahead of time. */
-  @Transform(toInt) @IsInt() @Min(1) @Max(60)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(60)
   LOG_PARTITIONS_AHEAD_DAYS = 3;
 
   /** On an empty database: the admin API key of the `default` tenant (else one is generated and printed). */
-  @IsOptional() @IsString() @MinLength(8)
+  @IsOptional()
+  @IsString()
+  @MinLength(8)
   VIGIL_BOOTSTRAP_API_KEY?: string;
 
   /** Serve the GraphQL explorer page; defaults to on in development. */
-  @IsOptional() @Transform(toBool)
+  @IsOptional()
+  @Transform(toBool)
   GRAPHQL_EXPLORER?: boolean;
 
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])

@@ -19,7 +19,10 @@ const DAY = 24 * HOUR;
  * What every LogStore adapter must do, whatever it stores in. Run by each adapter's test with a
  * fresh subject (one per `describe`), so adapters cannot drift apart in behaviour.
  */
-export function describeLogStoreContract(name: string, makeSubject: () => Promise<ContractSubject>): void {
+export function describeLogStoreContract(
+  name: string,
+  makeSubject: () => Promise<ContractSubject>,
+): void {
   describe(`LogStore contract: ${name}`, () => {
     let subject: ContractSubject;
     let store: LogStore;
@@ -39,7 +42,8 @@ export function describeLogStoreContract(name: string, makeSubject: () => Promis
           buildLogRecord({
             tenantId: A,
             timestamp: now + i * 60_000,
-            body: i % 4 === 0 ? `payment declined order=${i}` : `request served path=/api/items/${i}`,
+            body:
+              i % 4 === 0 ? `payment declined order=${i}` : `request served path=/api/items/${i}`,
             service: i % 4 === 0 ? 'payments' : 'web',
             severityText: i % 4 === 0 ? 'error' : 'info',
             severityNumber: i % 4 === 0 ? 17 : 9,
@@ -50,7 +54,14 @@ export function describeLogStoreContract(name: string, makeSubject: () => Promis
         );
       }
       // Same timestamps, another tenant: must never show up for A.
-      records.push(buildLogRecord({ tenantId: B, timestamp: now, body: 'payment declined for tenant b', service: 'payments' }));
+      records.push(
+        buildLogRecord({
+          tenantId: B,
+          timestamp: now,
+          body: 'payment declined for tenant b',
+          service: 'payments',
+        }),
+      );
       const { rejected } = await store.append(records);
       expect(rejected.size).toBe(0);
     });
@@ -69,7 +80,9 @@ export function describeLogStoreContract(name: string, makeSubject: () => Promis
       expect(await store.count(spec('http.status:500'))).toBe(10);
       expect(await store.count(spec('', { services: ['web'], levels: ['info'] }))).toBe(30);
       expect(await store.count(spec('', { traceId: '4bf92f3577b34da6a3ce929d0e0e4736' }))).toBe(1);
-      expect(await store.count(spec('', { from: now + 10 * 60_000, to: now + 20 * 60_000 }))).toBe(10);
+      expect(await store.count(spec('', { from: now + 10 * 60_000, to: now + 20 * 60_000 }))).toBe(
+        10,
+      );
     });
 
     it('pages newest first, strictly after the cursor, to the end', async () => {
@@ -82,10 +95,15 @@ export function describeLogStoreContract(name: string, makeSubject: () => Promis
         seen.push(...page.records);
       }
       expect(seen).toHaveLength(40);
-      expect(seen.map((r) => r.timestamp)).toEqual([...seen.map((r) => r.timestamp)].sort((x, y) => y - x));
+      expect(seen.map((r) => r.timestamp)).toEqual(
+        [...seen.map((r) => r.timestamp)].sort((x, y) => y - x),
+      );
       expect(new Set(seen.map((r) => r.id)).size).toBe(40);
       expect(seen.every((r) => r.tenantId === A)).toBe(true);
-      expect(seen[0]).toMatchObject({ attributes: { region: 'eu', 'http.status': 200 }, service: 'web' });
+      expect(seen[0]).toMatchObject({
+        attributes: { region: 'eu', 'http.status': 200 },
+        service: 'web',
+      });
     });
 
     it('buckets by interval and counts facet values', async () => {
@@ -95,14 +113,18 @@ export function describeLogStoreContract(name: string, makeSubject: () => Promis
         { value: 'web', count: 30 },
         { value: 'payments', count: 10 },
       ]);
-      expect(await store.facets(spec('declined'), { kind: 'attribute', key: 'region' }, 5)).toEqual([
-        { value: 'us', count: 10 },
-      ]);
+      expect(await store.facets(spec('declined'), { kind: 'attribute', key: 'region' }, 5)).toEqual(
+        [{ value: 'us', count: 10 }],
+      );
       expect(await store.facets(spec(), { kind: 'column', name: 'host' }, 2)).toHaveLength(2);
     });
 
     it('reports a record it cannot store without losing the others', async () => {
-      const future = buildLogRecord({ tenantId: B, timestamp: Date.now() + 30 * DAY, body: 'from the future' });
+      const future = buildLogRecord({
+        tenantId: B,
+        timestamp: Date.now() + 30 * DAY,
+        body: 'from the future',
+      });
       const fine = buildLogRecord({ tenantId: B, body: 'stored fine' });
       const { rejected } = await store.append([future, fine]);
       if (rejected.size > 0) expect([...rejected.keys()]).toEqual([0]);
@@ -111,12 +133,26 @@ export function describeLogStoreContract(name: string, makeSubject: () => Promis
 
     it('enforces per-tenant retention', async () => {
       const t = Date.now();
-      const old = [A, B].map((tenantId) => buildLogRecord({ tenantId, timestamp: t - 3 * DAY, body: 'three days old' }));
+      const old = [A, B].map((tenantId) =>
+        buildLogRecord({ tenantId, timestamp: t - 3 * DAY, body: 'three days old' }),
+      );
       expect((await store.append(old)).rejected.size).toBe(0);
-      await store.maintain(new Map([[A, 1], [B, null]]), t);
+      await store.maintain(
+        new Map([
+          [A, 1],
+          [B, null],
+        ]),
+        t,
+      );
       expect(await store.count(spec('"three days old"'))).toBe(0);
       expect(await store.count({ tenantId: B, query: parseQuery('"three days old"') })).toBe(1);
-      await store.maintain(new Map([[A, 1], [B, null]]), t + 30 * DAY);
+      await store.maintain(
+        new Map([
+          [A, 1],
+          [B, null],
+        ]),
+        t + 30 * DAY,
+      );
       expect(await store.count({ tenantId: B, query: parseQuery('') })).toBe(0);
     });
   });

@@ -11,7 +11,18 @@ const LOGS = `query($filter: LogFilter!, $first: Int) {
 interface LogsData {
   logs: {
     totalCount: number;
-    edges: Array<{ node: { body: string; service: string; host: string; dataset: string; severityText: string; attributes: Record<string, unknown>; traceId: string | null; timestamp: string } }>;
+    edges: Array<{
+      node: {
+        body: string;
+        service: string;
+        host: string;
+        dataset: string;
+        severityText: string;
+        attributes: Record<string, unknown>;
+        traceId: string | null;
+        timestamp: string;
+      };
+    }>;
   };
 }
 
@@ -26,13 +37,19 @@ describe('Elasticsearch-compatible ingest, as shippers call it', () => {
   afterAll(() => sut.close());
 
   const find = async (query: string) => {
-    const res = await sut.graphql<LogsData>(tenant.adminKey, LOGS, { filter: { query }, first: 100 });
+    const res = await sut.graphql<LogsData>(tenant.adminKey, LOGS, {
+      filter: { query },
+      first: 100,
+    });
     expect(res.errors).toBeUndefined();
     return res.data!.logs;
   };
 
   it('takes documents from the official OpenSearch client helpers.bulk', async () => {
-    const client = new Client({ node: sut.esUrl, auth: { username: 'vigil', password: tenant.ingestKey } });
+    const client = new Client({
+      node: sut.esUrl,
+      auth: { username: 'vigil', password: tenant.ingestKey },
+    });
     const docs = Array.from({ length: 250 }, (_, i) => ({
       '@timestamp': new Date(Date.now() - i * 1000).toISOString(),
       message: `helpers bulk document number ${i}`,
@@ -57,7 +74,12 @@ describe('Elasticsearch-compatible ingest, as shippers call it', () => {
   it('answers a Fluent Bit es output: gzip NDJSON create with _type, Basic auth, compact items', async () => {
     const body = ndjson([
       { create: { _index: 'fluent-bit', _type: '_doc' } },
-      { '@timestamp': '2026-11-26T08:00:00.000Z', log: 'fluentbit line one', stream: 'stdout', kubernetes: { pod_name: 'api-7f9c', namespace_name: 'prod' } },
+      {
+        '@timestamp': '2026-11-26T08:00:00.000Z',
+        log: 'fluentbit line one',
+        stream: 'stdout',
+        kubernetes: { pod_name: 'api-7f9c', namespace_name: 'prod' },
+      },
       { create: { _index: 'fluent-bit', _type: '_doc' } },
       { '@timestamp': '2026-11-26T08:00:01.000Z', log: 'fluentbit line two', stream: 'stderr' },
     ]);
@@ -74,7 +96,10 @@ describe('Elasticsearch-compatible ingest, as shippers call it', () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('x-elastic-product')).toBe('Elasticsearch');
     const text = await res.text();
-    const json = JSON.parse(text) as { errors: boolean; items: Array<Record<string, { status: number }>> };
+    const json = JSON.parse(text) as {
+      errors: boolean;
+      items: Array<Record<string, { status: number }>>;
+    };
     expect(json.errors).toBe(false);
     expect(json.items).toHaveLength(2);
     for (const item of json.items) {
@@ -103,23 +128,44 @@ describe('Elasticsearch-compatible ingest, as shippers call it', () => {
     expect((await call('HEAD', '/')).status).toBe(200);
     const root = await call('GET', '/');
     expect(root.headers.get('x-elastic-product')).toBe('Elasticsearch');
-    const info = (await root.json()) as { version: { number: string; build_flavor: string }; tagline: string };
+    const info = (await root.json()) as {
+      version: { number: string; build_flavor: string };
+      tagline: string;
+    };
     expect(Number(info.version.number.split('.')[0])).toBeGreaterThanOrEqual(8);
     expect(info.version.build_flavor).toBe('default');
     expect(info.tagline).toBe('You Know, for Search');
-    const license = (await (await call('GET', '/_license')).json()) as { license: { status: string } };
+    const license = (await (await call('GET', '/_license')).json()) as {
+      license: { status: string };
+    };
     expect(license.license.status).toBe('active');
     expect((await call('HEAD', '/_index_template/ecs-logstash')).status).toBe(404);
-    expect(await (await call('PUT', '/_index_template/ecs-logstash', { index_patterns: ['ecs-logstash-*'] })).json()).toEqual({ acknowledged: true });
+    expect(
+      await (
+        await call('PUT', '/_index_template/ecs-logstash', { index_patterns: ['ecs-logstash-*'] })
+      ).json(),
+    ).toEqual({ acknowledged: true });
     expect((await call('HEAD', '/ecs-logstash')).status).toBe(404);
-    expect((await call('PUT', '/%3Cecs-logstash-%7Bnow%2Fd%7D-000001%3E', { aliases: { 'ecs-logstash': { is_write_index: true } } })).status).toBe(200);
+    expect(
+      (
+        await call('PUT', '/%3Cecs-logstash-%7Bnow%2Fd%7D-000001%3E', {
+          aliases: { 'ecs-logstash': { is_write_index: true } },
+        })
+      ).status,
+    ).toBe(200);
     expect((await call('GET', '/_ilm/policy/logstash-policy')).status).toBe(404);
     expect((await call('PUT', '/_ilm/policy/logstash-policy', { policy: {} })).status).toBe(200);
     expect((await call('GET', '/_cluster/health')).status).toBe(200);
 
     const body = ndjson([
       { index: { _index: 'ecs-logstash' } },
-      { '@timestamp': '2026-11-26T09:00:00.000Z', message: 'logstash shipped event', log: { level: 'warn' }, event: { original: 'x' }, '@version': '1' },
+      {
+        '@timestamp': '2026-11-26T09:00:00.000Z',
+        message: 'logstash shipped event',
+        log: { level: 'warn' },
+        event: { original: 'x' },
+        '@version': '1',
+      },
     ]);
     const res = await fetch(`${sut.esUrl}/_bulk`, {
       method: 'POST',
@@ -147,7 +193,10 @@ describe('Elasticsearch-compatible ingest, as shippers call it', () => {
     const auth = `ApiKey ${Buffer.from(`fb:${tenant.ingestKey}`).toString('base64')}`;
     for (const base of [sut.esUrl, `${sut.url}/es`]) {
       const call = (method: string, path: string) =>
-        fetch(`${base}${path}`, { method, headers: { authorization: auth, accept: 'application/json' } });
+        fetch(`${base}${path}`, {
+          method,
+          headers: { authorization: auth, accept: 'application/json' },
+        });
       expect((await call('GET', '/')).status).toBe(200);
       expect((await call('GET', '/_ilm/policy/filebeat')).status).toBe(404);
       expect((await call('PUT', '/_ilm/policy/filebeat')).status).toBe(200);
@@ -161,22 +210,35 @@ describe('Elasticsearch-compatible ingest, as shippers call it', () => {
       headers: { authorization: auth, 'content-type': 'application/json; charset=UTF-8' },
       body: ndjson([
         { create: { _index: 'filebeat-8.17.0' } },
-        { '@timestamp': '2026-11-26T10:00:00.000Z', message: 'filebeat harvested line', host: { name: 'fb-host' } },
+        {
+          '@timestamp': '2026-11-26T10:00:00.000Z',
+          message: 'filebeat harvested line',
+          host: { name: 'fb-host' },
+        },
         { create: { _index: 'filebeat-8.17.0' } },
         '{"message": broken json',
       ]),
     });
     expect(res.status).toBe(200);
-    const json = (await res.json()) as { errors: boolean; items: Array<{ create: Record<string, unknown> }> };
+    const json = (await res.json()) as {
+      errors: boolean;
+      items: Array<{ create: Record<string, unknown> }>;
+    };
     expect(json.errors).toBe(true);
     expect(json.items[0]).toEqual({ create: { status: 201 } });
-    expect(json.items[1]!.create).toMatchObject({ status: 400, error: { type: 'mapper_parsing_exception' } });
+    expect(json.items[1]!.create).toMatchObject({
+      status: 400,
+      error: { type: 'mapper_parsing_exception' },
+    });
     expect((await find('harvested')).totalCount).toBe(1);
   });
 
   it('serves an OpenSearch-flavoured root to OpenSearch shippers', async () => {
     const res = await fetch(`${sut.esUrl}/`, {
-      headers: { authorization: `Bearer ${tenant.ingestKey}`, 'user-agent': 'logstash-output-opensearch/2.0.2' },
+      headers: {
+        authorization: `Bearer ${tenant.ingestKey}`,
+        'user-agent': 'logstash-output-opensearch/2.0.2',
+      },
     });
     const info = (await res.json()) as { version: { distribution?: string; number: string } };
     expect(info.version.distribution).toBe('opensearch');

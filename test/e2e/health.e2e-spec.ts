@@ -12,14 +12,22 @@ describe('health and metrics', () => {
     expect(await (await fetch(`${sut.url}/healthz`)).json()).toEqual({ status: 'ok' });
     const ready = await fetch(`${sut.url}/readyz`);
     expect(ready.status).toBe(200);
-    expect(await ready.json()).toEqual({ status: 'ready', checks: { postgres: 'ok', redis: 'ok' } });
+    expect(await ready.json()).toEqual({
+      status: 'ready',
+      checks: { postgres: 'ok', redis: 'ok' },
+    });
   });
 
   it('exposes ingest counters, batch sizes, write latency and process metrics', async () => {
     await fetch(`${sut.esUrl}/_bulk`, {
       method: 'POST',
       headers: { authorization: `Bearer ${sut.adminKey}`, 'content-type': 'application/x-ndjson' },
-      body: ndjson([{ index: { _index: 'm' } }, { message: 'counted' }, { index: { _index: 'm' } }, 'nope']),
+      body: ndjson([
+        { index: { _index: 'm' } },
+        { message: 'counted' },
+        { index: { _index: 'm' } },
+        'nope',
+      ]),
     });
     const res = await fetch(`${sut.url}/metrics`);
     expect(res.headers.get('content-type')).toMatch(/^text\/plain/);

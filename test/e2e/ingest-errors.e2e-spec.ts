@@ -17,7 +17,11 @@ describe('bad ingest input is rejected alone', () => {
   const bulk = (body: string | Buffer, headers: Record<string, string> = {}) =>
     fetch(`${sut.esUrl}/_bulk`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${tenant.ingestKey}`, 'content-type': 'application/x-ndjson', ...headers },
+      headers: {
+        authorization: `Bearer ${tenant.ingestKey}`,
+        'content-type': 'application/x-ndjson',
+        ...headers,
+      },
       body,
     });
   const total = async (query: string) =>
@@ -60,11 +64,17 @@ describe('bad ingest input is rejected alone', () => {
   });
 
   it('answers 413 for a body over the limit, compressed or not', async () => {
-    const big = ndjson(Array.from({ length: 2000 }, (_, i) => (i % 2 ? { message: 'x'.repeat(100) } : { index: { _index: 'big' } })));
+    const big = ndjson(
+      Array.from({ length: 2000 }, (_, i) =>
+        i % 2 ? { message: 'x'.repeat(100) } : { index: { _index: 'big' } },
+      ),
+    );
     expect((await bulk(big)).status).toBe(413);
     const gz = await bulk(gzipSync(big), { 'content-encoding': 'gzip' });
     expect(gz.status).toBe(413);
-    expect(((await gz.json()) as { error: { type: string } }).error.type).toBe('content_too_long_exception');
+    expect(((await gz.json()) as { error: { type: string } }).error.type).toBe(
+      'content_too_long_exception',
+    );
   });
 
   it('answers 400 for a body that is not the gzip it claims', async () => {
@@ -80,7 +90,9 @@ describe('bad ingest input is rejected alone', () => {
     });
     expect(wrong.status).toBe(401);
     expect(wrong.headers.get('x-elastic-product')).toBe('Elasticsearch');
-    expect(((await wrong.json()) as { error: { type: string } }).error.type).toBe('security_exception');
+    expect(((await wrong.json()) as { error: { type: string } }).error.type).toBe(
+      'security_exception',
+    );
     const missing = await fetch(`${sut.esUrl}/`);
     expect(missing.status).toBe(401);
     const readOnly = await sut.graphql(tenant.adminKey, '{ __typename }');
@@ -95,7 +107,10 @@ describe('ingest backpressure', () => {
 
   beforeAll(async () => {
     // Commits wait a full second for company, so a second request arrives while the first is pending.
-    sut = await TestVigil.start({ INGEST_MAX_PENDING_RECORDS: '10', INGEST_FLUSH_DELAY_MS: '1000' });
+    sut = await TestVigil.start({
+      INGEST_MAX_PENDING_RECORDS: '10',
+      INGEST_FLUSH_DELAY_MS: '1000',
+    });
     tenant = await sut.createTenant('busy');
   });
   afterAll(() => sut.close());
@@ -104,15 +119,25 @@ describe('ingest backpressure', () => {
     const send = (n: number) =>
       fetch(`${sut.esUrl}/_bulk`, {
         method: 'POST',
-        headers: { authorization: `Bearer ${tenant.ingestKey}`, 'content-type': 'application/x-ndjson' },
-        body: ndjson(Array.from({ length: n }, (_, i) => [{ index: { _index: 'busy' } }, { message: `busy ${i}` }]).flat()),
+        headers: {
+          authorization: `Bearer ${tenant.ingestKey}`,
+          'content-type': 'application/x-ndjson',
+        },
+        body: ndjson(
+          Array.from({ length: n }, (_, i) => [
+            { index: { _index: 'busy' } },
+            { message: `busy ${i}` },
+          ]).flat(),
+        ),
       });
     const first = send(8);
     await new Promise((r) => setTimeout(r, 200));
     const second = await send(5);
     expect(second.status).toBe(429);
     expect(second.headers.get('retry-after')).toBe('1');
-    expect(((await second.json()) as { error: { type: string } }).error.type).toBe('es_rejected_execution_exception');
+    expect(((await second.json()) as { error: { type: string } }).error.type).toBe(
+      'es_rejected_execution_exception',
+    );
     expect((await first).status).toBe(200);
     expect((await send(5)).status).toBe(200);
   });

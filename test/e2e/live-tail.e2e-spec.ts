@@ -23,7 +23,7 @@ describe('logTail subscription over graphql-ws', () => {
     b = await sut.createTenant('tail-b');
   });
   afterAll(async () => {
-    await Promise.all(clients.map((c) => c.dispose()));
+    await Promise.all(clients.map(async (c) => c.dispose()));
     await sut.close();
   });
 
@@ -70,7 +70,11 @@ describe('logTail subscription over graphql-ws', () => {
   const settle = () => new Promise((r) => setTimeout(r, 400)); // the subscription reaches Redis
 
   it('delivers matching records of the caller’s tenant only', async () => {
-    const tailA = collect(client({ authorization: `Bearer ${a.adminKey}` }), { query: 'checkout', levels: ['error'] }, 2);
+    const tailA = collect(
+      client({ authorization: `Bearer ${a.adminKey}` }),
+      { query: 'checkout', levels: ['error'] },
+      2,
+    );
     const tailB = collect(client({ apiKey: b.adminKey }), {}, 1);
     await Promise.all([tailA.subscribed, tailB.subscribed]);
     await settle();
@@ -84,7 +88,10 @@ describe('logTail subscription over graphql-ws', () => {
     await ship(b.ingestKey, [{ message: 'tenant b only', level: 'info', service: 'other' }]);
 
     const gotA = await withTimeout(tailA.done, 8000);
-    expect(gotA.map((r) => r.body)).toEqual(['checkout failed: card declined', 'checkout timeout talking to bank']);
+    expect(gotA.map((r) => r.body)).toEqual([
+      'checkout failed: card declined',
+      'checkout timeout talking to bank',
+    ]);
     const gotB = await withTimeout(tailB.done, 8000);
     expect(gotB.map((r) => r.body)).toEqual(['tenant b only']);
   });
@@ -93,7 +100,9 @@ describe('logTail subscription over graphql-ws', () => {
     const codes: number[] = [];
     const bad = client({ authorization: 'Bearer not-a-key' }, (code) => codes.push(code));
     await expect(withTimeout(collect(bad, {}, 1).done, 5000)).rejects.toBeDefined();
-    const ingestOnly = client({ authorization: `Bearer ${a.ingestKey}` }, (code) => codes.push(code));
+    const ingestOnly = client({ authorization: `Bearer ${a.ingestKey}` }, (code) =>
+      codes.push(code),
+    );
     await expect(withTimeout(collect(ingestOnly, {}, 1).done, 5000)).rejects.toBeDefined();
     expect(codes).toEqual([4401, 4403]);
   });

@@ -16,7 +16,10 @@ describe('GraphQL search over stored logs', () => {
       lines.push({ create: { _index: i % 2 ? 'app' : 'edge' } });
       lines.push({
         '@timestamp': new Date(BASE + i * MINUTE).toISOString(),
-        message: i % 3 === 0 ? `payment declined for order ${i} code=E${i}` : `GET /api/items/${i} served in ${i} ms`,
+        message:
+          i % 3 === 0
+            ? `payment declined for order ${i} code=E${i}`
+            : `GET /api/items/${i} served in ${i} ms`,
         level: i % 3 === 0 ? 'error' : 'info',
         service: i % 3 === 0 ? 'payments' : 'web',
         host: `host-${i % 4}`,
@@ -27,7 +30,10 @@ describe('GraphQL search over stored logs', () => {
     }
     const res = await fetch(`${sut.esUrl}/_bulk`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${tenant.ingestKey}`, 'content-type': 'application/x-ndjson' },
+      headers: {
+        authorization: `Bearer ${tenant.ingestKey}`,
+        'content-type': 'application/x-ndjson',
+      },
       body: ndjson(lines),
     });
     expect(((await res.json()) as { errors: boolean }).errors).toBe(false);
@@ -57,7 +63,13 @@ describe('GraphQL search over stored logs', () => {
     [{ services: ['web'], levels: ['INFO'] }, 80],
     [{ levels: ['err', 'warning'] }, 40],
     [{ traceId: '4bf92f3577b34da6a3ce929d0e0e4736' }, 1],
-    [{ from: new Date(BASE + 60 * MINUTE).toISOString(), to: new Date(BASE + 90 * MINUTE).toISOString() }, 30],
+    [
+      {
+        from: new Date(BASE + 60 * MINUTE).toISOString(),
+        to: new Date(BASE + 90 * MINUTE).toISOString(),
+      },
+      30,
+    ],
     [{ query: 'nothing-matches-this' }, 0],
   ])('counts %j', async (filter, expected) => {
     expect(await count(filter)).toBe(expected);
@@ -67,7 +79,12 @@ describe('GraphQL search over stored logs', () => {
     const PAGE = `query($f: LogFilter!, $after: String) {
       logs(filter: $f, first: 7, after: $after) { edges { cursor node { id timestamp } } pageInfo { hasNextPage endCursor } }
     }`;
-    type Page = { logs: { edges: Array<{ cursor: string; node: { id: string; timestamp: string } }>; pageInfo: { hasNextPage: boolean; endCursor: string | null } } };
+    type Page = {
+      logs: {
+        edges: Array<{ cursor: string; node: { id: string; timestamp: string } }>;
+        pageInfo: { hasNextPage: boolean; endCursor: string | null };
+      };
+    };
     const seen: string[] = [];
     let after: string | null = null;
     for (let pages = 0; pages < 30; pages++) {
@@ -80,14 +97,21 @@ describe('GraphQL search over stored logs', () => {
     }
     expect(seen).toHaveLength(120);
     expect(new Set(seen).size).toBe(120);
-    const expected = Array.from({ length: 120 }, (_, i) => new Date(BASE + (119 - i) * MINUTE).toISOString());
+    const expected = Array.from({ length: 120 }, (_, i) =>
+      new Date(BASE + (119 - i) * MINUTE).toISOString(),
+    );
     expect(seen).toEqual(expected);
   });
 
   it('buckets counts by interval, with empty buckets filled', async () => {
     const res = await gql<{ logHistogram: Array<{ start: string; count: number }> }>(
       `query($f: LogFilter!) { logHistogram(filter: $f, interval: "30m") { start count } }`,
-      { f: { from: new Date(BASE - 60 * MINUTE).toISOString(), to: new Date(BASE + 120 * MINUTE).toISOString() } },
+      {
+        f: {
+          from: new Date(BASE - 60 * MINUTE).toISOString(),
+          to: new Date(BASE + 120 * MINUTE).toISOString(),
+        },
+      },
     );
     expect(res.errors).toBeUndefined();
     expect(res.data!.logHistogram).toEqual([
@@ -103,22 +127,45 @@ describe('GraphQL search over stored logs', () => {
   it('counts the top values of columns and attributes', async () => {
     const FACETS = `query($f: LogFilter!, $field: String!) { logFacets(filter: $f, field: $field, size: 3) { value count } }`;
     const facets = async (field: string, filter = {}) =>
-      (await gql<{ logFacets: Array<{ value: string; count: number }> }>(FACETS, { f: filter, field })).data!.logFacets;
-    expect(await facets('service')).toEqual([{ value: 'web', count: 80 }, { value: 'payments', count: 40 }]);
-    expect(await facets('level')).toEqual([{ value: 'info', count: 80 }, { value: 'error', count: 40 }]);
-    expect(await facets('region', { query: 'service:payments' })).toEqual([{ value: 'eu', count: 20 }, { value: 'us', count: 20 }]);
-    expect(await facets('http.status')).toEqual([{ value: '200', count: 80 }, { value: '500', count: 40 }]);
+      (
+        await gql<{ logFacets: Array<{ value: string; count: number }> }>(FACETS, {
+          f: filter,
+          field,
+        })
+      ).data!.logFacets;
+    expect(await facets('service')).toEqual([
+      { value: 'web', count: 80 },
+      { value: 'payments', count: 40 },
+    ]);
+    expect(await facets('level')).toEqual([
+      { value: 'info', count: 80 },
+      { value: 'error', count: 40 },
+    ]);
+    expect(await facets('region', { query: 'service:payments' })).toEqual([
+      { value: 'eu', count: 20 },
+      { value: 'us', count: 20 },
+    ]);
+    expect(await facets('http.status')).toEqual([
+      { value: '200', count: 80 },
+      { value: '500', count: 40 },
+    ]);
     expect(await facets('host')).toHaveLength(3);
   });
 
   it('points at the position of a query syntax error', async () => {
     const res = await gql(COUNT, { f: { query: 'service:web AND (level:error' } });
-    expect(res.errors?.[0]?.extensions).toMatchObject({ code: 'QUERY_SYNTAX_ERROR', position: { line: 1, column: expect.any(Number) } });
+    expect(res.errors?.[0]?.extensions).toMatchObject({
+      code: 'QUERY_SYNTAX_ERROR',
+      position: { line: 1, column: expect.any(Number) },
+    });
     expect(res.errors?.[0]?.message).toMatch(/\(|parenthes/i);
   });
 
   it('rejects bad intervals and cursors with clear errors', async () => {
-    const hist = await gql(`query { logHistogram(filter: {}, interval: "5 parsecs") { count } }`, {});
+    const hist = await gql(
+      `query { logHistogram(filter: {}, interval: "5 parsecs") { count } }`,
+      {},
+    );
     expect(hist.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     const page = await gql(`query { logs(filter: {}, after: "bogus") { totalCount } }`, {});
     expect(page.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');

@@ -17,12 +17,18 @@ describe('tenants, keys and isolation', () => {
     sut = await TestVigil.start();
     a = await sut.createTenant('iso-a');
     b = await sut.createTenant('iso-b');
-    for (const [t, word] of [[a, 'alpha'], [b, 'bravo']] as const) {
+    for (const [t, word] of [
+      [a, 'alpha'],
+      [b, 'bravo'],
+    ] as const) {
       const res = await fetch(`${sut.esUrl}/_bulk`, {
         method: 'POST',
         headers: { authorization: `Bearer ${t.ingestKey}`, 'content-type': 'application/x-ndjson' },
         // Tenant B even writes into an index named after tenant A: the index is only a dataset label.
-        body: ndjson([{ create: { _index: 'iso-a' } }, { message: `secret ${word}`, service: word }]),
+        body: ndjson([
+          { create: { _index: 'iso-a' } },
+          { message: `secret ${word}`, service: word },
+        ]),
       });
       expect(res.status).toBe(200);
     }
@@ -37,10 +43,16 @@ describe('tenants, keys and isolation', () => {
 
   it('shows each key only its own tenant’s records and facets', async () => {
     const Q = `{ logs(filter: { query: "secret" }) { edges { node { body } } } logFacets(filter: {}, field: "service") { value count } }`;
-    const ra = await sut.graphql<{ logs: { edges: Array<{ node: { body: string } }> }; logFacets: unknown[] }>(a.adminKey, Q);
+    const ra = await sut.graphql<{
+      logs: { edges: Array<{ node: { body: string } }> };
+      logFacets: unknown[];
+    }>(a.adminKey, Q);
     expect(ra.data!.logs.edges.map((e) => e.node.body)).toEqual(['secret alpha']);
     expect(ra.data!.logFacets).toEqual([{ value: 'alpha', count: 1 }]);
-    const rb = await sut.graphql<{ logs: { edges: Array<{ node: { body: string } }> } }>(b.adminKey, Q);
+    const rb = await sut.graphql<{ logs: { edges: Array<{ node: { body: string } }> } }>(
+      b.adminKey,
+      Q,
+    );
     expect(rb.data!.logs.edges.map((e) => e.node.body)).toEqual(['secret bravo']);
   });
 

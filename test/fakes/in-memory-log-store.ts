@@ -55,7 +55,12 @@ export class InMemoryLogStore extends LogStore {
   async search(filter: LogFilterSpec, first: number, after?: LogCursor): Promise<LogPage> {
     const rows = this.matching(filter)
       .sort(newestFirst)
-      .filter((r) => !after || r.timestamp < after.timestamp || (r.timestamp === after.timestamp && r.id < after.id));
+      .filter(
+        (r) =>
+          !after ||
+          r.timestamp < after.timestamp ||
+          (r.timestamp === after.timestamp && r.id < after.id),
+      );
     return { records: rows.slice(0, first), hasMore: rows.length > first };
   }
 

@@ -70,10 +70,16 @@ export class TestVigil {
     key: string | null,
     query: string,
     variables: Record<string, unknown> = {},
-  ): Promise<{ data?: T; errors?: Array<{ message: string; extensions?: Record<string, unknown> }> }> {
+  ): Promise<{
+    data?: T;
+    errors?: Array<{ message: string; extensions?: Record<string, unknown> }>;
+  }> {
     const res = await fetch(`${this.url}/graphql`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', ...(key ? { authorization: `Bearer ${key}` } : {}) },
+      headers: {
+        'content-type': 'application/json',
+        ...(key ? { authorization: `Bearer ${key}` } : {}),
+      },
       body: JSON.stringify({ query, variables }),
     });
     return (await res.json()) as { data?: T };
@@ -86,7 +92,13 @@ export class TestVigil {
     try {
       let cursor = '0';
       do {
-        const [next, keys] = await redis.scan(cursor, 'MATCH', `${this.redisPrefix}*`, 'COUNT', 500);
+        const [next, keys] = await redis.scan(
+          cursor,
+          'MATCH',
+          `${this.redisPrefix}*`,
+          'COUNT',
+          500,
+        );
         if (keys.length) await redis.del(...keys);
         cursor = next;
       } while (cursor !== '0');

@@ -26,16 +26,24 @@ export class ScopeGuard implements CanActivate {
       context.getClass(),
     ]);
     if (!required) {
-      throw new TenancyError('FORBIDDEN', `${context.getClass().name}.${context.getHandler().name} declares no scopes`);
+      throw new TenancyError(
+        'FORBIDDEN',
+        `${context.getClass().name}.${context.getHandler().name} declares no scopes`,
+      );
     }
     const ctx = GqlExecutionContext.create(context).getContext<RequestContext>();
     if (ctx.principal === undefined) {
       const header = ctx.req?.headers.authorization;
-      ctx.principal = await this.apiKeys.authenticateHeader(Array.isArray(header) ? header[0] : header);
+      ctx.principal = await this.apiKeys.authenticateHeader(
+        Array.isArray(header) ? header[0] : header,
+      );
     }
     const principal = ctx.principal;
     if (!principal) {
-      throw new TenancyError('UNAUTHENTICATED', 'missing or invalid API key (send Authorization: Bearer <key>)');
+      throw new TenancyError(
+        'UNAUTHENTICATED',
+        'missing or invalid API key (send Authorization: Bearer <key>)',
+      );
     }
     const missing = required.filter((s) => !principal.scopes.has(s));
     if (missing.length > 0) {

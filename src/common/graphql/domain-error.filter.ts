@@ -10,7 +10,10 @@ export class DomainErrorFilter implements ExceptionFilter {
   catch(error: LogsError | TenancyError): GraphQLError {
     if (error instanceof LogsError) {
       return new GraphQLError(error.message, {
-        extensions: { code: logsCode(error.code), ...(error.position ? { position: error.position } : {}) },
+        extensions: {
+          code: logsCode(error.code),
+          ...(error.position ? { position: error.position } : {}),
+        },
       });
     }
     return new GraphQLError(error.message, { extensions: { code: tenancyCode(error.code) } });

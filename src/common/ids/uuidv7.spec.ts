@@ -2,7 +2,9 @@ import { uuidv7 } from './uuidv7';
 
 describe(uuidv7.name, () => {
   it('is a version-7, variant-1 UUID', () => {
-    expect(uuidv7()).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(uuidv7()).toMatch(
+      /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
+    );
   });
 
   it('encodes the millisecond timestamp in its first 48 bits', () => {

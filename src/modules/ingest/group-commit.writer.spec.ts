@@ -3,8 +3,14 @@ import { InMemoryLogStore } from '../../../test/fakes/in-memory-log-store';
 import { GroupCommitWriter, type GroupCommitOptions } from './group-commit.writer';
 import { IngestError } from './ingest.errors';
 
-const OPTIONS: GroupCommitOptions = { batchMaxRecords: 100, flushDelayMs: 0, writers: 1, maxPendingRecords: 1000 };
-const records = (n: number, body = 'line') => Array.from({ length: n }, (_, i) => buildLogRecord({ body: `${body} ${i}` }));
+const OPTIONS: GroupCommitOptions = {
+  batchMaxRecords: 100,
+  flushDelayMs: 0,
+  writers: 1,
+  maxPendingRecords: 1000,
+};
+const records = (n: number, body = 'line') =>
+  Array.from({ length: n }, (_, i) => buildLogRecord({ body: `${body} ${i}` }));
 
 describe(GroupCommitWriter.name, () => {
   it('resolves each write once its records are stored', async () => {
@@ -29,7 +35,10 @@ describe(GroupCommitWriter.name, () => {
     store.rejectBodiesContaining = 'bad';
     const sut = new GroupCommitWriter(store, { ...OPTIONS, flushDelayMs: 10 });
     const first = sut.write([buildLogRecord({ body: 'ok' }), buildLogRecord({ body: 'bad one' })]);
-    const second = sut.write([buildLogRecord({ body: 'bad two' }), buildLogRecord({ body: 'fine' })]);
+    const second = sut.write([
+      buildLogRecord({ body: 'bad two' }),
+      buildLogRecord({ body: 'fine' }),
+    ]);
     expect([...(await first).keys()]).toEqual([1]);
     expect([...(await second).keys()]).toEqual([0]);
     expect(store.records.map((r) => r.body)).toEqual(['ok', 'fine']);
@@ -47,7 +56,10 @@ describe(GroupCommitWriter.name, () => {
   });
 
   it('lets one oversized write through when nothing else waits', async () => {
-    const sut = new GroupCommitWriter(new InMemoryLogStore(), { ...OPTIONS, maxPendingRecords: 10 });
+    const sut = new GroupCommitWriter(new InMemoryLogStore(), {
+      ...OPTIONS,
+      maxPendingRecords: 10,
+    });
     await expect(sut.write(records(50))).resolves.toBeInstanceOf(Map);
   });
 

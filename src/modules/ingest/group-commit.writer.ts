@@ -61,11 +61,15 @@ export class GroupCommitWriter {
 
   /** Resolves with the indexes of `records` the store refused (and why) once the rest are committed. */
   write(records: readonly LogRecord[]): Promise<Map<number, string>> {
-    if (records.length === 0) return Promise.resolve(new Map());
-    if (this.#closed) return Promise.reject(new IngestError('STORE_UNAVAILABLE', 'Vigil is shutting down'));
+    if (records.length === 0) return Promise.resolve(new Map<number, string>());
+    if (this.#closed)
+      return Promise.reject(new IngestError('STORE_UNAVAILABLE', 'Vigil is shutting down'));
     if (this.#pending > 0 && this.#pending + records.length > this.options.maxPendingRecords) {
       return Promise.reject(
-        new IngestError('SATURATED', `ingest is saturated (${this.#pending} records waiting); retry later`),
+        new IngestError(
+          'SATURATED',
+          `ingest is saturated (${this.#pending} records waiting); retry later`,
+        ),
       );
     }
     return new Promise((resolve, reject) => {
@@ -114,7 +118,10 @@ export class GroupCommitWriter {
     const slices: Slice[] = [];
     while (this.#queue.length > 0 && batch.length < this.options.batchMaxRecords) {
       const waiter = this.#queue[0] as Waiter;
-      const count = Math.min(waiter.records.length - waiter.next, this.options.batchMaxRecords - batch.length);
+      const count = Math.min(
+        waiter.records.length - waiter.next,
+        this.options.batchMaxRecords - batch.length,
+      );
       for (let i = 0; i < count; i++) batch.push(waiter.records[waiter.next + i] as LogRecord);
       slices.push({ waiter, start: waiter.next, count });
       waiter.next += count;
@@ -125,11 +132,15 @@ export class GroupCommitWriter {
     const started = process.hrtime.bigint();
     this.store.append(batch).then(
       ({ rejected }) => {
-        this.observer?.batchCommitted(batch.length, Number(process.hrtime.bigint() - started) / 1e9);
+        this.observer?.batchCommitted(
+          batch.length,
+          Number(process.hrtime.bigint() - started) / 1e9,
+        );
         let offset = 0;
         for (const slice of slices) {
           for (const [i, reason] of rejected) {
-            if (i >= offset && i < offset + slice.count) slice.waiter.rejected.set(slice.start + i - offset, reason);
+            if (i >= offset && i < offset + slice.count)
+              slice.waiter.rejected.set(slice.start + i - offset, reason);
           }
           offset += slice.count;
           this.settle(slice, null);
@@ -137,7 +148,11 @@ export class GroupCommitWriter {
         this.done(batch.length);
       },
       (err: unknown) => {
-        const failure = new IngestError('STORE_UNAVAILABLE', `the log store failed: ${String(err)}`, { cause: err });
+        const failure = new IngestError(
+          'STORE_UNAVAILABLE',
+          `the log store failed: ${String(err)}`,
+          { cause: err },
+        );
         for (const slice of slices) this.settle(slice, failure);
         this.done(batch.length);
       },

@@ -56,7 +56,7 @@ export class IngestService implements BeforeApplicationShutdown {
     documents: readonly IngestDocument[],
     ctx: IngestContext,
   ): Promise<IngestOutcome[]> {
-    const outcomes: IngestOutcome[] = new Array(documents.length);
+    const outcomes = new Array<IngestOutcome>(documents.length);
     const records: LogRecord[] = [];
     const owners: number[] = [];
     const normalizeCtx = {
@@ -85,11 +85,15 @@ export class IngestService implements BeforeApplicationShutdown {
     for (let j = 0; j < records.length; j++) {
       const reason = rejected.get(j);
       const record = records[j] as LogRecord;
-      outcomes[owners[j] as number] = reason === undefined ? { ok: true, id: record.id } : { ok: false, reason };
+      outcomes[owners[j] as number] =
+        reason === undefined ? { ok: true, id: record.id } : { ok: false, reason };
       if (reason === undefined && rejected.size > 0) stored.push(record);
     }
     this.metrics.ingestRecords.inc({ endpoint: ctx.endpoint, outcome: 'stored' }, stored.length);
-    this.metrics.ingestRecords.inc({ endpoint: ctx.endpoint, outcome: 'rejected' }, documents.length - stored.length);
+    this.metrics.ingestRecords.inc(
+      { endpoint: ctx.endpoint, outcome: 'rejected' },
+      documents.length - stored.length,
+    );
     this.metrics.ingestRequestRecords.observe({ endpoint: ctx.endpoint }, documents.length);
     this.tail.publish(principal.tenantId, stored).catch((err: unknown) => {
       this.#logger.warn(`live tail publish failed: ${String(err)}`);

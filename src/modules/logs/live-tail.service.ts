@@ -27,7 +27,10 @@ export class LiveTailService implements OnModuleDestroy {
     await this.redis.client.publish(this.channel(tenantId), JSON.stringify(records));
   }
 
-  async subscribe(tenantId: string, matches: (record: LogRecord) => boolean): Promise<TailSubscription> {
+  async subscribe(
+    tenantId: string,
+    matches: (record: LogRecord) => boolean,
+  ): Promise<TailSubscription> {
     const sub = new TailSubscription(matches, (closed) => this.unsubscribe(tenantId, closed));
     let set = this.#local.get(tenantId);
     if (!set) {
@@ -60,7 +63,10 @@ export class LiveTailService implements OnModuleDestroy {
     const now = Date.now();
     const known = this.#listenerChecks.get(tenantId);
     if (known && now - known.at < LISTENER_CHECK_MS) return known.listening;
-    const reply = (await this.redis.client.pubsub('NUMSUB', this.channel(tenantId))) as [string, number];
+    const reply = (await this.redis.client.pubsub('NUMSUB', this.channel(tenantId))) as [
+      string,
+      number,
+    ];
     const listening = Number(reply[1]) > 0;
     this.#listenerChecks.set(tenantId, { listening, at: now });
     return listening;

@@ -1,4 +1,9 @@
-import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
 
 import { TenancyService } from '../tenancy/tenancy.service';
 import { LogStore } from './log-store.port';
@@ -22,7 +27,9 @@ export class LogRetentionService implements OnApplicationBootstrap, OnApplicatio
   async onApplicationBootstrap(): Promise<void> {
     await this.runOnce(Date.now());
     this.#timer = setInterval(() => {
-      this.runOnce(Date.now()).catch((err: unknown) => this.#logger.error(`log maintenance failed: ${String(err)}`));
+      this.runOnce(Date.now()).catch((err: unknown) =>
+        this.#logger.error(`log maintenance failed: ${String(err)}`),
+      );
     }, EVERY_MS);
     this.#timer.unref();
   }

@@ -32,7 +32,14 @@ export interface LogSearchPage {
 const MAX_PAGE = 1000;
 const MAX_BUCKETS = 10_000;
 const MAX_FACETS = 1000;
-const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
+const UNITS: Record<string, number> = {
+  ms: 1,
+  s: 1000,
+  m: 60_000,
+  h: 3_600_000,
+  d: 86_400_000,
+  w: 604_800_000,
+};
 const COLUMN_FACETS: Record<string, Extract<FacetField, { kind: 'column' }>['name']> = {
   service: 'service',
   level: 'level',
@@ -72,19 +79,31 @@ export class LogSearchService {
     return this.store.count(this.toSpec(tenantId, input));
   }
 
-  async histogram(tenantId: string, input: LogFilterInput, interval: string): Promise<HistogramPoint[]> {
+  async histogram(
+    tenantId: string,
+    input: LogFilterInput,
+    interval: string,
+  ): Promise<HistogramPoint[]> {
     const intervalMs = parseInterval(interval);
     const filter = this.toSpec(tenantId, input);
     if (filter.from !== undefined && filter.to !== undefined) {
       if ((filter.to - filter.from) / intervalMs > MAX_BUCKETS) {
-        throw new LogsError('INVALID_INTERVAL', `interval ${interval} gives more than ${MAX_BUCKETS} buckets; widen it`);
+        throw new LogsError(
+          'INVALID_INTERVAL',
+          `interval ${interval} gives more than ${MAX_BUCKETS} buckets; widen it`,
+        );
       }
     }
     const points = await this.store.histogram(filter, intervalMs);
     return fillBuckets(points, intervalMs, filter.from, filter.to);
   }
 
-  facets(tenantId: string, input: LogFilterInput, field: string, size: number): Promise<FacetCount[]> {
+  facets(
+    tenantId: string,
+    input: LogFilterInput,
+    field: string,
+    size: number,
+  ): Promise<FacetCount[]> {
     if (!Number.isInteger(size) || size < 1 || size > MAX_FACETS) {
       throw new LogsError('INVALID_ARGUMENT', `size must be an integer from 1 to ${MAX_FACETS}`);
     }
@@ -123,11 +142,16 @@ function parseUserQuery(text: string) {
     return parseQuery(text);
   } catch (err) {
     if (err instanceof QuerySyntaxError) {
-      throw new LogsError('INVALID_QUERY', err.message, {
-        offset: err.offset,
-        line: err.line,
-        column: err.column,
-      }, { cause: err });
+      throw new LogsError(
+        'INVALID_QUERY',
+        err.message,
+        {
+          offset: err.offset,
+          line: err.line,
+          column: err.column,
+        },
+        { cause: err },
+      );
     }
     throw err;
   }
@@ -144,19 +168,32 @@ export function parseInterval(text: string): number {
   const m = /^\s*(\d+)\s*(ms|s|m|h|d|w)\s*$/.exec(text);
   const ms = m ? Number(m[1]) * (UNITS[m[2] as string] as number) : NaN;
   if (!(ms >= 1000) || ms > 366 * UNITS.d!) {
-    throw new LogsError('INVALID_INTERVAL', `interval "${text}" must look like 30s, 1m, 1h or 1d (1s to 366d)`);
+    throw new LogsError(
+      'INVALID_INTERVAL',
+      `interval "${text}" must look like 30s, 1m, 1h or 1d (1s to 366d)`,
+    );
   }
   return ms;
 }
 
 /** Adds the empty buckets between the first and last (or between from and to when given). */
-function fillBuckets(points: HistogramPoint[], step: number, from?: number, to?: number): HistogramPoint[] {
+function fillBuckets(
+  points: HistogramPoint[],
+  step: number,
+  from?: number,
+  to?: number,
+): HistogramPoint[] {
   if (points.length === 0 && (from === undefined || to === undefined)) return [];
-  const first = from !== undefined ? Math.floor(from / step) * step : (points[0] as HistogramPoint).start;
-  const last = to !== undefined ? Math.floor((to - 1) / step) * step : (points[points.length - 1] as HistogramPoint).start;
+  const first =
+    from !== undefined ? Math.floor(from / step) * step : (points[0] as HistogramPoint).start;
+  const last =
+    to !== undefined
+      ? Math.floor((to - 1) / step) * step
+      : (points[points.length - 1] as HistogramPoint).start;
   const counts = new Map(points.map((p) => [p.start, p.count]));
   const out: HistogramPoint[] = [];
-  for (let t = first; t <= last && out.length <= MAX_BUCKETS; t += step) out.push({ start: t, count: counts.get(t) ?? 0 });
+  for (let t = first; t <= last && out.length <= MAX_BUCKETS; t += step)
+    out.push({ start: t, count: counts.get(t) ?? 0 });
   return out;
 }
 

@@ -1,4 +1,13 @@
-import { Args, Float, Int, Parent, Query, ResolveField, Resolver, Subscription } from '@nestjs/graphql';
+import {
+  Args,
+  Float,
+  Int,
+  Parent,
+  Query,
+  ResolveField,
+  Resolver,
+  Subscription,
+} from '@nestjs/graphql';
 
 import { CurrentPrincipal } from '../../common/auth/current-principal.decorator';
 import { RequireScopes } from '../../common/auth/require-scopes.decorator';
@@ -22,7 +31,9 @@ export class LogsResolver {
     private readonly tail: LiveTailService,
   ) {}
 
-  @Query(() => LogConnectionObject, { description: 'Log records matching the filter, newest first' })
+  @Query(() => LogConnectionObject, {
+    description: 'Log records matching the filter, newest first',
+  })
   @RequireScopes('read')
   async logs(
     @CurrentPrincipal() principal: Principal,
@@ -32,20 +43,27 @@ export class LogsResolver {
   ): Promise<LogConnectionObject> {
     const page = await this.search.search(principal.tenantId, filter, first, after);
     const connection = new LogConnectionObject();
-    connection.edges = page.records.map((r) => ({ cursor: encodeCursor(r), node: LogRecordObject.from(r) }));
+    connection.edges = page.records.map((r) => ({
+      cursor: encodeCursor(r),
+      node: LogRecordObject.from(r),
+    }));
     connection.pageInfo = { hasNextPage: page.hasNextPage, endCursor: page.endCursor };
     connection.tenantId = principal.tenantId;
     connection.filter = filter;
     return connection;
   }
 
-  @ResolveField(() => Float, { description: 'How many records match the filter (counted on request)' })
+  @ResolveField(() => Float, {
+    description: 'How many records match the filter (counted on request)',
+  })
   @RequireScopes('read')
   totalCount(@Parent() connection: LogConnectionObject): Promise<number> {
     return this.search.count(connection.tenantId, connection.filter);
   }
 
-  @Query(() => [HistogramBucketObject], { description: 'Record counts per time bucket ("1m", "1h", ...)' })
+  @Query(() => [HistogramBucketObject], {
+    description: 'Record counts per time bucket ("1m", "1h", ...)',
+  })
   @RequireScopes('read')
   async logHistogram(
     @CurrentPrincipal() principal: Principal,
@@ -57,7 +75,8 @@ export class LogsResolver {
   }
 
   @Query(() => [FacetBucketObject], {
-    description: 'Most frequent values of a field: service, level, host, dataset, format, traceId or any attribute',
+    description:
+      'Most frequent values of a field: service, level, host, dataset, format, traceId or any attribute',
   })
   @RequireScopes('read')
   logFacets(

@@ -42,7 +42,18 @@ describe(toCopyLine.name, () => {
 describe(isoTimestamp.name, () => {
   it('agrees with Date#toISOString across seconds, days and odd values', () => {
     const base = Date.UTC(2026, 11, 31, 23, 59, 58, 990);
-    const samples = [0, 1, 999, 1000, base, base + 9, base + 10, base + 1010, base + 86_400_000, 253402300799999];
+    const samples = [
+      0,
+      1,
+      999,
+      1000,
+      base,
+      base + 9,
+      base + 10,
+      base + 1010,
+      base + 86_400_000,
+      253402300799999,
+    ];
     for (let i = 0; i < 5000; i++) samples.push(base + Math.floor(i * 7.3));
     for (const ms of samples) expect(isoTimestamp(ms)).toBe(new Date(ms).toISOString());
   });

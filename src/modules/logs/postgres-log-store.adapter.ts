@@ -15,7 +15,13 @@ import {
   type LogPage,
   LogStore,
 } from './log-store.port';
-import { COPY_COLUMNS, fromRow, type LogRow, SELECT_COLUMNS, toCopyLine } from './postgres-log-rows';
+import {
+  COPY_COLUMNS,
+  fromRow,
+  type LogRow,
+  SELECT_COLUMNS,
+  toCopyLine,
+} from './postgres-log-rows';
 import { SqlParams, translateQueryToSql } from './query/postgres-query.translator';
 
 const DAY_MS = 86_400_000;
@@ -56,7 +62,10 @@ export class PostgresLogStore extends LogStore {
       if (ts > now + MAX_FUTURE_MS) {
         rejected.set(i, `timestamp ${iso(ts)} is more than a day in the future`);
       } else if (ts < oldest) {
-        rejected.set(i, `timestamp ${iso(ts)} is older than the retention of ${this.#maxRetentionDays} days`);
+        rejected.set(
+          i,
+          `timestamp ${iso(ts)} is older than the retention of ${this.#maxRetentionDays} days`,
+        );
       } else {
         accepted.push(i);
         days.add(Math.floor(ts / DAY_MS));
@@ -108,7 +117,8 @@ export class PostgresLogStore extends LogStore {
   async facets(filter: LogFilterSpec, field: FacetField, size: number): Promise<FacetCount[]> {
     const params = new SqlParams();
     const where = this.where(filter, params);
-    const expr = field.kind === 'attribute' ? `attributes->>${params.add(field.key)}` : COLUMN_OF[field.name];
+    const expr =
+      field.kind === 'attribute' ? `attributes->>${params.add(field.key)}` : COLUMN_OF[field.name];
     const limit = params.add(size);
     const { rows } = await this.pool.query<{ value: string; n: string }>(
       `SELECT ${expr} AS value, count(*) AS n FROM logs
@@ -160,8 +170,10 @@ export class PostgresLogStore extends LogStore {
     const parts = [`tenant_id = ${params.add(filter.tenantId)}::uuid`];
     if (filter.from !== undefined) parts.push(`ts >= ${params.add(new Date(filter.from))}`);
     if (filter.to !== undefined) parts.push(`ts < ${params.add(new Date(filter.to))}`);
-    if (filter.services?.length) parts.push(`service = ANY(${params.add(filter.services)}::text[])`);
-    if (filter.levels?.length) parts.push(`severity_text = ANY(${params.add(filter.levels)}::text[])`);
+    if (filter.services?.length)
+      parts.push(`service = ANY(${params.add(filter.services)}::text[])`);
+    if (filter.levels?.length)
+      parts.push(`severity_text = ANY(${params.add(filter.levels)}::text[])`);
     if (filter.traceId) parts.push(`trace_id = ${params.add(filter.traceId)}`);
     if (filter.query.kind !== 'all') parts.push(`(${translateQueryToSql(filter.query, params)})`);
     return parts.join(' AND ');
@@ -265,11 +277,16 @@ function encodeBatch(records: readonly LogRecord[], indexes: readonly number[]):
 /** SQLSTATE classes caused by a row's content (data exception, integrity, program limit). */
 function isDataError(err: unknown): boolean {
   const code = (err as { code?: unknown }).code;
-  return typeof code === 'string' && (code.startsWith('22') || code.startsWith('23') || code.startsWith('54'));
+  return (
+    typeof code === 'string' &&
+    (code.startsWith('22') || code.startsWith('23') || code.startsWith('54'))
+  );
 }
 
 function partitionName(day: number): string {
-  return `logs_p${iso(day * DAY_MS).slice(0, 10).replace(/-/g, '')}`;
+  return `logs_p${iso(day * DAY_MS)
+    .slice(0, 10)
+    .replace(/-/g, '')}`;
 }
 
 function dayOfPartition(name: string): number | null {
@@ -280,4 +297,3 @@ function dayOfPartition(name: string): number | null {
 function iso(ms: number): string {
   return new Date(ms).toISOString();
 }
-

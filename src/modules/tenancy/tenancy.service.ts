@@ -59,7 +59,13 @@ export class TenancyService {
       const tenant = await tx.insertTenant('default', 'default', null);
       const key = bootstrapKey ?? generateApiKey();
       const scopes: Scope[] = ['ingest', 'read', 'admin'];
-      const row = await tx.insertKey(tenant.id, 'bootstrap', displayPrefix(key), hashApiKey(key), scopes);
+      const row = await tx.insertKey(
+        tenant.id,
+        'bootstrap',
+        displayPrefix(key),
+        hashApiKey(key),
+        scopes,
+      );
       return { tenant, keys: [{ id: row.id, name: 'bootstrap', key, scopes }] };
     });
   }

@@ -53,7 +53,9 @@ export class TenantRepository {
 
   /** Per-tenant retention (days), for the log store's retention job. */
   async retentionByTenant(): Promise<Map<string, number | null>> {
-    const rows = await this.db.getRepository(TenantEntity).find({ select: { id: true, retentionDays: true } });
+    const rows = await this.db
+      .getRepository(TenantEntity)
+      .find({ select: { id: true, retentionDays: true } });
     return new Map(rows.map((t) => [t.id, t.retentionDays]));
   }
 }

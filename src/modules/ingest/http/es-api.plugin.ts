@@ -5,7 +5,11 @@ import type { Principal } from '../../tenancy/principal';
 import { IngestError, httpStatusOf } from '../ingest.errors';
 import type { IngestDocument, IngestService } from '../ingest.service';
 import { parseBulkBody, type BulkDocItem } from '../parsing/bulk-request.parser';
-import { buildBulkResponseObject, type BulkItemResult, writeBulkResponse } from '../parsing/bulk-response.writer';
+import {
+  buildBulkResponseObject,
+  type BulkItemResult,
+  writeBulkResponse,
+} from '../parsing/bulk-response.writer';
 import { applyFilterPath } from '../parsing/filter-path';
 import { clusterHealth, esError, LICENSE, rootInfo, XPACK } from './es-responses';
 import { decodeBody } from './request-body';
@@ -42,8 +46,10 @@ const MANAGED_OBJECTS = [
  */
 export async function esApiPlugin(app: FastifyInstance, options: EsApiOptions): Promise<void> {
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: options.maxBodyBytes }, (_req, body, done) =>
-    done(null, body),
+  app.addContentTypeParser(
+    '*',
+    { parseAs: 'buffer', bodyLimit: options.maxBodyBytes },
+    (_req, body, done) => done(null, body),
   );
 
   // Every response, errors included, carries the product header the clients check for.
@@ -53,7 +59,10 @@ export async function esApiPlugin(app: FastifyInstance, options: EsApiOptions): 
   enforceRouteScopes(app, options.apiKeys, (reply, failure) => {
     const type = failure.status === 401 ? 'security_exception' : 'security_exception';
     if (failure.status === 401) reply.header('WWW-Authenticate', 'Basic realm="vigil", ApiKey');
-    return reply.code(failure.status).type(JSON_TYPE).send(esError(failure.status, type, failure.message));
+    return reply
+      .code(failure.status)
+      .type(JSON_TYPE)
+      .send(esError(failure.status, type, failure.message));
   });
 
   app.setErrorHandler((err: Error & { statusCode?: number; code?: string }, _req, reply) => {
@@ -61,24 +70,43 @@ export async function esApiPlugin(app: FastifyInstance, options: EsApiOptions): 
       const status = httpStatusOf(err.code);
       if (status === 429 || status === 503) reply.header('Retry-After', '1');
       const type = ES_ERROR_TYPES[err.code];
-      return reply.code(status).type(JSON_TYPE).send(esError(status, type, err.message));
+      return reply
+        .code(status)
+        .type(JSON_TYPE)
+        .send(esError(status, type, err.message));
     }
     if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
       return reply
         .code(413)
         .type(JSON_TYPE)
-        .send(esError(413, 'content_too_long_exception', `request body exceeds ${options.maxBodyBytes} bytes`));
+        .send(
+          esError(
+            413,
+            'content_too_long_exception',
+            `request body exceeds ${options.maxBodyBytes} bytes`,
+          ),
+        );
     }
-    const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
+    const status =
+      err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
     if (status === 500) app.log.error(err);
-    return reply.code(status).type(JSON_TYPE).send(esError(status, status === 500 ? 'exception' : 'parse_exception', err.message));
+    return reply
+      .code(status)
+      .type(JSON_TYPE)
+      .send(esError(status, status === 500 ? 'exception' : 'parse_exception', err.message));
   });
 
   app.setNotFoundHandler((req, reply) =>
     reply
       .code(400)
       .type(JSON_TYPE)
-      .send(esError(400, 'illegal_argument_exception', `Vigil does not implement [${req.method} ${req.url}]`)),
+      .send(
+        esError(
+          400,
+          'illegal_argument_exception',
+          `Vigil does not implement [${req.method} ${req.url}]`,
+        ),
+      ),
   );
 
   const send = (req: FastifyRequest, reply: FastifyReply, body: unknown, status = 200) => {
@@ -99,17 +127,29 @@ export async function esApiPlugin(app: FastifyInstance, options: EsApiOptions): 
   });
   app.get('/_license', { config: INGEST }, (req, reply) => send(req, reply, LICENSE));
   app.get('/_xpack', { config: INGEST }, (req, reply) => send(req, reply, XPACK));
-  app.get('/_cluster/health', { config: INGEST }, (req, reply) => send(req, reply, clusterHealth()));
-  app.get('/_cluster/health/*', { config: INGEST }, (req, reply) => send(req, reply, clusterHealth()));
+  app.get('/_cluster/health', { config: INGEST }, (req, reply) =>
+    send(req, reply, clusterHealth()),
+  );
+  app.get('/_cluster/health/*', { config: INGEST }, (req, reply) =>
+    send(req, reply, clusterHealth()),
+  );
   app.get('/_cat/health', { config: INGEST }, (req, reply) => {
     const now = Date.now();
     if ((req.query as Query).format === 'json') {
-      return send(req, reply, [{ epoch: String(Math.floor(now / 1000)), cluster: 'vigil', status: 'green' }]);
+      return send(req, reply, [
+        { epoch: String(Math.floor(now / 1000)), cluster: 'vigil', status: 'green' },
+      ]);
     }
-    return reply.type('text/plain; charset=UTF-8').send(`${Math.floor(now / 1000)} vigil green 1 1 1 1 0 0 0 0 - 100.0%\n`);
+    return reply
+      .type('text/plain; charset=UTF-8')
+      .send(`${Math.floor(now / 1000)} vigil green 1 1 1 1 0 0 0 0 - 100.0%\n`);
   });
   app.get('/_nodes', { config: INGEST }, (req, reply) =>
-    send(req, reply, { _nodes: { total: 1, successful: 1, failed: 0 }, cluster_name: 'vigil', nodes: {} }),
+    send(req, reply, {
+      _nodes: { total: 1, successful: 1, failed: 0 },
+      cluster_name: 'vigil',
+      nodes: {},
+    }),
   );
 
   for (const url of MANAGED_OBJECTS) {
@@ -120,7 +160,10 @@ export async function esApiPlugin(app: FastifyInstance, options: EsApiOptions): 
       handler: (req, reply) => {
         // "Not there yet": shippers then PUT it, which we acknowledge.
         if (req.method === 'HEAD') return reply.code(404).type(JSON_TYPE).send();
-        return reply.code(404).type(JSON_TYPE).send(esError(404, 'resource_not_found_exception', `${req.url} is not stored by Vigil`));
+        return reply
+          .code(404)
+          .type(JSON_TYPE)
+          .send(esError(404, 'resource_not_found_exception', `${req.url} is not stored by Vigil`));
       },
     });
     app.route({
@@ -138,16 +181,27 @@ export async function esApiPlugin(app: FastifyInstance, options: EsApiOptions): 
     handler: (req, reply) =>
       req.method === 'HEAD'
         ? reply.code(404).type(JSON_TYPE).send()
-        : reply.code(404).type(JSON_TYPE).send(esError(404, 'index_not_found_exception', 'no such index')),
+        : reply
+            .code(404)
+            .type(JSON_TYPE)
+            .send(esError(404, 'index_not_found_exception', 'no such index')),
   });
   app.put('/:index', { config: INGEST }, (req, reply) =>
-    send(req, reply, { acknowledged: true, shards_acknowledged: true, index: (req.params as { index: string }).index }),
+    send(req, reply, {
+      acknowledged: true,
+      shards_acknowledged: true,
+      index: (req.params as { index: string }).index,
+    }),
   );
 
   const bulk = async (req: FastifyRequest, reply: FastifyReply) => {
     const started = Date.now();
     const principal = req.principal as Principal;
-    const body = await decodeBody(bodyOf(req), req.headers['content-encoding'], options.maxBodyBytes);
+    const body = await decodeBody(
+      bodyOf(req),
+      req.headers['content-encoding'],
+      options.maxBodyBytes,
+    );
     const items = parseBulkBody(body, (req.params as { index?: string }).index ?? null);
     const docs: IngestDocument[] = [];
     const docItems: number[] = [];
@@ -193,20 +247,36 @@ export async function esApiPlugin(app: FastifyInstance, options: EsApiOptions): 
   const single = async (req: FastifyRequest, reply: FastifyReply) => {
     const started = Date.now();
     const params = req.params as { index: string; id?: string };
-    const body = await decodeBody(bodyOf(req), req.headers['content-encoding'], options.maxBodyBytes);
+    const body = await decodeBody(
+      bodyOf(req),
+      req.headers['content-encoding'],
+      options.maxBodyBytes,
+    );
     let doc: unknown;
     try {
       doc = JSON.parse(body.toString('utf8'));
     } catch (err) {
-      return reply.code(400).type(JSON_TYPE).send(esError(400, 'document_parsing_exception', `failed to parse: ${(err as Error).message}`));
+      return reply
+        .code(400)
+        .type(JSON_TYPE)
+        .send(
+          esError(400, 'document_parsing_exception', `failed to parse: ${(err as Error).message}`),
+        );
     }
-    const [outcome] = await options.ingest.ingest(req.principal as Principal, [{ doc, dataset: params.index }], {
-      endpoint: 'es_doc',
-      format: 'json',
-      receivedAt: started,
-    });
+    const [outcome] = await options.ingest.ingest(
+      req.principal as Principal,
+      [{ doc, dataset: params.index }],
+      {
+        endpoint: 'es_doc',
+        format: 'json',
+        receivedAt: started,
+      },
+    );
     if (!outcome?.ok) {
-      return reply.code(400).type(JSON_TYPE).send(esError(400, 'document_parsing_exception', outcome?.reason ?? 'not stored'));
+      return reply
+        .code(400)
+        .type(JSON_TYPE)
+        .send(esError(400, 'document_parsing_exception', outcome?.reason ?? 'not stored'));
     }
     return send(
       req,
@@ -225,7 +295,12 @@ export async function esApiPlugin(app: FastifyInstance, options: EsApiOptions): 
   };
   app.post('/:index/_doc', { config: INGEST }, single);
   app.route({ method: ['POST', 'PUT'], url: '/:index/_doc/:id', config: INGEST, handler: single });
-  app.route({ method: ['POST', 'PUT'], url: '/:index/_create/:id', config: INGEST, handler: single });
+  app.route({
+    method: ['POST', 'PUT'],
+    url: '/:index/_create/:id',
+    config: INGEST,
+    handler: single,
+  });
 }
 
 const ES_ERROR_TYPES: Record<IngestError['code'], string> = {

@@ -35,13 +35,23 @@ const FORMATS = new Set(['json', 'text']);
  * Query: `service` (default service), `dataset` (default `api`), `format` (`json` or `text`).
  * Answers 200 with counts and per-item errors; 400 only when nothing could be stored.
  */
-export async function jsonIngestPlugin(app: FastifyInstance, options: JsonIngestOptions): Promise<void> {
+export async function jsonIngestPlugin(
+  app: FastifyInstance,
+  options: JsonIngestOptions,
+): Promise<void> {
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: options.maxBodyBytes }, (_req, body, done) =>
-    done(null, body),
+  app.addContentTypeParser(
+    '*',
+    { parseAs: 'buffer', bodyLimit: options.maxBodyBytes },
+    (_req, body, done) => done(null, body),
   );
   enforceRouteScopes(app, options.apiKeys, (reply, failure) =>
-    reply.code(failure.status).send({ error: failure.status === 401 ? 'unauthenticated' : 'forbidden', message: failure.message }),
+    reply
+      .code(failure.status)
+      .send({
+        error: failure.status === 401 ? 'unauthenticated' : 'forbidden',
+        message: failure.message,
+      }),
   );
   app.setErrorHandler((err: Error & { code?: string; statusCode?: number }, _req, reply) => {
     if (err instanceof IngestError) {
@@ -50,66 +60,78 @@ export async function jsonIngestPlugin(app: FastifyInstance, options: JsonIngest
       return reply.code(status).send({ error: err.code.toLowerCase(), message: err.message });
     }
     if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
-      return reply.code(413).send({ error: 'body_too_large', message: `request body exceeds ${options.maxBodyBytes} bytes` });
+      return reply
+        .code(413)
+        .send({
+          error: 'body_too_large',
+          message: `request body exceeds ${options.maxBodyBytes} bytes`,
+        });
     }
     const status = err.statusCode && err.statusCode < 500 ? err.statusCode : 500;
     if (status === 500) app.log.error(err);
     return reply.code(status).send({ error: 'error', message: err.message });
   });
 
-  app.post('/api/v1/logs', { config: { scopes: ['ingest'] } }, async (req: FastifyRequest, reply: FastifyReply) => {
-    const receivedAt = Date.now();
-    const query = req.query as IngestQuery;
-    const contentType = (req.headers['content-type'] ?? '').toLowerCase();
-    const format = query.format ?? (contentType.startsWith('text/plain') ? 'text' : 'json');
-    if (!FORMATS.has(format)) {
-      throw new IngestError('BAD_REQUEST', `unknown format "${format}" (known: ${[...FORMATS].join(', ')})`);
-    }
-    const dataset = query.dataset ?? 'api';
-    const body = await decodeBody(
-      Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0),
-      req.headers['content-encoding'],
-      options.maxBodyBytes,
-    );
-
-    const documents: IngestDocument[] = [];
-    const positions: Array<number | undefined> = [];
-    const errors: ItemError[] = [];
-    let total = 0;
-    if (format === 'text') {
-      for (const line of parseTextLines(body)) {
-        documents.push({ doc: { message: line }, dataset });
-        total++;
+  app.post(
+    '/api/v1/logs',
+    { config: { scopes: ['ingest'] } },
+    async (req: FastifyRequest, reply: FastifyReply) => {
+      const receivedAt = Date.now();
+      const query = req.query as IngestQuery;
+      const contentType = (req.headers['content-type'] ?? '').toLowerCase();
+      const format = query.format ?? (contentType.startsWith('text/plain') ? 'text' : 'json');
+      if (!FORMATS.has(format)) {
+        throw new IngestError(
+          'BAD_REQUEST',
+          `unknown format "${format}" (known: ${[...FORMATS].join(', ')})`,
+        );
       }
-    } else {
-      for (const value of parseJsonValues(body)) {
-        const index = total++;
-        if (value.ok) {
-          documents.push({ doc: value.value, dataset });
-          positions.push(index);
-        } else {
-          errors.push({ index, line: value.line, error: value.error });
+      const dataset = query.dataset ?? 'api';
+      const body = await decodeBody(
+        Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0),
+        req.headers['content-encoding'],
+        options.maxBodyBytes,
+      );
+
+      const documents: IngestDocument[] = [];
+      const positions: Array<number | undefined> = [];
+      const errors: ItemError[] = [];
+      let total = 0;
+      if (format === 'text') {
+        for (const line of parseTextLines(body)) {
+          documents.push({ doc: { message: line }, dataset });
+          total++;
+        }
+      } else {
+        for (const value of parseJsonValues(body)) {
+          const index = total++;
+          if (value.ok) {
+            documents.push({ doc: value.value, dataset });
+            positions.push(index);
+          } else {
+            errors.push({ index, line: value.line, error: value.error });
+          }
         }
       }
-    }
 
-    const outcomes = await options.ingest.ingest(req.principal as Principal, documents, {
-      endpoint: 'api_v1_logs',
-      format,
-      defaultService: query.service,
-      receivedAt,
-    });
-    let accepted = 0;
-    outcomes.forEach((outcome, j) => {
-      if (outcome.ok) accepted++;
-      else errors.push({ index: positions[j] ?? j, error: outcome.reason });
-    });
-    errors.sort((a, b) => a.index - b.index);
-    const rejected = total - accepted;
-    return reply.code(rejected > 0 && accepted === 0 ? 400 : 200).send({
-      accepted,
-      rejected,
-      errors: errors.slice(0, MAX_REPORTED_ERRORS),
-    });
-  });
+      const outcomes = await options.ingest.ingest(req.principal as Principal, documents, {
+        endpoint: 'api_v1_logs',
+        format,
+        defaultService: query.service,
+        receivedAt,
+      });
+      let accepted = 0;
+      outcomes.forEach((outcome, j) => {
+        if (outcome.ok) accepted++;
+        else errors.push({ index: positions[j] ?? j, error: outcome.reason });
+      });
+      errors.sort((a, b) => a.index - b.index);
+      const rejected = total - accepted;
+      return reply.code(rejected > 0 && accepted === 0 ? 400 : 200).send({
+        accepted,
+        rejected,
+        errors: errors.slice(0, MAX_REPORTED_ERRORS),
+      });
+    },
+  );
 }

@@ -15,17 +15,26 @@ export async function decodeBody(
   const encoding = (contentEncoding ?? 'identity').trim().toLowerCase();
   if (encoding === 'identity' || encoding === '') return body;
   if (encoding !== 'gzip' && encoding !== 'x-gzip' && encoding !== 'deflate') {
-    throw new IngestError('BAD_REQUEST', `unsupported Content-Encoding "${encoding}" (use gzip or deflate)`);
+    throw new IngestError(
+      'BAD_REQUEST',
+      `unsupported Content-Encoding "${encoding}" (use gzip or deflate)`,
+    );
   }
   try {
     const inflated = encoding === 'deflate' ? inflateAsync : gunzipAsync;
     return await inflated(body, { maxOutputLength: maxBytes });
   } catch (err) {
     if ((err as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') {
-      throw new IngestError('BODY_TOO_LARGE', `the decompressed body exceeds ${maxBytes} bytes`, { cause: err });
+      throw new IngestError('BODY_TOO_LARGE', `the decompressed body exceeds ${maxBytes} bytes`, {
+        cause: err,
+      });
     }
-    throw new IngestError('BAD_REQUEST', `the body is not valid ${encoding}: ${(err as Error).message}`, {
-      cause: err,
-    });
+    throw new IngestError(
+      'BAD_REQUEST',
+      `the body is not valid ${encoding}: ${(err as Error).message}`,
+      {
+        cause: err,
+      },
+    );
   }
 }

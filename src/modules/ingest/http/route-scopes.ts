@@ -31,7 +31,10 @@ export function enforceRouteScopes(
     if (req.is404) return; // the not-found handler answers; it reveals nothing
     const scopes = req.routeOptions.config.scopes;
     if (scopes === undefined) {
-      return onFailure(reply, { status: 403, message: `route ${req.routeOptions.url ?? req.url} declares no scopes` });
+      return onFailure(reply, {
+        status: 403,
+        message: `route ${req.routeOptions.url ?? req.url} declares no scopes`,
+      });
     }
     if (scopes.length === 0) return;
     const principal = await apiKeys.authenticateHeader(req.headers.authorization);
@@ -40,7 +43,10 @@ export function enforceRouteScopes(
     }
     const missing = scopes.filter((s) => !principal.scopes.has(s));
     if (missing.length > 0) {
-      return onFailure(reply, { status: 403, message: `this API key lacks the ${missing.join(', ')} scope` });
+      return onFailure(reply, {
+        status: 403,
+        message: `this API key lacks the ${missing.join(', ')} scope`,
+      });
     }
     req.principal = principal;
   });

@@ -102,9 +102,9 @@ describe(writeBulkResponse.name, () => {
   it('keeps an op named __proto__ as an ordinary key', () => {
     const items: BulkItemResult[] = [{ op: '__proto__', index: 'x', id: null, status: 400 }];
 
-    const parsed = JSON.parse(writeBulkResponse(1, items));
+    const parsed = JSON.parse(writeBulkResponse(1, items)) as { items: object[] };
 
-    expect(Object.keys(parsed.items[0])).toEqual(['__proto__']);
+    expect(Object.keys(parsed.items[0]!)).toEqual(['__proto__']);
   });
 });
 

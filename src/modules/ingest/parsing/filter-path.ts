@@ -174,7 +174,7 @@ function include(value: unknown, set: StateSet): unknown {
 function exclude(value: unknown, set: StateSet): unknown {
   if (Array.isArray(value)) {
     const out: unknown[] = [];
-    for (const element of value) {
+    for (const element of value as unknown[]) {
       const kept = isContainer(element) ? exclude(element, set) : element;
       if (kept !== undefined) out.push(kept);
     }

@@ -8,7 +8,9 @@ export class LogRecordObject {
   @Field(() => ID)
   id!: string;
 
-  @Field(() => GraphQLISODateTime, { description: 'When the event happened (from the record, else arrival)' })
+  @Field(() => GraphQLISODateTime, {
+    description: 'When the event happened (from the record, else arrival)',
+  })
   timestamp!: Date;
 
   @Field(() => GraphQLISODateTime, { description: 'When Vigil received it' })

@@ -210,7 +210,7 @@ const ROWS: Record<string, Partial<LogRecord>> = {
 };
 
 type RowName = keyof typeof ROWS;
-const ALL = Object.keys(ROWS) as RowName[];
+const ALL: RowName[] = Object.keys(ROWS);
 const except = (...names: RowName[]): RowName[] => ALL.filter((name) => !names.includes(name));
 
 const CASES: [query: string, expected: RowName[]][] = [
@@ -296,7 +296,7 @@ describe(`${translateQueryToSql.name} against PostgreSQL`, () => {
       "CREATE INDEX logs_body_fts ON logs USING gin (to_tsvector('simple'::regconfig, body))",
     );
     let n = 0;
-    for (const [name, overrides] of Object.entries(ROWS) as [RowName, Partial<LogRecord>][]) {
+    for (const [name, overrides] of Object.entries(ROWS)) {
       const record = buildRecord(tenantId, n++, overrides);
       records.set(name, record);
       await client.query(
