@@ -46,12 +46,10 @@ export async function jsonIngestPlugin(
     (_req, body, done) => done(null, body),
   );
   enforceRouteScopes(app, options.apiKeys, (reply, failure) =>
-    reply
-      .code(failure.status)
-      .send({
-        error: failure.status === 401 ? 'unauthenticated' : 'forbidden',
-        message: failure.message,
-      }),
+    reply.code(failure.status).send({
+      error: failure.status === 401 ? 'unauthenticated' : 'forbidden',
+      message: failure.message,
+    }),
   );
   app.setErrorHandler((err: Error & { code?: string; statusCode?: number }, _req, reply) => {
     if (err instanceof IngestError) {
@@ -60,12 +58,10 @@ export async function jsonIngestPlugin(
       return reply.code(status).send({ error: err.code.toLowerCase(), message: err.message });
     }
     if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
-      return reply
-        .code(413)
-        .send({
-          error: 'body_too_large',
-          message: `request body exceeds ${options.maxBodyBytes} bytes`,
-        });
+      return reply.code(413).send({
+        error: 'body_too_large',
+        message: `request body exceeds ${options.maxBodyBytes} bytes`,
+      });
     }
     const status = err.statusCode && err.statusCode < 500 ? err.statusCode : 500;
     if (status === 500) app.log.error(err);
