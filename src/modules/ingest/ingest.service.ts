@@ -23,6 +23,8 @@ export interface IngestContext {
   format: string;
   defaultService?: string;
   receivedAt: number;
+  /** Items the endpoint already refused while decoding (counted in the metrics). */
+  rejectedWhileDecoding?: number;
 }
 
 /**
@@ -92,7 +94,7 @@ export class IngestService implements BeforeApplicationShutdown {
     this.metrics.ingestRecords.inc({ endpoint: ctx.endpoint, outcome: 'stored' }, stored.length);
     this.metrics.ingestRecords.inc(
       { endpoint: ctx.endpoint, outcome: 'rejected' },
-      documents.length - stored.length,
+      documents.length - stored.length + (ctx.rejectedWhileDecoding ?? 0),
     );
     this.metrics.ingestRequestRecords.observe({ endpoint: ctx.endpoint }, documents.length);
     this.tail.publish(principal.tenantId, stored).catch((err: unknown) => {

@@ -215,6 +215,7 @@ export async function esApiPlugin(app: FastifyInstance, options: EsApiOptions): 
       endpoint: 'es_bulk',
       format: 'json',
       receivedAt: started,
+      rejectedWhileDecoding: items.length - docs.length,
     });
     const results: BulkItemResult[] = items.map((item) =>
       item.ok

@@ -115,6 +115,7 @@ export async function jsonIngestPlugin(
         format,
         defaultService: query.service,
         receivedAt,
+        rejectedWhileDecoding: errors.length,
       });
       let accepted = 0;
       outcomes.forEach((outcome, j) => {
