@@ -31,6 +31,8 @@ const MAX_FUTURE_MS = DAY_MS;
 export interface PostgresLogStoreOptions {
   defaultRetentionDays: number;
   partitionsAheadDays: number;
+  /** How often the full-text indexes' pending lists are merged in the background (ms; 0 = never). */
+  indexCleanIntervalMs?: number;
 }
 
 /**
@@ -42,6 +44,8 @@ export class PostgresLogStore extends LogStore {
   readonly #knownDays = new Set<number>();
   #partitionsLoaded: Promise<void> | null = null;
   #maxRetentionDays: number;
+  readonly #indexCleaner: NodeJS.Timeout | null;
+  #cleaning = false;
 
   constructor(
     private readonly pool: Pool,
@@ -49,6 +53,10 @@ export class PostgresLogStore extends LogStore {
   ) {
     super();
     this.#maxRetentionDays = options.defaultRetentionDays;
+    const every = options.indexCleanIntervalMs ?? 2000;
+    this.#indexCleaner =
+      every > 0 ? setInterval(() => void this.cleanPendingIndexes(), every) : null;
+    this.#indexCleaner?.unref();
   }
 
   async append(records: readonly LogRecord[]): Promise<AppendResult> {
@@ -163,7 +171,28 @@ export class PostgresLogStore extends LogStore {
   }
 
   async close(): Promise<void> {
+    if (this.#indexCleaner) clearInterval(this.#indexCleaner);
     await this.pool.end();
+  }
+
+  /**
+   * Merges the full-text indexes' pending lists (fastupdate) into their trees. Doing it here, on
+   * a timer, keeps that work off the ingest path: an insert that finds a cleanup already running
+   * skips it instead of stalling its commit, and searches scan a short pending list.
+   */
+  async cleanPendingIndexes(): Promise<void> {
+    if (this.#cleaning) return;
+    this.#cleaning = true;
+    try {
+      await this.pool.query(
+        `SELECT gin_clean_pending_list(i.inhrelid::regclass) FROM pg_inherits i
+          WHERE i.inhparent = 'logs_body_fts_idx'::regclass`,
+      );
+    } catch (err) {
+      this.#logger.warn(`full-text index cleanup failed: ${String(err)}`);
+    } finally {
+      this.#cleaning = false;
+    }
   }
 
   private where(filter: LogFilterSpec, params: SqlParams): string {
