@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 
 import { Client } from 'pg';
 
+import { buildLogRecord } from '../../../../test/factories/log-record.factory';
 import type { LogRecord } from '../log-record';
 import { SqlParams, translateQueryToSql } from './postgres-query.translator';
 import { tokenizeFullText } from './full-text-tokenizer';
@@ -422,21 +423,15 @@ describe(`${translateQueryToSql.name} against PostgreSQL`, () => {
 
 function buildRecord(tenantId: string, n: number, overrides: Partial<LogRecord>): LogRecord {
   const timestamp = Date.UTC(2024, 4, 1, 12, 0, n);
-  return {
+  return buildLogRecord({
     id: randomUUID(),
     tenantId,
     timestamp,
     observedTimestamp: timestamp + 5,
-    severityNumber: 9,
-    severityText: 'info',
     body: '',
-    service: 'api',
+    format: 'text',
     host: 'web-1',
     dataset: 'default',
-    format: 'text',
-    traceId: null,
-    spanId: null,
     ...overrides,
-    attributes: Object.assign(Object.create(null) as Record<string, unknown>, overrides.attributes),
-  };
+  });
 }

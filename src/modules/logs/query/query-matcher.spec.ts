@@ -1,28 +1,18 @@
+import { buildLogRecord } from '../../../../test/factories/log-record.factory';
 import type { LogRecord } from '../log-record';
 import { parseQuery } from './query-parser';
 import { prefixLexemes, tokenizeFullText } from './full-text-tokenizer';
 import { attributeText, normalizeLevel, normalizeLevelName, resolveField } from './query-fields';
 import { compileQueryMatcher } from './query-matcher';
 
-function buildRecord(overrides: Partial<LogRecord> = {}): LogRecord {
-  return {
+const buildRecord = (overrides: Partial<LogRecord> = {}): LogRecord =>
+  buildLogRecord({
     id: '01890a5d-ac96-774b-bcce-b302099a8057',
-    tenantId: '6f1c0a52-2b5e-4c55-8d3c-1f2e3d4c5b6a',
-    timestamp: 1_700_000_000_000,
-    observedTimestamp: 1_700_000_000_100,
-    severityNumber: 9,
-    severityText: 'info',
     body: '',
-    service: 'api',
-    host: 'web-1',
-    dataset: 'default',
     format: 'text',
-    attributes: Object.create(null) as Record<string, unknown>,
-    traceId: null,
-    spanId: null,
+    host: 'web-1',
     ...overrides,
-  };
-}
+  });
 
 function matches(query: string, record: LogRecord): boolean {
   return compileQueryMatcher(parseQuery(query))(record);
