@@ -236,14 +236,12 @@ export class PostgresLogStore extends LogStore {
     const client = await this.pool.connect();
     let broken = false;
     try {
-      await client.query('BEGIN');
+      // COPY outside BEGIN/COMMIT is one atomic transaction: two fewer round trips per batch, each
+      // of which would wait for a busy event loop while Postgres sits idle in transaction.
       const stream = client.query(copyFrom(`COPY logs (${COPY_COLUMNS}) FROM STDIN`));
       await pipeline(Readable.from([payload]), stream);
-      await client.query('COMMIT');
     } catch (err) {
-      await client.query('ROLLBACK').catch(() => {
-        broken = true;
-      });
+      broken = !isDataError(err);
       throw err;
     } finally {
       client.release(broken);
