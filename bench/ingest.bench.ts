@@ -13,7 +13,7 @@ import { readFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { join } from 'node:path';
 
-import { dropDatabase } from '../src/common/database/ensure-database';
+import { dropDatabase } from '../src/common/database/database-setup';
 
 const RECORDS = Number(process.env.BENCH_RECORDS ?? 1_000_000);
 const BATCH = Number(process.env.BENCH_BATCH ?? 1000);

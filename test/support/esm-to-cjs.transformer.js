@@ -17,7 +17,10 @@ module.exports = {
       module: { type: 'commonjs', ignoreDynamic: false },
       jsc: { parser: { syntax: 'ecmascript' }, target: 'es2022' },
     });
-    const prelude = patched === source ? '' : "const __vigilImportMetaUrl = require('node:url').pathToFileURL(__filename).href;";
+    const prelude =
+      patched === source
+        ? ''
+        : "const __vigilImportMetaUrl = require('node:url').pathToFileURL(__filename).href;";
     return { code: prelude + code, map };
   },
 };

@@ -1,9 +1,6 @@
 import { randomBytes } from 'node:crypto';
 
-import { DataSource } from 'typeorm';
-
-import { MIGRATIONS } from '../../migrations';
-import { dropDatabase, ensureDatabase } from 'src/common/database/ensure-database';
+import { dropDatabase, ensureDatabase, migrateDatabase } from 'src/common/database/database-setup';
 
 const PG = process.env.TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432';
 
@@ -11,9 +8,6 @@ const PG = process.env.TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432';
 export async function createTestDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
   const url = `${PG}/vigil_test_${randomBytes(5).toString('hex')}`;
   await ensureDatabase(url);
-  const ds = new DataSource({ type: 'postgres', url, migrations: MIGRATIONS, logging: false });
-  await ds.initialize();
-  await ds.runMigrations();
-  await ds.destroy();
+  await migrateDatabase(url);
   return { url, drop: () => dropDatabase(url) };
 }

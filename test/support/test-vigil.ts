@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import Redis from 'ioredis';
 
 import { startVigil, type Vigil } from 'src/app.factory';
-import { dropDatabase } from 'src/common/database/ensure-database';
+import { dropDatabase } from 'src/common/database/database-setup';
 import { AppConfig } from 'src/config/app-config';
 import { TenancyService } from 'src/modules/tenancy/tenancy.service';
 

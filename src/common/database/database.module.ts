@@ -1,9 +1,8 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 
-import { MIGRATIONS } from '../../../migrations';
 import { AppConfig } from '../../config/app-config';
-import { ensureDatabase } from './ensure-database';
+import { ensureDatabase, migrateDatabase } from './database-setup';
 
 /** Postgres for metadata: TypeORM with migrations applied at start, never `synchronize`. */
 @Module({
@@ -12,14 +11,12 @@ import { ensureDatabase } from './ensure-database';
       inject: [AppConfig],
       useFactory: async (config: AppConfig) => {
         await ensureDatabase(config.databaseUrl);
+        await migrateDatabase(config.databaseUrl);
         return {
           type: 'postgres' as const,
           url: config.databaseUrl,
           autoLoadEntities: true,
           synchronize: false,
-          migrations: MIGRATIONS,
-          migrationsRun: true,
-          migrationsTransactionMode: 'each' as const,
           extra: { max: config.databasePoolSize },
           logging: ['error' as const],
         };

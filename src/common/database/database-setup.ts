@@ -1,4 +1,7 @@
 import { Client } from 'pg';
+import { DataSource } from 'typeorm';
+
+import { MIGRATIONS } from '../../../migrations';
 
 /** Creates the database named in `url` when it does not exist yet (idempotent, race-safe). */
 export async function ensureDatabase(url: string): Promise<void> {
@@ -13,7 +16,9 @@ export async function ensureDatabase(url: string): Promise<void> {
     const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
     if (found.rowCount === 0) {
       await client.query(`CREATE DATABASE ${quoteIdent(name)}`).catch((err: { code?: string }) => {
-        if (err.code !== '42P04') throw err; // created meanwhile by another replica
+        // Created meanwhile by another replica: "already exists", or the catalog's unique index
+        // when both CREATE DATABASE statements ran at once.
+        if (err.code !== '42P04' && err.code !== '23505') throw err;
       });
     }
   } finally {
@@ -38,4 +43,25 @@ export async function dropDatabase(url: string): Promise<void> {
 
 export function quoteIdent(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;
+}
+
+/**
+ * Applies pending migrations while holding a cluster-wide advisory lock, so replicas that start
+ * together run them once, one after the other.
+ */
+export async function migrateDatabase(url: string): Promise<void> {
+  const ds = new DataSource({ type: 'postgres', url, migrations: MIGRATIONS, logging: ['error'] });
+  await ds.initialize();
+  const lock = ds.createQueryRunner();
+  try {
+    await lock.connect();
+    await lock.query(`SELECT pg_advisory_lock(hashtext('vigil:migrations'))`);
+    await ds.runMigrations({ transaction: 'each' });
+  } finally {
+    await lock
+      .query(`SELECT pg_advisory_unlock(hashtext('vigil:migrations'))`)
+      .catch(() => undefined);
+    await lock.release();
+    await ds.destroy();
+  }
 }
