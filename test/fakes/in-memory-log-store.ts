@@ -1,6 +1,6 @@
 import type { LogRecord } from 'src/modules/logs/log-record';
 import {
-  type AppendResult,
+  type EncodedRecords,
   type FacetCount,
   type FacetField,
   type HistogramPoint,
@@ -35,21 +35,33 @@ export class InMemoryLogStore extends LogStore {
     for (const resume of pending) resume();
   }
 
-  async append(records: readonly LogRecord[]): Promise<AppendResult> {
-    this.appendCalls.push(records.length);
-    if (this.#pendingAppends) await new Promise<void>((r) => this.#pendingAppends?.push(r));
-    if (this.failWith) throw this.failWith;
+  encode(records: readonly LogRecord[]): InMemoryEncoded {
     const rejected = new Map<number, string>();
     records.forEach((r, i) => {
-      if (this.rejectBodiesContaining !== null && r.body.includes(this.rejectBodiesContaining)) {
-        rejected.set(i, 'refused by the in-memory store');
-      } else if (r.timestamp > Date.now() + 86_400_000) {
+      if (r.timestamp > Date.now() + 86_400_000) {
         rejected.set(i, 'timestamp is more than a day in the future'); // as the Postgres store does
-      } else {
-        this.records.push(r);
       }
     });
-    return { rejected };
+    return { size: records.length, rejected, records: [...records] };
+  }
+
+  async appendEncoded(batches: readonly EncodedRecords[]): Promise<Array<Map<number, string>>> {
+    const encoded = batches as readonly InMemoryEncoded[];
+    this.appendCalls.push(encoded.reduce((n, b) => n + b.size, 0));
+    if (this.#pendingAppends) await new Promise<void>((r) => this.#pendingAppends?.push(r));
+    if (this.failWith) throw this.failWith;
+    return encoded.map((batch) => {
+      const rejected = new Map(batch.rejected);
+      batch.records.forEach((r, i) => {
+        if (rejected.has(i)) return;
+        if (this.rejectBodiesContaining !== null && r.body.includes(this.rejectBodiesContaining)) {
+          rejected.set(i, 'refused by the in-memory store');
+        } else {
+          this.records.push(r);
+        }
+      });
+      return rejected;
+    });
   }
 
   async search(filter: LogFilterSpec, first: number, after?: LogCursor): Promise<LogPage> {
@@ -116,6 +128,10 @@ export class InMemoryLogStore extends LogStore {
         matches(r),
     );
   }
+}
+
+interface InMemoryEncoded extends EncodedRecords {
+  records: LogRecord[];
 }
 
 function newestFirst(a: LogRecord, b: LogRecord): number {

@@ -1,11 +1,10 @@
-import type { LogRecord } from '../logs/log-record';
-import type { LogStore } from '../logs/log-store.port';
+import type { EncodedRecords, LogStore } from '../logs/log-store.port';
 import { IngestError } from './ingest.errors';
 
 export interface GroupCommitOptions {
-  /** Most records in one append to the store. */
+  /** A flush takes waiting batches until it holds at least this many records. */
   batchMaxRecords: number;
-  /** How long to wait for more records before flushing a part-filled batch. */
+  /** How long to wait for more records before flushing a part-filled group. */
   flushDelayMs: number;
   /** Appends that may run at once. */
   writers: number;
@@ -19,27 +18,16 @@ export interface GroupCommitObserver {
 }
 
 interface Waiter {
-  records: readonly LogRecord[];
-  /** Next record of this waiter not yet handed to a flush. */
-  next: number;
-  /** Records not yet committed (or failed). */
-  outstanding: number;
-  rejected: Map<number, string>;
-  failed: boolean;
+  encoded: EncodedRecords;
   resolve: (rejected: Map<number, string>) => void;
   reject: (err: Error) => void;
 }
 
-interface Slice {
-  waiter: Waiter;
-  start: number;
-  count: number;
-}
-
 /**
  * Group commit: concurrent ingest requests share appends to the log store. Each request resolves
- * once all of its records are committed, so an acknowledgement always means durable. Batches are
+ * once all of its records are committed, so an acknowledgement always means durable. Groups are
  * small (a few ms of traffic) to keep request latency low while amortising commits under load.
+ * A request's records are never split across appends.
  */
 export class GroupCommitWriter {
   readonly #queue: Waiter[] = [];
@@ -59,12 +47,17 @@ export class GroupCommitWriter {
     return this.#pending;
   }
 
-  /** Resolves with the indexes of `records` the store refused (and why) once the rest are committed. */
-  write(records: readonly LogRecord[]): Promise<Map<number, string>> {
-    if (records.length === 0) return Promise.resolve(new Map<number, string>());
-    if (this.#closed)
+  /**
+   * Resolves with the input indexes the store refused (and why) once the rest are committed.
+   * Rejects with IngestError SATURATED (nothing queued) or STORE_UNAVAILABLE.
+   */
+  write(encoded: EncodedRecords): Promise<Map<number, string>> {
+    const size = encoded.size;
+    if (size === 0) return Promise.resolve(new Map(encoded.rejected));
+    if (this.#closed) {
       return Promise.reject(new IngestError('STORE_UNAVAILABLE', 'Vigil is shutting down'));
-    if (this.#pending > 0 && this.#pending + records.length > this.options.maxPendingRecords) {
+    }
+    if (this.#pending > 0 && this.#pending + size > this.options.maxPendingRecords) {
       return Promise.reject(
         new IngestError(
           'SATURATED',
@@ -73,17 +66,9 @@ export class GroupCommitWriter {
       );
     }
     return new Promise((resolve, reject) => {
-      this.#queue.push({
-        records,
-        next: 0,
-        outstanding: records.length,
-        rejected: new Map(),
-        failed: false,
-        resolve,
-        reject,
-      });
-      this.#queued += records.length;
-      this.#pending += records.length;
+      this.#queue.push({ encoded, resolve, reject });
+      this.#queued += size;
+      this.#pending += size;
       this.observer?.pendingChanged(this.#pending);
       this.schedule();
     });
@@ -102,7 +87,7 @@ export class GroupCommitWriter {
     while (this.#running < this.options.writers && this.#queued > 0) {
       const full = this.#queued >= this.options.batchMaxRecords;
       if (!full && !now && this.options.flushDelayMs > 0) {
-        // Wait briefly for company, unless a batch is already full.
+        // Wait briefly for company, unless a group is already full.
         this.#timer ??= setTimeout(() => {
           this.#timer = null;
           this.schedule(true);
@@ -114,59 +99,35 @@ export class GroupCommitWriter {
   }
 
   private flush(): void {
-    const batch: LogRecord[] = [];
-    const slices: Slice[] = [];
-    while (this.#queue.length > 0 && batch.length < this.options.batchMaxRecords) {
-      const waiter = this.#queue[0] as Waiter;
-      const count = Math.min(
-        waiter.records.length - waiter.next,
-        this.options.batchMaxRecords - batch.length,
-      );
-      for (let i = 0; i < count; i++) batch.push(waiter.records[waiter.next + i] as LogRecord);
-      slices.push({ waiter, start: waiter.next, count });
-      waiter.next += count;
-      if (waiter.next === waiter.records.length) this.#queue.shift();
+    const group: Waiter[] = [];
+    let records = 0;
+    while (this.#queue.length > 0 && records < this.options.batchMaxRecords) {
+      const waiter = this.#queue.shift() as Waiter;
+      group.push(waiter);
+      records += waiter.encoded.size;
     }
-    this.#queued -= batch.length;
+    this.#queued -= records;
     this.#running++;
     const started = process.hrtime.bigint();
-    this.store.append(batch).then(
-      ({ rejected }) => {
-        this.observer?.batchCommitted(
-          batch.length,
-          Number(process.hrtime.bigint() - started) / 1e9,
-        );
-        let offset = 0;
-        for (const slice of slices) {
-          for (const [i, reason] of rejected) {
-            if (i >= offset && i < offset + slice.count)
-              slice.waiter.rejected.set(slice.start + i - offset, reason);
-          }
-          offset += slice.count;
-          this.settle(slice, null);
-        }
-        this.done(batch.length);
+    this.store.appendEncoded(group.map((w) => w.encoded)).then(
+      (results) => {
+        const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+        this.observer?.batchCommitted(records, seconds);
+        group.forEach((w, i) => w.resolve(results[i] ?? new Map<number, string>()));
+        this.done(records);
       },
       (err: unknown) => {
         const failure = new IngestError(
           'STORE_UNAVAILABLE',
           `the log store failed: ${String(err)}`,
-          { cause: err },
+          {
+            cause: err,
+          },
         );
-        for (const slice of slices) this.settle(slice, failure);
-        this.done(batch.length);
+        for (const w of group) w.reject(failure);
+        this.done(records);
       },
     );
-  }
-
-  private settle(slice: Slice, failure: Error | null): void {
-    const w = slice.waiter;
-    w.outstanding -= slice.count;
-    if (failure && !w.failed) {
-      w.failed = true;
-      w.reject(failure);
-    }
-    if (w.outstanding === 0 && !w.failed) w.resolve(w.rejected);
   }
 
   private done(count: number): void {

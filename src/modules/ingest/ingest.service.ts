@@ -39,7 +39,7 @@ export class IngestService implements BeforeApplicationShutdown {
 
   constructor(
     config: AppConfig,
-    store: LogStore,
+    private readonly store: LogStore,
     private readonly tail: LiveTailService,
     private readonly metrics: MetricsService,
   ) {
@@ -52,14 +52,21 @@ export class IngestService implements BeforeApplicationShutdown {
     });
   }
 
-  /** Throws IngestError (SATURATED, STORE_UNAVAILABLE) when nothing could be stored. */
+  /**
+   * Throws IngestError (SATURATED, STORE_UNAVAILABLE) when nothing could be stored.
+   *
+   * Everything up to the first `await` (normalizing and encoding) runs synchronously, so a caller
+   * may drop its references to `documents` as soon as this returns: the parsed documents and
+   * records then die young, and only their encoded form waits for the group commit.
+   */
   async ingest(
     principal: Principal,
     documents: readonly IngestDocument[],
     ctx: IngestContext,
   ): Promise<IngestOutcome[]> {
-    const outcomes = new Array<IngestOutcome>(documents.length);
-    const records: LogRecord[] = [];
+    const total = documents.length; // the caller may empty `documents` once this returns
+    const outcomes = new Array<IngestOutcome>(total);
+    let records: LogRecord[] | null = [];
     const owners: number[] = [];
     const normalizeCtx = {
       tenantId: principal.tenantId,
@@ -68,7 +75,7 @@ export class IngestService implements BeforeApplicationShutdown {
       receivedAt: ctx.receivedAt,
       defaultService: ctx.defaultService,
     };
-    for (let i = 0; i < documents.length; i++) {
+    for (let i = 0; i < total; i++) {
       const { doc, dataset } = documents[i] as IngestDocument;
       normalizeCtx.dataset = dataset;
       try {
@@ -81,25 +88,32 @@ export class IngestService implements BeforeApplicationShutdown {
         outcomes[i] = { ok: false, reason: err.reason };
       }
     }
+    const ids = records.map((r) => r.id);
+    const encoded = this.store.encode(records);
 
-    const rejected = await this.#writer.write(records);
-    const stored: LogRecord[] = rejected.size === 0 ? records : [];
-    for (let j = 0; j < records.length; j++) {
+    // Keep the record objects only while somebody tails this tenant.
+    if (!(await this.tail.isListened(principal.tenantId))) records = null;
+    const rejected = await this.#writer.write(encoded);
+
+    let stored = 0;
+    for (let j = 0; j < ids.length; j++) {
       const reason = rejected.get(j);
-      const record = records[j] as LogRecord;
       outcomes[owners[j] as number] =
-        reason === undefined ? { ok: true, id: record.id } : { ok: false, reason };
-      if (reason === undefined && rejected.size > 0) stored.push(record);
+        reason === undefined ? { ok: true, id: ids[j] as string } : { ok: false, reason };
+      if (reason === undefined) stored++;
     }
-    this.metrics.ingestRecords.inc({ endpoint: ctx.endpoint, outcome: 'stored' }, stored.length);
+    this.metrics.ingestRecords.inc({ endpoint: ctx.endpoint, outcome: 'stored' }, stored);
     this.metrics.ingestRecords.inc(
       { endpoint: ctx.endpoint, outcome: 'rejected' },
-      documents.length - stored.length + (ctx.rejectedWhileDecoding ?? 0),
+      total - stored + (ctx.rejectedWhileDecoding ?? 0),
     );
-    this.metrics.ingestRequestRecords.observe({ endpoint: ctx.endpoint }, documents.length);
-    this.tail.publish(principal.tenantId, stored).catch((err: unknown) => {
-      this.#logger.warn(`live tail publish failed: ${String(err)}`);
-    });
+    this.metrics.ingestRequestRecords.observe({ endpoint: ctx.endpoint }, total);
+    if (records !== null) {
+      const published = rejected.size === 0 ? records : records.filter((_, j) => !rejected.has(j));
+      this.tail.publish(principal.tenantId, published).catch((err: unknown) => {
+        this.#logger.warn(`live tail publish failed: ${String(err)}`);
+      });
+    }
     return outcomes;
   }
 

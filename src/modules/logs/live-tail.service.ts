@@ -23,7 +23,7 @@ export class LiveTailService implements OnModuleDestroy {
   constructor(private readonly redis: RedisService) {}
 
   async publish(tenantId: string, records: readonly LogRecord[]): Promise<void> {
-    if (records.length === 0 || !(await this.hasListeners(tenantId))) return;
+    if (records.length === 0 || !(await this.isListened(tenantId))) return;
     await this.redis.client.publish(this.channel(tenantId), JSON.stringify(records));
   }
 
@@ -58,7 +58,8 @@ export class LiveTailService implements OnModuleDestroy {
     });
   }
 
-  private async hasListeners(tenantId: string): Promise<boolean> {
+  /** Whether any replica tails this tenant (checked against Redis at most every 250 ms). */
+  async isListened(tenantId: string): Promise<boolean> {
     if (this.#local.has(tenantId)) return true;
     const now = Date.now();
     const known = this.#listenerChecks.get(tenantId);

@@ -41,6 +41,18 @@ export interface AppendResult {
   rejected: Map<number, string>;
 }
 
+/**
+ * Records in the form an adapter writes them (COPY lines, bulk NDJSON...), made by `encode`.
+ * Ingest encodes each request as it arrives and holds only this while it waits for its group
+ * commit, so the record objects die young and waiting batches cost the garbage collector little.
+ */
+export interface EncodedRecords {
+  /** How many records were given to `encode`. */
+  readonly size: number;
+  /** Input index → reason, for records refused already while encoding. */
+  readonly rejected: ReadonlyMap<number, string>;
+}
+
 /** A record field that facets can group by; anything else is an attribute key. */
 export type FacetField =
   | { kind: 'column'; name: 'service' | 'level' | 'host' | 'dataset' | 'format' | 'traceId' }
@@ -51,12 +63,22 @@ export type FacetField =
  * `test/contracts/log-store.contract.ts`.
  */
 export abstract class LogStore {
+  /** Prepares records for `appendEncoded`. Synchronous and pure: no I/O. */
+  abstract encode(records: readonly LogRecord[]): EncodedRecords;
+
   /**
-   * Durably stores records (each carries its tenant). Resolves once they are committed; a record
-   * that cannot be stored is reported in `rejected` and does not affect the others. Rejects only
-   * when the store itself failed (then nothing of this call can be assumed stored).
+   * Durably stores encoded batches (made by this store's `encode`) in one write. Resolves once
+   * they are committed, with each batch's rejections (input index → reason, encode-time ones
+   * included); a record that cannot be stored never affects the others. Rejects only when the
+   * store itself failed (then nothing of this call can be assumed stored).
    */
-  abstract append(records: readonly LogRecord[]): Promise<AppendResult>;
+  abstract appendEncoded(batches: readonly EncodedRecords[]): Promise<Array<Map<number, string>>>;
+
+  /** Durably stores records (each carries its tenant); see `appendEncoded`. */
+  async append(records: readonly LogRecord[]): Promise<AppendResult> {
+    const [rejected] = await this.appendEncoded([this.encode(records)]);
+    return { rejected: rejected ?? new Map<number, string>() };
+  }
   /** Newest first, strictly after `after` when given. */
   abstract search(filter: LogFilterSpec, first: number, after?: LogCursor): Promise<LogPage>;
   abstract count(filter: LogFilterSpec): Promise<number>;

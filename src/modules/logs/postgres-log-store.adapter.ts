@@ -6,7 +6,7 @@ import { Readable } from 'node:stream';
 
 import type { LogRecord } from './log-record';
 import {
-  type AppendResult,
+  type EncodedRecords,
   type FacetCount,
   type FacetField,
   type HistogramPoint,
@@ -59,14 +59,18 @@ export class PostgresLogStore extends LogStore {
     this.#indexCleaner?.unref();
   }
 
-  async append(records: readonly LogRecord[]): Promise<AppendResult> {
+  encode(records: readonly LogRecord[]): PostgresEncodedRecords {
     const rejected = new Map<number, string>();
     const now = Date.now();
     const oldest = now - this.#maxRetentionDays * DAY_MS;
-    const accepted: number[] = [];
+    const lines: string[] = [];
+    const indexes: number[] = [];
+    const offsets = [0];
+    let bytes = 0;
     const days = new Set<number>();
     for (let i = 0; i < records.length; i++) {
-      const ts = (records[i] as LogRecord).timestamp;
+      const record = records[i] as LogRecord;
+      const ts = record.timestamp;
       if (ts > now + MAX_FUTURE_MS) {
         rejected.set(i, `timestamp ${iso(ts)} is more than a day in the future`);
       } else if (ts < oldest) {
@@ -75,14 +79,35 @@ export class PostgresLogStore extends LogStore {
           `timestamp ${iso(ts)} is older than the retention of ${this.#maxRetentionDays} days`,
         );
       } else {
-        accepted.push(i);
+        const line = toCopyLine(record);
+        lines.push(line);
+        bytes += Buffer.byteLength(line);
+        offsets.push(bytes);
+        indexes.push(i);
         days.add(Math.floor(ts / DAY_MS));
       }
     }
-    if (accepted.length === 0) return { rejected };
+    // Bytes, not strings: the concatenated lines would otherwise keep every field string of
+    // every record reachable (a rope) until the commit.
+    const payload = Buffer.allocUnsafe(bytes);
+    let at = 0;
+    for (const line of lines) at += payload.write(line, at);
+    return { size: records.length, rejected, payload, offsets, indexes, days };
+  }
+
+  async appendEncoded(batches: readonly EncodedRecords[]): Promise<Array<Map<number, string>>> {
+    const encoded = batches as readonly PostgresEncodedRecords[];
+    const results = encoded.map((b) => new Map(b.rejected));
+    const rows: Row[] = [];
+    const days = new Set<number>();
+    encoded.forEach((batch, b) => {
+      for (let k = 0; k < batch.indexes.length; k++) rows.push({ batch: b, k });
+      for (const day of batch.days) days.add(day);
+    });
+    if (rows.length === 0) return results;
     await this.ensurePartitions(days);
-    await this.copyIsolatingBadRows(records, accepted, rejected);
-    return { rejected };
+    await this.copyIsolatingBadRows(encoded, rows, results);
+    return results;
   }
 
   async search(filter: LogFilterSpec, first: number, after?: LogCursor): Promise<LogPage> {
@@ -208,31 +233,36 @@ export class PostgresLogStore extends LogStore {
     return parts.join(' AND ');
   }
 
-  /** COPYs the accepted rows; when COPY fails on data, bisects to reject the bad rows alone. */
+  /** COPYs the rows; when COPY fails on data, bisects to reject the bad rows alone. */
   private async copyIsolatingBadRows(
-    records: readonly LogRecord[],
-    indexes: readonly number[],
-    rejected: Map<number, string>,
+    batches: readonly PostgresEncodedRecords[],
+    rows: readonly Row[],
+    results: Array<Map<number, string>>,
   ): Promise<void> {
     try {
-      await this.copy(records, indexes);
+      await this.copy(batches, rows);
     } catch (err) {
       if (!isDataError(err)) throw err;
-      if (indexes.length === 1) {
-        rejected.set(indexes[0] as number, `rejected by the log store: ${(err as Error).message}`);
+      if (rows.length === 1) {
+        const { batch, k } = rows[0] as Row;
+        const index = (batches[batch] as PostgresEncodedRecords).indexes[k] as number;
+        results[batch]?.set(index, `rejected by the log store: ${(err as Error).message}`);
         return;
       }
-      const mid = indexes.length >> 1;
-      await this.copyIsolatingBadRows(records, indexes.slice(0, mid), rejected);
-      await this.copyIsolatingBadRows(records, indexes.slice(mid), rejected);
+      const mid = rows.length >> 1;
+      await this.copyIsolatingBadRows(batches, rows.slice(0, mid), results);
+      await this.copyIsolatingBadRows(batches, rows.slice(mid), results);
     }
   }
 
-  private async copy(records: readonly LogRecord[], indexes: readonly number[]): Promise<void> {
-    // Encode the whole batch before COPY starts and hand it over as one buffer: the socket then
-    // drains it without returning to the event loop per chunk, so Postgres never waits on a data
-    // stream interleaved with the parsing of other requests.
-    const payload = encodeBatch(records, indexes);
+  private async copy(
+    batches: readonly PostgresEncodedRecords[],
+    rows: readonly Row[],
+  ): Promise<void> {
+    // The whole group goes over as one buffer: the socket then drains it without returning to
+    // the event loop per chunk, so Postgres never waits on a stream interleaved with the parsing
+    // of other requests.
+    const payload = Buffer.concat(rowBytes(batches, rows));
     const client = await this.pool.connect();
     let broken = false;
     try {
@@ -295,10 +325,34 @@ const COLUMN_OF: Record<Extract<FacetField, { kind: 'column' }>['name'], string>
   traceId: 'trace_id',
 };
 
-function encodeBatch(records: readonly LogRecord[], indexes: readonly number[]): Buffer {
-  let text = '';
-  for (const i of indexes) text += toCopyLine(records[i] as LogRecord);
-  return Buffer.from(text);
+/** COPY text of the records `encode` accepted: line k is payload[offsets[k], offsets[k+1]). */
+interface PostgresEncodedRecords extends EncodedRecords {
+  payload: Buffer;
+  offsets: number[];
+  /** Input index of each line. */
+  indexes: number[];
+  days: Set<number>;
+}
+
+/** The bytes of `rows`, taking each run of consecutive lines of one batch in one piece. */
+function rowBytes(batches: readonly PostgresEncodedRecords[], rows: readonly Row[]): Buffer[] {
+  const parts: Buffer[] = [];
+  let i = 0;
+  while (i < rows.length) {
+    const { batch, k } = rows[i] as Row;
+    let n = 1;
+    while (rows[i + n]?.batch === batch && rows[i + n]?.k === k + n) n++;
+    const encoded = batches[batch] as PostgresEncodedRecords;
+    parts.push(encoded.payload.subarray(encoded.offsets[k], encoded.offsets[k + n]));
+    i += n;
+  }
+  return parts;
+}
+
+/** One encoded line: batch number and position within it. */
+interface Row {
+  batch: number;
+  k: number;
 }
 
 /** SQLSTATE classes caused by a row's content (data exception, integrity, program limit). */

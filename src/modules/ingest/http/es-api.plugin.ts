@@ -4,7 +4,7 @@ import type { ApiKeyService } from '../../tenancy/api-key.service';
 import type { Principal } from '../../tenancy/principal';
 import { IngestError, httpStatusOf } from '../ingest.errors';
 import type { IngestDocument, IngestService } from '../ingest.service';
-import { parseBulkBody, type BulkDocItem } from '../parsing/bulk-request.parser';
+import { parseBulkBody } from '../parsing/bulk-request.parser';
 import {
   buildBulkResponseObject,
   type BulkItemResult,
@@ -203,37 +203,38 @@ export async function esApiPlugin(app: FastifyInstance, options: EsApiOptions): 
       options.maxBodyBytes,
     );
     const items = parseBulkBody(body, (req.params as { index?: string }).index ?? null);
+    const results: BulkItemResult[] = [];
     const docs: IngestDocument[] = [];
     const docItems: number[] = [];
-    items.forEach((item, i) => {
+    for (const item of items) {
       if (item.ok) {
+        docItems.push(results.length);
         docs.push({ doc: item.doc, dataset: item.index });
-        docItems.push(i);
+        results.push({ op: item.op, index: item.index, id: item.id, status: 0 });
+      } else {
+        const { op, index, id, status, error } = item;
+        results.push({ op, index, id, status, error });
       }
-    });
-    const outcomes = await options.ingest.ingest(principal, docs, {
+    }
+    const ingested = options.ingest.ingest(principal, docs, {
       endpoint: 'es_bulk',
       format: 'json',
       receivedAt: started,
       rejectedWhileDecoding: items.length - docs.length,
     });
-    const results: BulkItemResult[] = items.map((item) =>
-      item.ok
-        ? { op: item.op, index: item.index, id: null, status: 0 }
-        : { op: item.op, index: item.index, id: item.id, status: item.status, error: item.error },
-    );
+    // The parsed documents are encoded by now; let them go while the commit is awaited.
+    items.length = 0;
+    docs.length = 0;
+    const outcomes = await ingested;
     outcomes.forEach((outcome, j) => {
-      const i = docItems[j] as number;
-      const item = items[i] as BulkDocItem;
-      results[i] = outcome.ok
-        ? { op: item.op, index: item.index, id: item.id ?? outcome.id, status: 201 }
-        : {
-            op: item.op,
-            index: item.index,
-            id: item.id,
-            status: 400,
-            error: { type: 'document_parsing_exception', reason: outcome.reason },
-          };
+      const result = results[docItems[j] as number] as BulkItemResult;
+      if (outcome.ok) {
+        result.status = 201;
+        result.id ??= outcome.id;
+      } else {
+        result.status = 400;
+        result.error = { type: 'document_parsing_exception', reason: outcome.reason };
+      }
     });
     const filterPath = (req.query as Query).filter_path;
     const took = Date.now() - started;

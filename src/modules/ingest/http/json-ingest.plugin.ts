@@ -110,13 +110,15 @@ export async function jsonIngestPlugin(
         }
       }
 
-      const outcomes = await options.ingest.ingest(req.principal as Principal, documents, {
+      const ingested = options.ingest.ingest(req.principal as Principal, documents, {
         endpoint: 'api_v1_logs',
         format,
         defaultService: query.service,
         receivedAt,
         rejectedWhileDecoding: errors.length,
       });
+      documents.length = 0; // encoded by now; let the parsed values go while the commit is awaited
+      const outcomes = await ingested;
       let accepted = 0;
       outcomes.forEach((outcome, j) => {
         if (outcome.ok) accepted++;
