@@ -1,8 +1,10 @@
 import { Pool } from 'pg';
 
 import { PostgresLogStore } from 'src/modules/logs/postgres-log-store.adapter';
+import { parseQuery } from 'src/modules/logs/query/query-parser';
 
 import { describeLogStoreContract } from '../../contracts/log-store.contract';
+import { buildLogRecord } from '../../factories/log-record.factory';
 import { createTestDatabase } from '../../support/test-database';
 
 describeLogStoreContract('Postgres', async () => {
@@ -13,4 +15,61 @@ describeLogStoreContract('Postgres', async () => {
   });
   await store.maintain(new Map(), Date.now());
   return { store, cleanup: db.drop };
+});
+
+describe('PostgresLogStore, Postgres-specific behaviour', () => {
+  let db: Awaited<ReturnType<typeof createTestDatabase>>;
+  let sut: PostgresLogStore;
+  const tenantId = '00000000-0000-4000-8000-0000000000cc';
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    sut = new PostgresLogStore(new Pool({ connectionString: db.url, max: 3 }), {
+      defaultRetentionDays: 7,
+      partitionsAheadDays: 1,
+      indexCleanIntervalMs: 0,
+    });
+  });
+  afterAll(async () => {
+    await sut.close();
+    await db.drop();
+  });
+
+  it('isolates a row Postgres refuses mid-COPY and stores the rest of the group', async () => {
+    // A lone surrogate is valid in a JS string and in JSON text, but jsonb refuses it.
+    const records = Array.from({ length: 9 }, (_, i) =>
+      buildLogRecord({
+        tenantId,
+        body: `grouped row ${i}`,
+        attributes: i === 5 ? { bad: '\ud800' } : {},
+      }),
+    );
+    const [first, second] = await sut.appendEncoded([
+      sut.encode(records.slice(0, 4)),
+      sut.encode(records.slice(4)),
+    ]);
+    expect([...(first ?? new Map()).keys()]).toEqual([]);
+    expect([...(second ?? new Map()).keys()]).toEqual([1]);
+    expect(second?.get(1)).toMatch(/rejected by the log store/);
+    expect(await sut.count({ tenantId, query: parseQuery('grouped') })).toBe(8);
+  });
+
+  it('creates day partitions on demand and keeps them ahead of time', async () => {
+    const yesterday = Date.now() - 86_400_000;
+    await sut.append([buildLogRecord({ tenantId, timestamp: yesterday, body: 'from yesterday' })]);
+    await sut.maintain(new Map(), Date.now());
+    const pool = new Pool({ connectionString: db.url, max: 1 });
+    const { rows } = await pool
+      .query<{ n: string }>(
+        `SELECT count(*) AS n FROM pg_inherits WHERE inhparent = 'logs'::regclass`,
+      )
+      .finally(() => pool.end());
+    expect(Number(rows[0]?.n)).toBeGreaterThanOrEqual(3); // yesterday, today, tomorrow
+    expect(await sut.count({ tenantId, query: parseQuery('yesterday') })).toBe(1);
+  });
+
+  it('merges the full-text pending list on request, and search still finds everything', async () => {
+    await sut.cleanPendingIndexes();
+    expect(await sut.count({ tenantId, query: parseQuery('"grouped row"') })).toBe(8);
+  });
 });
