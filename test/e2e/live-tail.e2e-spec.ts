@@ -96,6 +96,30 @@ describe('logTail subscription over graphql-ws', () => {
     expect(gotB.map((r) => r.body)).toEqual(['tenant b only']);
   });
 
+  it('fans records out across replicas through Redis', async () => {
+    const other = await sut.replica();
+    try {
+      const tail = collect(
+        client({ authorization: `Bearer ${a.adminKey}` }),
+        { query: 'replicated' },
+        1,
+      );
+      await tail.subscribed;
+      await settle();
+      // Shipped to the other replica; the subscription lives on the first one.
+      const res = await fetch(`${other.esUrl}/_bulk`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${a.ingestKey}`, 'content-type': 'application/x-ndjson' },
+        body: ndjson([{ create: { _index: 'tail' } }, { message: 'replicated through redis' }]),
+      });
+      expect(res.status).toBe(200);
+      const got = await withTimeout(tail.done, 8000);
+      expect(got.map((r) => r.body)).toEqual(['replicated through redis']);
+    } finally {
+      await other.close();
+    }
+  });
+
   it('closes a connection without a valid key with 4401, and one without read scope with 4403', async () => {
     const codes: number[] = [];
     const bad = client({ authorization: 'Bearer not-a-key' }, (code) => codes.push(code));

@@ -17,20 +17,41 @@ export interface TestTenant {
   ingestKey: string;
 }
 
-/** A Vigil on its own database and Redis prefix, on free ports; `close()` removes both. */
+/**
+ * A Vigil on its own database and Redis prefix, on free ports; `close()` removes both. `replica()`
+ * starts another instance on the same database and Redis prefix, as a second replica would run.
+ */
 export class TestVigil {
   private constructor(
     readonly vigil: Vigil,
     readonly adminKey: string,
     readonly databaseUrl: string,
     private readonly redisPrefix: string,
+    private readonly ownsStorage: boolean,
   ) {}
 
   static async start(env: Record<string, string> = {}): Promise<TestVigil> {
     const id = randomBytes(5).toString('hex');
-    const databaseUrl = `${PG}/vigil_test_${id}`;
-    const redisPrefix = `vigil_test_${id}:`;
-    const adminKey = `bootstrap-${id}-key`;
+    return TestVigil.boot(
+      `${PG}/vigil_test_${id}`,
+      `vigil_test_${id}:`,
+      `bootstrap-${id}-key`,
+      env,
+      true,
+    );
+  }
+
+  replica(): Promise<TestVigil> {
+    return TestVigil.boot(this.databaseUrl, this.redisPrefix, this.adminKey, {}, false);
+  }
+
+  private static async boot(
+    databaseUrl: string,
+    redisPrefix: string,
+    adminKey: string,
+    env: Record<string, string>,
+    ownsStorage: boolean,
+  ): Promise<TestVigil> {
     const config = new AppConfig({
       NODE_ENV: 'test',
       DATABASE_URL: databaseUrl,
@@ -44,7 +65,7 @@ export class TestVigil {
       ...env,
     });
     const vigil = await startVigil(config);
-    return new TestVigil(vigil, adminKey, databaseUrl, redisPrefix);
+    return new TestVigil(vigil, adminKey, databaseUrl, redisPrefix, ownsStorage);
   }
 
   get url(): string {
@@ -87,6 +108,7 @@ export class TestVigil {
 
   async close(): Promise<void> {
     await this.vigil.close();
+    if (!this.ownsStorage) return;
     await dropDatabase(this.databaseUrl);
     const redis = new Redis(REDIS);
     try {
