@@ -12,7 +12,7 @@ import {
 } from '../parsing/bulk-response.writer';
 import { applyFilterPath } from '../parsing/filter-path';
 import { clusterHealth, esError, LICENSE, rootInfo, XPACK } from './es-responses';
-import { decodeBody } from './request-body';
+import { acceptRawBodies, decodeBody } from './request-body';
 import { enforceRouteScopes } from './route-scopes';
 
 export interface EsApiOptions {
@@ -45,24 +45,18 @@ const MANAGED_OBJECTS = [
  * official clients to start up and ship with their default settings.
  */
 export async function esApiPlugin(app: FastifyInstance, options: EsApiOptions): Promise<void> {
-  app.removeAllContentTypeParsers();
-  app.addContentTypeParser(
-    '*',
-    { parseAs: 'buffer', bodyLimit: options.maxBodyBytes },
-    (_req, body, done) => done(null, body),
-  );
+  acceptRawBodies(app, options.maxBodyBytes);
 
   // Every response, errors included, carries the product header the clients check for.
   app.addHook('onRequest', async (_req, reply) => {
     reply.header('X-Elastic-Product', 'Elasticsearch');
   });
   enforceRouteScopes(app, options.apiKeys, (reply, failure) => {
-    const type = failure.status === 401 ? 'security_exception' : 'security_exception';
     if (failure.status === 401) reply.header('WWW-Authenticate', 'Basic realm="vigil", ApiKey');
     return reply
       .code(failure.status)
       .type(JSON_TYPE)
-      .send(esError(failure.status, type, failure.message));
+      .send(esError(failure.status, 'security_exception', failure.message));
   });
 
   app.setErrorHandler((err: Error & { statusCode?: number; code?: string }, _req, reply) => {

@@ -5,7 +5,7 @@ import type { Principal } from '../../tenancy/principal';
 import { IngestError, httpStatusOf } from '../ingest.errors';
 import type { IngestDocument, IngestService } from '../ingest.service';
 import { parseJsonValues, parseTextLines } from '../parsing/json-values';
-import { decodeBody } from './request-body';
+import { acceptRawBodies, decodeBody } from './request-body';
 import { enforceRouteScopes } from './route-scopes';
 
 export interface JsonIngestOptions {
@@ -39,12 +39,7 @@ export async function jsonIngestPlugin(
   app: FastifyInstance,
   options: JsonIngestOptions,
 ): Promise<void> {
-  app.removeAllContentTypeParsers();
-  app.addContentTypeParser(
-    '*',
-    { parseAs: 'buffer', bodyLimit: options.maxBodyBytes },
-    (_req, body, done) => done(null, body),
-  );
+  acceptRawBodies(app, options.maxBodyBytes);
   enforceRouteScopes(app, options.apiKeys, (reply, failure) =>
     reply.code(failure.status).send({
       error: failure.status === 401 ? 'unauthenticated' : 'forbidden',

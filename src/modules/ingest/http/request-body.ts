@@ -1,6 +1,8 @@
 import { promisify } from 'node:util';
 import { gunzip, inflate } from 'node:zlib';
 
+import type { FastifyInstance } from 'fastify';
+
 import { IngestError } from '../ingest.errors';
 
 const gunzipAsync = promisify(gunzip);
@@ -37,4 +39,12 @@ export async function decodeBody(
       },
     );
   }
+}
+
+/** Makes every body of this plugin's routes arrive as a raw Buffer, whatever its content type. */
+export function acceptRawBodies(app: FastifyInstance, maxBytes: number): void {
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: maxBytes }, (_req, body, done) =>
+    done(null, body),
+  );
 }
