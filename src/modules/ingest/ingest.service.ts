@@ -92,7 +92,7 @@ export class IngestService implements BeforeApplicationShutdown {
     const encoded = this.store.encode(records);
 
     // Keep the record objects only while somebody tails this tenant.
-    if (!(await this.tail.isListened(principal.tenantId))) records = null;
+    if (!this.tail.isListened(principal.tenantId)) records = null;
     const rejected = await this.#writer.write(encoded);
 
     let stored = 0;

@@ -19,11 +19,12 @@ export class LiveTailService implements OnModuleDestroy {
   readonly #local = new Map<string, Set<TailSubscription>>();
   readonly #listenerChecks = new Map<string, { listening: boolean; at: number }>();
   #subscriber: Redis | null = null;
+  #lastWarning = 0;
 
   constructor(private readonly redis: RedisService) {}
 
   async publish(tenantId: string, records: readonly LogRecord[]): Promise<void> {
-    if (records.length === 0 || !(await this.isListened(tenantId))) return;
+    if (records.length === 0 || !this.isListened(tenantId)) return;
     await this.redis.client.publish(this.channel(tenantId), JSON.stringify(records));
   }
 
@@ -58,19 +59,33 @@ export class LiveTailService implements OnModuleDestroy {
     });
   }
 
-  /** Whether any replica tails this tenant (checked against Redis at most every 250 ms). */
-  async isListened(tenantId: string): Promise<boolean> {
+  /**
+   * Whether any replica tails this tenant, without waiting: the answer comes from a view of
+   * Redis at most LISTENER_CHECK_MS old, refreshed in the background, so ingest never waits on
+   * (or fails with) Redis. Until the first answer it says yes: publishing needlessly is harmless.
+   */
+  isListened(tenantId: string): boolean {
     if (this.#local.has(tenantId)) return true;
     const now = Date.now();
     const known = this.#listenerChecks.get(tenantId);
-    if (known && now - known.at < LISTENER_CHECK_MS) return known.listening;
-    const reply = (await this.redis.client.pubsub('NUMSUB', this.channel(tenantId))) as [
-      string,
-      number,
-    ];
-    const listening = Number(reply[1]) > 0;
-    this.#listenerChecks.set(tenantId, { listening, at: now });
-    return listening;
+    if (!known || now - known.at >= LISTENER_CHECK_MS) this.refreshListeners(tenantId, now);
+    return known?.listening ?? true;
+  }
+
+  private refreshListeners(tenantId: string, now: number): void {
+    const previous = this.#listenerChecks.get(tenantId)?.listening ?? true;
+    this.#listenerChecks.set(tenantId, { listening: previous, at: now }); // one check at a time
+    this.redis.client.pubsub('NUMSUB', this.channel(tenantId)).then(
+      (reply) => {
+        const listening = Number((reply as [string, number])[1]) > 0;
+        this.#listenerChecks.set(tenantId, { listening, at: Date.now() });
+      },
+      (err: unknown) => {
+        if (Date.now() - this.#lastWarning < 60_000) return; // an outage would warn 4 times a second
+        this.#lastWarning = Date.now();
+        this.#logger.warn(`could not count tail listeners: ${String(err)}`);
+      },
+    );
   }
 
   private subscriberConnection(): Redis {
