@@ -1,4 +1,4 @@
-import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import Redis from 'ioredis';
 
 import { AppConfig } from '../../config/app-config';
@@ -12,6 +12,8 @@ import { AppConfig } from '../../config/app-config';
 export class RedisService implements OnApplicationShutdown {
   readonly client: Redis;
   readonly #subscribers: Redis[] = [];
+  readonly #logger = new Logger(RedisService.name);
+  #lastWarning = 0;
 
   constructor(private readonly config: AppConfig) {
     this.client = this.connect();
@@ -34,15 +36,26 @@ export class RedisService implements OnApplicationShutdown {
 
   async onApplicationShutdown(): Promise<void> {
     await Promise.all(
-      [this.client, ...this.#subscribers].map((c) => c.quit().catch(() => c.disconnect())),
+      [this.client, ...this.#subscribers].map(async (c) => {
+        // QUIT on a connection that never came up would wait out its reconnection attempts.
+        if (c.status !== 'ready') return c.disconnect();
+        await c.quit().catch(() => c.disconnect());
+      }),
     );
   }
 
   private connect(): Redis {
-    return new Redis(this.config.redisUrl, {
+    const connection = new Redis(this.config.redisUrl, {
       maxRetriesPerRequest: 2,
       enableOfflineQueue: true,
       lazyConnect: false,
     });
+    connection.on('error', (err: Error) => {
+      // ioredis reconnects by itself; say so once a minute, not on every attempt.
+      if (Date.now() - this.#lastWarning < 60_000) return;
+      this.#lastWarning = Date.now();
+      this.#logger.warn(`Redis unreachable (${err.message}); retrying`);
+    });
+    return connection;
   }
 }
