@@ -96,11 +96,12 @@ function randomHex(seed: number, length: number): string {
   return out.slice(0, length);
 }
 
+/** One bulk request; like a shipper's batch, it goes to one index (three in turn across requests). */
 function bodyOf(start: number, count: number, now: number): Buffer {
+  const action = `{"create":{"_index":"bench-${(start / count) % 3}"}}\n`;
   let text = '';
-  for (let i = start; i < start + count; i++) {
-    text += `{"create":{"_index":"bench-${i % 3}"}}\n${JSON.stringify(record(i, now))}\n`;
-  }
+  for (let i = start; i < start + count; i++)
+    text += `${action}${JSON.stringify(record(i, now))}\n`;
   return Buffer.from(text);
 }
 
