@@ -1,10 +1,7 @@
 import type { LogRecord } from './log-record';
 
-/** Columns in the order COPY receives them. */
-export const COPY_COLUMNS =
-  'tenant_id, ts, id, observed_ts, severity_number, severity_text, body, service, host, dataset, format, trace_id, span_id, attributes';
-
-export const SELECT_COLUMNS =
+/** The columns of `logs`, in the order COPY lines carry them and SELECTs read them. */
+export const LOG_COLUMNS =
   'tenant_id, ts, id, observed_ts, severity_number, severity_text, body, service, host, dataset, format, trace_id, span_id, attributes';
 
 const NEEDS_ESCAPE = /[\\\t\n\r]/;

@@ -15,13 +15,7 @@ import {
   type LogPage,
   LogStore,
 } from './log-store.port';
-import {
-  COPY_COLUMNS,
-  fromRow,
-  type LogRow,
-  SELECT_COLUMNS,
-  toCopyLine,
-} from './postgres-log-rows';
+import { LOG_COLUMNS, fromRow, type LogRow, toCopyLine } from './postgres-log-rows';
 import { SqlParams, translateQueryToSql } from './query/postgres-query.translator';
 
 const DAY_MS = 86_400_000;
@@ -118,7 +112,7 @@ export class PostgresLogStore extends LogStore {
     }
     const limit = params.add(first + 1);
     const { rows } = await this.pool.query<LogRow>(
-      `SELECT ${SELECT_COLUMNS} FROM logs WHERE ${where} ORDER BY ts DESC, id DESC LIMIT ${limit}`,
+      `SELECT ${LOG_COLUMNS} FROM logs WHERE ${where} ORDER BY ts DESC, id DESC LIMIT ${limit}`,
       params.values,
     );
     const hasMore = rows.length > first;
@@ -268,7 +262,7 @@ export class PostgresLogStore extends LogStore {
     try {
       // COPY outside BEGIN/COMMIT is one atomic transaction: two fewer round trips per batch, each
       // of which would wait for a busy event loop while Postgres sits idle in transaction.
-      const stream = client.query(copyFrom(`COPY logs (${COPY_COLUMNS}) FROM STDIN`));
+      const stream = client.query(copyFrom(`COPY logs (${LOG_COLUMNS}) FROM STDIN`));
       await pipeline(Readable.from([payload]), stream);
     } catch (err) {
       broken = !isDataError(err);
