@@ -47,7 +47,7 @@ export class PostgresLogStore extends LogStore {
   ) {
     super();
     this.#maxRetentionDays = options.defaultRetentionDays;
-    const every = options.indexCleanIntervalMs ?? 2000;
+    const every = options.indexCleanIntervalMs ?? 500;
     this.#indexCleaner =
       every > 0 ? setInterval(() => void this.cleanPendingIndexes(), every) : null;
     this.#indexCleaner?.unref();
