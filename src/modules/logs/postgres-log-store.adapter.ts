@@ -57,10 +57,8 @@ export class PostgresLogStore extends LogStore {
     const rejected = new Map<number, string>();
     const now = Date.now();
     const oldest = now - this.#maxRetentionDays * DAY_MS;
-    const lines: string[] = [];
+    let text = '';
     const indexes: number[] = [];
-    const offsets = [0];
-    let bytes = 0;
     const days = new Set<number>();
     for (let i = 0; i < records.length; i++) {
       const record = records[i] as LogRecord;
@@ -73,34 +71,33 @@ export class PostgresLogStore extends LogStore {
           `timestamp ${iso(ts)} is older than the retention of ${this.#maxRetentionDays} days`,
         );
       } else {
-        const line = toCopyLine(record);
-        lines.push(line);
-        bytes += Buffer.byteLength(line);
-        offsets.push(bytes);
+        text += toCopyLine(record);
         indexes.push(i);
         days.add(Math.floor(ts / DAY_MS));
       }
     }
-    // Bytes, not strings: the concatenated lines would otherwise keep every field string of
-    // every record reachable (a rope) until the commit.
-    const payload = Buffer.allocUnsafe(bytes);
-    let at = 0;
-    for (const line of lines) at += payload.write(line, at);
-    return { size: records.length, rejected, payload, offsets, indexes, days };
+    // Bytes, not strings: the lines would otherwise keep every field string of every record
+    // reachable until the commit. Line boundaries are found again only if COPY fails on data.
+    return { size: records.length, rejected, payload: Buffer.from(text), indexes, days };
   }
 
   async appendEncoded(batches: readonly EncodedRecords[]): Promise<Array<Map<number, string>>> {
     const encoded = batches as readonly PostgresEncodedRecords[];
     const results = encoded.map((b) => new Map(b.rejected));
-    const rows: Row[] = [];
     const days = new Set<number>();
-    encoded.forEach((batch, b) => {
-      for (let k = 0; k < batch.indexes.length; k++) rows.push({ batch: b, k });
-      for (const day of batch.days) days.add(day);
-    });
-    if (rows.length === 0) return results;
+    for (const batch of encoded) for (const day of batch.days) days.add(day);
+    if (encoded.every((b) => b.indexes.length === 0)) return results;
     await this.ensurePartitions(days);
-    await this.copyIsolatingBadRows(encoded, rows, results);
+    try {
+      await this.copy(Buffer.concat(encoded.map((b) => b.payload)));
+    } catch (err) {
+      if (!isDataError(err)) throw err;
+      const rows: Row[] = [];
+      encoded.forEach((batch, b) => {
+        batch.indexes.forEach((_, k) => rows.push({ batch: b, k }));
+      });
+      await this.copyIsolatingBadRows(encoded, lineOffsets(encoded), rows, results);
+    }
     return results;
   }
 
@@ -230,11 +227,12 @@ export class PostgresLogStore extends LogStore {
   /** COPYs the rows; when COPY fails on data, bisects to reject the bad rows alone. */
   private async copyIsolatingBadRows(
     batches: readonly PostgresEncodedRecords[],
+    offsets: readonly number[][],
     rows: readonly Row[],
     results: Array<Map<number, string>>,
   ): Promise<void> {
     try {
-      await this.copy(batches, rows);
+      await this.copy(Buffer.concat(rowBytes(batches, offsets, rows)));
     } catch (err) {
       if (!isDataError(err)) throw err;
       if (rows.length === 1) {
@@ -244,19 +242,17 @@ export class PostgresLogStore extends LogStore {
         return;
       }
       const mid = rows.length >> 1;
-      await this.copyIsolatingBadRows(batches, rows.slice(0, mid), results);
-      await this.copyIsolatingBadRows(batches, rows.slice(mid), results);
+      await this.copyIsolatingBadRows(batches, offsets, rows.slice(0, mid), results);
+      await this.copyIsolatingBadRows(batches, offsets, rows.slice(mid), results);
     }
   }
 
-  private async copy(
-    batches: readonly PostgresEncodedRecords[],
-    rows: readonly Row[],
-  ): Promise<void> {
-    // The whole group goes over as one buffer: the socket then drains it without returning to
-    // the event loop per chunk, so Postgres never waits on a stream interleaved with the parsing
-    // of other requests.
-    const payload = Buffer.concat(rowBytes(batches, rows));
+  /**
+   * One COPY of whole lines. The payload goes over as one buffer: the socket then drains it
+   * without returning to the event loop per chunk, so Postgres never waits on a stream
+   * interleaved with the parsing of other requests.
+   */
+  private async copy(payload: Buffer): Promise<void> {
     const client = await this.pool.connect();
     let broken = false;
     try {
@@ -319,25 +315,40 @@ const COLUMN_OF: Record<Extract<FacetField, { kind: 'column' }>['name'], string>
   traceId: 'trace_id',
 };
 
-/** COPY text of the records `encode` accepted: line k is payload[offsets[k], offsets[k+1]). */
+/** COPY text of the records `encode` accepted, one line each, in input order. */
 interface PostgresEncodedRecords extends EncodedRecords {
   payload: Buffer;
-  offsets: number[];
   /** Input index of each line. */
   indexes: number[];
   days: Set<number>;
 }
 
+/** Where each line of each batch starts (and the last one ends): escaped COPY text has no raw LF. */
+function lineOffsets(batches: readonly PostgresEncodedRecords[]): number[][] {
+  return batches.map(({ payload }) => {
+    const offsets = [0];
+    for (let at = payload.indexOf(10); at !== -1; at = payload.indexOf(10, at + 1))
+      offsets.push(at + 1);
+    return offsets;
+  });
+}
+
 /** The bytes of `rows`, taking each run of consecutive lines of one batch in one piece. */
-function rowBytes(batches: readonly PostgresEncodedRecords[], rows: readonly Row[]): Buffer[] {
+function rowBytes(
+  batches: readonly PostgresEncodedRecords[],
+  offsets: readonly number[][],
+  rows: readonly Row[],
+): Buffer[] {
   const parts: Buffer[] = [];
   let i = 0;
   while (i < rows.length) {
     const { batch, k } = rows[i] as Row;
     let n = 1;
     while (rows[i + n]?.batch === batch && rows[i + n]?.k === k + n) n++;
-    const encoded = batches[batch] as PostgresEncodedRecords;
-    parts.push(encoded.payload.subarray(encoded.offsets[k], encoded.offsets[k + n]));
+    const starts = offsets[batch] as number[];
+    parts.push(
+      (batches[batch] as PostgresEncodedRecords).payload.subarray(starts[k], starts[k + n]),
+    );
     i += n;
   }
   return parts;
