@@ -18,7 +18,7 @@ export class LiveTailService implements OnModuleDestroy {
   readonly #logger = new Logger(LiveTailService.name);
   readonly #local = new Map<string, Set<TailSubscription>>();
   readonly #listenerChecks = new Map<string, { listening: boolean; at: number }>();
-  #subscriber: Redis | null = null;
+  #subscriber: Promise<Redis> | null = null;
   #lastWarning = 0;
 
   constructor(private readonly redis: RedisService) {}
@@ -34,13 +34,21 @@ export class LiveTailService implements OnModuleDestroy {
   ): Promise<TailSubscription> {
     const sub = new TailSubscription(matches, (closed) => this.unsubscribe(tenantId, closed));
     let set = this.#local.get(tenantId);
+    const first = !set;
     if (!set) {
       set = new Set();
       this.#local.set(tenantId, set);
-      await this.subscriberConnection().subscribe(this.channel(tenantId));
     }
     set.add(sub);
     this.#listenerChecks.delete(tenantId);
+    if (first) {
+      try {
+        await (await this.subscriberConnection()).subscribe(this.channel(tenantId));
+      } catch (err) {
+        sub.close();
+        throw err;
+      }
+    }
     return sub;
   }
 
@@ -54,9 +62,11 @@ export class LiveTailService implements OnModuleDestroy {
     set.delete(sub);
     if (set.size > 0) return;
     this.#local.delete(tenantId);
-    this.#subscriber?.unsubscribe(this.channel(tenantId)).catch((err: unknown) => {
-      this.#logger.warn(`unsubscribe failed: ${String(err)}`);
-    });
+    void this.#subscriber
+      ?.then((connection) => connection.unsubscribe(this.channel(tenantId)))
+      .catch((err: unknown) => {
+        this.#logger.warn(`unsubscribe failed: ${String(err)}`);
+      });
   }
 
   /**
@@ -88,8 +98,19 @@ export class LiveTailService implements OnModuleDestroy {
     );
   }
 
-  private subscriberConnection(): Redis {
-    if (this.#subscriber) return this.#subscriber;
+  /**
+   * The one connection in subscriber mode, used only once it is ready: a SUBSCRIBE queued on a
+   * connection that is still starting races ioredis' own start-up commands.
+   */
+  private subscriberConnection(): Promise<Redis> {
+    this.#subscriber ??= this.openSubscriber().catch((err: unknown) => {
+      this.#subscriber = null; // try again with the next subscription
+      throw err;
+    });
+    return this.#subscriber;
+  }
+
+  private async openSubscriber(): Promise<Redis> {
     const sub = this.redis.subscriber();
     const prefix = this.redis.key('tail:');
     sub.on('message', (channel: string, message: string) => {
@@ -104,7 +125,18 @@ export class LiveTailService implements OnModuleDestroy {
       }
       for (const record of records) for (const s of set) s.push(record);
     });
-    this.#subscriber = sub;
+    if (sub.status !== 'ready') {
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => {
+          sub.disconnect();
+          reject(new Error('Redis did not answer within 5 s; the live tail is unavailable'));
+        }, 5000);
+        sub.once('ready', () => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
     return sub;
   }
 
