@@ -35,6 +35,7 @@ describe('health and metrics', () => {
     expect(text).toMatch(/vigil_ingest_records_total\{endpoint="es_bulk",outcome="stored"\} 1/);
     expect(text).toMatch(/vigil_ingest_records_total\{endpoint="es_bulk",outcome="rejected"\} 1/);
     expect(text).toMatch(/vigil_log_write_batch_records_count 1/);
+    expect(text).toMatch(/vigil_ingest_requests_total\{endpoint="es",status="200"\} 1/);
     expect(text).toMatch(/vigil_log_write_duration_seconds_bucket/);
     expect(text).toMatch(/process_resident_memory_bytes/);
   });

@@ -117,6 +117,11 @@ export class IngestService implements BeforeApplicationShutdown {
     return outcomes;
   }
 
+  /** Counts one answered ingest HTTP request. */
+  countRequest(endpoint: string, status: number): void {
+    this.metrics.ingestRequests.inc({ endpoint, status: String(status) });
+  }
+
   /** Drains queued writes before the log store closes (in onApplicationShutdown). */
   async beforeApplicationShutdown(): Promise<void> {
     await this.#writer.close();

@@ -16,6 +16,7 @@ const principal: Principal = {
 /** An IngestService stand-in that fails as the group-commit writer does when the store is down. */
 class FailingIngest {
   constructor(private readonly code: IngestErrorCode) {}
+  countRequest(): void {}
   ingest(): Promise<never> {
     return Promise.reject(new IngestError(this.code, `failed with ${this.code}`));
   }

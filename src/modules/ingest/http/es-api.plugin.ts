@@ -46,6 +46,9 @@ const MANAGED_OBJECTS = [
  */
 export async function esApiPlugin(app: FastifyInstance, options: EsApiOptions): Promise<void> {
   acceptRawBodies(app, options.maxBodyBytes);
+  app.addHook('onResponse', async (_req, reply) => {
+    options.ingest.countRequest('es', reply.statusCode);
+  });
 
   // Every response, errors included, carries the product header the clients check for.
   app.addHook('onRequest', async (_req, reply) => {

@@ -40,6 +40,9 @@ export async function jsonIngestPlugin(
   options: JsonIngestOptions,
 ): Promise<void> {
   acceptRawBodies(app, options.maxBodyBytes);
+  app.addHook('onResponse', async (_req, reply) => {
+    options.ingest.countRequest('api_v1_logs', reply.statusCode);
+  });
   enforceRouteScopes(app, options.apiKeys, (reply, failure) =>
     reply.code(failure.status).send({
       error: failure.status === 401 ? 'unauthenticated' : 'forbidden',
