@@ -23,12 +23,11 @@ export class DomainErrorFilter implements ExceptionFilter {
 function logsCode(code: LogsErrorCode): string {
   switch (code) {
     case 'INVALID_QUERY':
+      return 'QUERY_SYNTAX_ERROR';
     case 'INVALID_INTERVAL':
     case 'INVALID_CURSOR':
     case 'INVALID_ARGUMENT':
-      return code === 'INVALID_QUERY' ? 'QUERY_SYNTAX_ERROR' : 'BAD_USER_INPUT';
-    case 'STORE_UNAVAILABLE':
-      return 'SERVICE_UNAVAILABLE';
+      return 'BAD_USER_INPUT';
   }
 }
 
@@ -39,7 +38,6 @@ function tenancyCode(code: TenancyErrorCode): string {
     case 'FORBIDDEN':
       return 'FORBIDDEN';
     case 'TENANT_EXISTS':
-    case 'TENANT_NOT_FOUND':
     case 'INVALID_TENANT_SLUG':
       return 'BAD_USER_INPUT';
   }

@@ -6,7 +6,7 @@ let offset = POOL_SIZE;
 const HEX: string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 
 /**
- * A UUIDv7 (RFC 9562): 48-bit Unix milliseconds, then 74 random bits. Time-ordered, so records
+ * A UUIDv7 (RFC 9562): 48-bit Unix milliseconds, then 74 random bits. Time-ordered, so record
  * ids sort by arrival and index well. Randomness is drawn from a pooled buffer for speed.
  */
 export function uuidv7(now: number = Date.now()): string {

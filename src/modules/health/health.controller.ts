@@ -1,4 +1,4 @@
-import { Controller, Get, Header, HttpCode, ServiceUnavailableException } from '@nestjs/common';
+import { Controller, Get, Header, ServiceUnavailableException } from '@nestjs/common';
 
 import { MetricsService } from '../../common/metrics/metrics.service';
 import { RedisService } from '../../common/redis/redis.service';
@@ -14,7 +14,6 @@ export class HealthController {
 
   /** Liveness: the process answers. */
   @Get('healthz')
-  @HttpCode(200)
   healthz(): { status: 'ok' } {
     return { status: 'ok' };
   }

@@ -38,8 +38,7 @@ export class LogRetentionService implements OnApplicationBootstrap, OnApplicatio
     await this.store.maintain(await this.tenancy.retentionByTenant(), now);
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  onApplicationShutdown(): void {
     if (this.#timer) clearInterval(this.#timer);
-    await this.store.close();
   }
 }

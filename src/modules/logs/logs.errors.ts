@@ -1,9 +1,5 @@
 export type LogsErrorCode =
-  | 'INVALID_QUERY'
-  | 'INVALID_INTERVAL'
-  | 'INVALID_CURSOR'
-  | 'INVALID_ARGUMENT'
-  | 'STORE_UNAVAILABLE';
+  'INVALID_QUERY' | 'INVALID_INTERVAL' | 'INVALID_CURSOR' | 'INVALID_ARGUMENT';
 
 export interface QueryErrorPosition {
   offset: number;

@@ -1,4 +1,4 @@
-import { Module } from '@nestjs/common';
+import { Module, type OnApplicationShutdown } from '@nestjs/common';
 import { Pool } from 'pg';
 
 import { AppConfig } from '../../config/app-config';
@@ -35,4 +35,11 @@ import { PostgresLogStore } from './postgres-log-store.adapter';
   ],
   exports: [LogStore, LiveTailService],
 })
-export class LogsModule {}
+export class LogsModule implements OnApplicationShutdown {
+  constructor(private readonly store: LogStore) {}
+
+  /** The module that made the store closes it; ingest drains into it before (beforeApplicationShutdown). */
+  async onApplicationShutdown(): Promise<void> {
+    await this.store.close();
+  }
+}

@@ -56,7 +56,7 @@ export class LogsResolver {
   @ResolveField(() => Float, {
     description: 'How many records match the filter (counted on request)',
   })
-  @RequireScopes('read')
+  // Reachable only under `logs`, whose guard has already checked the read scope.
   totalCount(@Parent() connection: LogConnectionObject): Promise<number> {
     return this.search.count(connection.tenantId, connection.filter);
   }

@@ -1,5 +1,5 @@
 export type TenancyErrorCode =
-  'UNAUTHENTICATED' | 'FORBIDDEN' | 'TENANT_EXISTS' | 'TENANT_NOT_FOUND' | 'INVALID_TENANT_SLUG';
+  'UNAUTHENTICATED' | 'FORBIDDEN' | 'TENANT_EXISTS' | 'INVALID_TENANT_SLUG';
 
 export class TenancyError extends Error {
   constructor(

@@ -6,14 +6,15 @@ export function esError(status: number, type: string, reason: string): string {
   return JSON.stringify({ error: { root_cause: [{ type, reason }], type, reason }, status });
 }
 
+const CLUSTER_UUID = createHash('sha256').update('vigil').digest('base64url').slice(0, 22);
+
 export function rootInfo(version: string, openSearchClient: boolean): Record<string, unknown> {
-  const clusterUuid = createHash('sha256').update('vigil').digest('base64url').slice(0, 22);
   if (openSearchClient) {
     // The OpenSearch forks of the shippers refuse 8.x and ship templates only for majors 1, 2, 7.
     return {
       name: 'vigil',
       cluster_name: 'vigil',
-      cluster_uuid: clusterUuid,
+      cluster_uuid: CLUSTER_UUID,
       version: {
         distribution: 'opensearch',
         number: '2.17.0',
@@ -31,7 +32,7 @@ export function rootInfo(version: string, openSearchClient: boolean): Record<str
   return {
     name: 'vigil',
     cluster_name: 'vigil',
-    cluster_uuid: clusterUuid,
+    cluster_uuid: CLUSTER_UUID,
     version: {
       number: version,
       build_flavor: 'default',
