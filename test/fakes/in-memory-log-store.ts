@@ -8,6 +8,7 @@ import {
   type LogFilterSpec,
   type LogPage,
   LogStore,
+  type RecordEncoder,
 } from 'src/modules/logs/log-store.port';
 import { compileQueryMatcher } from 'src/modules/logs/query/query-matcher';
 
@@ -35,14 +36,19 @@ export class InMemoryLogStore extends LogStore {
     for (const resume of pending) resume();
   }
 
-  encode(records: readonly LogRecord[]): InMemoryEncoded {
+  encoder(): RecordEncoder {
+    const records: LogRecord[] = [];
     const rejected = new Map<number, string>();
-    records.forEach((r, i) => {
-      if (r.timestamp > Date.now() + 86_400_000) {
-        rejected.set(i, 'timestamp is more than a day in the future'); // as the Postgres store does
-      }
-    });
-    return { size: records.length, rejected, records: [...records] };
+    const newest = Date.now() + 86_400_000;
+    return {
+      add(record) {
+        // As the Postgres store does.
+        if (record.timestamp > newest)
+          rejected.set(records.length, 'timestamp is more than a day in the future');
+        records.push(record);
+      },
+      finish: (): InMemoryEncoded => ({ size: records.length, rejected, records }),
+    };
   }
 
   async appendEncoded(batches: readonly EncodedRecords[]): Promise<Array<Map<number, string>>> {

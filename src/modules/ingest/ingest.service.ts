@@ -3,10 +3,14 @@ import { Injectable, Logger, type BeforeApplicationShutdown } from '@nestjs/comm
 import { uuidv7 } from '../../common/ids/uuidv7';
 import { MetricsService } from '../../common/metrics/metrics.service';
 import { AppConfig } from '../../config/app-config';
-import { normalizeDocument, RecordNormalizeError } from '../formats/normalize/record-normalizer';
+import {
+  type NormalizeContext,
+  normalizeDocument,
+  RecordNormalizeError,
+} from '../formats/normalize/record-normalizer';
 import { LiveTailService } from '../logs/live-tail.service';
 import type { LogRecord } from '../logs/log-record';
-import { LogStore } from '../logs/log-store.port';
+import { type EncodedRecords, LogStore, type RecordEncoder } from '../logs/log-store.port';
 import type { Principal } from '../tenancy/principal';
 import { GroupCommitWriter } from './group-commit.writer';
 
@@ -23,8 +27,6 @@ export interface IngestContext {
   format: string;
   defaultService?: string;
   receivedAt: number;
-  /** Items the endpoint already refused while decoding (counted in the metrics). */
-  rejectedWhileDecoding?: number;
 }
 
 /**
@@ -53,46 +55,43 @@ export class IngestService implements BeforeApplicationShutdown {
   }
 
   /**
-   * Throws IngestError (SATURATED, STORE_UNAVAILABLE) when nothing could be stored.
-   *
-   * Everything up to the first `await` (normalizing and encoding) runs synchronously, so a caller
-   * may drop its references to `documents` as soon as this returns: the parsed documents and
-   * records then die young, and only their encoded form waits for the group commit.
+   * Starts one request's worth of documents. Add each document as soon as it is decoded: it is
+   * normalized and encoded at once, so the decoded form dies young and only its encoded bytes
+   * wait for the group commit.
    */
-  async ingest(
+  begin(principal: Principal, ctx: IngestContext): IngestBatch {
+    return new IngestBatch(
+      principal.tenantId,
+      ctx,
+      this.store.encoder(),
+      this.tail.isListened(principal.tenantId),
+      this,
+    );
+  }
+
+  /** Ingests documents already decoded; see `begin`. */
+  ingest(
     principal: Principal,
     documents: readonly IngestDocument[],
     ctx: IngestContext,
   ): Promise<IngestOutcome[]> {
-    const total = documents.length; // the caller may empty `documents` once this returns
-    const outcomes = new Array<IngestOutcome>(total);
-    let records: LogRecord[] | null = [];
-    const owners: number[] = [];
-    const normalizeCtx = {
-      tenantId: principal.tenantId,
-      dataset: '',
-      format: ctx.format,
-      receivedAt: ctx.receivedAt,
-      defaultService: ctx.defaultService,
-    };
-    for (let i = 0; i < total; i++) {
-      const { doc, dataset } = documents[i] as IngestDocument;
-      normalizeCtx.dataset = dataset;
-      try {
-        const record = normalizeDocument(doc, normalizeCtx) as LogRecord;
-        record.id = uuidv7(ctx.receivedAt);
-        records.push(record);
-        owners.push(i);
-      } catch (err) {
-        if (!(err instanceof RecordNormalizeError)) throw err;
-        outcomes[i] = { ok: false, reason: err.reason };
-      }
-    }
-    const ids = records.map((r) => r.id);
-    const encoded = this.store.encode(records);
+    const batch = this.begin(principal, ctx);
+    for (const { doc, dataset } of documents) batch.add(doc, dataset);
+    return batch.commit(0);
+  }
 
-    // Keep the record objects only while somebody tails this tenant.
-    if (!this.tail.isListened(principal.tenantId)) records = null;
+  /** Writes an encoded batch and accounts for it; called by IngestBatch.commit. */
+  async commitBatch(
+    tenantId: string,
+    ctx: IngestContext,
+    encoded: EncodedRecords,
+    ids: readonly string[],
+    owners: readonly number[],
+    outcomes: IngestOutcome[],
+    tailed: readonly string[] | null,
+    rejectedWhileDecoding: number,
+  ): Promise<IngestOutcome[]> {
+    const total = outcomes.length;
     const rejected = await this.#writer.write(encoded);
 
     let stored = 0;
@@ -105,12 +104,12 @@ export class IngestService implements BeforeApplicationShutdown {
     this.metrics.ingestRecords.inc({ endpoint: ctx.endpoint, outcome: 'stored' }, stored);
     this.metrics.ingestRecords.inc(
       { endpoint: ctx.endpoint, outcome: 'rejected' },
-      total - stored + (ctx.rejectedWhileDecoding ?? 0),
+      total - stored + rejectedWhileDecoding,
     );
     this.metrics.ingestRequestRecords.observe({ endpoint: ctx.endpoint }, total);
-    if (records !== null) {
-      const published = rejected.size === 0 ? records : records.filter((_, j) => !rejected.has(j));
-      this.tail.publish(principal.tenantId, published).catch((err: unknown) => {
+    if (tailed !== null) {
+      const published = rejected.size === 0 ? tailed : tailed.filter((_, j) => !rejected.has(j));
+      this.tail.publishJson(tenantId, published).catch((err: unknown) => {
         this.#logger.warn(`live tail publish failed: ${String(err)}`);
       });
     }
@@ -127,3 +126,80 @@ export class IngestService implements BeforeApplicationShutdown {
     await this.#writer.close();
   }
 }
+
+/**
+ * One request's documents on their way in: `add` each as it is decoded, then `commit` once.
+ * One outcome per added document, in order; a bad document fails alone.
+ */
+export class IngestBatch {
+  readonly #outcomes: IngestOutcome[] = [];
+  readonly #ids: string[] = [];
+  readonly #owners: number[] = [];
+  /** The records as JSON, kept only while somebody tails this tenant. */
+  readonly #tailed: string[] | null;
+  readonly #normalize: NormalizeContext;
+  #committed = false;
+
+  constructor(
+    private readonly tenantId: string,
+    private readonly ctx: IngestContext,
+    private readonly encoder: RecordEncoder,
+    tailed: boolean,
+    private readonly service: IngestService,
+  ) {
+    this.#tailed = tailed ? [] : null;
+    this.#normalize = {
+      tenantId,
+      dataset: '',
+      format: ctx.format,
+      receivedAt: ctx.receivedAt,
+      defaultService: ctx.defaultService,
+    };
+  }
+
+  /** Documents added so far. */
+  get size(): number {
+    return this.#outcomes.length;
+  }
+
+  add(doc: unknown, dataset: string): void {
+    const i = this.#outcomes.length;
+    this.#outcomes.push(PENDING);
+    this.#normalize.dataset = dataset;
+    let record: LogRecord;
+    try {
+      record = normalizeDocument(doc, this.#normalize) as LogRecord;
+    } catch (err) {
+      if (!(err instanceof RecordNormalizeError)) throw err;
+      this.#outcomes[i] = { ok: false, reason: err.reason };
+      return;
+    }
+    record.id = uuidv7(this.ctx.receivedAt);
+    this.encoder.add(record);
+    this.#ids.push(record.id);
+    this.#owners.push(i);
+    this.#tailed?.push(JSON.stringify(record));
+  }
+
+  /**
+   * Resolves once every accepted record is committed. Throws IngestError (SATURATED,
+   * STORE_UNAVAILABLE) when nothing could be stored. `rejectedWhileDecoding` counts the items
+   * the endpoint refused before they became documents (for the metrics).
+   */
+  commit(rejectedWhileDecoding: number): Promise<IngestOutcome[]> {
+    if (this.#committed) throw new Error('IngestBatch.commit called twice');
+    this.#committed = true;
+    return this.service.commitBatch(
+      this.tenantId,
+      this.ctx,
+      this.encoder.finish(),
+      this.#ids,
+      this.#owners,
+      this.#outcomes,
+      this.#tailed,
+      rejectedWhileDecoding,
+    );
+  }
+}
+
+const PENDING: IngestOutcome = { ok: false, reason: 'not committed' };

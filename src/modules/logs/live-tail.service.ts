@@ -24,8 +24,20 @@ export class LiveTailService implements OnModuleDestroy {
   constructor(private readonly redis: RedisService) {}
 
   async publish(tenantId: string, records: readonly LogRecord[]): Promise<void> {
+    await this.publishJson(
+      tenantId,
+      records.map((r) => JSON.stringify(r)),
+    );
+  }
+
+  /**
+   * `publish`, for records already serialized one by one (`JSON.stringify(record)`). Ingest
+   * keeps these strings, not the record objects, while a commit is awaited: records that
+   * outlive their request would teach V8 to allocate every later record in the old generation.
+   */
+  async publishJson(tenantId: string, records: readonly string[]): Promise<void> {
     if (records.length === 0 || !this.isListened(tenantId)) return;
-    await this.redis.client.publish(this.channel(tenantId), JSON.stringify(records));
+    await this.redis.client.publish(this.channel(tenantId), `[${records.join(',')}]`);
   }
 
   async subscribe(

@@ -42,15 +42,25 @@ export interface AppendResult {
 }
 
 /**
- * Records in the form an adapter writes them (COPY lines, bulk NDJSON...), made by `encode`.
+ * Records in the form an adapter writes them (COPY lines, bulk NDJSON...), made by an encoder.
  * Ingest encodes each request as it arrives and holds only this while it waits for its group
  * commit, so the record objects die young and waiting batches cost the garbage collector little.
  */
 export interface EncodedRecords {
-  /** How many records were given to `encode`. */
+  /** How many records were given to the encoder. */
   readonly size: number;
   /** Input index → reason, for records refused already while encoding. */
   readonly rejected: ReadonlyMap<number, string>;
+}
+
+/**
+ * Encodes one request's records, one at a time, into the store's write form. Ingest adds each
+ * record as soon as it is normalized, so only the encoded bytes outlive the record.
+ */
+export interface RecordEncoder {
+  /** Encodes the next record; its input index is the number of records added before it. */
+  add(record: LogRecord): void;
+  finish(): EncodedRecords;
 }
 
 /** A record field that facets can group by; anything else is an attribute key. */
@@ -63,8 +73,15 @@ export type FacetField =
  * `test/contracts/log-store.contract.ts`.
  */
 export abstract class LogStore {
-  /** Prepares records for `appendEncoded`. Synchronous and pure: no I/O. */
-  abstract encode(records: readonly LogRecord[]): EncodedRecords;
+  /** Starts encoding records for `appendEncoded`. Synchronous and pure: no I/O. */
+  abstract encoder(): RecordEncoder;
+
+  /** Encodes records for `appendEncoded` in one go. */
+  encode(records: readonly LogRecord[]): EncodedRecords {
+    const encoder = this.encoder();
+    for (let i = 0; i < records.length; i++) encoder.add(records[i] as LogRecord);
+    return encoder.finish();
+  }
 
   /**
    * Durably stores encoded batches (made by this store's `encode`) in one write. Resolves once

@@ -14,6 +14,7 @@ import {
   type LogFilterSpec,
   type LogPage,
   LogStore,
+  type RecordEncoder,
 } from './log-store.port';
 import { LOG_COLUMNS, fromRow, type LogRow, toCopyLine } from './postgres-log-rows';
 import { SqlParams, translateQueryToSql } from './query/postgres-query.translator';
@@ -53,32 +54,8 @@ export class PostgresLogStore extends LogStore {
     this.#indexCleaner?.unref();
   }
 
-  encode(records: readonly LogRecord[]): PostgresEncodedRecords {
-    const rejected = new Map<number, string>();
-    const now = Date.now();
-    const oldest = now - this.#maxRetentionDays * DAY_MS;
-    let text = '';
-    const indexes: number[] = [];
-    const days = new Set<number>();
-    for (let i = 0; i < records.length; i++) {
-      const record = records[i] as LogRecord;
-      const ts = record.timestamp;
-      if (ts > now + MAX_FUTURE_MS) {
-        rejected.set(i, `timestamp ${iso(ts)} is more than a day in the future`);
-      } else if (ts < oldest) {
-        rejected.set(
-          i,
-          `timestamp ${iso(ts)} is older than the retention of ${this.#maxRetentionDays} days`,
-        );
-      } else {
-        text += toCopyLine(record);
-        indexes.push(i);
-        days.add(Math.floor(ts / DAY_MS));
-      }
-    }
-    // Bytes, not strings: the lines would otherwise keep every field string of every record
-    // reachable until the commit. Line boundaries are found again only if COPY fails on data.
-    return { size: records.length, rejected, payload: Buffer.from(text), indexes, days };
+  encoder(): RecordEncoder {
+    return new PostgresRecordEncoder(Date.now(), this.#maxRetentionDays);
   }
 
   async appendEncoded(batches: readonly EncodedRecords[]): Promise<Array<Map<number, string>>> {
@@ -315,12 +292,70 @@ const COLUMN_OF: Record<Extract<FacetField, { kind: 'column' }>['name'], string>
   traceId: 'trace_id',
 };
 
-/** COPY text of the records `encode` accepted, one line each, in input order. */
+/** COPY text of the records the encoder accepted, one line each, in input order. */
 interface PostgresEncodedRecords extends EncodedRecords {
   payload: Buffer;
   /** Input index of each line. */
   indexes: number[];
   days: Set<number>;
+}
+
+/** Text is turned into bytes every this many UTF-16 units, so no long rope of lines builds up. */
+const ENCODE_CHUNK = 32 * 1024;
+
+class PostgresRecordEncoder implements RecordEncoder {
+  readonly #rejected = new Map<number, string>();
+  readonly #indexes: number[] = [];
+  readonly #days = new Set<number>();
+  readonly #chunks: Buffer[] = [];
+  readonly #newest: number;
+  readonly #oldest: number;
+  #text = '';
+  #size = 0;
+
+  constructor(
+    now: number,
+    private readonly retentionDays: number,
+  ) {
+    this.#newest = now + MAX_FUTURE_MS;
+    this.#oldest = now - retentionDays * DAY_MS;
+  }
+
+  add(record: LogRecord): void {
+    const i = this.#size++;
+    const ts = record.timestamp;
+    if (ts > this.#newest) {
+      this.#rejected.set(i, `timestamp ${iso(ts)} is more than a day in the future`);
+    } else if (ts < this.#oldest) {
+      this.#rejected.set(
+        i,
+        `timestamp ${iso(ts)} is older than the retention of ${this.retentionDays} days`,
+      );
+    } else {
+      this.#text += toCopyLine(record);
+      this.#indexes.push(i);
+      this.#days.add(Math.floor(ts / DAY_MS));
+      if (this.#text.length >= ENCODE_CHUNK) {
+        this.#chunks.push(Buffer.from(this.#text));
+        this.#text = '';
+      }
+    }
+  }
+
+  finish(): PostgresEncodedRecords {
+    if (this.#text.length > 0) this.#chunks.push(Buffer.from(this.#text));
+    this.#text = '';
+    // Bytes, not strings: the lines would otherwise keep every field string of every record
+    // reachable until the commit. Line boundaries are found again only if COPY fails on data.
+    return {
+      size: this.#size,
+      rejected: this.#rejected,
+      payload:
+        this.#chunks.length === 1 ? (this.#chunks[0] as Buffer) : Buffer.concat(this.#chunks),
+      indexes: this.#indexes,
+      days: this.#days,
+    };
+  }
 }
 
 /** Where each line of each batch starts (and the last one ends): escaped COPY text has no raw LF. */

@@ -54,6 +54,25 @@ describe('PostgresLogStore, Postgres-specific behaviour', () => {
     expect(await sut.count({ tenantId, query: parseQuery('grouped') })).toBe(8);
   });
 
+  it('stores a request whose encoding spans several chunks, isolating a bad row in a later one', async () => {
+    const filler = 'x'.repeat(400);
+    const encoder = sut.encoder();
+    for (let i = 0; i < 300; i++) {
+      encoder.add(
+        buildLogRecord({
+          tenantId,
+          body: `chunked row ${i} ${filler}`,
+          attributes: i === 250 ? { bad: '\udc00' } : { i },
+        }),
+      );
+    }
+    const [rejected] = await sut.appendEncoded([encoder.finish()]);
+    expect([...(rejected ?? new Map()).keys()]).toEqual([250]);
+    expect(await sut.count({ tenantId, query: parseQuery('chunked') })).toBe(299);
+    const page = await sut.search({ tenantId, query: parseQuery('chunked AND 299') }, 5);
+    expect(page.records.map((r) => r.attributes)).toEqual([{ i: 299 }]);
+  });
+
   it('creates day partitions on demand and keeps them ahead of time', async () => {
     const yesterday = Date.now() - 86_400_000;
     await sut.append([buildLogRecord({ tenantId, timestamp: yesterday, body: 'from yesterday' })]);

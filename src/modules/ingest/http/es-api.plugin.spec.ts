@@ -17,8 +17,12 @@ const principal: Principal = {
 class FailingIngest {
   constructor(private readonly code: IngestErrorCode) {}
   countRequest(): void {}
-  ingest(): Promise<never> {
-    return Promise.reject(new IngestError(this.code, `failed with ${this.code}`));
+  begin() {
+    return {
+      add: () => undefined,
+      commit: (): Promise<never> =>
+        Promise.reject(new IngestError(this.code, `failed with ${this.code}`)),
+    };
   }
 }
 

@@ -3,8 +3,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ApiKeyService } from '../../tenancy/api-key.service';
 import type { Principal } from '../../tenancy/principal';
 import { IngestError, httpStatusOf } from '../ingest.errors';
-import type { IngestDocument, IngestService } from '../ingest.service';
-import { parseBulkBody } from '../parsing/bulk-request.parser';
+import type { IngestService } from '../ingest.service';
+import { visitBulkBody } from '../parsing/bulk-request.parser';
 import {
   buildBulkResponseObject,
   type BulkItemResult,
@@ -199,30 +199,24 @@ export async function esApiPlugin(app: FastifyInstance, options: EsApiOptions): 
       req.headers['content-encoding'],
       options.maxBodyBytes,
     );
-    const items = parseBulkBody(body, (req.params as { index?: string }).index ?? null);
+    const batch = options.ingest.begin(principal, {
+      endpoint: 'es_bulk',
+      format: 'json',
+      receivedAt: started,
+    });
     const results: BulkItemResult[] = [];
-    const docs: IngestDocument[] = [];
     const docItems: number[] = [];
-    for (const item of items) {
+    visitBulkBody(body, (req.params as { index?: string }).index ?? null, (item) => {
       if (item.ok) {
         docItems.push(results.length);
-        docs.push({ doc: item.doc, dataset: item.index });
         results.push({ op: item.op, index: item.index, id: item.id, status: 0 });
+        batch.add(item.doc, item.index);
       } else {
         const { op, index, id, status, error } = item;
         results.push({ op, index, id, status, error });
       }
-    }
-    const ingested = options.ingest.ingest(principal, docs, {
-      endpoint: 'es_bulk',
-      format: 'json',
-      receivedAt: started,
-      rejectedWhileDecoding: items.length - docs.length,
     });
-    // The parsed documents are encoded by now; let them go while the commit is awaited.
-    items.length = 0;
-    docs.length = 0;
-    const outcomes = await ingested;
+    const outcomes = await batch.commit(results.length - docItems.length);
     outcomes.forEach((outcome, j) => {
       const result = results[docItems[j] as number] as BulkItemResult;
       if (outcome.ok) {

@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ApiKeyService } from '../../tenancy/api-key.service';
 import type { Principal } from '../../tenancy/principal';
 import { IngestError, httpStatusOf } from '../ingest.errors';
-import type { IngestDocument, IngestService } from '../ingest.service';
+import type { IngestService } from '../ingest.service';
 import { parseJsonValues, parseTextLines } from '../parsing/json-values';
 import { acceptRawBodies, decodeBody } from './request-body';
 import { enforceRouteScopes } from './route-scopes';
@@ -87,36 +87,32 @@ export async function jsonIngestPlugin(
         options.maxBodyBytes,
       );
 
-      const documents: IngestDocument[] = [];
-      const positions: Array<number | undefined> = [];
+      const batch = options.ingest.begin(req.principal as Principal, {
+        endpoint: 'api_v1_logs',
+        format,
+        defaultService: query.service,
+        receivedAt,
+      });
+      const positions: number[] = [];
       const errors: ItemError[] = [];
       let total = 0;
       if (format === 'text') {
         for (const line of parseTextLines(body)) {
-          documents.push({ doc: { message: line }, dataset });
-          total++;
+          positions.push(total++);
+          batch.add({ message: line }, dataset);
         }
       } else {
         for (const value of parseJsonValues(body)) {
           const index = total++;
           if (value.ok) {
-            documents.push({ doc: value.value, dataset });
             positions.push(index);
+            batch.add(value.value, dataset);
           } else {
             errors.push({ index, line: value.line, error: value.error });
           }
         }
       }
-
-      const ingested = options.ingest.ingest(req.principal as Principal, documents, {
-        endpoint: 'api_v1_logs',
-        format,
-        defaultService: query.service,
-        receivedAt,
-        rejectedWhileDecoding: errors.length,
-      });
-      documents.length = 0; // encoded by now; let the parsed values go while the commit is awaited
-      const outcomes = await ingested;
+      const outcomes = await batch.commit(errors.length);
       let accepted = 0;
       outcomes.forEach((outcome, j) => {
         if (outcome.ok) accepted++;

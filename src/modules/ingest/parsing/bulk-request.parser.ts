@@ -105,6 +105,20 @@ class LineCursor {
  */
 export function parseBulkBody(body: Buffer, defaultIndex: string | null): BulkItem[] {
   const items: BulkItem[] = [];
+  visitBulkBody(body, defaultIndex, (item) => items.push(item));
+  return items;
+}
+
+/**
+ * `parseBulkBody`, handing each item to `visit` as soon as it is parsed. A visitor that consumes
+ * each document at once keeps only one parsed document alive at a time, instead of a whole
+ * request's worth surviving into the garbage collector's older generation.
+ */
+export function visitBulkBody(
+  body: Buffer,
+  defaultIndex: string | null,
+  visit: (item: BulkItem) => void,
+): void {
   const cursor = new LineCursor(body);
   const defaultIndexError = defaultIndex === null ? null : validateIndexName(defaultIndex);
   // Shippers repeat the same action line for a whole batch; reuse its parse when the bytes match.
@@ -134,14 +148,14 @@ export function parseBulkBody(body: Buffer, defaultIndex: string | null): BulkIt
 
     switch (action.kind) {
       case 'delete':
-        items.push(failure(action, unsupported(action.op)));
+        visit(failure(action, unsupported(action.op)));
         break;
       case 'update':
         cursor.next();
-        items.push(failure(action, unsupported(action.op)));
+        visit(failure(action, unsupported(action.op)));
         break;
       case 'malformed': {
-        items.push(failure(action, action.error));
+        visit(failure(action, action.error));
         // Stay in step: the next line is this action's document unless it is itself an action.
         const mark = cursor.mark();
         if (cursor.next() && isActionLine(cursor.text())) cursor.reset(mark);
@@ -149,21 +163,20 @@ export function parseBulkBody(body: Buffer, defaultIndex: string | null): BulkIt
       }
       case 'doc':
         if (!cursor.next()) {
-          items.push(
+          visit(
             failure(action, {
               type: 'action_request_validation_exception',
               reason: 'missing document for action',
             }),
           );
         } else if (action.error !== null) {
-          items.push(failure(action, action.error));
+          visit(failure(action, action.error));
         } else {
-          items.push(readDocument(cursor.text(), action));
+          visit(readDocument(cursor.text(), action));
         }
         break;
     }
   }
-  return items;
 }
 
 function readDocument(text: string, action: Action): BulkItem {
