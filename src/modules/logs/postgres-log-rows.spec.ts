@@ -1,7 +1,13 @@
 import type { LogRecord } from './log-record';
-import { copyText, isoTimestamp, toCopyLine } from './postgres-log-rows';
+import { CopyLines, copyText, isoTimestamp } from './postgres-log-rows';
 
-describe(toCopyLine.name, () => {
+function toCopyLine(record: LogRecord): string {
+  const lines = new CopyLines(64);
+  lines.add(record);
+  return Buffer.concat(lines.finish()).toString('utf8');
+}
+
+describe(CopyLines.name, () => {
   const record: LogRecord = {
     id: '01900000-0000-7000-8000-000000000001',
     tenantId: '00000000-0000-4000-8000-000000000001',
@@ -31,6 +37,20 @@ describe(toCopyLine.name, () => {
     expect(cols[6]).toBe('line one\\nline\\ttwo \\\\ end');
     expect(cols[11]).toBe('\\N');
     expect(cols[13]).toBe('{"path":"C:\\\\\\\\temp","n":1}');
+  });
+
+  it('writes multi-byte text and spreads many records over chunks without splitting them', () => {
+    const lines = new CopyLines(300);
+    const bodies = Array.from({ length: 50 }, (_, i) => `żółć ${i} 🚀 ${'x'.repeat(i * 7)}`);
+    for (const body of bodies) lines.add({ ...record, body, attributes: { body } });
+    const chunks = lines.finish();
+    expect(chunks.length).toBeGreaterThan(5);
+    for (const chunk of chunks) expect(chunk[chunk.length - 1]).toBe(0x0a);
+    const rows = Buffer.concat(chunks).toString('utf8').split('\n').slice(0, -1);
+    expect(rows.map((row) => row.split('\t')[6])).toEqual(bodies);
+    expect(rows.map((row) => JSON.parse(row.split('\t')[13] as string) as unknown)).toEqual(
+      bodies.map((body) => ({ body })),
+    );
   });
 
   it('leaves plain text untouched', () => {

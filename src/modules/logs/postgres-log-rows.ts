@@ -39,39 +39,102 @@ export function isoTimestamp(ms: number): string {
   return (slotPrefix[slot] as string) + MS_SUFFIX[Math.floor(ms) - second * 1000];
 }
 
-/** One record as a line of COPY text format (tab-separated, `\N` for NULL). */
-export function toCopyLine(r: LogRecord): string {
-  return (
-    r.tenantId +
-    '\t' +
-    isoTimestamp(r.timestamp) +
-    '\t' +
-    r.id +
-    '\t' +
-    isoTimestamp(r.observedTimestamp) +
-    '\t' +
-    r.severityNumber +
-    '\t' +
-    copyText(r.severityText) +
-    '\t' +
-    copyText(r.body) +
-    '\t' +
-    copyText(r.service) +
-    '\t' +
-    copyText(r.host) +
-    '\t' +
-    copyText(r.dataset) +
-    '\t' +
-    copyText(r.format) +
-    '\t' +
-    (r.traceId === null ? '\\N' : copyText(r.traceId)) +
-    '\t' +
-    (r.spanId === null ? '\\N' : copyText(r.spanId)) +
-    '\t' +
-    copyText(JSON.stringify(r.attributes)) +
-    '\n'
-  );
+const TAB = 0x09;
+const LF = 0x0a;
+const NULL_MARK = '\\N';
+const SMALL_NUMBERS = Array.from({ length: 32 }, (_, n) => String(n));
+
+/**
+ * Records as COPY text format lines (tab-separated, `\\N` for NULL), written straight into
+ * UTF-8 buffers, field by field: no line string is built,
+ * so nothing waits to be flattened and encoded again, and the garbage per record stays small.
+ */
+export class CopyLines {
+  readonly #chunks: Buffer[] = [];
+  #buf: Buffer;
+  #at = 0;
+
+  constructor(private readonly chunkBytes = 128 * 1024) {
+    this.#buf = Buffer.allocUnsafe(chunkBytes);
+  }
+
+  add(r: LogRecord): void {
+    const severityText = copyText(r.severityText);
+    const body = copyText(r.body);
+    const service = copyText(r.service);
+    const host = copyText(r.host);
+    const dataset = copyText(r.dataset);
+    const format = copyText(r.format);
+    const traceId = r.traceId === null ? NULL_MARK : copyText(r.traceId);
+    const spanId = r.spanId === null ? NULL_MARK : copyText(r.spanId);
+    // JSON text holds no raw control characters, only backslashes to double.
+    const json = JSON.stringify(r.attributes);
+    const attributes = json.indexOf('\\') === -1 ? json : json.replaceAll('\\', '\\\\');
+    // UTF-8 takes at most 3 bytes per UTF-16 unit; ids, times and tabs fit in the 160 spare.
+    const bound =
+      3 *
+        (r.tenantId.length +
+          r.id.length +
+          severityText.length +
+          body.length +
+          service.length +
+          host.length +
+          dataset.length +
+          format.length +
+          traceId.length +
+          spanId.length +
+          attributes.length) +
+      160;
+    if (this.#at + bound > this.#buf.length) this.next(bound);
+    const b = this.#buf;
+    let at = this.#at;
+    at += b.write(r.tenantId, at);
+    b[at++] = TAB;
+    at += b.write(isoTimestamp(r.timestamp), at, 'latin1');
+    b[at++] = TAB;
+    at += b.write(r.id, at);
+    b[at++] = TAB;
+    at += b.write(isoTimestamp(r.observedTimestamp), at, 'latin1');
+    b[at++] = TAB;
+    at += b.write(SMALL_NUMBERS[r.severityNumber] ?? String(r.severityNumber), at, 'latin1');
+    b[at++] = TAB;
+    at += b.write(severityText, at);
+    b[at++] = TAB;
+    at += b.write(body, at);
+    b[at++] = TAB;
+    at += b.write(service, at);
+    b[at++] = TAB;
+    at += b.write(host, at);
+    b[at++] = TAB;
+    at += b.write(dataset, at);
+    b[at++] = TAB;
+    at += b.write(format, at);
+    b[at++] = TAB;
+    at += b.write(traceId, at);
+    b[at++] = TAB;
+    at += b.write(spanId, at);
+    b[at++] = TAB;
+    at += b.write(attributes, at);
+    b[at++] = LF;
+    this.#at = at;
+  }
+
+  /** The bytes written, in order; the writer is spent. */
+  finish(): Buffer[] {
+    if (this.#at > 0) this.#chunks.push(this.#buf.subarray(0, this.#at));
+    this.#at = 0;
+    this.#buf = EMPTY;
+    return this.#chunks;
+  }
+
+  private next(bound: number): void {
+    if (this.#at > 0) this.#chunks.push(this.#buf.subarray(0, this.#at));
+    this.#buf = Buffer.allocUnsafe(Math.max(this.chunkBytes, bound));
+    this.#at = 0;
+  }
 }
+
+const EMPTY = Buffer.alloc(0);
 
 export interface LogRow {
   tenant_id: string;

@@ -16,7 +16,7 @@ import {
   LogStore,
   type RecordEncoder,
 } from './log-store.port';
-import { LOG_COLUMNS, fromRow, type LogRow, toCopyLine } from './postgres-log-rows';
+import { CopyLines, LOG_COLUMNS, fromRow, type LogRow } from './postgres-log-rows';
 import { SqlParams, translateQueryToSql } from './query/postgres-query.translator';
 
 const DAY_MS = 86_400_000;
@@ -66,14 +66,15 @@ export class PostgresLogStore extends LogStore {
     if (encoded.every((b) => b.indexes.length === 0)) return results;
     await this.ensurePartitions(days);
     try {
-      await this.copy(Buffer.concat(encoded.map((b) => b.payload)));
+      await this.copy(Buffer.concat(encoded.flatMap((b) => b.chunks)));
     } catch (err) {
       if (!isDataError(err)) throw err;
       const rows: Row[] = [];
       encoded.forEach((batch, b) => {
         batch.indexes.forEach((_, k) => rows.push({ batch: b, k }));
       });
-      await this.copyIsolatingBadRows(encoded, lineOffsets(encoded), rows, results);
+      const payloads = encoded.map((b) => Buffer.concat(b.chunks));
+      await this.copyIsolatingBadRows(encoded, payloads, lineOffsets(payloads), rows, results);
     }
     return results;
   }
@@ -204,12 +205,13 @@ export class PostgresLogStore extends LogStore {
   /** COPYs the rows; when COPY fails on data, bisects to reject the bad rows alone. */
   private async copyIsolatingBadRows(
     batches: readonly PostgresEncodedRecords[],
+    payloads: readonly Buffer[],
     offsets: readonly number[][],
     rows: readonly Row[],
     results: Array<Map<number, string>>,
   ): Promise<void> {
     try {
-      await this.copy(Buffer.concat(rowBytes(batches, offsets, rows)));
+      await this.copy(Buffer.concat(rowBytes(payloads, offsets, rows)));
     } catch (err) {
       if (!isDataError(err)) throw err;
       if (rows.length === 1) {
@@ -219,8 +221,8 @@ export class PostgresLogStore extends LogStore {
         return;
       }
       const mid = rows.length >> 1;
-      await this.copyIsolatingBadRows(batches, offsets, rows.slice(0, mid), results);
-      await this.copyIsolatingBadRows(batches, offsets, rows.slice(mid), results);
+      await this.copyIsolatingBadRows(batches, payloads, offsets, rows.slice(0, mid), results);
+      await this.copyIsolatingBadRows(batches, payloads, offsets, rows.slice(mid), results);
     }
   }
 
@@ -294,23 +296,19 @@ const COLUMN_OF: Record<Extract<FacetField, { kind: 'column' }>['name'], string>
 
 /** COPY text of the records the encoder accepted, one line each, in input order. */
 interface PostgresEncodedRecords extends EncodedRecords {
-  payload: Buffer;
+  chunks: Buffer[];
   /** Input index of each line. */
   indexes: number[];
   days: Set<number>;
 }
 
-/** Text is turned into bytes every this many UTF-16 units, so no long rope of lines builds up. */
-const ENCODE_CHUNK = 32 * 1024;
-
 class PostgresRecordEncoder implements RecordEncoder {
   readonly #rejected = new Map<number, string>();
   readonly #indexes: number[] = [];
   readonly #days = new Set<number>();
-  readonly #chunks: Buffer[] = [];
+  readonly #lines = new CopyLines();
   readonly #newest: number;
   readonly #oldest: number;
-  #text = '';
   #size = 0;
 
   constructor(
@@ -332,26 +330,19 @@ class PostgresRecordEncoder implements RecordEncoder {
         `timestamp ${iso(ts)} is older than the retention of ${this.retentionDays} days`,
       );
     } else {
-      this.#text += toCopyLine(record);
+      this.#lines.add(record);
       this.#indexes.push(i);
       this.#days.add(Math.floor(ts / DAY_MS));
-      if (this.#text.length >= ENCODE_CHUNK) {
-        this.#chunks.push(Buffer.from(this.#text));
-        this.#text = '';
-      }
     }
   }
 
   finish(): PostgresEncodedRecords {
-    if (this.#text.length > 0) this.#chunks.push(Buffer.from(this.#text));
-    this.#text = '';
-    // Bytes, not strings: the lines would otherwise keep every field string of every record
-    // reachable until the commit. Line boundaries are found again only if COPY fails on data.
+    // Bytes, not strings: the record objects die as soon as they are added. Line boundaries are
+    // found again only if COPY fails on data.
     return {
       size: this.#size,
       rejected: this.#rejected,
-      payload:
-        this.#chunks.length === 1 ? (this.#chunks[0] as Buffer) : Buffer.concat(this.#chunks),
+      chunks: this.#lines.finish(),
       indexes: this.#indexes,
       days: this.#days,
     };
@@ -359,8 +350,8 @@ class PostgresRecordEncoder implements RecordEncoder {
 }
 
 /** Where each line of each batch starts (and the last one ends): escaped COPY text has no raw LF. */
-function lineOffsets(batches: readonly PostgresEncodedRecords[]): number[][] {
-  return batches.map(({ payload }) => {
+function lineOffsets(payloads: readonly Buffer[]): number[][] {
+  return payloads.map((payload) => {
     const offsets = [0];
     for (let at = payload.indexOf(10); at !== -1; at = payload.indexOf(10, at + 1))
       offsets.push(at + 1);
@@ -370,7 +361,7 @@ function lineOffsets(batches: readonly PostgresEncodedRecords[]): number[][] {
 
 /** The bytes of `rows`, taking each run of consecutive lines of one batch in one piece. */
 function rowBytes(
-  batches: readonly PostgresEncodedRecords[],
+  payloads: readonly Buffer[],
   offsets: readonly number[][],
   rows: readonly Row[],
 ): Buffer[] {
@@ -381,9 +372,7 @@ function rowBytes(
     let n = 1;
     while (rows[i + n]?.batch === batch && rows[i + n]?.k === k + n) n++;
     const starts = offsets[batch] as number[];
-    parts.push(
-      (batches[batch] as PostgresEncodedRecords).payload.subarray(starts[k], starts[k + n]),
-    );
+    parts.push((payloads[batch] as Buffer).subarray(starts[k], starts[k + n]));
     i += n;
   }
   return parts;
