@@ -10,7 +10,7 @@ import type { AppConfig } from './config/app-config';
 import { esApiPlugin, type EsApiOptions } from './modules/ingest/http/es-api.plugin';
 import { jsonIngestPlugin } from './modules/ingest/http/json-ingest.plugin';
 import { IngestService } from './modules/ingest/ingest.service';
-import { ApiKeyService } from './modules/tenancy/api-key.service';
+import { Authenticator } from './modules/tenancy/authenticator.service';
 import { type CreatedTenant, TenancyService } from './modules/tenancy/tenancy.service';
 
 export interface Vigil {
@@ -37,7 +37,7 @@ export async function startVigil(config: AppConfig): Promise<Vigil> {
   });
   const esOptions: EsApiOptions = {
     ingest: app.get(IngestService),
-    apiKeys: app.get(ApiKeyService),
+    authenticator: app.get(Authenticator),
     esVersion: config.esVersion,
     maxBodyBytes: config.ingest.maxBodyBytes,
   };

@@ -4,7 +4,7 @@ import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { GraphQLModule } from '@nestjs/graphql';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 
-import { ScopeGuard } from './common/auth/scope.guard';
+import { AuthGuard } from './common/auth/auth.guard';
 import { DatabaseModule } from './common/database/database.module';
 import { DomainErrorFilter } from './common/graphql/domain-error.filter';
 import { graphqlContext, graphqlWsOnConnect } from './common/graphql/graphql-context';
@@ -16,7 +16,7 @@ import { ConfigModule } from './config/config.module';
 import { HealthModule } from './modules/health/health.module';
 import { IngestModule } from './modules/ingest/ingest.module';
 import { LogsModule } from './modules/logs/logs.module';
-import { ApiKeyService } from './modules/tenancy/api-key.service';
+import { Authenticator } from './modules/tenancy/authenticator.service';
 import { TenancyModule } from './modules/tenancy/tenancy.module';
 
 @Module({})
@@ -36,8 +36,8 @@ export class AppModule {
         GraphQLModule.forRootAsync<ApolloDriverConfig>({
           driver: ApolloDriver,
           imports: [TenancyModule],
-          inject: [AppConfig, ApiKeyService],
-          useFactory: (cfg: AppConfig, apiKeys: ApiKeyService): ApolloDriverConfig => ({
+          inject: [AppConfig, Authenticator],
+          useFactory: (cfg: AppConfig, authenticator: Authenticator): ApolloDriverConfig => ({
             autoSchemaFile: true,
             sortSchema: true,
             path: '/graphql',
@@ -48,14 +48,14 @@ export class AppModule {
               : [],
             context: graphqlContext,
             subscriptions: {
-              'graphql-ws': { path: '/graphql', onConnect: graphqlWsOnConnect(apiKeys) },
+              'graphql-ws': { path: '/graphql', onConnect: graphqlWsOnConnect(authenticator) },
             },
           }),
         }),
       ],
       providers: [
         JsonScalar,
-        { provide: APP_GUARD, useClass: ScopeGuard },
+        { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useClass: DomainErrorFilter },
       ],
     };

@@ -1,6 +1,6 @@
 import type { Context as WsContext } from 'graphql-ws';
 
-import type { ApiKeyService } from '../../modules/tenancy/api-key.service';
+import type { Authenticator } from '../../modules/tenancy/authenticator.service';
 import type { Principal } from '../../modules/tenancy/principal';
 import type { RequestContext } from '../auth/request-context';
 
@@ -21,24 +21,18 @@ export function graphqlContext(arg: unknown): RequestContext {
 /**
  * Authenticates a graphql-ws connection from its `connection_init` payload:
  * `{ "authorization": "Bearer <key>" }` (any scheme the HTTP API takes) or `{ "apiKey": "<key>" }`.
- * No valid key → close 4401; a key without the `read` scope → 4403.
+ * No valid credential → close 4401; one without the `read` permission → 4403.
  */
-export function graphqlWsOnConnect(apiKeys: ApiKeyService) {
+export function graphqlWsOnConnect(authenticator: Authenticator) {
   return async (ctx: WsContext): Promise<boolean> => {
     const params = (ctx.connectionParams ?? {}) as Record<string, unknown>;
-    const header = params.authorization ?? params.Authorization;
-    const principal =
-      typeof header === 'string'
-        ? await apiKeys.authenticateHeader(header)
-        : typeof params.apiKey === 'string'
-          ? await apiKeys.authenticate(params.apiKey)
-          : null;
+    const principal = await authenticator.authenticateConnectionParams(params);
     const extra = ctx.extra as WsExtra;
     if (!principal) {
       extra.socket?.close(4401, 'Unauthorized');
       return false;
     }
-    if (!principal.scopes.has('read')) return false; // graphql-ws closes with 4403 Forbidden
+    if (!principal.permissions.has('read')) return false; // graphql-ws closes with 4403 Forbidden
     extra.principal = principal;
     return true;
   };

@@ -1,10 +1,12 @@
 import { Controller, Get, Header, ServiceUnavailableException } from '@nestjs/common';
 
+import { Public } from '../../common/auth/authorize.decorator';
 import { MetricsService } from '../../common/metrics/metrics.service';
 import { RedisService } from '../../common/redis/redis.service';
 import { LogStore } from '../logs/log-store.port';
 
 @Controller()
+@Public()
 export class HealthController {
   constructor(
     private readonly store: LogStore,

@@ -10,7 +10,7 @@ import {
 } from '@nestjs/graphql';
 
 import { CurrentPrincipal } from '../../common/auth/current-principal.decorator';
-import { RequireScopes } from '../../common/auth/require-scopes.decorator';
+import { Authorize } from '../../common/auth/authorize.decorator';
 import type { Principal } from '../tenancy/principal';
 import {
   FacetBucketObject,
@@ -34,7 +34,7 @@ export class LogsResolver {
   @Query(() => LogConnectionObject, {
     description: 'Log records matching the filter, newest first',
   })
-  @RequireScopes('read')
+  @Authorize('read')
   async logs(
     @CurrentPrincipal() principal: Principal,
     @Args('filter') filter: LogFilterInput,
@@ -56,7 +56,7 @@ export class LogsResolver {
   @ResolveField(() => Float, {
     description: 'How many records match the filter (counted on request)',
   })
-  // Reachable only under `logs`, whose guard has already checked the read scope.
+  // Reachable only under `logs`, whose guard has already checked the read permission.
   totalCount(@Parent() connection: LogConnectionObject): Promise<number> {
     return this.search.count(connection.tenantId, connection.filter);
   }
@@ -64,7 +64,7 @@ export class LogsResolver {
   @Query(() => [HistogramBucketObject], {
     description: 'Record counts per time bucket ("1m", "1h", ...)',
   })
-  @RequireScopes('read')
+  @Authorize('read')
   async logHistogram(
     @CurrentPrincipal() principal: Principal,
     @Args('filter') filter: LogFilterInput,
@@ -78,7 +78,7 @@ export class LogsResolver {
     description:
       'Most frequent values of a field: service, level, host, dataset, format, traceId or any attribute',
   })
-  @RequireScopes('read')
+  @Authorize('read')
   logFacets(
     @CurrentPrincipal() principal: Principal,
     @Args('filter') filter: LogFilterInput,
@@ -92,7 +92,7 @@ export class LogsResolver {
     description: 'Records as they are stored, filtered (time bounds are ignored)',
     resolve: (record: LogRecord) => LogRecordObject.from(record),
   })
-  @RequireScopes('read')
+  @Authorize('read')
   async logTail(
     @CurrentPrincipal() principal: Principal,
     @Args('filter') filter: LogFilterInput,

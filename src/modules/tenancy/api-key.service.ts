@@ -1,8 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 
 import { hashApiKey } from './api-key.codec';
-import { apiKeyFromAuthorization } from './auth-header';
-import type { Principal } from './principal';
+import { permissionsOfScopes, type Principal } from './principal';
 import { TenantRepository } from './tenant.repository';
 
 interface CacheEntry {
@@ -25,11 +24,6 @@ export class ApiKeyService {
 
   constructor(private readonly tenants: TenantRepository) {}
 
-  authenticateHeader(authorization: string | undefined): Promise<Principal | null> {
-    const key = apiKeyFromAuthorization(authorization);
-    return key === null ? Promise.resolve(null) : this.authenticate(key);
-  }
-
   async authenticate(rawKey: string): Promise<Principal | null> {
     const hash = hashApiKey(rawKey);
     const cacheKey = hash.toString('base64');
@@ -42,8 +36,11 @@ export class ApiKeyService {
       ? {
           tenantId: found.tenant.id,
           tenantSlug: found.tenant.slug,
-          keyId: found.key.id,
-          scopes: new Set(found.key.scopes),
+          kind: 'api_key',
+          subjectId: found.key.id,
+          label: found.key.name,
+          role: null,
+          permissions: permissionsOfScopes(found.key.scopes),
         }
       : null;
     if (this.#cache.size >= MAX_CACHE_ENTRIES) this.#cache.clear();

@@ -1,6 +1,6 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 
-import type { ApiKeyService } from '../../tenancy/api-key.service';
+import type { Authenticator } from '../../tenancy/authenticator.service';
 import type { Principal } from '../../tenancy/principal';
 import { IngestError, type IngestErrorCode } from '../ingest.errors';
 import type { IngestService } from '../ingest.service';
@@ -9,8 +9,11 @@ import { esApiPlugin } from './es-api.plugin';
 const principal: Principal = {
   tenantId: '00000000-0000-4000-8000-000000000001',
   tenantSlug: 't',
-  keyId: 'k',
-  scopes: new Set(['ingest']),
+  kind: 'api_key',
+  subjectId: 'k',
+  label: 'k',
+  role: null,
+  permissions: new Set(['ingest']),
 };
 
 /** An IngestService stand-in that fails as the group-commit writer does when the store is down. */
@@ -26,13 +29,13 @@ class FailingIngest {
   }
 }
 
-const keys = { authenticateHeader: async () => principal } as unknown as ApiKeyService;
+const keys = { authenticateHeader: async () => principal } as unknown as Authenticator;
 
 async function build(code: IngestErrorCode): Promise<FastifyInstance> {
   const sut = Fastify({ exposeHeadRoutes: false });
   await sut.register(esApiPlugin, {
     ingest: new FailingIngest(code) as unknown as IngestService,
-    apiKeys: keys,
+    authenticator: keys,
     esVersion: '8.17.0',
     maxBodyBytes: 1024 * 1024,
   });
@@ -63,16 +66,16 @@ describe(esApiPlugin.name, () => {
     },
   );
 
-  it('declares the scopes of every route it serves', async () => {
+  it('declares the permissions of every route it serves', async () => {
     const sut = Fastify({ exposeHeadRoutes: false });
     const routes: Array<{ route: string; scopes: unknown }> = [];
     sut.addHook('onRoute', (route) => {
       const methods = ([] as string[]).concat(route.method).join(',');
-      routes.push({ route: `${methods} ${route.url}`, scopes: route.config?.scopes });
+      routes.push({ route: `${methods} ${route.url}`, scopes: route.config?.permissions });
     });
     await sut.register(esApiPlugin, {
       ingest: new FailingIngest('SATURATED') as unknown as IngestService,
-      apiKeys: keys,
+      authenticator: keys,
       esVersion: '8.17.0',
       maxBodyBytes: 1024,
     });

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
-import type { ApiKeyService } from '../../tenancy/api-key.service';
+import type { Authenticator } from '../../tenancy/authenticator.service';
 import type { Principal } from '../../tenancy/principal';
 import { IngestError, httpStatusOf } from '../ingest.errors';
 import type { IngestService } from '../ingest.service';
@@ -13,18 +13,18 @@ import {
 import { applyFilterPath } from '../parsing/filter-path';
 import { clusterHealth, esError, LICENSE, rootInfo, XPACK } from './es-responses';
 import { acceptRawBodies, decodeBody } from './request-body';
-import { enforceRouteScopes } from './route-scopes';
+import { enforceRoutePermissions } from './route-permissions';
 
 export interface EsApiOptions {
   ingest: IngestService;
-  apiKeys: ApiKeyService;
+  authenticator: Authenticator;
   esVersion: string;
   maxBodyBytes: number;
 }
 
 type Query = Record<string, string | undefined>;
 const JSON_TYPE = 'application/json; charset=UTF-8';
-const INGEST = { scopes: ['ingest'] as const };
+const INGEST = { permissions: ['ingest'] as const };
 /** Index-management objects shippers create at start-up; we acknowledge and otherwise ignore them. */
 const MANAGED_OBJECTS = [
   '/_index_template/:name',
@@ -54,7 +54,7 @@ export async function esApiPlugin(app: FastifyInstance, options: EsApiOptions): 
   app.addHook('onRequest', async (_req, reply) => {
     reply.header('X-Elastic-Product', 'Elasticsearch');
   });
-  enforceRouteScopes(app, options.apiKeys, (reply, failure) => {
+  enforceRoutePermissions(app, options.authenticator, (reply, failure) => {
     if (failure.status === 401) reply.header('WWW-Authenticate', 'Basic realm="vigil", ApiKey');
     return reply
       .code(failure.status)

@@ -1,16 +1,16 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
-import type { ApiKeyService } from '../../tenancy/api-key.service';
+import type { Authenticator } from '../../tenancy/authenticator.service';
 import type { Principal } from '../../tenancy/principal';
 import { IngestError, httpStatusOf } from '../ingest.errors';
 import type { IngestService } from '../ingest.service';
 import { parseJsonValues, parseTextLines } from '../parsing/json-values';
 import { acceptRawBodies, decodeBody } from './request-body';
-import { enforceRouteScopes } from './route-scopes';
+import { enforceRoutePermissions } from './route-permissions';
 
 export interface JsonIngestOptions {
   ingest: IngestService;
-  apiKeys: ApiKeyService;
+  authenticator: Authenticator;
   maxBodyBytes: number;
 }
 
@@ -43,7 +43,7 @@ export async function jsonIngestPlugin(
   app.addHook('onResponse', async (_req, reply) => {
     options.ingest.countRequest('api_v1_logs', reply.statusCode);
   });
-  enforceRouteScopes(app, options.apiKeys, (reply, failure) =>
+  enforceRoutePermissions(app, options.authenticator, (reply, failure) =>
     reply.code(failure.status).send({
       error: failure.status === 401 ? 'unauthenticated' : 'forbidden',
       message: failure.message,
@@ -68,7 +68,7 @@ export async function jsonIngestPlugin(
 
   app.post(
     '/api/v1/logs',
-    { config: { scopes: ['ingest'] } },
+    { config: { permissions: ['ingest'] } },
     async (req: FastifyRequest, reply: FastifyReply) => {
       const receivedAt = Date.now();
       const query = req.query as IngestQuery;
