@@ -127,6 +127,7 @@ async function startServer(): Promise<Server> {
       ES_PORT: String(esPort),
       HOST: '127.0.0.1',
       NODE_ENV: 'production',
+      VIGIL_SECRET_KEYS: `bench:${randomBytes(32).toString('base64')}`,
       LOG_LEVEL: 'warn',
       VIGIL_BOOTSTRAP_API_KEY: KEY,
     },

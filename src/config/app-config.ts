@@ -1,4 +1,5 @@
-import { parseEnv } from './env';
+import { SecretBox } from '../common/crypto/secret-box';
+import { ConfigError, parseEnv } from './env';
 
 export interface IngestLimits {
   maxBodyBytes: number;
@@ -27,6 +28,8 @@ export class AppConfig {
   readonly bootstrapApiKey: string | undefined;
   readonly graphqlExplorer: boolean;
   readonly logLevel: string;
+  /** Seals and opens secrets at rest. */
+  readonly secretBox: SecretBox;
 
   constructor(env: Record<string, string | undefined>) {
     const e = parseEnv(env);
@@ -52,6 +55,19 @@ export class AppConfig {
     this.bootstrapApiKey = e.VIGIL_BOOTSTRAP_API_KEY;
     this.graphqlExplorer = e.GRAPHQL_EXPLORER ?? e.NODE_ENV === 'development';
     this.logLevel = e.LOG_LEVEL;
+    if (e.VIGIL_SECRET_KEYS) {
+      try {
+        this.secretBox = SecretBox.fromKeyRing(e.VIGIL_SECRET_KEYS);
+      } catch (err) {
+        throw new ConfigError(`VIGIL_SECRET_KEYS: ${(err as Error).message}`);
+      }
+    } else if (e.NODE_ENV === 'production') {
+      throw new ConfigError(
+        'VIGIL_SECRET_KEYS is required in production (e.g. "k1:$(openssl rand -base64 32)")',
+      );
+    } else {
+      this.secretBox = SecretBox.forDevelopment(e.DATABASE_URL);
+    }
   }
 
   /** The only read of `process.env` in Vigil. */

@@ -12,7 +12,12 @@ import {
 } from 'class-validator';
 
 /** Marks a variable whose value must never be logged. */
-const SECRET_VARIABLES = new Set(['VIGIL_BOOTSTRAP_API_KEY', 'DATABASE_URL', 'REDIS_URL']);
+const SECRET_VARIABLES = new Set([
+  'VIGIL_BOOTSTRAP_API_KEY',
+  'DATABASE_URL',
+  'REDIS_URL',
+  'VIGIL_SECRET_KEYS',
+]);
 
 const toInt = ({ value }: { value: unknown }): unknown =>
   typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
@@ -127,6 +132,15 @@ export class EnvSchema {
 
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL = 'info';
+
+  /**
+   * Keys that encrypt secrets at rest (AES-256-GCM): comma-separated `id:base64key` (32 bytes
+   * each), the sealing key first; older keys still open what they sealed and are re-sealed on
+   * read. Required in production; elsewhere a development key derived from DATABASE_URL is used.
+   */
+  @IsOptional()
+  @IsString()
+  VIGIL_SECRET_KEYS?: string;
 }
 
 export class ConfigError extends Error {
