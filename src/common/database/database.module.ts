@@ -1,10 +1,12 @@
-import { Module } from '@nestjs/common';
+import { Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 
 import { AppConfig } from '../../config/app-config';
 import { ensureDatabase, migrateDatabase } from './database-setup';
+import { TenantDb } from './tenant-db';
 
 /** Postgres for metadata: TypeORM with migrations applied at start, never `synchronize`. */
+@Global()
 @Module({
   imports: [
     TypeOrmModule.forRootAsync({
@@ -23,5 +25,7 @@ import { ensureDatabase, migrateDatabase } from './database-setup';
       },
     }),
   ],
+  providers: [TenantDb],
+  exports: [TenantDb],
 })
 export class DatabaseModule {}

@@ -1,9 +1,10 @@
 import { Logger } from '@nestjs/common';
-import type { Pool } from 'pg';
+import type { Pool, QueryResultRow } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 
+import { withTenant } from '../../common/database/tenant-db';
 import type { LogRecord } from './log-record';
 import {
   type EncodedRecords,
@@ -33,6 +34,11 @@ export interface PostgresLogStoreOptions {
 /**
  * Logs in Postgres: a table range-partitioned by day, written with COPY in group commits.
  * See migrations/1764144000000-init.ts for the table and why the full-text index looks as it does.
+ *
+ * Reads run as `vigil_app` with the tenant set for their transaction and select from the
+ * `tenant_logs` view (migrations/1764160000000-row-level-security.ts): a read that lost its tenant
+ * filter would still see one tenant only. Writes (COPY) and maintenance (partitions, retention,
+ * index cleanup) are cross-tenant work and run as the owner role.
  */
 export class PostgresLogStore extends LogStore {
   readonly #logger = new Logger(PostgresLogStore.name);
@@ -86,9 +92,10 @@ export class PostgresLogStore extends LogStore {
       where += ` AND (ts, id) < (${params.add(new Date(after.timestamp))}, ${params.add(after.id)}::uuid)`;
     }
     const limit = params.add(first + 1);
-    const { rows } = await this.pool.query<LogRow>(
-      `SELECT ${LOG_COLUMNS} FROM logs WHERE ${where} ORDER BY ts DESC, id DESC LIMIT ${limit}`,
-      params.values,
+    const rows = await this.read<LogRow>(
+      filter.tenantId,
+      `SELECT ${LOG_COLUMNS} FROM tenant_logs WHERE ${where} ORDER BY ts DESC, id DESC LIMIT ${limit}`,
+      params,
     );
     const hasMore = rows.length > first;
     return { records: (hasMore ? rows.slice(0, first) : rows).map(fromRow), hasMore };
@@ -97,9 +104,10 @@ export class PostgresLogStore extends LogStore {
   async count(filter: LogFilterSpec): Promise<number> {
     const params = new SqlParams();
     const where = this.where(filter, params);
-    const { rows } = await this.pool.query<{ n: string }>(
-      `SELECT count(*) AS n FROM logs WHERE ${where}`,
-      params.values,
+    const rows = await this.read<{ n: string }>(
+      filter.tenantId,
+      `SELECT count(*) AS n FROM tenant_logs WHERE ${where}`,
+      params,
     );
     return Number(rows[0]?.n ?? 0);
   }
@@ -108,10 +116,11 @@ export class PostgresLogStore extends LogStore {
     const params = new SqlParams();
     const where = this.where(filter, params);
     const seconds = params.add(intervalMs / 1000);
-    const { rows } = await this.pool.query<{ start: Date; n: string }>(
+    const rows = await this.read<{ start: Date; n: string }>(
+      filter.tenantId,
       `SELECT date_bin(make_interval(secs => ${seconds}), ts, timestamptz 'epoch') AS start, count(*) AS n
-         FROM logs WHERE ${where} GROUP BY 1 ORDER BY 1`,
-      params.values,
+         FROM tenant_logs WHERE ${where} GROUP BY 1 ORDER BY 1`,
+      params,
     );
     return rows.map((r) => ({ start: r.start.getTime(), count: Number(r.n) }));
   }
@@ -122,11 +131,12 @@ export class PostgresLogStore extends LogStore {
     const expr =
       field.kind === 'attribute' ? `attributes->>${params.add(field.key)}` : COLUMN_OF[field.name];
     const limit = params.add(size);
-    const { rows } = await this.pool.query<{ value: string; n: string }>(
-      `SELECT ${expr} AS value, count(*) AS n FROM logs
+    const rows = await this.read<{ value: string; n: string }>(
+      filter.tenantId,
+      `SELECT ${expr} AS value, count(*) AS n FROM tenant_logs
         WHERE ${where} AND ${expr} IS NOT NULL AND ${expr} <> ''
         GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT ${limit}`,
-      params.values,
+      params,
     );
     return rows.map((r) => ({ value: r.value, count: Number(r.n) }));
   }
@@ -189,6 +199,19 @@ export class PostgresLogStore extends LogStore {
     }
   }
 
+  /** One tenant-scoped read: its own transaction as `vigil_app`, three round trips more. */
+  private read<R extends QueryResultRow>(
+    tenantId: string,
+    sql: string,
+    params: SqlParams,
+  ): Promise<R[]> {
+    return withTenant(this.pool, tenantId, async (client) => {
+      const { rows } = await client.query<R>(sql, params.values);
+      return rows;
+    });
+  }
+
+  /** The explicit tenant clause stays: it is what the indexes lead with. */
   private where(filter: LogFilterSpec, params: SqlParams): string {
     const parts = [`tenant_id = ${params.add(filter.tenantId)}::uuid`];
     if (filter.from !== undefined) parts.push(`ts >= ${params.add(new Date(filter.from))}`);
@@ -237,6 +260,9 @@ export class PostgresLogStore extends LogStore {
     try {
       // COPY outside BEGIN/COMMIT is one atomic transaction: two fewer round trips per batch, each
       // of which would wait for a busy event loop while Postgres sits idle in transaction.
+      // It runs as the owner, not vigil_app: Postgres refuses COPY FROM into a table whose
+      // row-level security applies to the role, and one group commit mixes tenants. Each line's
+      // tenant_id is the authenticated principal's (IngestBatch), never a value from a document.
       const stream = client.query(copyFrom(`COPY logs (${LOG_COLUMNS}) FROM STDIN`));
       await pipeline(Readable.from([payload]), stream);
     } catch (err) {
@@ -261,6 +287,11 @@ export class PostgresLogStore extends LogStore {
           `CREATE TABLE IF NOT EXISTS ${partitionName(day)} PARTITION OF logs
              FOR VALUES FROM ('${iso(day * DAY_MS)}') TO ('${iso((day + 1) * DAY_MS)}')`,
         );
+        // Reads name `logs`, whose policy is the one Postgres checks; the partition gets the same
+        // forced policy so that naming it directly shows nothing either.
+        await client.query(`SELECT vigil_secure_log_partition($1::regclass)`, [
+          partitionName(day),
+        ]);
       }
       await client.query('COMMIT');
       for (const day of missing) this.#knownDays.add(day);
