@@ -30,6 +30,8 @@ export class AppConfig {
   readonly logLevel: string;
   /** Seals and opens secrets at rest. */
   readonly secretBox: SecretBox;
+  /** Signs pagination cursors (VIGIL_CURSOR_KEY, or derived from the secret key ring). */
+  readonly cursorKey: Buffer;
 
   constructor(env: Record<string, string | undefined>) {
     const e = parseEnv(env);
@@ -68,6 +70,9 @@ export class AppConfig {
     } else {
       this.secretBox = SecretBox.forDevelopment(e.DATABASE_URL);
     }
+    this.cursorKey = e.VIGIL_CURSOR_KEY
+      ? Buffer.from(e.VIGIL_CURSOR_KEY, 'utf8')
+      : this.secretBox.deriveKey('vigil:cursor');
   }
 
   /** The only read of `process.env` in Vigil. */

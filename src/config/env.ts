@@ -17,6 +17,7 @@ const SECRET_VARIABLES = new Set([
   'DATABASE_URL',
   'REDIS_URL',
   'VIGIL_SECRET_KEYS',
+  'VIGIL_CURSOR_KEY',
 ]);
 
 const toInt = ({ value }: { value: unknown }): unknown =>
@@ -141,6 +142,16 @@ export class EnvSchema {
   @IsOptional()
   @IsString()
   VIGIL_SECRET_KEYS?: string;
+
+  /**
+   * Signs pagination cursors (HMAC-SHA256, bound to the tenant): at least 32 characters. When
+   * unset it is derived from the sealing key of VIGIL_SECRET_KEYS (or the development key), so
+   * rotating that key also ends the cursors in flight.
+   */
+  @IsOptional()
+  @IsString()
+  @MinLength(32)
+  VIGIL_CURSOR_KEY?: string;
 }
 
 export class ConfigError extends Error {

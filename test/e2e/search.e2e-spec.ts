@@ -168,7 +168,7 @@ describe('GraphQL search over stored logs', () => {
     );
     expect(hist.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     const page = await gql(`query { logs(filter: {}, after: "bogus") { totalCount } }`, {});
-    expect(page.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(page.errors?.[0]?.extensions?.code).toBe('BAD_CURSOR');
   });
 
   it('refuses callers without a key or without the read scope', async () => {

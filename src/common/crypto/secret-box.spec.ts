@@ -50,4 +50,14 @@ describe(SecretBox.name, () => {
     expect(() => SecretBox.fromKeyRing('nokey')).toThrow(/id:base64key/);
     expect(() => SecretBox.fromKeyRing(spec + `,k1:${k1.key.toString('base64')}`)).toThrow(/twice/);
   });
+
+  it('derives per-purpose keys from the sealing key', () => {
+    const box = new SecretBox([k1, k2]);
+    expect(box.deriveKey('vigil:cursor')).toHaveLength(32);
+    expect(box.deriveKey('vigil:cursor')).toEqual(new SecretBox([k1]).deriveKey('vigil:cursor'));
+    expect(box.deriveKey('vigil:cursor')).not.toEqual(box.deriveKey('other'));
+    expect(box.deriveKey('vigil:cursor')).not.toEqual(
+      new SecretBox([k2]).deriveKey('vigil:cursor'),
+    );
+  });
 });

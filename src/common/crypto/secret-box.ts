@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes } from 'node:crypto';
 
 export interface SecretKey {
   /** Short name stored with each ciphertext, so the right key opens it after a rotation. */
@@ -70,6 +70,11 @@ export class SecretBox {
     return new SecretBox([
       { id: 'dev', key: createHash('sha256').update(`vigil-dev:${seed}`).digest() },
     ]);
+  }
+
+  /** A 32-byte key for another purpose (HKDF-SHA256 of the sealing key), e.g. signing cursors. */
+  deriveKey(purpose: string): Buffer {
+    return Buffer.from(hkdfSync('sha256', this.#primary.key, Buffer.alloc(0), purpose, 32));
   }
 
   get primaryKeyId(): string {

@@ -24,8 +24,9 @@ function logsCode(code: LogsErrorCode): string {
   switch (code) {
     case 'INVALID_QUERY':
       return 'QUERY_SYNTAX_ERROR';
-    case 'INVALID_INTERVAL':
     case 'INVALID_CURSOR':
+      return 'BAD_CURSOR';
+    case 'INVALID_INTERVAL':
     case 'INVALID_ARGUMENT':
       return 'BAD_USER_INPUT';
   }

@@ -1,7 +1,11 @@
 import { buildLogRecord, TENANT_A } from '../../../test/factories/log-record.factory';
 import { InMemoryLogStore } from '../../../test/fakes/in-memory-log-store';
-import { decodeCursor, encodeCursor, LogSearchService, parseInterval } from './log-search.service';
+import { LogCursorCodec } from './log-cursor.codec';
+import { LogSearchService, parseInterval } from './log-search.service';
 import { LogsError } from './logs.errors';
+
+const TENANT_B = '00000000-0000-4000-8000-00000000000b';
+const codec = new LogCursorCodec(Buffer.alloc(32, 7));
 
 describe(LogSearchService.name, () => {
   const base = Date.UTC(2026, 10, 26, 8, 0, 0);
@@ -16,10 +20,44 @@ describe(LogSearchService.name, () => {
     }
   });
 
-  it('round-trips cursors and refuses forged ones', () => {
+  it('round-trips cursors and refuses forged, edited and foreign ones', () => {
     const record = buildLogRecord({ timestamp: base });
-    expect(decodeCursor(encodeCursor(record))).toEqual({ timestamp: base, id: record.id });
-    expect(() => decodeCursor('bm90LWEtY3Vyc29y')).toThrow(LogsError);
+    const cursor = codec.encode(TENANT_A, record);
+    expect(codec.decode(TENANT_A, cursor)).toEqual({ timestamp: base, id: record.id });
+
+    const [position, mac] = cursor.split('.') as [string, string];
+    const edited = Buffer.from(`${base + 1}:${record.id}`).toString('base64url');
+    const otherKey = new LogCursorCodec(Buffer.alloc(32, 8)).encode(TENANT_A, record);
+    const refused = [
+      'bm90LWEtY3Vyc29y',
+      position,
+      `${edited}.${mac}`,
+      `${position}.${mac.slice(1)}`,
+      `${position}.`,
+      otherKey,
+      'x'.repeat(10_000),
+    ];
+    for (const bad of refused) {
+      expect(() => codec.decode(TENANT_A, bad)).toThrow(
+        expect.objectContaining({ code: 'INVALID_CURSOR' }),
+      );
+    }
+    // Issued to tenant A: tenant B cannot page with it.
+    expect(() => codec.decode(TENANT_B, cursor)).toThrow(LogsError);
+  });
+
+  it('pages with the cursors it issues, and only for the tenant they were issued to', async () => {
+    const store = new InMemoryLogStore();
+    await store.append([0, 1, 2].map((i) => buildLogRecord({ timestamp: base + i * 1000 })));
+    const sut = new LogSearchService(store, codec);
+    const first = await sut.search(TENANT_A, {}, 2, null);
+    expect(first.records).toHaveLength(2);
+    expect(first.endCursor).toBe(first.cursors[1]);
+    const second = await sut.search(TENANT_A, {}, 2, first.endCursor);
+    expect(second.records.map((r) => r.timestamp)).toEqual([base]);
+    await expect(sut.search(TENANT_B, {}, 2, first.endCursor)).rejects.toMatchObject({
+      code: 'INVALID_CURSOR',
+    });
   });
 
   it('fills empty histogram buckets between from and to', async () => {
@@ -28,7 +66,7 @@ describe(LogSearchService.name, () => {
       buildLogRecord({ timestamp: base + 61_000 }),
       buildLogRecord({ timestamp: base + 62_000 }),
     ]);
-    const sut = new LogSearchService(store);
+    const sut = new LogSearchService(store, codec);
     const buckets = await sut.histogram(
       TENANT_A,
       { from: new Date(base), to: new Date(base + 180_000) },
@@ -42,7 +80,7 @@ describe(LogSearchService.name, () => {
   });
 
   it('refuses a histogram with too many buckets, unknown levels and reversed ranges', async () => {
-    const sut = new LogSearchService(new InMemoryLogStore());
+    const sut = new LogSearchService(new InMemoryLogStore(), codec);
     await expect(
       sut.histogram(TENANT_A, { from: new Date(0), to: new Date(base) }, '1s'),
     ).rejects.toMatchObject({
@@ -55,7 +93,7 @@ describe(LogSearchService.name, () => {
   });
 
   it('reports a query syntax error with its position', () => {
-    const sut = new LogSearchService(new InMemoryLogStore());
+    const sut = new LogSearchService(new InMemoryLogStore(), codec);
     try {
       sut.toSpec(TENANT_A, { query: 'a AND (b' });
       throw new Error('expected a syntax error');

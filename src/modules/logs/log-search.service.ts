@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
 
+import { LogCursorCodec } from './log-cursor.codec';
 import type { LogRecord } from './log-record';
 import {
   type FacetCount,
   type FacetField,
   type HistogramPoint,
-  type LogCursor,
   type LogFilterSpec,
   LogStore,
 } from './log-store.port';
@@ -25,6 +25,8 @@ export interface LogFilterInput {
 
 export interface LogSearchPage {
   records: LogRecord[];
+  /** One per record: where a next page after it starts. */
+  cursors: string[];
   hasNextPage: boolean;
   endCursor: string | null;
 }
@@ -54,7 +56,10 @@ const COLUMN_FACETS: Record<string, Extract<FacetField, { kind: 'column' }>['nam
 /** Reads over the log store, always scoped to one tenant. */
 @Injectable()
 export class LogSearchService {
-  constructor(private readonly store: LogStore) {}
+  constructor(
+    private readonly store: LogStore,
+    private readonly cursors: LogCursorCodec,
+  ) {}
 
   async search(
     tenantId: string,
@@ -66,12 +71,14 @@ export class LogSearchService {
       throw new LogsError('INVALID_ARGUMENT', `first must be an integer from 0 to ${MAX_PAGE}`);
     }
     const filter = this.toSpec(tenantId, input);
-    const page = await this.store.search(filter, first, after ? decodeCursor(after) : undefined);
-    const last = page.records[page.records.length - 1];
+    const position = after ? this.cursors.decode(tenantId, after) : undefined;
+    const page = await this.store.search(filter, first, position);
+    const cursors = page.records.map((r) => this.cursors.encode(tenantId, r));
     return {
       records: page.records,
+      cursors,
       hasNextPage: page.hasMore,
-      endCursor: last ? encodeCursor(last) : null,
+      endCursor: cursors[cursors.length - 1] ?? null,
     };
   }
 
@@ -195,15 +202,4 @@ function fillBuckets(
   for (let t = first; t <= last && out.length <= MAX_BUCKETS; t += step)
     out.push({ start: t, count: counts.get(t) ?? 0 });
   return out;
-}
-
-export function encodeCursor(record: Pick<LogRecord, 'timestamp' | 'id'>): string {
-  return Buffer.from(`${record.timestamp}:${record.id}`).toString('base64url');
-}
-
-export function decodeCursor(cursor: string): LogCursor {
-  const text = Buffer.from(cursor, 'base64url').toString('utf8');
-  const m = /^(\d{1,16}):([0-9a-f-]{36})$/.exec(text);
-  if (!m) throw new LogsError('INVALID_CURSOR', `cursor "${cursor}" is not one this API issued`);
-  return { timestamp: Number(m[1]), id: m[2] as string };
 }

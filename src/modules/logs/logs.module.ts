@@ -4,6 +4,7 @@ import { Pool } from 'pg';
 import { AppConfig } from '../../config/app-config';
 import { TenancyModule } from '../tenancy/tenancy.module';
 import { LiveTailService } from './live-tail.service';
+import { LogCursorCodec } from './log-cursor.codec';
 import { LogRetentionService } from './log-retention.service';
 import { LogSearchService } from './log-search.service';
 import { LogStore } from './log-store.port';
@@ -27,6 +28,11 @@ import { PostgresLogStore } from './postgres-log-store.adapter';
           partitionsAheadDays: config.partitionsAheadDays,
         });
       },
+    },
+    {
+      provide: LogCursorCodec,
+      inject: [AppConfig],
+      useFactory: (config: AppConfig) => new LogCursorCodec(config.cursorKey),
     },
     LogSearchService,
     LiveTailService,

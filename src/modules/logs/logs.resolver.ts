@@ -20,7 +20,7 @@ import {
 import { LogFilterInput } from './dto/log-filter.input';
 import { LogRecordObject } from './dto/log-record.object';
 import type { LogRecord } from './log-record';
-import { encodeCursor, LogSearchService } from './log-search.service';
+import { LogSearchService } from './log-search.service';
 import { LiveTailService } from './live-tail.service';
 import { compileQueryMatcher } from './query/query-matcher';
 
@@ -43,8 +43,8 @@ export class LogsResolver {
   ): Promise<LogConnectionObject> {
     const page = await this.search.search(principal.tenantId, filter, first, after);
     const connection = new LogConnectionObject();
-    connection.edges = page.records.map((r) => ({
-      cursor: encodeCursor(r),
+    connection.edges = page.records.map((r, i) => ({
+      cursor: page.cursors[i] as string,
       node: LogRecordObject.from(r),
     }));
     connection.pageInfo = { hasNextPage: page.hasNextPage, endCursor: page.endCursor };

@@ -289,9 +289,7 @@ export class PostgresLogStore extends LogStore {
         );
         // Reads name `logs`, whose policy is the one Postgres checks; the partition gets the same
         // forced policy so that naming it directly shows nothing either.
-        await client.query(`SELECT vigil_secure_log_partition($1::regclass)`, [
-          partitionName(day),
-        ]);
+        await client.query(`SELECT vigil_secure_log_partition($1::regclass)`, [partitionName(day)]);
       }
       await client.query('COMMIT');
       for (const day of missing) this.#knownDays.add(day);
