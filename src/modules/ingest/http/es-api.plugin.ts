@@ -4,7 +4,7 @@ import type { Authenticator } from '../../tenancy/authenticator.service';
 import type { Principal } from '../../tenancy/principal';
 import { IngestError, httpStatusOf } from '../ingest.errors';
 import type { IngestService } from '../ingest.service';
-import { visitBulkBody } from '../parsing/bulk-request.parser';
+import { validateIndexName, visitBulkBody } from '../parsing/bulk-request.parser';
 import {
   buildBulkResponseObject,
   type BulkItemResult,
@@ -240,6 +240,12 @@ export async function esApiPlugin(app: FastifyInstance, options: EsApiOptions): 
   const single = async (req: FastifyRequest, reply: FastifyReply) => {
     const started = Date.now();
     const params = req.params as { index: string; id?: string };
+    const invalid = validateIndexName(params.index);
+    if (invalid)
+      return reply
+        .code(400)
+        .type(JSON_TYPE)
+        .send(esError(400, invalid.type, invalid.reason));
     const body = await decodeBody(
       bodyOf(req),
       req.headers['content-encoding'],

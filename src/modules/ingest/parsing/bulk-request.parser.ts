@@ -284,7 +284,11 @@ function isActionLine(text: string): boolean {
   );
 }
 
-function validateIndexName(name: string): BulkError | null {
+/**
+ * Why an index name is refused, or null. A valid name is only ever the dataset label of the
+ * caller's own records: the tenant comes from the credential, never from an index.
+ */
+export function validateIndexName(name: string): BulkError | null {
   if (name.length === 0) {
     return {
       type: 'invalid_index_name_exception',
