@@ -84,8 +84,8 @@ async function post(url: string, key: string, body: string, contentType: string)
     headers: { authorization: `Bearer ${key}`, 'content-type': contentType },
     body,
   });
-  const body: unknown = await res.json();
-  return { status: res.status, body };
+  const reply: unknown = await res.json();
+  return { status: res.status, body: reply };
 }
 
 /** POSTs a bulk body; returns the status of each item in order. */
