@@ -29,6 +29,14 @@ export class RowLevelSecurity1764160000000 implements MigrationInterface {
   name = 'RowLevelSecurity1764160000000';
 
   async up(q: QueryRunner): Promise<void> {
+    // FORCE applies the policies to the tables' owner too: without BYPASSRLS, credential lookups,
+    // the log writer and retention would see and write nothing. Say so now rather than then.
+    await q.query(`
+      DO $$ BEGIN
+        IF NOT (SELECT rolsuper OR rolbypassrls FROM pg_roles WHERE rolname = current_user) THEN
+          RAISE EXCEPTION 'role % (DATABASE_URL) must be a superuser or have BYPASSRLS: it owns the tables and does the cross-tenant work (ALTER ROLE % BYPASSRLS)', current_user, current_user;
+        END IF;
+      END $$`);
     // The application switches to vigil_app per transaction (SET LOCAL ROLE), which needs
     // membership unless it is a superuser; checked first so concurrent test databases do not race
     // on the cluster-wide grant.
@@ -62,6 +70,8 @@ export class RowLevelSecurity1764160000000 implements MigrationInterface {
       SELECT vigil_secure_log_partition(i.inhrelid::regclass) FROM pg_inherits i
        WHERE i.inhparent = 'logs'::regclass`);
 
+    // The columns of LOG_COLUMNS (postgres-log-rows.ts); a migration that adds a log column
+    // recreates the view.
     await q.query(`
       CREATE VIEW tenant_logs AS
         SELECT tenant_id, ts, id, observed_ts, severity_number, severity_text, body, service, host,
