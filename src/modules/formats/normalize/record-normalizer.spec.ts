@@ -306,4 +306,23 @@ describe(normalizeDocument.name, () => {
     expect(record.body).toHaveLength(MAX_BODY_BYTES);
     expect(record.attributes['vigil.truncated']).toBeUndefined();
   });
+
+  it('takes the tenant from the context only: tenant fields in a document are attributes', () => {
+    const record = sut({
+      message: 'smuggled',
+      tenant: 'other',
+      tenant_id: 'other-id',
+      tenantId: 'other-id',
+      '@tenant': 'other',
+      vigil: { tenant_id: 'other-id' },
+    });
+    expect(record.tenantId).toBe('t1');
+    expect(record.attributes).toEqual({
+      tenant: 'other',
+      tenant_id: 'other-id',
+      tenantId: 'other-id',
+      '@tenant': 'other',
+      'vigil.tenant_id': 'other-id',
+    });
+  });
 });
