@@ -240,12 +240,14 @@ export async function esApiPlugin(app: FastifyInstance, options: EsApiOptions): 
   const single = async (req: FastifyRequest, reply: FastifyReply) => {
     const started = Date.now();
     const params = req.params as { index: string; id?: string };
+    // As in _bulk: a valid name only labels the caller's records, an invalid one is refused.
     const invalid = validateIndexName(params.index);
-    if (invalid)
+    if (invalid) {
       return reply
         .code(400)
         .type(JSON_TYPE)
         .send(esError(400, invalid.type, invalid.reason));
+    }
     const body = await decodeBody(
       bodyOf(req),
       req.headers['content-encoding'],
