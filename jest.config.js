@@ -16,6 +16,8 @@ const common = {
   testEnvironment: 'node',
 };
 module.exports = {
+  // testTimeout is a global option: inside a project entry Jest ignores it.
+  testTimeout: 60000,
   reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/src/**/*.spec.ts'] },
