@@ -154,9 +154,9 @@ describe('user sessions: login, JWT access tokens, refresh rotation, logout', ()
 
   it('stores no private key in plaintext', async () => {
     const db = sut.vigil.app.get(DataSource);
-    const rows = (await db.query(`SELECT private_jwk_sealed FROM signing_keys`)) as Array<{
-      private_jwk_sealed: string;
-    }>;
+    const rows = await db.query<Array<{ private_jwk_sealed: string }>>(
+      `SELECT private_jwk_sealed FROM signing_keys`,
+    );
     expect(rows.length).toBeGreaterThan(0);
     for (const r of rows) expect(r.private_jwk_sealed).not.toMatch(/"d"|"kty"/);
   });

@@ -173,7 +173,8 @@ export class MembershipService {
     checkPassword(password);
     const reset = await this.users.consumeUserToken(hashOpaqueToken(token), 'password_reset');
     const user = reset?.userId ? await this.users.userById(reset.userId) : null;
-    if (!user) throw new TenancyError('INVALID_TOKEN', 'this reset link is invalid, used or expired');
+    if (!user)
+      throw new TenancyError('INVALID_TOKEN', 'this reset link is invalid, used or expired');
     await this.setPassword(user, password);
     await this.sessions.revokeAll(user.id);
     this.audit.record({ action: 'password.reset', actorId: user.id, tenantId: null });
@@ -211,7 +212,10 @@ export class MembershipService {
       throw new TenancyError('FORBIDDEN', 'only an owner can grant or take away the owner role');
     }
     if ((await tx.countOwners(caller.tenantId)) <= 1) {
-      throw new TenancyError('LAST_OWNER', 'the last owner of a tenant cannot be demoted or removed');
+      throw new TenancyError(
+        'LAST_OWNER',
+        'the last owner of a tenant cannot be demoted or removed',
+      );
     }
   }
 
@@ -256,4 +260,3 @@ function checkPassword(password: string): void {
     throw err;
   }
 }
-

@@ -47,18 +47,18 @@ export class SigningKeyRepository {
   ): Promise<SigningKeyRow> {
     return this.db.transaction(async (m) => {
       await m.query(`SELECT pg_advisory_xact_lock(hashtext('vigil:signing-keys'))`);
-      const [current] = (await m.query(
+      const [current] = await m.query<RawRow[]>(
         `SELECT ${COLUMNS} FROM signing_keys WHERE retired_at IS NULL
           ORDER BY created_at DESC LIMIT 1`,
-      )) as RawRow[];
+      );
       if (current && current.created_at > staleBefore) return toRow(current);
       const key = await make();
       await m.query(`UPDATE signing_keys SET retired_at = now() WHERE retired_at IS NULL`);
-      const [inserted] = (await m.query(
+      const [inserted] = await m.query<RawRow[]>(
         `INSERT INTO signing_keys (kid, algorithm, public_jwk, private_jwk_sealed)
          VALUES ($1, $2, $3, $4) RETURNING ${COLUMNS}`,
         [key.kid, key.algorithm, JSON.stringify(key.publicJwk), key.privateJwkSealed],
-      )) as RawRow[];
+      );
       return toRow(inserted as RawRow);
     });
   }

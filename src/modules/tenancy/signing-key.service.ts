@@ -127,7 +127,7 @@ export class SigningKeyService {
     return {
       kid,
       algorithm: ACCESS_TOKEN_ALG,
-      publicJwk: publicJwk as Record<string, unknown>,
+      publicJwk,
       privateJwkSealed: this.config.secretBox.seal(JSON.stringify(privateJwk), context(kid)),
     };
   }

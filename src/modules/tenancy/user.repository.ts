@@ -75,30 +75,27 @@ export class UserRepository {
   }
 
   async tenantBySlug(slug: string): Promise<TenantRef | null> {
-    const [row] = (await this.q.query('SELECT id, slug FROM tenants WHERE slug = $1', [
-      slug,
-    ])) as Raw[];
+    const [row] = await this.q.query<Raw[]>('SELECT id, slug FROM tenants WHERE slug = $1', [slug]);
     return row ? { id: row.id as string, slug: row.slug as string } : null;
   }
 
   async tenantById(id: string): Promise<TenantRef | null> {
-    const [row] = (await this.q.query('SELECT id, slug FROM tenants WHERE id = $1', [
-      id,
-    ])) as Raw[];
+    const [row] = await this.q.query<Raw[]>('SELECT id, slug FROM tenants WHERE id = $1', [id]);
     return row ? { id: row.id as string, slug: row.slug as string } : null;
   }
 
   async userByEmail(email: string): Promise<UserRow | null> {
-    const [row] = (await this.q.query(`SELECT ${USER_COLUMNS} FROM users u WHERE u.email = $1`, [
-      email,
-    ])) as Raw[];
+    const [row] = await this.q.query<Raw[]>(
+      `SELECT ${USER_COLUMNS} FROM users u WHERE u.email = $1`,
+      [email],
+    );
     return row ? toUser(row) : null;
   }
 
   async userById(id: string): Promise<UserRow | null> {
-    const [row] = (await this.q.query(`SELECT ${USER_COLUMNS} FROM users u WHERE u.id = $1`, [
+    const [row] = await this.q.query<Raw[]>(`SELECT ${USER_COLUMNS} FROM users u WHERE u.id = $1`, [
       id,
-    ])) as Raw[];
+    ]);
     return row ? toUser(row) : null;
   }
 
@@ -116,37 +113,37 @@ export class UserRepository {
   }
 
   async roleIn(tenantId: string, userId: string): Promise<Role | null> {
-    const [row] = (await this.q.query(
+    const [row] = await this.q.query<Raw[]>(
       'SELECT role FROM memberships WHERE tenant_id = $1 AND user_id = $2',
       [tenantId, userId],
-    )) as Raw[];
+    );
     return row ? (row.role as Role) : null;
   }
 
   async tenantsOf(userId: string): Promise<Array<TenantRef & { role: Role }>> {
-    const rows = (await this.q.query(
+    const rows = await this.q.query<Raw[]>(
       `SELECT t.id, t.slug, m.role FROM memberships m JOIN tenants t ON t.id = m.tenant_id
         WHERE m.user_id = $1 ORDER BY t.slug`,
       [userId],
-    )) as Raw[];
+    );
     return rows.map((r) => ({ id: r.id as string, slug: r.slug as string, role: r.role as Role }));
   }
 
   async members(tenantId: string): Promise<MemberRow[]> {
-    const rows = (await this.q.query(
+    const rows = await this.q.query<Raw[]>(
       `SELECT ${USER_COLUMNS}, m.role, m.created_at AS since
          FROM memberships m JOIN users u ON u.id = m.user_id
         WHERE m.tenant_id = $1 ORDER BY u.email`,
       [tenantId],
-    )) as Raw[];
+    );
     return rows.map((r) => ({ user: toUser(r), role: r.role as Role, since: r.since as Date }));
   }
 
   async countOwners(tenantId: string): Promise<number> {
-    const [row] = (await this.q.query(
+    const [row] = await this.q.query<Raw[]>(
       `SELECT count(*)::int AS n FROM memberships WHERE tenant_id = $1 AND role = 'owner'`,
       [tenantId],
-    )) as Raw[];
+    );
     return (row?.n as number | undefined) ?? 0;
   }
 
@@ -161,10 +158,11 @@ export class UserRepository {
   }
 
   async setRole(tenantId: string, userId: string, role: Role): Promise<void> {
-    await this.q.query(
-      'UPDATE memberships SET role = $3 WHERE tenant_id = $1 AND user_id = $2',
-      [tenantId, userId, role],
-    );
+    await this.q.query('UPDATE memberships SET role = $3 WHERE tenant_id = $1 AND user_id = $2', [
+      tenantId,
+      userId,
+      role,
+    ]);
   }
 
   async removeMembership(tenantId: string, userId: string): Promise<void> {
@@ -176,7 +174,7 @@ export class UserRepository {
 
   /** What a request with an access token of session `sid` needs to know, in one query. */
   async sessionState(sid: string, userId: string, tenantId: string): Promise<SessionState | null> {
-    const [row] = (await this.q.query(
+    const [row] = await this.q.query<Raw[]>(
       `SELECT u.email, u.disabled_at, t.slug, m.role,
               EXISTS (SELECT 1 FROM refresh_tokens r WHERE r.family_id = $1 AND r.user_id = $2
                          AND r.tenant_id = $3 AND r.revoked_at IS NULL) AS active
@@ -184,7 +182,7 @@ export class UserRepository {
          LEFT JOIN memberships m ON m.user_id = u.id AND m.tenant_id = t.id
         WHERE u.id = $2`,
       [sid, userId, tenantId],
-    )) as Raw[];
+    );
     if (!row) return null;
     return {
       email: row.email as string,
@@ -216,26 +214,26 @@ export class UserRepository {
   async useRefreshToken(
     tokenHash: Buffer,
   ): Promise<{ used: RefreshTokenRow } | { reused: RefreshTokenRow } | null> {
-    const [used] = (await this.q.query(
+    const [used] = await this.q.query<[Raw[], number]>(
       `UPDATE refresh_tokens SET used_at = now()
         WHERE token_hash = $1 AND used_at IS NULL AND revoked_at IS NULL AND expires_at > now()
         RETURNING id, family_id, tenant_id, user_id`,
       [tokenHash],
-    )) as [Raw[], number];
-    const usedRow = (used as unknown as Raw[] | undefined)?.[0];
+    );
+    const usedRow = used?.[0];
     if (usedRow) return { used: toRefresh(usedRow) };
-    const [known] = (await this.q.query(
+    const [known] = await this.q.query<Raw[]>(
       `SELECT id, family_id, tenant_id, user_id, used_at FROM refresh_tokens WHERE token_hash = $1`,
       [tokenHash],
-    )) as Raw[];
+    );
     return known && known.used_at !== null ? { reused: toRefresh(known) } : null;
   }
 
   async findRefreshToken(tokenHash: Buffer): Promise<RefreshTokenRow | null> {
-    const [row] = (await this.q.query(
+    const [row] = await this.q.query<Raw[]>(
       'SELECT id, family_id, tenant_id, user_id FROM refresh_tokens WHERE token_hash = $1',
       [tokenHash],
-    )) as Raw[];
+    );
     return row ? toRefresh(row) : null;
   }
 
@@ -282,13 +280,13 @@ export class UserRepository {
     tokenHash: Buffer,
     purpose: UserTokenPurpose,
   ): Promise<UserTokenRow | null> {
-    const [rows] = (await this.q.query(
+    const [rows] = await this.q.query<[Raw[], number]>(
       `UPDATE user_tokens SET used_at = now()
         WHERE token_hash = $1 AND purpose = $2 AND used_at IS NULL AND expires_at > now()
         RETURNING id, purpose, email, user_id, tenant_id, role`,
       [tokenHash, purpose],
-    )) as [Raw[], number];
-    const row = (rows as unknown as Raw[] | undefined)?.[0];
+    );
+    const row = rows?.[0];
     if (!row) return null;
     return {
       id: row.id as string,
