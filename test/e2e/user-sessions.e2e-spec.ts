@@ -1,5 +1,8 @@
-import { decodeJwt, decodeProtectedHeader, generateKeyPair, SignJWT } from 'jose';
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 
+import { decodeJwt, decodeProtectedHeader, generateKeyPair, SignJWT } from 'jose';
 import { DataSource } from 'typeorm';
 
 import { signAccessToken } from 'src/modules/tenancy/access-token';
@@ -16,6 +19,7 @@ import {
 } from '../support/test-users';
 import { type TestTenant, TestVigil } from '../support/test-vigil';
 
+const CLI = join(__dirname, '..', '..', 'dist', 'src', 'cli.js');
 const REFRESH = `mutation($r: String!) { refreshSession(refreshToken: $r) { ${SESSION_FIELDS} } }`;
 const LOGOUT = `mutation($r: String!) { logout(refreshToken: $r) }`;
 
@@ -159,5 +163,38 @@ describe('user sessions: login, JWT access tokens, refresh rotation, logout', ()
     );
     expect(rows.length).toBeGreaterThan(0);
     for (const r of rows) expect(r.private_jwk_sealed).not.toMatch(/"d"|"kty"/);
+  });
+
+  it('creates users from the vigil CLI, with a password from stdin or an invitation link', () => {
+    if (!existsSync(CLI)) throw new Error(`build first: ${CLI} is missing (npm test builds it)`);
+    const cli = (args: string[], input = '') =>
+      spawnSync(process.execPath, [CLI, 'user', 'create', ...args], {
+        input,
+        encoding: 'utf8',
+        env: { ...process.env, DATABASE_URL: sut.databaseUrl, PUBLIC_URL: 'https://v.example' },
+      });
+    const withPassword = cli(
+      ['cli@example.com', '--tenant', 'acme', '--role', 'admin', '--password-stdin'],
+      'a password from stdin\n',
+    );
+    expect(withPassword.status).toBe(0);
+    expect(withPassword.stdout).not.toContain('a password from stdin');
+    const invited = cli(['invitee@example.com', '--tenant', 'acme', '--role', 'viewer']);
+    expect(invited.status).toBe(0);
+    const token = /accept-invitation\?token=([\w-]+)/.exec(invited.stdout)?.[1];
+    expect(token).toBeDefined();
+    const badRole = cli(['x@example.com', '--tenant', 'acme', '--role', 'god']);
+    expect([badRole.status, badRole.stderr]).toEqual([2, expect.stringMatching(/--role/)]);
+    return (async () => {
+      expect((await login(sut, 'cli@example.com', 'acme', 'a password from stdin')).role).toBe(
+        'admin',
+      );
+      const accepted = await sut.graphql<{ acceptInvitation: { role: string } }>(
+        null,
+        `mutation($t: String!) { acceptInvitation(token: $t, password: "invitee password") { role } }`,
+        { t: token },
+      );
+      expect(accepted).toEqual({ data: { acceptInvitation: { role: 'viewer' } } });
+    })();
   });
 });
