@@ -37,6 +37,13 @@ export class SigningKeyRepository {
     return rows.map(toRow);
   }
 
+  async reseal(kid: string, privateJwkSealed: string): Promise<void> {
+    await this.db.query('UPDATE signing_keys SET private_jwk_sealed = $2 WHERE kid = $1', [
+      kid,
+      privateJwkSealed,
+    ]);
+  }
+
   /**
    * Under a cluster-wide lock: when the newest active key was created before `staleBefore` (or
    * none exists), retires the active ones and stores the key `make` builds. Returns the active key.

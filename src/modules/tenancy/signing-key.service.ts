@@ -50,6 +50,13 @@ export class SigningKeyService {
     if (this.#active && this.#active.row.createdAt > staleBefore) return this.#active.material;
     const row = await this.keys.rotateIfStale(staleBefore, () => this.generate());
     const opened = this.config.secretBox.open(row.privateJwkSealed, context(row.kid));
+    if (opened.stale) {
+      // Sealed under an older VIGIL_SECRET_KEYS entry: store it again under the current one.
+      await this.keys.reseal(
+        row.kid,
+        this.config.secretBox.seal(opened.plaintext, context(row.kid)),
+      );
+    }
     const privateKey = (await importJWK(
       JSON.parse(opened.plaintext) as JWK,
       ACCESS_TOKEN_ALG,
