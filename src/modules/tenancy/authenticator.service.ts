@@ -21,11 +21,15 @@ export class Authenticator {
    * An `Authorization` header: `Bearer <access token>` for users, or an API key in any form
    * shippers use.
    */
-  authenticateHeader(header: string | undefined): Promise<Principal | null> {
+  async authenticateHeader(header: string | undefined): Promise<Principal | null> {
     const bearer = /^bearer\s+(\S+)\s*$/i.exec(header ?? '')?.[1];
-    if (bearer !== undefined && looksLikeJwt(bearer)) return this.users.authenticate(bearer);
+    if (bearer !== undefined && looksLikeJwt(bearer)) {
+      // A configured bootstrap key could contain dots: fall back to the API keys.
+      const user = await this.users.authenticate(bearer);
+      if (user) return user;
+    }
     const key = apiKeyFromAuthorization(header);
-    return key === null ? Promise.resolve(null) : this.apiKeys.authenticate(key);
+    return key === null ? null : this.apiKeys.authenticate(key);
   }
 
   /**
