@@ -22,14 +22,13 @@ export class RevocationBus implements OnModuleInit {
 
   constructor(private readonly redis: RedisService) {}
 
-  async onModuleInit(): Promise<void> {
+  onModuleInit(): void {
     const sub = this.redis.subscriber();
     sub.on('message', (_channel: string, message: string) => this.deliver(message));
     // Subscribing waits for Redis; start-up must not, since ingest runs without Redis.
     sub.subscribe(this.channel()).catch((err: unknown) => {
       this.#logger.warn(`could not subscribe to revocations: ${String(err)}`);
     });
-    await Promise.resolve();
   }
 
   onRevoked(listener: Listener): () => void {
