@@ -9,13 +9,15 @@ const swc = ['@swc/jest', {
 const common = {
   transform: {
     '^.+\\.ts$': swc,
-    '/node_modules/@nestjs/.+\\.js$': '<rootDir>/test/support/esm-to-cjs.transformer.js',
+    '/node_modules/(@nestjs|jose)/.+\\.js$': '<rootDir>/test/support/esm-to-cjs.transformer.js',
   },
-  transformIgnorePatterns: ['/node_modules/(?!@nestjs/)'],
+  transformIgnorePatterns: ['/node_modules/(?!@nestjs/|jose/)'],
   moduleNameMapper: { '^src/(.*)$': '<rootDir>/src/$1' },
   testEnvironment: 'node',
 };
 module.exports = {
+  // testTimeout is a global option: inside a project entry Jest ignores it.
+  testTimeout: 60000,
   reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/src/**/*.spec.ts'] },

@@ -1,6 +1,12 @@
 import { Init1764144000000 } from './1764144000000-init';
 import { AppRole1764150000000 } from './1764150000000-app-role';
 import { RowLevelSecurity1764160000000 } from './1764160000000-row-level-security';
+import { Users1764180000000 } from './1764180000000-users';
 
 /** Every migration, oldest first. TypeORM runs the ones not yet applied at start. */
-export const MIGRATIONS = [Init1764144000000, AppRole1764150000000, RowLevelSecurity1764160000000];
+export const MIGRATIONS = [
+  Init1764144000000,
+  AppRole1764150000000,
+  RowLevelSecurity1764160000000,
+  Users1764180000000,
+];

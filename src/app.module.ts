@@ -9,6 +9,7 @@ import { DatabaseModule } from './common/database/database.module';
 import { DomainErrorFilter } from './common/graphql/domain-error.filter';
 import { graphqlContext, graphqlWsOnConnect } from './common/graphql/graphql-context';
 import { JsonScalar } from './common/graphql/json.scalar';
+import { MailModule } from './common/mail/mail.module';
 import { MetricsModule } from './common/metrics/metrics.module';
 import { RedisModule } from './common/redis/redis.module';
 import { AppConfig } from './config/app-config';
@@ -28,6 +29,7 @@ export class AppModule {
         ConfigModule.forRoot(config),
         DatabaseModule,
         RedisModule,
+        MailModule,
         MetricsModule,
         TenancyModule,
         LogsModule,

@@ -9,6 +9,23 @@ export interface IngestLimits {
   writers: number;
 }
 
+export interface IdentitySettings {
+  accessTokenTtlSeconds: number;
+  refreshTokenTtlDays: number;
+  signingKeyRotationDays: number;
+  issuer: string;
+  audience: string;
+  loginMaxFailures: number;
+  loginMaxFailuresPerIp: number;
+  loginLockMinutes: number;
+}
+
+export interface MailSettings {
+  /** Unset: e-mail is not configured and anything that must send one fails. */
+  smtpUrl: string | undefined;
+  from: string;
+}
+
 /** Typed, validated configuration. Built once at boot from the environment (see `env.ts`). */
 export class AppConfig {
   readonly nodeEnv: 'development' | 'production' | 'test';
@@ -32,6 +49,10 @@ export class AppConfig {
   readonly secretBox: SecretBox;
   /** Signs pagination cursors (VIGIL_CURSOR_KEY, or derived from the secret key ring). */
   readonly cursorKey: Buffer;
+  readonly identity: IdentitySettings;
+  readonly mail: MailSettings;
+  /** Where users reach Vigil (links in e-mails). */
+  readonly publicUrl: string;
 
   constructor(env: Record<string, string | undefined>) {
     const e = parseEnv(env);
@@ -57,6 +78,18 @@ export class AppConfig {
     this.bootstrapApiKey = e.VIGIL_BOOTSTRAP_API_KEY;
     this.graphqlExplorer = e.GRAPHQL_EXPLORER ?? e.NODE_ENV === 'development';
     this.logLevel = e.LOG_LEVEL;
+    this.identity = {
+      accessTokenTtlSeconds: e.ACCESS_TOKEN_TTL_SECONDS,
+      refreshTokenTtlDays: e.REFRESH_TOKEN_TTL_DAYS,
+      signingKeyRotationDays: e.SIGNING_KEY_ROTATION_DAYS,
+      issuer: e.JWT_ISSUER,
+      audience: e.JWT_AUDIENCE,
+      loginMaxFailures: e.LOGIN_MAX_FAILURES,
+      loginMaxFailuresPerIp: e.LOGIN_MAX_FAILURES_PER_IP,
+      loginLockMinutes: e.LOGIN_LOCK_MINUTES,
+    };
+    this.mail = { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM };
+    this.publicUrl = e.PUBLIC_URL.replace(/\/+$/, '');
     if (e.VIGIL_SECRET_KEYS) {
       try {
         this.secretBox = SecretBox.fromKeyRing(e.VIGIL_SECRET_KEYS);

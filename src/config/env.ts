@@ -18,6 +18,7 @@ const SECRET_VARIABLES = new Set([
   'REDIS_URL',
   'VIGIL_SECRET_KEYS',
   'VIGIL_CURSOR_KEY',
+  'SMTP_URL',
 ]);
 
 const toInt = ({ value }: { value: unknown }): unknown =>
@@ -152,6 +153,61 @@ export class EnvSchema {
   @IsString()
   @MinLength(32)
   VIGIL_CURSOR_KEY?: string;
+  /** Lifetime of a user's access token (JWT), in seconds. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(30)
+  @Max(86_400)
+  ACCESS_TOKEN_TTL_SECONDS = 900;
+
+  /** Lifetime of a refresh token, in days; each refresh rotates it. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(365)
+  REFRESH_TOKEN_TTL_DAYS = 30;
+
+  /** A new JWT signing key every this many days; old keys verify until their tokens expire. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  SIGNING_KEY_ROTATION_DAYS = 30;
+
+  /** `iss` and `aud` of access tokens. */
+  @IsString()
+  JWT_ISSUER = 'vigil';
+
+  @IsString()
+  JWT_AUDIENCE = 'vigil-api';
+
+  /** Failed logins per e-mail within LOGIN_LOCK_MINUTES that lock it for LOGIN_LOCK_MINUTES. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  LOGIN_MAX_FAILURES = 5;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  LOGIN_LOCK_MINUTES = 15;
+
+  /** Failed logins per client IP within LOGIN_LOCK_MINUTES before that IP is refused. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  LOGIN_MAX_FAILURES_PER_IP = 50;
+
+  /** Outgoing e-mail (invitations, password resets): `smtp://user:pass@host:587`, `smtps://...`. */
+  @IsOptional()
+  @Matches(/^smtps?:\/\//)
+  SMTP_URL?: string;
+
+  @IsString()
+  MAIL_FROM = 'Vigil <vigil@localhost>';
+
+  /** Where users reach Vigil; links in e-mails start with it. */
+  @Matches(/^https?:\/\//)
+  PUBLIC_URL = 'http://localhost:3000';
 }
 
 export class ConfigError extends Error {

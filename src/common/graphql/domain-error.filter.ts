@@ -35,11 +35,23 @@ function logsCode(code: LogsErrorCode): string {
 function tenancyCode(code: TenancyErrorCode): string {
   switch (code) {
     case 'UNAUTHENTICATED':
+    case 'INVALID_CREDENTIALS':
       return 'UNAUTHENTICATED';
     case 'FORBIDDEN':
+    case 'LAST_OWNER':
       return 'FORBIDDEN';
+    case 'TOO_MANY_ATTEMPTS':
+      return 'TOO_MANY_ATTEMPTS';
+    case 'NOT_FOUND':
+      return 'NOT_FOUND';
+    case 'MAIL_NOT_CONFIGURED':
+    case 'MAIL_FAILED':
+      return 'SERVICE_UNAVAILABLE';
     case 'TENANT_EXISTS':
     case 'INVALID_TENANT_SLUG':
+    case 'INVALID_TOKEN':
+    case 'WEAK_PASSWORD':
+    case 'INVALID_ARGUMENT':
       return 'BAD_USER_INPUT';
   }
 }

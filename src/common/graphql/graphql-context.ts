@@ -10,7 +10,8 @@ interface WsExtra {
 }
 
 /**
- * Builds the GraphQL context. Over HTTP the API key is read from the request by ScopeGuard;
+ * Builds the GraphQL context. Over HTTP the credential (API key or access token) is read from
+ * the request by AuthGuard;
  * over graphql-ws it was checked once in `connection_init` (see graphqlWsOnConnect).
  */
 export function graphqlContext(arg: unknown): RequestContext {
@@ -20,7 +21,8 @@ export function graphqlContext(arg: unknown): RequestContext {
 
 /**
  * Authenticates a graphql-ws connection from its `connection_init` payload:
- * `{ "authorization": "Bearer <key>" }` (any scheme the HTTP API takes) or `{ "apiKey": "<key>" }`.
+ * `{ "authorization": "Bearer <key or access token>" }` (any scheme the HTTP API takes),
+ * `{ "accessToken": "<jwt>" }` or `{ "apiKey": "<key>" }`.
  * No valid credential → close 4401; one without the `read` permission → 4403.
  */
 export function graphqlWsOnConnect(authenticator: Authenticator) {

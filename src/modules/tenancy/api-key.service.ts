@@ -1,7 +1,8 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 
 import { hashApiKey } from './api-key.codec';
 import { permissionsOfScopes, type Principal } from './principal';
+import { RevocationBus } from './revocation-bus.service';
 import { TenantRepository } from './tenant.repository';
 
 interface CacheEntry {
@@ -18,11 +19,24 @@ const MAX_CACHE_ENTRIES = 10_000;
  * does not query Postgres per request; a revoked key stops working within POSITIVE_TTL_MS.
  */
 @Injectable()
-export class ApiKeyService {
+export class ApiKeyService implements OnModuleInit {
   readonly #cache = new Map<string, CacheEntry>();
   readonly #logger = new Logger(ApiKeyService.name);
 
-  constructor(private readonly tenants: TenantRepository) {}
+  constructor(
+    private readonly tenants: TenantRepository,
+    private readonly bus: RevocationBus,
+  ) {}
+
+  /** A key revoked on any replica leaves every cache at once. */
+  onModuleInit(): void {
+    this.bus.onRevoked((r) => {
+      if (r.kind !== 'api_key') return;
+      for (const [hash, entry] of this.#cache) {
+        if (entry.principal?.subjectId === r.id) this.#cache.delete(hash);
+      }
+    });
+  }
 
   async authenticate(rawKey: string): Promise<Principal | null> {
     const hash = hashApiKey(rawKey);

@@ -1,5 +1,17 @@
 export type TenancyErrorCode =
-  'UNAUTHENTICATED' | 'FORBIDDEN' | 'TENANT_EXISTS' | 'INVALID_TENANT_SLUG';
+  | 'UNAUTHENTICATED'
+  | 'FORBIDDEN'
+  | 'TENANT_EXISTS'
+  | 'INVALID_TENANT_SLUG'
+  | 'INVALID_CREDENTIALS'
+  | 'TOO_MANY_ATTEMPTS'
+  | 'INVALID_TOKEN'
+  | 'WEAK_PASSWORD'
+  | 'INVALID_ARGUMENT'
+  | 'NOT_FOUND'
+  | 'LAST_OWNER'
+  | 'MAIL_NOT_CONFIGURED'
+  | 'MAIL_FAILED';
 
 export class TenancyError extends Error {
   constructor(

@@ -4,13 +4,49 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { ApiKeyEntity } from './api-key.entity';
 import { ApiKeyService } from './api-key.service';
 import { Authenticator } from './authenticator.service';
+import { IdentityAudit } from './identity-audit';
+import { IdentityResolver } from './identity.resolver';
+import { JwksController } from './jwks.controller';
+import { LoginThrottle } from './login-throttle.service';
+import { MembershipService } from './membership.service';
+import { PasswordHasher } from './password-hasher';
+import { RevocationBus } from './revocation-bus.service';
+import { SessionService } from './session.service';
+import { SigningKeyRepository } from './signing-key.repository';
+import { SigningKeyService } from './signing-key.service';
 import { TenancyService } from './tenancy.service';
 import { TenantEntity } from './tenant.entity';
 import { TenantRepository } from './tenant.repository';
+import { UserPrincipalService } from './user-principal.service';
+import { UserRepository } from './user.repository';
 
 @Module({
   imports: [TypeOrmModule.forFeature([TenantEntity, ApiKeyEntity])],
-  providers: [TenantRepository, TenancyService, ApiKeyService, Authenticator],
-  exports: [TenancyService, ApiKeyService, Authenticator],
+  controllers: [JwksController],
+  providers: [
+    TenantRepository,
+    TenancyService,
+    ApiKeyService,
+    Authenticator,
+    RevocationBus,
+    { provide: PasswordHasher, useValue: new PasswordHasher() },
+    SigningKeyRepository,
+    SigningKeyService,
+    UserRepository,
+    UserPrincipalService,
+    LoginThrottle,
+    IdentityAudit,
+    SessionService,
+    MembershipService,
+    IdentityResolver,
+  ],
+  exports: [
+    TenancyService,
+    ApiKeyService,
+    Authenticator,
+    RevocationBus,
+    MembershipService,
+    UserRepository,
+  ],
 })
 export class TenancyModule {}
