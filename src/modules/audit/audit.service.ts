@@ -161,7 +161,7 @@ async function findAuditPage(
     actorId: filter.actorId ?? null,
     targetKind: filter.targetKind ?? null,
     targetId: filter.targetId ?? null,
-    before: after === null ? null : decodeAuditCursor(after),
+    before: after ? decodeAuditCursor(after) : null,
     limit: first + 1,
   });
   const entries = rows.slice(0, first);
