@@ -28,12 +28,12 @@ class OutputCapture {
   start(): void {
     for (const stream of [process.stdout, process.stderr]) {
       const write = stream.write.bind(stream) as (...args: unknown[]) => boolean;
-      stream.write = ((chunk: unknown, ...rest: unknown[]) => {
+      stream.write = (chunk: unknown, ...rest: unknown[]) => {
         this.chunks.push(Buffer.isBuffer(chunk) ? chunk.toString('utf8') : String(chunk));
         const done = rest.find((r) => typeof r === 'function') as (() => void) | undefined;
         done?.();
         return true;
-      });
+      };
       this.#restore.push(() => {
         stream.write = write;
       });
