@@ -1,3 +1,10 @@
+import { Client } from 'pg';
+import { DataSource } from 'typeorm';
+
+import { inTenantTransaction } from 'src/common/database/tenant-transaction';
+import { systemActor } from 'src/modules/audit/audit-actor';
+import { AuditService } from 'src/modules/audit/audit.service';
+
 import { type TestTenant, TestVigil } from '../support/test-vigil';
 
 interface AuditEdge {
@@ -14,6 +21,9 @@ interface AuditEdge {
 interface AuditLogData {
   auditLog: { edges: AuditEdge[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } };
 }
+
+// Apps start in a few seconds, more on a busy machine.
+jest.setTimeout(60_000);
 
 const AUDIT_LOG = `query ($filter: AuditFilter, $first: Int, $after: String) {
   auditLog(filter: $filter, first: $first, after: $after) {
@@ -152,5 +162,112 @@ describe('audit log over GraphQL', () => {
     const res = await post<AuditLogData>(b.adminKey, AUDIT_LOG, { after: page.pageInfo.endCursor });
     const actions = res.data!.auditLog.edges.map((e) => e.node.target?.id);
     expect(actions.every((id) => id === 'b.only')).toBe(true);
+  });
+
+  describe('AuditService', () => {
+    let c: TestTenant;
+    let audit: AuditService;
+    const alice = (tenantId: string) => ({
+      kind: 'user' as const,
+      tenantId,
+      id: '0b7c6a1e-1111-4c2b-9a11-000000000001',
+      label: 'alice@example.com',
+    });
+
+    beforeAll(async () => {
+      c = await sut.createTenant('audit-c');
+      audit = sut.vigil.app.get(AuditService);
+    });
+
+    it('redacts secret-looking details, drops an invalid address and refuses bad action names', async () => {
+      await audit.record(alice(c.id), 'channel.updated', {
+        target: { kind: 'channel', id: 'ch-1' },
+        details: {
+          before: { url: 'https://hooks.local/x', token: 'tok-old' },
+          after: { url: 'https://hooks.local/y', token: 'tok-new', smtpPassword: 'pw' },
+        },
+        ip: 'not-an-ip',
+        userAgent: 'u'.repeat(2000),
+      });
+      const [entry] = (await audit.page(c.id, {}, 1, null)).entries;
+      expect(entry).toMatchObject({
+        action: 'channel.updated',
+        actorKind: 'user',
+        actorLabel: 'alice@example.com',
+        ip: null,
+        targetKind: 'channel',
+        targetId: 'ch-1',
+        details: {
+          before: { url: 'https://hooks.local/x', token: '[REDACTED]' },
+          after: { url: 'https://hooks.local/y', token: '[REDACTED]', smtpPassword: '[REDACTED]' },
+        },
+      });
+      expect(entry!.userAgent).toHaveLength(500);
+      await expect(audit.record(alice(c.id), 'Changed channel')).rejects.toMatchObject({
+        code: 'INVALID_ACTION',
+      });
+    });
+
+    it('keeps entries without a tenant away from every tenant', async () => {
+      await audit.record(
+        { kind: 'user', tenantId: null, id: null, label: 'nobody@example.com' },
+        'auth.login_failed',
+        { ip: '198.51.100.7', details: { reason: 'unknown e-mail', password: 'guess' } },
+      );
+      const owner = new Client({ connectionString: sut.databaseUrl });
+      await owner.connect();
+      try {
+        const rows = await owner.query<{ details: unknown; ip: string }>(
+          `SELECT details, host(ip) AS ip FROM audit_log WHERE tenant_id IS NULL`,
+        );
+        expect(rows.rows).toEqual([
+          { details: { reason: 'unknown e-mail', password: '[REDACTED]' }, ip: '198.51.100.7' },
+        ]);
+      } finally {
+        await owner.end();
+      }
+      for (const t of [a, b, c]) {
+        const page = await audit.page(t.id, { actions: ['auth.*'] }, 50, null);
+        expect(page.entries).toEqual([]);
+      }
+    });
+
+    it('records inside a caller’s tenant transaction, and only that tenant’s', async () => {
+      const db = sut.vigil.app.get(DataSource);
+      await expect(
+        inTenantTransaction(db, c.id, async (tx) => {
+          await audit.record(alice(c.id), 'rule.updated', { tx });
+          throw new Error('the change failed');
+        }),
+      ).rejects.toThrow('the change failed');
+      expect(await audit.page(c.id, { actions: ['rule.updated'] }, 5, null)).toMatchObject({
+        entries: [],
+      });
+      await expect(
+        inTenantTransaction(db, b.id, (tx) => audit.record(alice(c.id), 'rule.updated', { tx })),
+      ).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+    });
+
+    it('erases a data subject and applies retention, the only ways past the append-only trigger', async () => {
+      const d = await sut.createTenant('audit-d');
+      await audit.record(alice(d.id), 'auth.login', { ip: '192.0.2.1', userAgent: 'curl' });
+      await audit.record(systemActor(d.id, 'cli'), 'member.invited', {
+        target: { kind: 'user', id: 'alice@example.com' },
+        details: { email: 'alice@example.com', role: 'viewer' },
+      });
+      await audit.record(systemActor(d.id, 'cli'), 'secret.set', { target: { kind: 'secret' } });
+
+      expect(await audit.eraseSubject(d.id, { email: 'Alice@Example.com' })).toBe(2);
+      const entries = (await audit.page(d.id, {}, 10, null)).entries;
+      expect(JSON.stringify(entries)).not.toMatch(/alice@example\.com|192\.0\.2\.1|curl/i);
+      expect(entries.map((e) => e.action)).toEqual(['secret.set', 'member.invited', 'auth.login']);
+      await expect(audit.eraseSubject(d.id, {})).rejects.toMatchObject({
+        code: 'INVALID_ARGUMENT',
+      });
+
+      expect(await audit.deleteOlderThan(new Date(Date.now() + 1000), d.id)).toBe(3);
+      expect((await audit.page(d.id, {}, 10, null)).entries).toEqual([]);
+      expect((await audit.page(c.id, {}, 10, null)).entries.length).toBeGreaterThan(0);
+    });
   });
 });

@@ -8,6 +8,9 @@ import { SecretsService } from 'src/modules/secrets/secrets.service';
 
 import { ndjson, type TestTenant, TestVigil } from '../support/test-vigil';
 
+// Apps start in a few seconds, more on a busy machine.
+jest.setTimeout(60_000);
+
 type GraphqlResult = {
   data?: Record<string, unknown> | null;
   errors?: Array<{ message: string; extensions?: { code?: string } }>;

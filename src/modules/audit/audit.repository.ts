@@ -91,6 +91,62 @@ export class AuditRepository {
     }
   }
 
+  /**
+   * Runs `work` on the owner connection with `vigil.audit_maintenance` on, the one way past the
+   * append-only trigger (see the audit-secrets migration).
+   */
+  private maintenance<T>(
+    work: (query: (sql: string, params: unknown[]) => Promise<T>) => Promise<T>,
+  ) {
+    return this.db.transaction(async (manager) => {
+      const runner = manager.queryRunner;
+      if (!runner) throw new Error('a transaction without a query runner');
+      await runner.query(`SELECT set_config('vigil.audit_maintenance', 'on', true)`);
+      return work(async (sql, params) => (await runner.query(sql, params, true)).affected as T);
+    });
+  }
+
+  /** Deletes entries older than `cutoff` (all tenants, or one); returns how many. */
+  deleteOlderThan(cutoff: Date, tenantId: string | null): Promise<number> {
+    return this.maintenance(async (run) =>
+      tenantId === null
+        ? run('DELETE FROM audit_log WHERE at < $1', [cutoff])
+        : run('DELETE FROM audit_log WHERE at < $1 AND tenant_id = $2', [cutoff, tenantId]),
+    );
+  }
+
+  /**
+   * Pseudonymises a data subject's entries: the actor's label, address and user agent are cleared
+   * wherever the subject acted (by id or e-mail) or appears as the address; returns how many.
+   */
+  eraseSubject(
+    tenantId: string | null,
+    subject: { userId: string | null; email: string | null; ip: string | null },
+    replacement: string,
+  ): Promise<number> {
+    return this.maintenance(async (run) => {
+      const actors = await run(
+        `UPDATE audit_log SET actor_label = $5, ip = NULL, user_agent = NULL
+          WHERE ($1::uuid IS NULL OR tenant_id = $1)
+            AND (actor_id = $2 OR lower(actor_label) = lower($3) OR ip = $4::inet)`,
+        [tenantId, subject.userId, subject.email, subject.ip, replacement],
+      );
+      // An e-mail also appears in details (member.invited) and as a target id.
+      const mentions =
+        subject.email === null
+          ? 0
+          : await run(
+              `UPDATE audit_log
+                  SET details = regexp_replace(details::text, $2, $4, 'gi')::jsonb,
+                      target_id = CASE WHEN lower(target_id) = lower($3) THEN $4 ELSE target_id END
+                WHERE ($1::uuid IS NULL OR tenant_id = $1)
+                  AND (details::text ~* $2 OR lower(target_id) = lower($3))`,
+              [tenantId, escapeRegExp(subject.email), subject.email, replacement],
+            );
+      return actors + mentions;
+    });
+  }
+
   /** Newest first. */
   async find(q: AuditQuery): Promise<AuditRow[]> {
     const where = ['tenant_id = $1'];
@@ -128,6 +184,10 @@ export class AuditRepository {
     );
     return rows.map(fromDb);
   }
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 function fromDb(r: DbRow): AuditRow {

@@ -96,6 +96,31 @@ export class AuditService {
     return this.record(principal, action, { ...options, ...origin });
   }
 
+  /** Audit retention: removes entries older than `cutoff`, of one tenant or all; returns how many. */
+  deleteOlderThan(cutoff: Date, tenantId: string | null = null): Promise<number> {
+    return this.repository.deleteOlderThan(cutoff, tenantId);
+  }
+
+  /**
+   * GDPR erasure of a data subject in the audit log: entries stay (what happened, and when), but
+   * the label, address and user agent of those the subject made, or made from the subject's
+   * address, are cleared, and the e-mail is replaced where it appears. Returns how many changed.
+   */
+  async eraseSubject(
+    tenantId: string | null,
+    subject: { userId?: string | null; email?: string | null; ip?: string | null },
+  ): Promise<number> {
+    const ip = subject.ip && isIP(subject.ip) ? subject.ip : null;
+    if (!subject.userId && !subject.email && !ip) {
+      throw new AuditError('INVALID_ARGUMENT', 'name the subject: a user id, an e-mail or an IP');
+    }
+    return this.repository.eraseSubject(
+      tenantId,
+      { userId: subject.userId ?? null, email: subject.email ?? null, ip },
+      '[erased]',
+    );
+  }
+
   page(
     tenantId: string,
     filter: AuditFilter,
