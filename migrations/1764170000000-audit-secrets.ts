@@ -25,6 +25,16 @@ export class AuditSecrets1764170000000 implements MigrationInterface {
   name = 'AuditSecrets1764170000000';
 
   async up(q: QueryRunner): Promise<void> {
+    // Tenant-scoped transactions run `SET LOCAL ROLE vigil_app` on the owner's connection, which a
+    // non-superuser owner may only do as a member of the role.
+    await q.query(`
+      DO $$ BEGIN
+        IF NOT (SELECT rolsuper FROM pg_roles WHERE rolname = current_user) THEN
+          EXECUTE format('GRANT vigil_app TO %I', current_user);
+        END IF;
+      EXCEPTION WHEN insufficient_privilege THEN
+        RAISE WARNING 'could not grant vigil_app to %: grant it by hand', current_user;
+      END $$`);
     await q.query(`
       CREATE TABLE audit_log (
         id uuid PRIMARY KEY,
