@@ -1,6 +1,7 @@
 import { Init1764144000000 } from './1764144000000-init';
 import { AppRole1764150000000 } from './1764150000000-app-role';
 import { RowLevelSecurity1764160000000 } from './1764160000000-row-level-security';
+import { AuditSecrets1764170000000 } from './1764170000000-audit-secrets';
 import { Users1764180000000 } from './1764180000000-users';
 
 /** Every migration, oldest first. TypeORM runs the ones not yet applied at start. */
@@ -8,5 +9,6 @@ export const MIGRATIONS = [
   Init1764144000000,
   AppRole1764150000000,
   RowLevelSecurity1764160000000,
+  AuditSecrets1764170000000,
   Users1764180000000,
 ];

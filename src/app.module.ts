@@ -14,9 +14,11 @@ import { MetricsModule } from './common/metrics/metrics.module';
 import { RedisModule } from './common/redis/redis.module';
 import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
+import { AuditModule } from './modules/audit/audit.module';
 import { HealthModule } from './modules/health/health.module';
 import { IngestModule } from './modules/ingest/ingest.module';
 import { LogsModule } from './modules/logs/logs.module';
+import { SecretsModule } from './modules/secrets/secrets.module';
 import { Authenticator } from './modules/tenancy/authenticator.service';
 import { TenancyModule } from './modules/tenancy/tenancy.module';
 
@@ -35,6 +37,8 @@ export class AppModule {
         LogsModule,
         IngestModule,
         HealthModule,
+        AuditModule,
+        SecretsModule,
         GraphQLModule.forRootAsync<ApolloDriverConfig>({
           driver: ApolloDriver,
           imports: [TenancyModule],

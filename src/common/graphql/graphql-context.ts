@@ -3,10 +3,12 @@ import type { Context as WsContext } from 'graphql-ws';
 import type { Authenticator } from '../../modules/tenancy/authenticator.service';
 import type { Principal } from '../../modules/tenancy/principal';
 import type { RequestContext } from '../auth/request-context';
+import { originOf } from '../auth/request-origin.decorator';
 
 interface WsExtra {
   principal?: Principal;
   socket?: { close(code: number, reason: string): void };
+  request?: Parameters<typeof originOf>[0];
 }
 
 /**
@@ -15,8 +17,15 @@ interface WsExtra {
  * over graphql-ws it was checked once in `connection_init` (see graphqlWsOnConnect).
  */
 export function graphqlContext(arg: unknown): RequestContext {
-  if (isWsContext(arg)) return { principal: (arg.extra as WsExtra).principal ?? null };
-  return { req: arg as RequestContext['req'] };
+  if (isWsContext(arg)) {
+    const extra = arg.extra as WsExtra;
+    return {
+      principal: extra.principal ?? null,
+      ...(extra.request ? { origin: originOf(extra.request) } : {}),
+    };
+  }
+  const req = arg as Parameters<typeof originOf>[0];
+  return { req, origin: originOf(req) };
 }
 
 /**
