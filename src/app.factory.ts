@@ -74,10 +74,7 @@ export async function startVigil(config: AppConfig): Promise<Vigil> {
   let es: FastifyInstance | null = null;
   let esPort: number | null = null;
   if (config.esPort >= 0) {
-    // The HTTPS instance has the same API; only the type of its `server` differs.
-    es = https
-      ? (Fastify({ ...serverOptions, https } as FastifyServerOptions) as FastifyInstance)
-      : Fastify(serverOptions);
+    es = Fastify(https ? ({ ...serverOptions, https } as FastifyServerOptions) : serverOptions);
     await es.register(esApiPlugin, esOptions);
     await es.listen({ port: config.esPort, host: config.host });
     esPort = (es.server.address() as { port: number }).port;

@@ -19,10 +19,7 @@ export function limitGraphqlRequests(
   if (!limits.enabled) return;
   http.addHook('onRequest', async (req, reply) => {
     if (req.routeOptions.url !== path) return;
-    const header = req.headers.authorization;
-    const principal = await authenticator.authenticateHeader(
-      Array.isArray(header) ? header[0] : header,
-    );
+    const principal = await authenticator.authenticateHeader(req.headers.authorization);
     const perCredential = (key: string): Bucket => ({
       key,
       perSecond: limits.graphqlPerSecond,

@@ -44,12 +44,7 @@ export function checkOperationCost(
   for (const def of document.definitions) {
     if (def.kind === Kind.FRAGMENT_DEFINITION) fragments.set(def.name.value, def);
   }
-  const root =
-    operation.operation === 'query'
-      ? schema.getQueryType()
-      : operation.operation === 'mutation'
-        ? schema.getMutationType()
-        : schema.getSubscriptionType();
+  const root = schema.getRootType(operation.operation);
   if (!root) return 0;
   const walker = new CostWalker(schema, fragments, variables, limits);
   const cost = walker.selectionCost(root, operation.selectionSet, new Set());
