@@ -39,6 +39,9 @@ export async function startVigil(config: AppConfig): Promise<Vigil> {
   const serverOptions: FastifyServerOptions = {
     bodyLimit: config.ingest.maxBodyBytes,
     exposeHeadRoutes: false,
+    // Fastify's defaults, stated: a JSON body with __proto__ or constructor.prototype is a 400.
+    onProtoPoisoning: 'error',
+    onConstructorPoisoning: 'error',
     // A hop count trusts that many proxies in front of us (what proxy-addr does with a number).
     trustProxy: typeof hops === 'number' ? (_address, hop) => hop < hops : hops,
   };

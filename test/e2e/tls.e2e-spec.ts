@@ -77,3 +77,37 @@ describe('TLS termination by config', () => {
     ).rejects.toThrow(/self[- ]signed|certificate/i);
   });
 });
+
+describe('TRUST_PROXY', () => {
+  const anonymous = (sut: TestVigil, forwardedFor: string) =>
+    fetch(`${sut.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-forwarded-for': forwardedFor },
+      body: JSON.stringify({ query: '{ __typename }' }),
+    }).then((r) => r.status);
+  const limits = { RATE_LIMIT_GRAPHQL_PER_SECOND: '1', RATE_LIMIT_GRAPHQL_BURST: '2' };
+
+  it('is off by default: a forged X-Forwarded-For does not buy a fresh rate limit', async () => {
+    const sut = await TestVigil.start(limits);
+    try {
+      const seen = [];
+      for (let i = 0; i < 3; i++) seen.push(await anonymous(sut, `203.0.113.${i}`));
+      expect(seen).toEqual([200, 200, 429]);
+    } finally {
+      await sut.close();
+    }
+  });
+
+  it('when the proxy is trusted, limits each forwarded client on its own', async () => {
+    const sut = await TestVigil.start({ ...limits, TRUST_PROXY: '127.0.0.1' });
+    try {
+      const seen = [];
+      for (let i = 0; i < 3; i++) seen.push(await anonymous(sut, `203.0.113.${i}`));
+      expect(seen).toEqual([200, 200, 200]);
+      expect(await anonymous(sut, '203.0.113.0')).toBe(200);
+      expect(await anonymous(sut, '203.0.113.0')).toBe(429);
+    } finally {
+      await sut.close();
+    }
+  });
+});
