@@ -111,6 +111,29 @@ describe('abuse: hostile requests get a 4xx or a GraphQL error and cost nothing 
       expect(body.errors?.map((e) => e.message).join(' ')).toMatch(/depth limit of 12/i);
     });
 
+    it('applies the same limits to graphql-ws subscriptions', async () => {
+      const client = createClient({
+        url: sut.wsUrl,
+        webSocketImpl: WebSocket,
+        connectionParams: { apiKey: tenant.adminKey },
+        retryAttempts: 0,
+        lazy: true,
+      });
+      try {
+        let selection = 'body';
+        for (let i = 0; i < 40; i++) selection = `attributes { ${selection} }`;
+        const errors = await new Promise<unknown>((resolve) => {
+          client.subscribe(
+            { query: `subscription { logTail(filter: {}) { ${selection} } }` },
+            { next: (v) => resolve(v.errors), error: resolve, complete: () => resolve(null) },
+          );
+        });
+        expect(JSON.stringify(errors)).toMatch(/depth limit of 12/i);
+      } finally {
+        await client.dispose();
+      }
+    });
+
     it('refuses alias amplification', async () => {
       const aliases = Array.from(
         { length: 50 },
