@@ -185,18 +185,18 @@ export class EnvSchema {
   @Transform(toInt)
   @IsInt()
   @Min(1)
-  RATE_LIMIT_GRAPHQL_PER_SECOND = 50;
+  RATE_LIMIT_GRAPHQL_PER_SECOND = 100;
 
   @Transform(toInt)
   @IsInt()
   @Min(1)
-  RATE_LIMIT_GRAPHQL_BURST = 200;
+  RATE_LIMIT_GRAPHQL_BURST = 500;
 
   /** GraphQL HTTP operations per second per tenant, all credentials together. */
   @Transform(toInt)
   @IsInt()
   @Min(1)
-  RATE_LIMIT_GRAPHQL_TENANT_PER_SECOND = 200;
+  RATE_LIMIT_GRAPHQL_TENANT_PER_SECOND = 300;
 
   /** Subscribe attempts per minute per credential. */
   @Transform(toInt)
