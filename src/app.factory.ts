@@ -1,11 +1,15 @@
 import 'reflect-metadata';
 
 import { type LogLevel } from '@nestjs/common';
+import { readFileSync } from 'node:fs';
+
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 
 import { AppModule } from './app.module';
+import { limitGraphqlRequests } from './common/graphql/graphql-rate-limit.hook';
+import { RateLimiter } from './common/rate-limit/rate-limiter.service';
 import type { AppConfig } from './config/app-config';
 import { esApiPlugin, type EsApiOptions } from './modules/ingest/http/es-api.plugin';
 import { jsonIngestPlugin } from './modules/ingest/http/json-ingest.plugin';
@@ -28,10 +32,20 @@ const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose']
 
 /** Builds and starts Vigil: migrations, the default tenant, the main port and the ES port. */
 export async function startVigil(config: AppConfig): Promise<Vigil> {
-  const adapter = new FastifyAdapter({
+  const https = config.tls
+    ? { cert: readFileSync(config.tls.certFile), key: readFileSync(config.tls.keyFile) }
+    : null;
+  const hops = config.trustProxy;
+  const serverOptions: FastifyServerOptions = {
     bodyLimit: config.ingest.maxBodyBytes,
     exposeHeadRoutes: false,
-  });
+    // Fastify's defaults, stated: a JSON body with __proto__ or constructor.prototype is a 400.
+    onProtoPoisoning: 'error',
+    onConstructorPoisoning: 'error',
+    // A hop count trusts that many proxies in front of us (what proxy-addr does with a number).
+    trustProxy: typeof hops === 'number' ? (_address, hop) => hop < hops : hops,
+  };
+  const adapter = new FastifyAdapter(https ? { ...serverOptions, https } : serverOptions);
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
     logger: loggerLevels(config.logLevel),
   });
@@ -40,8 +54,18 @@ export async function startVigil(config: AppConfig): Promise<Vigil> {
     authenticator: app.get(Authenticator),
     esVersion: config.esVersion,
     maxBodyBytes: config.ingest.maxBodyBytes,
+    limiter: app.get(RateLimiter),
+    limits: config.ingest,
+    rateLimits: config.rateLimits,
   };
   const http = app.getHttpAdapter().getInstance();
+  limitGraphqlRequests(
+    http,
+    '/graphql',
+    esOptions.limiter,
+    esOptions.authenticator,
+    config.rateLimits,
+  );
   await http.register(esApiPlugin, { prefix: '/es', ...esOptions });
   await http.register(jsonIngestPlugin, esOptions);
   await app.init();
@@ -53,7 +77,7 @@ export async function startVigil(config: AppConfig): Promise<Vigil> {
   let es: FastifyInstance | null = null;
   let esPort: number | null = null;
   if (config.esPort >= 0) {
-    es = Fastify({ bodyLimit: config.ingest.maxBodyBytes, exposeHeadRoutes: false });
+    es = Fastify(https ? ({ ...serverOptions, https } as FastifyServerOptions) : serverOptions);
     await es.register(esApiPlugin, esOptions);
     await es.listen({ port: config.esPort, host: config.host });
     esPort = (es.server.address() as { port: number }).port;

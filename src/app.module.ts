@@ -2,15 +2,20 @@ import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { GraphQLModule } from '@nestjs/graphql';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 
 import { AuthGuard } from './common/auth/auth.guard';
 import { DatabaseModule } from './common/database/database.module';
 import { DomainErrorFilter } from './common/graphql/domain-error.filter';
 import { graphqlContext, graphqlWsOnConnect } from './common/graphql/graphql-context';
+import { graphqlHardening } from './common/graphql/graphql-hardening';
+import { subscriptionLimits } from './common/graphql/subscription-limits';
 import { JsonScalar } from './common/graphql/json.scalar';
 import { MailModule } from './common/mail/mail.module';
 import { MetricsModule } from './common/metrics/metrics.module';
+import { RateLimitModule } from './common/rate-limit/rate-limit.module';
+import { RateLimiter } from './common/rate-limit/rate-limiter.service';
 import { RedisModule } from './common/redis/redis.module';
 import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
@@ -21,6 +26,11 @@ import { LogsModule } from './modules/logs/logs.module';
 import { SecretsModule } from './modules/secrets/secrets.module';
 import { Authenticator } from './modules/tenancy/authenticator.service';
 import { TenancyModule } from './modules/tenancy/tenancy.module';
+
+type GraphqlWsOptions = Exclude<
+  NonNullable<ApolloDriverConfig['subscriptions']>['graphql-ws'],
+  boolean | undefined
+>;
 
 @Module({})
 export class AppModule {
@@ -33,6 +43,7 @@ export class AppModule {
         RedisModule,
         MailModule,
         MetricsModule,
+        RateLimitModule,
         TenancyModule,
         LogsModule,
         IngestModule,
@@ -42,21 +53,43 @@ export class AppModule {
         GraphQLModule.forRootAsync<ApolloDriverConfig>({
           driver: ApolloDriver,
           imports: [TenancyModule],
-          inject: [AppConfig, Authenticator],
-          useFactory: (cfg: AppConfig, authenticator: Authenticator): ApolloDriverConfig => ({
-            autoSchemaFile: true,
-            sortSchema: true,
-            path: '/graphql',
-            playground: false,
-            introspection: true,
-            plugins: cfg.graphqlExplorer
-              ? [ApolloServerPluginLandingPageLocalDefault({ embed: true })]
-              : [],
-            context: graphqlContext,
-            subscriptions: {
-              'graphql-ws': { path: '/graphql', onConnect: graphqlWsOnConnect(authenticator) },
-            },
-          }),
+          inject: [AppConfig, Authenticator, RateLimiter],
+          useFactory: (
+            cfg: AppConfig,
+            authenticator: Authenticator,
+            limiter: RateLimiter,
+          ): ApolloDriverConfig => {
+            const hardening = graphqlHardening(cfg.graphql);
+            return {
+              autoSchemaFile: true,
+              sortSchema: true,
+              path: '/graphql',
+              playground: false,
+              introspection: cfg.graphql.introspection,
+              // Refuses GET and multipart requests without a header a browser form cannot send.
+              csrfPrevention: true,
+              allowBatchedHttpRequests: false,
+              includeStacktraceInErrorResponses: !cfg.graphql.maskErrors,
+              validationRules: hardening.validationRules,
+              formatError: hardening.formatError,
+              plugins: [
+                ...hardening.plugins,
+                cfg.graphqlExplorer
+                  ? ApolloServerPluginLandingPageLocalDefault({ embed: true })
+                  : ApolloServerPluginLandingPageDisabled(),
+              ],
+              context: graphqlContext,
+              subscriptions: {
+                // Nest spreads these into graphql-ws's useServer; its type names only some options.
+                'graphql-ws': {
+                  path: '/graphql',
+                  onConnect: graphqlWsOnConnect(authenticator),
+                  validate: hardening.validateSubscription,
+                  ...subscriptionLimits(limiter, cfg.rateLimits),
+                } as GraphqlWsOptions,
+              },
+            };
+          },
         }),
       ],
       providers: [

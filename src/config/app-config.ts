@@ -3,6 +3,8 @@ import { ConfigError, parseEnv } from './env';
 
 export interface IngestLimits {
   maxBodyBytes: number;
+  maxDocumentDepth: number;
+  maxDocumentBytes: number;
   maxPendingRecords: number;
   batchMaxRecords: number;
   flushDelayMs: number;
@@ -26,6 +28,28 @@ export interface MailSettings {
   from: string;
 }
 
+export interface GraphqlLimits {
+  introspection: boolean;
+  maskErrors: boolean;
+  maxDepth: number;
+  maxCost: number;
+  maxPageSize: number;
+  maxAliases: number;
+  maxDirectives: number;
+  maxTokens: number;
+}
+
+export interface RateLimits {
+  enabled: boolean;
+  graphqlPerSecond: number;
+  graphqlBurst: number;
+  graphqlTenantPerSecond: number;
+  subscribePerMinute: number;
+  maxSubscriptionsPerTenant: number;
+  ingestRequestsPerSecond: number;
+  ingestRecordsPerSecond: number;
+}
+
 /** Typed, validated configuration. Built once at boot from the environment (see `env.ts`). */
 export class AppConfig {
   readonly nodeEnv: 'development' | 'production' | 'test';
@@ -45,6 +69,11 @@ export class AppConfig {
   readonly bootstrapApiKey: string | undefined;
   readonly graphqlExplorer: boolean;
   readonly logLevel: string;
+  readonly graphql: GraphqlLimits;
+  readonly rateLimits: RateLimits;
+  readonly tls: { certFile: string; keyFile: string } | null;
+  /** Passed to Fastify's `trustProxy`. */
+  readonly trustProxy: boolean | number | string[];
   /** Seals and opens secrets at rest. */
   readonly secretBox: SecretBox;
   /** Signs pagination cursors (VIGIL_CURSOR_KEY, or derived from the secret key ring). */
@@ -68,6 +97,8 @@ export class AppConfig {
     this.logStore = e.LOG_STORE;
     this.ingest = {
       maxBodyBytes: e.INGEST_MAX_BODY_BYTES,
+      maxDocumentDepth: e.INGEST_MAX_DOCUMENT_DEPTH,
+      maxDocumentBytes: e.INGEST_MAX_DOCUMENT_BYTES,
       maxPendingRecords: e.INGEST_MAX_PENDING_RECORDS,
       batchMaxRecords: e.INGEST_BATCH_MAX_RECORDS,
       flushDelayMs: e.INGEST_FLUSH_DELAY_MS,
@@ -90,6 +121,34 @@ export class AppConfig {
     };
     this.mail = { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM };
     this.publicUrl = e.PUBLIC_URL.replace(/\/+$/, '');
+    this.graphql = {
+      introspection: e.GRAPHQL_INTROSPECTION ?? e.NODE_ENV === 'development',
+      maskErrors: e.GRAPHQL_MASK_ERRORS ?? e.NODE_ENV !== 'development',
+      maxDepth: e.GRAPHQL_MAX_DEPTH,
+      maxCost: e.GRAPHQL_MAX_COST,
+      maxPageSize: e.GRAPHQL_MAX_PAGE_SIZE,
+      maxAliases: e.GRAPHQL_MAX_ALIASES,
+      maxDirectives: e.GRAPHQL_MAX_DIRECTIVES,
+      maxTokens: e.GRAPHQL_MAX_TOKENS,
+    };
+    this.rateLimits = {
+      enabled: e.RATE_LIMIT_ENABLED,
+      graphqlPerSecond: e.RATE_LIMIT_GRAPHQL_PER_SECOND,
+      graphqlBurst: e.RATE_LIMIT_GRAPHQL_BURST,
+      graphqlTenantPerSecond: e.RATE_LIMIT_GRAPHQL_TENANT_PER_SECOND,
+      subscribePerMinute: e.RATE_LIMIT_SUBSCRIBE_PER_MINUTE,
+      maxSubscriptionsPerTenant: e.RATE_LIMIT_MAX_SUBSCRIPTIONS_PER_TENANT,
+      ingestRequestsPerSecond: e.RATE_LIMIT_INGEST_REQUESTS_PER_SECOND,
+      ingestRecordsPerSecond: e.RATE_LIMIT_INGEST_RECORDS_PER_SECOND,
+    };
+    if ((e.TLS_CERT_FILE === undefined) !== (e.TLS_KEY_FILE === undefined)) {
+      throw new ConfigError('TLS_CERT_FILE and TLS_KEY_FILE go together: set both or neither');
+    }
+    this.tls =
+      e.TLS_CERT_FILE && e.TLS_KEY_FILE
+        ? { certFile: e.TLS_CERT_FILE, keyFile: e.TLS_KEY_FILE }
+        : null;
+    this.trustProxy = parseTrustProxy(e.TRUST_PROXY);
     if (e.VIGIL_SECRET_KEYS) {
       try {
         this.secretBox = SecretBox.fromKeyRing(e.VIGIL_SECRET_KEYS);
@@ -112,4 +171,12 @@ export class AppConfig {
   static fromProcessEnv(): AppConfig {
     return new AppConfig(process.env);
   }
+}
+
+function parseTrustProxy(value: string): boolean | number | string[] {
+  const v = value.trim();
+  if (v === 'false') return false;
+  if (v === 'true') return true;
+  if (/^\d+$/.test(v)) return Number(v);
+  return v.split(',').map((part) => part.trim());
 }

@@ -135,6 +135,124 @@ export class EnvSchema {
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL = 'info';
 
+  /** Schema introspection over GraphQL; defaults to on in development only. */
+  @IsOptional()
+  @Transform(toBool)
+  GRAPHQL_INTROSPECTION?: boolean;
+
+  /** Deepest selection set a GraphQL operation may nest. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(2)
+  GRAPHQL_MAX_DEPTH = 12;
+
+  /** Most cost an operation may have: 1 per field, list fields multiplied by their page size. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(10)
+  GRAPHQL_MAX_COST = 50_000;
+
+  /** Largest `first`/`size` a list field accepts. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  GRAPHQL_MAX_PAGE_SIZE = 1000;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  GRAPHQL_MAX_ALIASES = 15;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  GRAPHQL_MAX_DIRECTIVES = 50;
+
+  /** Most lexical tokens in one GraphQL document (bounds parsing work). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  GRAPHQL_MAX_TOKENS = 5_000;
+
+  /** Mask unexpected GraphQL errors (code + correlation id only); defaults to on outside development. */
+  @IsOptional()
+  @Transform(toBool)
+  GRAPHQL_MASK_ERRORS?: boolean;
+
+  /** Rate limits (token buckets in Redis); off only for experiments. */
+  @Transform(toBool)
+  RATE_LIMIT_ENABLED = true;
+
+  /** GraphQL HTTP operations per second per credential (sustained), and the burst on top. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  RATE_LIMIT_GRAPHQL_PER_SECOND = 100;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  RATE_LIMIT_GRAPHQL_BURST = 500;
+
+  /** GraphQL HTTP operations per second per tenant, all credentials together. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  RATE_LIMIT_GRAPHQL_TENANT_PER_SECOND = 300;
+
+  /** Subscribe attempts per minute per credential. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  RATE_LIMIT_SUBSCRIBE_PER_MINUTE = 120;
+
+  /** Subscriptions open at once per tenant, across replicas. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  RATE_LIMIT_MAX_SUBSCRIPTIONS_PER_TENANT = 200;
+
+  /** Ingest HTTP requests per second per tenant (burst is 5 s worth). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  RATE_LIMIT_INGEST_REQUESTS_PER_SECOND = 2_000;
+
+  /** Ingested records per second per tenant (burst is 5 s worth). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  RATE_LIMIT_INGEST_RECORDS_PER_SECOND = 250_000;
+
+  /** Deepest nesting (objects and arrays) an ingested document may have. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(2)
+  @Max(1000)
+  INGEST_MAX_DOCUMENT_DEPTH = 32;
+
+  /** Largest single document or line (bytes) in a bulk, NDJSON or text body. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(256)
+  INGEST_MAX_DOCUMENT_BYTES = 1024 * 1024;
+
+  /** PEM certificate and key: both ports then speak HTTPS (set both or neither). */
+  @IsOptional()
+  @IsString()
+  TLS_CERT_FILE?: string;
+
+  @IsOptional()
+  @IsString()
+  TLS_KEY_FILE?: string;
+
+  /**
+   * Which proxies to believe for X-Forwarded-For: `false` (default), `true` (any), a hop count,
+   * or comma-separated addresses/CIDRs.
+   */
+  @Matches(/^(false|true|\d{1,2}|[0-9a-fA-F.:/]+(\s*,\s*[0-9a-fA-F.:/]+)*)$/)
+  TRUST_PROXY = 'false';
+
   /**
    * Keys that encrypt secrets at rest (AES-256-GCM): comma-separated `id:base64key` (32 bytes
    * each), the sealing key first; older keys still open what they sealed and are re-sealed on

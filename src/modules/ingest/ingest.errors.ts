@@ -1,13 +1,18 @@
-export type IngestErrorCode = 'SATURATED' | 'STORE_UNAVAILABLE' | 'BODY_TOO_LARGE' | 'BAD_REQUEST';
+export type IngestErrorCode =
+  'SATURATED' | 'RATE_LIMITED' | 'STORE_UNAVAILABLE' | 'BODY_TOO_LARGE' | 'BAD_REQUEST';
 
 export class IngestError extends Error {
+  /** For 429 and 503: what `Retry-After` says. */
+  readonly retryAfterSeconds: number;
+
   constructor(
     readonly code: IngestErrorCode,
     message: string,
-    options?: ErrorOptions,
+    options?: ErrorOptions & { retryAfterSeconds?: number },
   ) {
     super(message, options);
     this.name = 'IngestError';
+    this.retryAfterSeconds = options?.retryAfterSeconds ?? 1;
   }
 }
 
@@ -15,6 +20,7 @@ export class IngestError extends Error {
 export function httpStatusOf(code: IngestErrorCode): number {
   switch (code) {
     case 'SATURATED':
+    case 'RATE_LIMITED':
       return 429;
     case 'STORE_UNAVAILABLE':
       return 503;

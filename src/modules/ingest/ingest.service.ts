@@ -1,6 +1,7 @@
 import { Injectable, Logger, type BeforeApplicationShutdown } from '@nestjs/common';
 
 import { uuidv7 } from '../../common/ids/uuidv7';
+import { exceedsDepth } from '../../common/json/json-depth';
 import { MetricsService } from '../../common/metrics/metrics.service';
 import { AppConfig } from '../../config/app-config';
 import {
@@ -38,6 +39,7 @@ export interface IngestContext {
 export class IngestService implements BeforeApplicationShutdown {
   readonly #logger = new Logger(IngestService.name);
   readonly #writer: GroupCommitWriter;
+  readonly #maxDepth: number;
 
   constructor(
     config: AppConfig,
@@ -45,6 +47,7 @@ export class IngestService implements BeforeApplicationShutdown {
     private readonly tail: LiveTailService,
     private readonly metrics: MetricsService,
   ) {
+    this.#maxDepth = config.ingest.maxDocumentDepth;
     this.#writer = new GroupCommitWriter(store, config.ingest, {
       batchCommitted: (records, seconds) => {
         metrics.writeBatchRecords.observe(records);
@@ -66,6 +69,7 @@ export class IngestService implements BeforeApplicationShutdown {
       this.store.encoder(),
       this.tail.isListened(principal.tenantId),
       this,
+      this.#maxDepth,
     );
   }
 
@@ -146,6 +150,7 @@ export class IngestBatch {
     private readonly encoder: RecordEncoder,
     tailed: boolean,
     private readonly service: IngestService,
+    private readonly maxDepth: number,
   ) {
     this.#tailed = tailed ? [] : null;
     this.#normalize = {
@@ -166,6 +171,14 @@ export class IngestBatch {
     const i = this.#outcomes.length;
     this.#outcomes.push(PENDING);
     this.#normalize.dataset = dataset;
+    // Deeper values would overflow the stack in the recursive code after this point.
+    if (exceedsDepth(doc, this.maxDepth)) {
+      this.#outcomes[i] = {
+        ok: false,
+        reason: `the document nests deeper than ${this.maxDepth} levels`,
+      };
+      return;
+    }
     let record: LogRecord;
     try {
       record = normalizeDocument(doc, this.#normalize) as LogRecord;

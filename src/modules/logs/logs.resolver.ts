@@ -1,5 +1,6 @@
 import {
   Args,
+  Extensions,
   Float,
   Int,
   Parent,
@@ -56,6 +57,8 @@ export class LogsResolver {
   @ResolveField(() => Float, {
     description: 'How many records match the filter (counted on request)',
   })
+  // A count scans the matching rows; the query cost limit weighs it accordingly.
+  @Extensions({ cost: 100 })
   // Reachable only under `logs`, whose guard has already checked the read permission.
   totalCount(@Parent() connection: LogConnectionObject): Promise<number> {
     return this.search.count(connection.tenantId, connection.filter);

@@ -1,5 +1,7 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 
+import type { RateLimiter } from '../../../common/rate-limit/rate-limiter.service';
+import { AppConfig } from '../../../config/app-config';
 import type { Authenticator } from '../../tenancy/authenticator.service';
 import type { Principal } from '../../tenancy/principal';
 import { IngestError, type IngestErrorCode } from '../ingest.errors';
@@ -29,6 +31,13 @@ class FailingIngest {
   }
 }
 
+const defaults = new AppConfig({});
+const admission = {
+  limiter: null as unknown as RateLimiter,
+  limits: defaults.ingest,
+  rateLimits: { ...defaults.rateLimits, enabled: false },
+};
+
 const keys = { authenticateHeader: async () => principal } as unknown as Authenticator;
 
 async function build(code: IngestErrorCode): Promise<FastifyInstance> {
@@ -38,6 +47,7 @@ async function build(code: IngestErrorCode): Promise<FastifyInstance> {
     authenticator: keys,
     esVersion: '8.17.0',
     maxBodyBytes: 1024 * 1024,
+    ...admission,
   });
   return sut;
 }
@@ -78,6 +88,7 @@ describe(esApiPlugin.name, () => {
       authenticator: keys,
       esVersion: '8.17.0',
       maxBodyBytes: 1024,
+      ...admission,
     });
     await sut.ready();
     expect(routes.length).toBeGreaterThan(20);

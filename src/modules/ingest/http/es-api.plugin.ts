@@ -12,10 +12,11 @@ import {
 } from '../parsing/bulk-response.writer';
 import { applyFilterPath } from '../parsing/filter-path';
 import { clusterHealth, esError, LICENSE, rootInfo, XPACK } from './es-responses';
+import { admitIngest, chargeRecords, type IngestAdmission } from './ingest-admission';
 import { acceptRawBodies, decodeBody } from './request-body';
 import { enforceRoutePermissions } from './route-permissions';
 
-export interface EsApiOptions {
+export interface EsApiOptions extends IngestAdmission {
   ingest: IngestService;
   authenticator: Authenticator;
   esVersion: string;
@@ -65,7 +66,8 @@ export async function esApiPlugin(app: FastifyInstance, options: EsApiOptions): 
   app.setErrorHandler((err: Error & { statusCode?: number; code?: string }, _req, reply) => {
     if (err instanceof IngestError) {
       const status = httpStatusOf(err.code);
-      if (status === 429 || status === 503) reply.header('Retry-After', '1');
+      if (status === 429 || status === 503)
+        reply.header('Retry-After', String(err.retryAfterSeconds));
       const type = ES_ERROR_TYPES[err.code];
       return reply
         .code(status)
@@ -194,6 +196,7 @@ export async function esApiPlugin(app: FastifyInstance, options: EsApiOptions): 
   const bulk = async (req: FastifyRequest, reply: FastifyReply) => {
     const started = Date.now();
     const principal = req.principal as Principal;
+    await admitIngest(options, principal);
     const body = await decodeBody(
       bodyOf(req),
       req.headers['content-encoding'],
@@ -206,7 +209,9 @@ export async function esApiPlugin(app: FastifyInstance, options: EsApiOptions): 
     });
     const results: BulkItemResult[] = [];
     const docItems: number[] = [];
-    visitBulkBody(body, (req.params as { index?: string }).index ?? null, (item) => {
+    const index = (req.params as { index?: string }).index ?? null;
+    const limit = options.limits.maxDocumentBytes;
+    visitBulkBody(body, index, limit, (item) => {
       if (item.ok) {
         docItems.push(results.length);
         results.push({ op: item.op, index: item.index, id: item.id, status: 0 });
@@ -216,6 +221,7 @@ export async function esApiPlugin(app: FastifyInstance, options: EsApiOptions): 
         results.push({ op, index, id, status, error });
       }
     });
+    chargeRecords(options, principal, results.length);
     const outcomes = await batch.commit(results.length - docItems.length);
     outcomes.forEach((outcome, j) => {
       const result = results[docItems[j] as number] as BulkItemResult;
@@ -248,11 +254,25 @@ export async function esApiPlugin(app: FastifyInstance, options: EsApiOptions): 
         .type(JSON_TYPE)
         .send(esError(400, invalid.type, invalid.reason));
     }
+    await admitIngest(options, req.principal as Principal);
     const body = await decodeBody(
       bodyOf(req),
       req.headers['content-encoding'],
       options.maxBodyBytes,
     );
+    if (body.length > options.limits.maxDocumentBytes) {
+      return reply
+        .code(400)
+        .type(JSON_TYPE)
+        .send(
+          esError(
+            400,
+            'document_parsing_exception',
+            `the document is ${body.length} bytes, more than the limit of ${options.limits.maxDocumentBytes}`,
+          ),
+        );
+    }
+    chargeRecords(options, req.principal as Principal, 1);
     let doc: unknown;
     try {
       doc = JSON.parse(body.toString('utf8'));
@@ -306,6 +326,7 @@ export async function esApiPlugin(app: FastifyInstance, options: EsApiOptions): 
 
 const ES_ERROR_TYPES: Record<IngestError['code'], string> = {
   SATURATED: 'es_rejected_execution_exception',
+  RATE_LIMITED: 'es_rejected_execution_exception',
   STORE_UNAVAILABLE: 'unavailable_shards_exception',
   BODY_TOO_LARGE: 'content_too_long_exception',
   BAD_REQUEST: 'parse_exception',

@@ -5,10 +5,11 @@ import type { Principal } from '../../tenancy/principal';
 import { IngestError, httpStatusOf } from '../ingest.errors';
 import type { IngestService } from '../ingest.service';
 import { parseJsonValues, parseTextLines } from '../parsing/json-values';
+import { admitIngest, chargeRecords, type IngestAdmission } from './ingest-admission';
 import { acceptRawBodies, decodeBody } from './request-body';
 import { enforceRoutePermissions } from './route-permissions';
 
-export interface JsonIngestOptions {
+export interface JsonIngestOptions extends IngestAdmission {
   ingest: IngestService;
   authenticator: Authenticator;
   maxBodyBytes: number;
@@ -52,7 +53,8 @@ export async function jsonIngestPlugin(
   app.setErrorHandler((err: Error & { code?: string; statusCode?: number }, _req, reply) => {
     if (err instanceof IngestError) {
       const status = httpStatusOf(err.code);
-      if (status === 429 || status === 503) reply.header('Retry-After', '1');
+      if (status === 429 || status === 503)
+        reply.header('Retry-After', String(err.retryAfterSeconds));
       return reply.code(status).send({ error: err.code.toLowerCase(), message: err.message });
     }
     if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
@@ -81,13 +83,16 @@ export async function jsonIngestPlugin(
         );
       }
       const dataset = query.dataset ?? 'api';
+      const principal = req.principal as Principal;
+      await admitIngest(options, principal);
       const body = await decodeBody(
         Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0),
         req.headers['content-encoding'],
         options.maxBodyBytes,
       );
 
-      const batch = options.ingest.begin(req.principal as Principal, {
+      const maxBytes = options.limits.maxDocumentBytes;
+      const batch = options.ingest.begin(principal, {
         endpoint: 'api_v1_logs',
         format,
         defaultService: query.service,
@@ -98,11 +103,18 @@ export async function jsonIngestPlugin(
       let total = 0;
       if (format === 'text') {
         for (const line of parseTextLines(body)) {
-          positions.push(total++);
+          const index = total++;
+          // UTF-8 takes at most 3 bytes per UTF-16 unit, so short lines skip the byte count.
+          const bytes = line.length * 3 > maxBytes ? Buffer.byteLength(line) : 0;
+          if (bytes > maxBytes) {
+            errors.push({ index, error: tooLong(bytes, maxBytes) });
+            continue;
+          }
+          positions.push(index);
           batch.add({ message: line }, dataset);
         }
       } else {
-        for (const value of parseJsonValues(body)) {
+        for (const value of parseJsonValues(body, maxBytes)) {
           const index = total++;
           if (value.ok) {
             positions.push(index);
@@ -112,6 +124,7 @@ export async function jsonIngestPlugin(
           }
         }
       }
+      chargeRecords(options, principal, total);
       const outcomes = await batch.commit(errors.length);
       let accepted = 0;
       outcomes.forEach((outcome, j) => {
@@ -127,4 +140,8 @@ export async function jsonIngestPlugin(
       });
     },
   );
+}
+
+function tooLong(bytes: number, max: number): string {
+  return `the line is ${bytes} bytes, more than the limit of ${max}`;
 }

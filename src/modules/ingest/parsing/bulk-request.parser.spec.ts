@@ -341,3 +341,16 @@ describe(parseBulkBody.name, () => {
     expect(sut.map((item) => (item.ok ? item.doc['i'] : -1))).toEqual([...Array(50).keys()]);
   });
 });
+
+describe('parseBulkBody with a document size limit', () => {
+  it('fails only the oversized document, without decoding it', () => {
+    const action = '{"index":{"_index":"logs"}}';
+    const big = JSON.stringify({ message: 'x'.repeat(500) });
+    const sut = parseBulkBody(ndjson(action, '{"a":1}', action, big, action, '{"b":2}'), null, 200);
+    expect(sut.map((item) => item.ok)).toEqual([true, false, true]);
+    expect((sut[1] as BulkErrorItem).error).toEqual({
+      type: 'mapper_parsing_exception',
+      reason: `the document is ${big.length} bytes, more than the limit of 200`,
+    });
+  });
+});

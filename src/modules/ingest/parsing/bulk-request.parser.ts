@@ -103,20 +103,26 @@ class LineCursor {
  * Never throws on bad input: a bad line fails only its own item, so the response can carry
  * exactly one result per action (Logstash rejects a response whose item count differs).
  */
-export function parseBulkBody(body: Buffer, defaultIndex: string | null): BulkItem[] {
+export function parseBulkBody(
+  body: Buffer,
+  defaultIndex: string | null,
+  maxDocumentBytes = Infinity,
+): BulkItem[] {
   const items: BulkItem[] = [];
-  visitBulkBody(body, defaultIndex, (item) => items.push(item));
+  visitBulkBody(body, defaultIndex, maxDocumentBytes, (item) => items.push(item));
   return items;
 }
 
 /**
- * `parseBulkBody`, handing each item to `visit` as soon as it is parsed. A visitor that consumes
+ * `parseBulkBody`, handing each item to `visit` as soon as it is parsed. A document line longer
+ * than `maxDocumentBytes` fails its item without being decoded. A visitor that consumes
  * each document at once keeps only one parsed document alive at a time, instead of a whole
  * request's worth surviving into the garbage collector's older generation.
  */
 export function visitBulkBody(
   body: Buffer,
   defaultIndex: string | null,
+  maxDocumentBytes: number,
   visit: (item: BulkItem) => void,
 ): void {
   const cursor = new LineCursor(body);
@@ -171,6 +177,14 @@ export function visitBulkBody(
           );
         } else if (action.error !== null) {
           visit(failure(action, action.error));
+        } else if (cursor.end - cursor.start > maxDocumentBytes) {
+          // Refused before decoding: an oversized line costs no string and no parse.
+          visit(
+            failure(action, {
+              type: 'mapper_parsing_exception',
+              reason: `the document is ${cursor.end - cursor.start} bytes, more than the limit of ${maxDocumentBytes}`,
+            }),
+          );
         } else {
           visit(readDocument(cursor.text(), action));
         }

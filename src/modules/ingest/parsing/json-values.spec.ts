@@ -241,3 +241,31 @@ describe(parseTextLines.name, () => {
     expect(parseTextLines(Buffer.from('日本語\r\nüber'))).toEqual(['日本語', 'über']);
   });
 });
+
+describe('parseJsonValues with a value size limit', () => {
+  const big = JSON.stringify({ message: 'x'.repeat(500) });
+
+  it('refuses an oversized NDJSON value and keeps its neighbours', () => {
+    const sut = parseJsonValues(Buffer.from(`{"a":1}\n${big}\n{"b":2}\n`), 200);
+    expect(sut.map((v) => (v.ok ? v.value : v.error))).toEqual([
+      { a: 1 },
+      `the value is ${big.length} bytes, more than the limit of 200`,
+      { b: 2 },
+    ]);
+    expect(sut[1]).toMatchObject({ ok: false, line: 2 });
+  });
+
+  it('refuses an oversized element of a JSON array and keeps the others', () => {
+    const sut = parseJsonValues(Buffer.from(`[{"a":1},${big},{"b":2}]`), 200);
+    expect(sut.map((v) => v.ok)).toEqual([true, false, true]);
+  });
+
+  it('measures each of several values sharing one long line', () => {
+    const sut = parseJsonValues(Buffer.from(`{"a":1}${big}{"b":2}`), 200);
+    expect(sut.map((v) => v.ok)).toEqual([true, false, true]);
+  });
+
+  it('refuses a single oversized object', () => {
+    expect(parseJsonValues(Buffer.from(big), 200)).toMatchObject([{ ok: false }]);
+  });
+});

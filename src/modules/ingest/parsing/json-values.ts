@@ -36,17 +36,21 @@ const NEWLINE_BRACE = Buffer.from('\n{');
  * else: the scanner resumes right after it when its brackets balance, and otherwise at the next
  * line that starts with `{`. Never throws.
  */
-export function parseJsonValues(body: Buffer): Array<ParsedValue | ParseFailure> {
+export function parseJsonValues(
+  body: Buffer,
+  maxValueBytes = Infinity,
+): Array<ParsedValue | ParseFailure> {
   const start = skipWhitespace(body, bomLength(body), body.length);
   if (start >= body.length) return [];
   const first = body[start];
-  if (first === LBRACE || first === LBRACKET) {
+  // Large bodies take the scanner, which measures each value before decoding it.
+  if ((first === LBRACE || first === LBRACKET) && body.length - start <= maxValueBytes) {
     // Fast path: a well-formed single object or array needs one native parse.
     let whole: unknown;
     try {
       whole = JSON.parse(body.toString('utf8', start));
     } catch {
-      return new ValueScanner(body, start).run();
+      return new ValueScanner(body, start, maxValueBytes).run();
     }
     if (!Array.isArray(whole)) return [{ ok: true, value: whole, offset: start }];
     const offsets = elementOffsets(body, start);
@@ -54,9 +58,9 @@ export function parseJsonValues(body: Buffer): Array<ParsedValue | ParseFailure>
     if (offsets.length === whole.length) {
       return whole.map((value: unknown, i) => ({ ok: true, value, offset: offsets[i]! }));
     }
-    return new ValueScanner(body, start).run();
+    return new ValueScanner(body, start, maxValueBytes).run();
   }
-  return new ValueScanner(body, start).run();
+  return new ValueScanner(body, start, maxValueBytes).run();
 }
 
 /** The non-blank lines of a text body, without their `\n` or `\r\n`. */
@@ -153,6 +157,7 @@ class ValueScanner {
   constructor(
     private readonly body: Buffer,
     private readonly firstValue: number,
+    private readonly maxValueBytes: number,
   ) {
     this.length = body.length;
     this.pos = firstValue;
@@ -198,8 +203,10 @@ class ValueScanner {
       // NDJSON: try the whole line first, which needs no byte scan at all.
       const newline = body.indexOf(LF, pos);
       const lineEnd = newline === -1 ? this.length : newline;
-      // The whole-body parse already failed on exactly this text.
-      if (!(pos === this.firstValue && lineEnd === this.length)) {
+      // The whole-body parse already failed on exactly this text; an oversized line may still
+      // hold several values, which the byte scan below measures one by one.
+      const oversized = lineEnd - pos > this.maxValueBytes;
+      if (!oversized && !(pos === this.firstValue && lineEnd === this.length)) {
         const value = tryParse(body.toString('utf8', pos, lineEnd));
         if (value !== FAILED) {
           this.out.push({ ok: true, value, offset: pos });
@@ -246,6 +253,11 @@ class ValueScanner {
   }
 
   private parseSlice(start: number, end: number): void {
+    if (end - start > this.maxValueBytes) {
+      this.fail(start, tooLarge(end - start, this.maxValueBytes));
+      this.pos = end;
+      return;
+    }
     try {
       this.out.push({
         ok: true,
@@ -338,6 +350,10 @@ function isBlank(body: Buffer, start: number, end: number): boolean {
 
 function bomLength(body: Buffer): number {
   return body[0] === 0xef && body[1] === 0xbb && body[2] === 0xbf ? 3 : 0;
+}
+
+function tooLarge(bytes: number, max: number): string {
+  return `the value is ${bytes} bytes, more than the limit of ${max}`;
 }
 
 function clip(message: string): string {
