@@ -150,7 +150,7 @@ export class EnvSchema {
   @Transform(toInt)
   @IsInt()
   @Min(10)
-  GRAPHQL_MAX_COST = 50_000;
+  GRAPHQL_MAX_COST = 10_000;
 
   /** Largest `first`/`size` a list field accepts. */
   @Transform(toInt)

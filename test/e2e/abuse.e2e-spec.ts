@@ -167,9 +167,9 @@ describe('abuse: hostile requests get a 4xx or a GraphQL error and cost nothing 
       expect(status).toBe(400);
       expect(body.errors?.[0]?.extensions).toMatchObject({
         code: 'COST_LIMIT_EXCEEDED',
-        maxCost: 50000,
+        maxCost: 10000,
       });
-      expect(body.errors?.[0]?.extensions?.['cost']).toBeGreaterThan(50000);
+      expect(body.errors?.[0]?.extensions?.['cost']).toBeGreaterThan(10000);
     });
 
     it('refuses a batched array of operations', async () => {

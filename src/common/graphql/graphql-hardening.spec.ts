@@ -31,8 +31,11 @@ describe(maskError.name, () => {
 
 describe(checkOperationCost.name, () => {
   const schema = buildSchema(`
-    type Query { items(first: Int = 10): [Item!]! one: Item }
+    type Query { items(first: Int = 10): [Item!]! one: Item page(first: Int): ItemConnection! }
     type Item { id: ID! children(first: Int): [Item!]! }
+    type ItemConnection { total: Int edges: [ItemEdge!]! info: Info! }
+    type ItemEdge { cursor: String! node: Item! }
+    type Info { more: Boolean! }
   `);
   const cost = (query: string, variables: Record<string, unknown> | null = {}) => {
     const document = parse(query);
@@ -43,23 +46,29 @@ describe(checkOperationCost.name, () => {
     });
   };
 
-  it('multiplies what a page selects by its size, nested pages included', () => {
-    expect(cost('{ one { id } }')).toBe(2);
-    expect(cost('{ items { id } }')).toBe(1 + 10 * 1);
-    expect(cost('{ items(first: 5) { children(first: 4) { id } } }')).toBe(1 + 5 * (1 + 4 * 1));
+  it('counts each object a page may return, nested pages included, and scalars as free', () => {
+    expect(cost('{ one { id } }')).toBe(1);
+    expect(cost('{ items { id } }')).toBe(10);
+    expect(cost('{ items(first: 5) { children(first: 4) { id } } }')).toBe(5 * (1 + 4));
+  });
+
+  it('repeats only the items of a connection', () => {
+    expect(cost('{ page(first: 50) { total info { more } edges { cursor node { id } } } }')).toBe(
+      1 + 1 + 50 * (1 + 1),
+    );
   });
 
   it('follows fragments and reads variables', () => {
     expect(
       cost('query($n: Int) { items(first: $n) { ...F } } fragment F on Item { id }', { n: 7 }),
-    ).toBe(1 + 7);
+    ).toBe(7);
   });
 
   it('refuses a page above the maximum and a total above the limit', () => {
     expect(() => cost('{ items(first: 101) { id } }')).toThrow(/first must be at most 100/);
-    expect(() => cost('{ items(first: 100) { children(first: 100) { id } } }')).toThrow(
-      GraphQLError,
-    );
+    expect(() =>
+      cost('{ items(first: 100) { children(first: 100) { children(first: 2) { id } } } }'),
+    ).toThrow(GraphQLError);
   });
 });
 

@@ -6,10 +6,12 @@ import {
   getNamedType,
   type GraphQLCompositeType,
   type GraphQLField,
+  type GraphQLObjectType,
   GraphQLError,
   type GraphQLSchema,
   isCompositeType,
   isInterfaceType,
+  isLeafType,
   isObjectType,
   Kind,
   type OperationDefinitionNode,
@@ -19,15 +21,24 @@ import {
 /** Arguments that say how many list items a field returns; they multiply the cost below them. */
 const PAGE_ARGUMENTS = ['first', 'last', 'size', 'limit'];
 
+/** The fields of a connection type that hold its page of items. */
+const CONNECTION_ITEMS = ['edges', 'nodes'];
+
+function isConnection(type: GraphQLObjectType): boolean {
+  const fields = type.getFields();
+  return CONNECTION_ITEMS.some((name) => name in fields);
+}
+
 export interface CostLimits {
   maxCost: number;
   maxPageSize: number;
 }
 
 /**
- * Static cost of one operation: every field costs 1 (or `extensions.cost` on its definition, as
- * set with `@Extensions({ cost })`), and a field with a page argument (`first`, `size`, ...)
- * multiplies the cost of everything it selects by that page size. Page sizes above
+ * Static cost of one operation: every object costs 1, a scalar 0 (or `extensions.cost` on its
+ * definition, as set with `@Extensions({ cost })`), and a field with a page argument (`first`,
+ * `size`, ...) counts that many objects, each with everything it selects; on a Relay connection
+ * only `edges`/`nodes` repeat. Page sizes above
  * `maxPageSize` are refused. Variables are read from `variables` when given; a page size held in
  * an unknown variable counts as the largest allowed.
  *
@@ -117,14 +128,31 @@ class CostWalker {
         ? parent.getFields()[node.name.value]
         : undefined;
     if (!field) return 0;
-    const own = typeof field.extensions.cost === 'number' ? field.extensions.cost : 1;
-    const pageSize = this.pageSize(field, node);
     const type = getNamedType(field.type);
-    const children =
-      node.selectionSet && isCompositeType(type)
-        ? this.selectionCost(type, node.selectionSet, visiting)
-        : 0;
-    return own + Math.max(pageSize, 1) * children;
+    // Scalars come with the object that holds them; objects and lists are what cost work.
+    const own =
+      typeof field.extensions.cost === 'number' ? field.extensions.cost : isLeafType(type) ? 0 : 1;
+    const pageSize = Math.max(this.pageSize(field, node), 1);
+    if (!node.selectionSet || !isCompositeType(type)) return own;
+    if (pageSize > 1 && isObjectType(type) && isConnection(type)) {
+      // A Relay connection: only its items repeat; totalCount and pageInfo come once.
+      let items = 0;
+      let once = 0;
+      for (const selection of node.selectionSet.selections) {
+        const cost = this.selectionCost(
+          type,
+          { ...node.selectionSet, selections: [selection] },
+          visiting,
+        );
+        if (selection.kind === Kind.FIELD && CONNECTION_ITEMS.includes(selection.name.value)) {
+          items += cost;
+        } else {
+          once += cost;
+        }
+      }
+      return own + once + pageSize * items;
+    }
+    return pageSize * (own + this.selectionCost(type, node.selectionSet, visiting));
   }
 
   private pageSize(field: GraphQLField<unknown, unknown>, node: FieldNode): number {
