@@ -6,6 +6,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import Fastify, { type FastifyInstance } from 'fastify';
 
 import { AppModule } from './app.module';
+import { recordRoutes, type RouteRecord } from './common/http/route-table';
 import type { AppConfig } from './config/app-config';
 import { esApiPlugin, type EsApiOptions } from './modules/ingest/http/es-api.plugin';
 import { jsonIngestPlugin } from './modules/ingest/http/json-ingest.plugin';
@@ -21,6 +22,8 @@ export interface Vigil {
   esPort: number | null;
   /** What the first start created (the `default` tenant and its key), else null. */
   bootstrap: CreatedTenant | null;
+  /** Every route of the main port and of the ES port, as registered. */
+  routes: { main: readonly RouteRecord[]; es: readonly RouteRecord[] };
   close(): Promise<void>;
 }
 
@@ -42,6 +45,7 @@ export async function startVigil(config: AppConfig): Promise<Vigil> {
     maxBodyBytes: config.ingest.maxBodyBytes,
   };
   const http = app.getHttpAdapter().getInstance();
+  const mainRoutes = recordRoutes(http);
   await http.register(esApiPlugin, { prefix: '/es', ...esOptions });
   await http.register(jsonIngestPlugin, esOptions);
   await app.init();
@@ -52,8 +56,10 @@ export async function startVigil(config: AppConfig): Promise<Vigil> {
 
   let es: FastifyInstance | null = null;
   let esPort: number | null = null;
+  let esRoutes: readonly RouteRecord[] = [];
   if (config.esPort >= 0) {
     es = Fastify({ bodyLimit: config.ingest.maxBodyBytes, exposeHeadRoutes: false });
+    esRoutes = recordRoutes(es);
     await es.register(esApiPlugin, esOptions);
     await es.listen({ port: config.esPort, host: config.host });
     esPort = (es.server.address() as { port: number }).port;
@@ -64,6 +70,7 @@ export async function startVigil(config: AppConfig): Promise<Vigil> {
     port,
     esPort,
     bootstrap,
+    routes: { main: mainRoutes, es: esRoutes },
     close: async () => {
       await es?.close();
       await app.close();

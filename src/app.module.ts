@@ -7,8 +7,10 @@ import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin
 import { AuthGuard } from './common/auth/auth.guard';
 import { DatabaseModule } from './common/database/database.module';
 import { DomainErrorFilter } from './common/graphql/domain-error.filter';
-import { graphqlContext, graphqlWsOnConnect } from './common/graphql/graphql-context';
+import { graphqlContext } from './common/graphql/graphql-context';
+import { GraphqlWsModule } from './common/graphql/graphql-ws.module';
 import { JsonScalar } from './common/graphql/json.scalar';
+import { WsSessions } from './common/graphql/ws-sessions';
 import { MetricsModule } from './common/metrics/metrics.module';
 import { RedisModule } from './common/redis/redis.module';
 import { AppConfig } from './config/app-config';
@@ -16,7 +18,6 @@ import { ConfigModule } from './config/config.module';
 import { HealthModule } from './modules/health/health.module';
 import { IngestModule } from './modules/ingest/ingest.module';
 import { LogsModule } from './modules/logs/logs.module';
-import { Authenticator } from './modules/tenancy/authenticator.service';
 import { TenancyModule } from './modules/tenancy/tenancy.module';
 
 @Module({})
@@ -35,9 +36,9 @@ export class AppModule {
         HealthModule,
         GraphQLModule.forRootAsync<ApolloDriverConfig>({
           driver: ApolloDriver,
-          imports: [TenancyModule],
-          inject: [AppConfig, Authenticator],
-          useFactory: (cfg: AppConfig, authenticator: Authenticator): ApolloDriverConfig => ({
+          imports: [GraphqlWsModule],
+          inject: [AppConfig, WsSessions],
+          useFactory: (cfg: AppConfig, ws: WsSessions): ApolloDriverConfig => ({
             autoSchemaFile: true,
             sortSchema: true,
             path: '/graphql',
@@ -47,8 +48,15 @@ export class AppModule {
               ? [ApolloServerPluginLandingPageLocalDefault({ embed: true })]
               : [],
             context: graphqlContext,
+            // AuthGuard runs on @ResolveField methods too, so their declarations are enforced.
+            fieldResolverEnhancers: ['guards'],
             subscriptions: {
-              'graphql-ws': { path: '/graphql', onConnect: graphqlWsOnConnect(authenticator) },
+              'graphql-ws': {
+                path: '/graphql',
+                onConnect: ws.onConnect,
+                onSubscribe: ws.onSubscribe,
+                onClose: ws.onClose,
+              },
             },
           }),
         }),

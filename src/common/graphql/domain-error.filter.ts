@@ -39,6 +39,9 @@ function tenancyCode(code: TenancyErrorCode): string {
       return 'FORBIDDEN';
     case 'TENANT_EXISTS':
     case 'INVALID_TENANT_SLUG':
+    case 'INVALID_API_KEY_REQUEST':
       return 'BAD_USER_INPUT';
+    case 'API_KEY_NOT_FOUND':
+      return 'NOT_FOUND';
   }
 }

@@ -56,7 +56,7 @@ export class LogsResolver {
   @ResolveField(() => Float, {
     description: 'How many records match the filter (counted on request)',
   })
-  // Reachable only under `logs`, whose guard has already checked the read permission.
+  @Authorize('read')
   totalCount(@Parent() connection: LogConnectionObject): Promise<number> {
     return this.search.count(connection.tenantId, connection.filter);
   }
