@@ -89,7 +89,10 @@ describe('API key lifecycle', () => {
 
   /** The GraphQL error code of a read with `key`, or 'OK'. */
   const read = async (vigil: TestVigil, key: string): Promise<string> => {
-    const res = await vigil.graphql(key, `{ logs(filter: {}, first: 1) { pageInfo { hasNextPage } } }`);
+    const res = await vigil.graphql(
+      key,
+      `{ logs(filter: {}, first: 1) { pageInfo { hasNextPage } } }`,
+    );
     return (res.errors?.[0]?.extensions?.code as string | undefined) ?? 'OK';
   };
 
@@ -130,9 +133,16 @@ describe('API key lifecycle', () => {
       t.adminKey,
       `{ __type(name: "ApiKey") { fields { name } } }`,
     );
-    expect(type.data!.__type.fields.map((f) => f.name).sort()).toEqual(
-      ['createdAt', 'expiresAt', 'id', 'lastUsedAt', 'name', 'prefix', 'revokedAt', 'scopes'],
-    );
+    expect(type.data!.__type.fields.map((f) => f.name).sort()).toEqual([
+      'createdAt',
+      'expiresAt',
+      'id',
+      'lastUsedAt',
+      'name',
+      'prefix',
+      'revokedAt',
+      'scopes',
+    ]);
 
     // last_used_at is written in the background; it shows up shortly after the use.
     const used = await eventually(async () => {

@@ -19,8 +19,7 @@ export function recordRoutes(app: FastifyInstance): readonly RouteRecord[] {
     routes.push({
       methods: ([] as string[]).concat(route.method),
       url: route.url,
-      permissions: (route.config as { permissions?: readonly Permission[] } | undefined)
-        ?.permissions,
+      permissions: route.config?.permissions,
       handler: route.handler,
     });
   });
