@@ -5,8 +5,11 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 
 import { DatabaseModule } from './common/database/database.module';
+import { RedisModule } from './common/redis/redis.module';
 import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
+import { ApiKeyLifecycleService } from './modules/tenancy/api-key-lifecycle.service';
+import { SCOPES, type Scope } from './modules/tenancy/principal';
 import { TenancyModule } from './modules/tenancy/tenancy.module';
 import { TenancyService } from './modules/tenancy/tenancy.service';
 
@@ -16,6 +19,10 @@ Commands:
   serve                                   start the service (same as node dist/src/main.js)
   tenant create NAME [--retention-days N] create a tenant and print its API keys (shown once)
   tenant list                             list tenants
+  key create TENANT NAME --scopes S[,S] [--expires-at ISO-8601]
+                                          create an API key (scopes: ingest, read, admin)
+  key list TENANT                         list a tenant's API keys (never their secrets)
+  key revoke TENANT KEY_ID                revoke a key on every running replica at once
   migrate                                 create the database if missing and apply migrations
 
 Configuration comes from the environment (DATABASE_URL, REDIS_URL, ...); see README.md.
@@ -26,12 +33,14 @@ class CliModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: CliModule,
-      imports: [ConfigModule.forRoot(config), DatabaseModule, TenancyModule],
+      imports: [ConfigModule.forRoot(config), DatabaseModule, RedisModule, TenancyModule],
     };
   }
 }
 
-async function withTenancy<T>(work: (tenancy: TenancyService) => Promise<T>): Promise<T> {
+async function withTenancy<T>(
+  work: (tenancy: TenancyService, keys: ApiKeyLifecycleService) => Promise<T>,
+): Promise<T> {
   const ctx = await NestFactory.createApplicationContext(
     CliModule.forRoot(AppConfig.fromProcessEnv()),
     {
@@ -39,7 +48,7 @@ async function withTenancy<T>(work: (tenancy: TenancyService) => Promise<T>): Pr
     },
   );
   try {
-    return await work(ctx.get(TenancyService));
+    return await work(ctx.get(TenancyService), ctx.get(ApiKeyLifecycleService));
   } finally {
     await ctx.close();
   }
@@ -83,8 +92,70 @@ async function run(args: string[]): Promise<number> {
     }
     return 0;
   }
+  if (command === 'key') {
+    const code = await keyCommand(sub, rest);
+    if (code !== null) return code;
+  }
   process.stderr.write(USAGE);
   return command === undefined || command === 'help' || command === '--help' ? 0 : 2;
+}
+
+/** `vigil key ...`; null when the arguments are not a key command (the usage is printed). */
+async function keyCommand(sub: string | undefined, rest: string[]): Promise<number | null> {
+  const [slug, second] = rest;
+  if (!slug || slug.startsWith('--')) return null;
+  const tenantId = async (tenancy: TenancyService): Promise<string> => {
+    const tenant = (await tenancy.listTenants()).find((t) => t.slug === slug);
+    if (!tenant) throw new Error(`no tenant "${slug}"`);
+    return tenant.id;
+  };
+  if (sub === 'create' && second && !second.startsWith('--')) {
+    const scopes = (option(rest, '--scopes') ?? '').split(',').filter(Boolean);
+    const unknown = scopes.filter((s) => !(SCOPES as readonly string[]).includes(s));
+    if (scopes.length === 0 || unknown.length > 0) {
+      process.stderr.write(`--scopes must list some of ${SCOPES.join(', ')}\n`);
+      return 2;
+    }
+    const expiry = option(rest, '--expires-at');
+    const expiresAt = expiry === undefined ? null : new Date(expiry);
+    if (expiresAt && Number.isNaN(expiresAt.getTime())) {
+      process.stderr.write('--expires-at must be an ISO-8601 date and time\n');
+      return 2;
+    }
+    const issued = await withTenancy(async (tenancy, keys) =>
+      keys.create(null, await tenantId(tenancy), {
+        name: second,
+        scopes: scopes as Scope[],
+        expiresAt,
+      }),
+    );
+    process.stdout.write(`Created API key ${issued.key.id} "${issued.key.name}".\n`);
+    process.stdout.write(`key ${issued.secret}  scopes: ${issued.key.scopes.join(',')}\n`);
+    process.stdout.write('(shown once; only its hash is stored)\n');
+    return 0;
+  }
+  if (sub === 'list') {
+    const listed = await withTenancy(async (tenancy, keys) => keys.list(await tenantId(tenancy)));
+    for (const k of listed) {
+      const state = k.revokedAt
+        ? 'revoked'
+        : k.expiresAt && k.expiresAt <= new Date()
+          ? 'expired'
+          : 'active';
+      process.stdout.write(
+        `${k.id}\t${k.prefix}…\t${k.name}\t${k.scopes.join(',')}\t${state}\tlast used ${k.lastUsedAt?.toISOString() ?? 'never'}\n`,
+      );
+    }
+    return 0;
+  }
+  if (sub === 'revoke' && second) {
+    const revoked = await withTenancy(async (tenancy, keys) =>
+      keys.revoke(null, await tenantId(tenancy), second),
+    );
+    process.stdout.write(`Revoked API key ${revoked.id} "${revoked.name}".\n`);
+    return 0;
+  }
+  return null;
 }
 
 run(process.argv.slice(2)).then(

@@ -1,3 +1,8 @@
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+
 import { type Client, createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 
@@ -5,6 +10,8 @@ import { WsSessions } from 'src/common/graphql/ws-sessions';
 
 import { type TestTenant, TestVigil } from '../support/test-vigil';
 
+const run = promisify(execFile);
+const CLI = join(__dirname, '..', '..', 'dist', 'src', 'cli.js');
 const KEY_FIELDS = 'id name prefix scopes createdAt lastUsedAt expiresAt revokedAt';
 const CREATE = `mutation($name: String!, $scopes: [ApiKeyScope!]!, $expiresAt: DateTime) {
   createApiKey(name: $name, scopes: $scopes, expiresAt: $expiresAt) { secret key { ${KEY_FIELDS} } }
@@ -43,7 +50,7 @@ describe('API key lifecycle', () => {
     sut = await TestVigil.start();
     replica = await sut.replica();
     t = await sut.createTenant('keys');
-  });
+  }, 60_000); // two app instances
   afterAll(async () => {
     await Promise.all(clients.map(async (c) => c.dispose()));
     await replica.close();
@@ -150,7 +157,7 @@ describe('API key lifecycle', () => {
       return k?.lastUsedAt ? k : null;
     });
     expect(Date.parse(used.lastUsedAt!)).toBeLessThanOrEqual(Date.now());
-  });
+  }, 30_000);
 
   it('rotates: both keys work during the overlap, the old one is refused after it', async () => {
     const old = await create(t.adminKey, 'rotating', ['INGEST', 'READ']);
@@ -184,7 +191,7 @@ describe('API key lifecycle', () => {
     // An expired key cannot be rotated again.
     const again = await sut.graphql(t.adminKey, ROTATE, { id: old.key.id, overlap: 1 });
     expect(again.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
-  });
+  }, 30_000);
 
   it('revokes at once on every replica and closes the key’s live subscriptions with 4403', async () => {
     const issued = await create(t.adminKey, 'tail', ['READ', 'INGEST']);
@@ -255,7 +262,7 @@ describe('API key lifecycle', () => {
     expect(twice.data!.revokeApiKey.revokedAt).toBe(revoked.data!.revokeApiKey.revokedAt);
     const listed = (await list()).find((k) => k.id === issued.key.id);
     expect(listed?.revokedAt).toBe(revoked.data!.revokeApiKey.revokedAt);
-  });
+  }, 30_000);
 
   it('refuses a key once it expires, over HTTP and on open connections', async () => {
     const expiresAt = new Date(Date.now() + 2500);
@@ -293,7 +300,7 @@ describe('API key lifecycle', () => {
       expiresAt: new Date(Date.now() - 1000).toISOString(),
     });
     expect(past.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
-  });
+  }, 30_000);
 
   it('lets only admin keys manage keys, and never grant more than they hold', async () => {
     const reader = await create(t.adminKey, 'reader', ['READ']);
@@ -321,7 +328,7 @@ describe('API key lifecycle', () => {
       scopes: ['ADMIN'],
     });
     expect(same.data?.createApiKey.key.scopes).toEqual(['ADMIN']);
-  });
+  }, 30_000);
 
   it('rejects bad input clearly and keeps tenants apart', async () => {
     const other = await sut.createTenant('keys-other');
@@ -345,7 +352,30 @@ describe('API key lifecycle', () => {
     expect(otherList.data!.apiKeys.map((k) => k.name).sort()).toEqual(['admin', 'ingest', 'mine']);
     expect(foreign.revokedAt).toBeNull();
     expect(await read(sut, t.adminKey)).toBe('OK');
-  });
+  }, 30_000);
+
+  it('creates, lists and revokes keys from the vigil CLI, reaching running replicas at once', async () => {
+    if (!existsSync(CLI)) throw new Error(`build first: ${CLI} is missing (npm test builds it)`);
+    const env = { ...process.env, DATABASE_URL: sut.databaseUrl, REDIS_PREFIX: sut.redisPrefix };
+    const vigil = (...args: string[]) => run(process.execPath, [CLI, ...args], { env });
+    const created = await vigil('key', 'create', 'keys', 'from cli', '--scopes', 'ingest,read');
+    const secret = /key (vgl_\w+)/.exec(created.stdout)?.[1];
+    const id = /API key ([0-9a-f-]{36})/.exec(created.stdout)?.[1];
+    expect(secret).toBeDefined();
+    for (const vigil of [sut, replica]) expect(await ingest(vigil, secret!)).toBe(200);
+
+    const listed = await vigil('key', 'list', 'keys');
+    expect(listed.stdout).toContain(id);
+    expect(listed.stdout).not.toContain(secret);
+
+    await vigil('key', 'revoke', 'keys', id!);
+    for (const vigil of [sut, replica]) expect(await ingest(vigil, secret!)).toBe(401);
+
+    await expect(vigil('key', 'create', 'keys', 'x', '--scopes', 'root')).rejects.toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(/--scopes must list/),
+    });
+  }, 60_000); // four CLI processes, each booting Nest
 });
 
 /** Polls `probe` until it returns something other than null (at most 10 s). */

@@ -19,7 +19,7 @@ describe('authorization declarations', () => {
 
   beforeAll(async () => {
     sut = await TestVigil.start();
-  });
+  }, 30_000);
   afterAll(() => sut.close());
 
   const discovery = () => new DiscoveryService(sut.vigil.app.get(ModulesContainer));
