@@ -1,4 +1,4 @@
-import { GraphQLError } from 'graphql';
+import type { GraphQLError } from 'graphql';
 import type { Context as WsContext } from 'graphql-ws';
 
 import type { Authenticator } from '../../modules/tenancy/authenticator.service';
