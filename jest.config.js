@@ -16,6 +16,8 @@ const common = {
   testEnvironment: 'node',
 };
 module.exports = {
+  // Global only: jest ignores testTimeout inside a project, which left e2e tests at 5 s.
+  testTimeout: 60000,
   reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/src/**/*.spec.ts'] },
