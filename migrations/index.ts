@@ -3,6 +3,7 @@ import { AppRole1764150000000 } from './1764150000000-app-role';
 import { RowLevelSecurity1764160000000 } from './1764160000000-row-level-security';
 import { AuditSecrets1764170000000 } from './1764170000000-audit-secrets';
 import { Users1764180000000 } from './1764180000000-users';
+import { ApiKeyLifecycle1764190000000 } from './1764190000000-api-key-lifecycle';
 
 /** Every migration, oldest first. TypeORM runs the ones not yet applied at start. */
 export const MIGRATIONS = [
@@ -11,4 +12,5 @@ export const MIGRATIONS = [
   RowLevelSecurity1764160000000,
   AuditSecrets1764170000000,
   Users1764180000000,
+  ApiKeyLifecycle1764190000000,
 ];

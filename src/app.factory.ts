@@ -10,6 +10,7 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import { AppModule } from './app.module';
 import { limitGraphqlRequests } from './common/graphql/graphql-rate-limit.hook';
 import { RateLimiter } from './common/rate-limit/rate-limiter.service';
+import { recordRoutes, type RouteRecord } from './common/http/route-table';
 import type { AppConfig } from './config/app-config';
 import { esApiPlugin, type EsApiOptions } from './modules/ingest/http/es-api.plugin';
 import { jsonIngestPlugin } from './modules/ingest/http/json-ingest.plugin';
@@ -25,6 +26,8 @@ export interface Vigil {
   esPort: number | null;
   /** What the first start created (the `default` tenant and its key), else null. */
   bootstrap: CreatedTenant | null;
+  /** Every route of the main port and of the ES port, as registered. */
+  routes: { main: readonly RouteRecord[]; es: readonly RouteRecord[] };
   close(): Promise<void>;
 }
 
@@ -59,6 +62,7 @@ export async function startVigil(config: AppConfig): Promise<Vigil> {
     rateLimits: config.rateLimits,
   };
   const http = app.getHttpAdapter().getInstance();
+  const mainRoutes = recordRoutes(http);
   limitGraphqlRequests(
     http,
     '/graphql',
@@ -76,8 +80,10 @@ export async function startVigil(config: AppConfig): Promise<Vigil> {
 
   let es: FastifyInstance | null = null;
   let esPort: number | null = null;
+  let esRoutes: readonly RouteRecord[] = [];
   if (config.esPort >= 0) {
     es = Fastify(https ? ({ ...serverOptions, https } as FastifyServerOptions) : serverOptions);
+    esRoutes = recordRoutes(es);
     await es.register(esApiPlugin, esOptions);
     await es.listen({ port: config.esPort, host: config.host });
     esPort = (es.server.address() as { port: number }).port;
@@ -88,6 +94,7 @@ export async function startVigil(config: AppConfig): Promise<Vigil> {
     port,
     esPort,
     bootstrap,
+    routes: { main: mainRoutes, es: esRoutes },
     close: async () => {
       await es?.close();
       await app.close();

@@ -8,10 +8,12 @@ import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin
 import { AuthGuard } from './common/auth/auth.guard';
 import { DatabaseModule } from './common/database/database.module';
 import { DomainErrorFilter } from './common/graphql/domain-error.filter';
-import { graphqlContext, graphqlWsOnConnect } from './common/graphql/graphql-context';
+import { graphqlContext } from './common/graphql/graphql-context';
 import { graphqlHardening } from './common/graphql/graphql-hardening';
-import { subscriptionLimits } from './common/graphql/subscription-limits';
+import { GraphqlWsModule } from './common/graphql/graphql-ws.module';
 import { JsonScalar } from './common/graphql/json.scalar';
+import { subscriptionLimits } from './common/graphql/subscription-limits';
+import { WsSessions } from './common/graphql/ws-sessions';
 import { MailModule } from './common/mail/mail.module';
 import { MetricsModule } from './common/metrics/metrics.module';
 import { RateLimitModule } from './common/rate-limit/rate-limit.module';
@@ -24,7 +26,6 @@ import { HealthModule } from './modules/health/health.module';
 import { IngestModule } from './modules/ingest/ingest.module';
 import { LogsModule } from './modules/logs/logs.module';
 import { SecretsModule } from './modules/secrets/secrets.module';
-import { Authenticator } from './modules/tenancy/authenticator.service';
 import { TenancyModule } from './modules/tenancy/tenancy.module';
 
 type GraphqlWsOptions = Exclude<
@@ -52,14 +53,15 @@ export class AppModule {
         SecretsModule,
         GraphQLModule.forRootAsync<ApolloDriverConfig>({
           driver: ApolloDriver,
-          imports: [TenancyModule],
-          inject: [AppConfig, Authenticator, RateLimiter],
+          imports: [GraphqlWsModule],
+          inject: [AppConfig, WsSessions, RateLimiter],
           useFactory: (
             cfg: AppConfig,
-            authenticator: Authenticator,
+            ws: WsSessions,
             limiter: RateLimiter,
           ): ApolloDriverConfig => {
             const hardening = graphqlHardening(cfg.graphql);
+            const limits = subscriptionLimits(limiter, cfg.rateLimits);
             return {
               autoSchemaFile: true,
               sortSchema: true,
@@ -79,13 +81,20 @@ export class AppModule {
                   : ApolloServerPluginLandingPageDisabled(),
               ],
               context: graphqlContext,
+              // AuthGuard runs on @ResolveField methods too, so their declarations are enforced.
+              fieldResolverEnhancers: ['guards'],
               subscriptions: {
                 // Nest spreads these into graphql-ws's useServer; its type names only some options.
                 'graphql-ws': {
                   path: '/graphql',
-                  onConnect: graphqlWsOnConnect(authenticator),
+                  onConnect: ws.onConnect,
+                  // The credential is checked again first, then the subscription limits.
+                  onSubscribe: async (ctx: Parameters<WsSessions['onSubscribe']>[0]) =>
+                    (await ws.onSubscribe(ctx)) ?? (await limits.onSubscribe(ctx)),
+                  onOperation: limits.onOperation,
+                  onComplete: limits.onComplete,
+                  onClose: ws.onClose,
                   validate: hardening.validateSubscription,
-                  ...subscriptionLimits(limiter, cfg.rateLimits),
                 } as GraphqlWsOptions,
               },
             };

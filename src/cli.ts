@@ -9,8 +9,9 @@ import { MailModule } from './common/mail/mail.module';
 import { RedisModule } from './common/redis/redis.module';
 import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
+import { ApiKeyLifecycleService } from './modules/tenancy/api-key-lifecycle.service';
 import { MembershipService } from './modules/tenancy/membership.service';
-import { ROLES, type Role } from './modules/tenancy/principal';
+import { ROLES, type Role, SCOPES, type Scope } from './modules/tenancy/principal';
 import { TenancyModule } from './modules/tenancy/tenancy.module';
 import { TenancyService } from './modules/tenancy/tenancy.service';
 import { UserRepository } from './modules/tenancy/user.repository';
@@ -26,6 +27,10 @@ Commands:
                                           viewer); with --password-stdin the password is read
                                           from standard input, else a one-time invitation link
                                           is printed
+  key create TENANT NAME --scopes S[,S] [--expires-at ISO-8601]
+                                          create an API key (scopes: ingest, read, admin)
+  key list TENANT                         list a tenant's API keys (never their secrets)
+  key revoke TENANT KEY_ID                revoke a key on every running replica at once
   migrate                                 create the database if missing and apply migrations
 
 Configuration comes from the environment (DATABASE_URL, REDIS_URL, ...); see README.md.
@@ -104,6 +109,10 @@ async function run(args: string[]): Promise<number> {
   if (command === 'user' && sub === 'create' && rest[0] && !rest[0].startsWith('--')) {
     return createUser(rest[0], rest);
   }
+  if (command === 'key') {
+    const code = await keyCommand(sub, rest);
+    if (code !== null) return code;
+  }
   process.stderr.write(USAGE);
   return command === undefined || command === 'help' || command === '--help' ? 0 : 2;
 }
@@ -149,6 +158,66 @@ async function readStdin(): Promise<string> {
   return Buffer.concat(chunks)
     .toString('utf8')
     .replace(/\r?\n$/, '');
+}
+
+/** `vigil key ...`; null when the arguments are not a key command (the usage is printed). */
+async function keyCommand(sub: string | undefined, rest: string[]): Promise<number | null> {
+  const [slug, second] = rest;
+  if (!slug || slug.startsWith('--')) return null;
+  const tenantId = async (tenancy: TenancyService): Promise<string> => {
+    const tenant = (await tenancy.listTenants()).find((t) => t.slug === slug);
+    if (!tenant) throw new Error(`no tenant "${slug}"`);
+    return tenant.id;
+  };
+  if (sub === 'create' && second && !second.startsWith('--')) {
+    const scopes = (option(rest, '--scopes') ?? '').split(',').filter(Boolean);
+    const unknown = scopes.filter((s) => !(SCOPES as readonly string[]).includes(s));
+    if (scopes.length === 0 || unknown.length > 0) {
+      process.stderr.write(`--scopes must list some of ${SCOPES.join(', ')}\n`);
+      return 2;
+    }
+    const expiry = option(rest, '--expires-at');
+    const expiresAt = expiry === undefined ? null : new Date(expiry);
+    if (expiresAt && Number.isNaN(expiresAt.getTime())) {
+      process.stderr.write('--expires-at must be an ISO-8601 date and time\n');
+      return 2;
+    }
+    const issued = await withTenancy(async (tenancy, get) =>
+      get(ApiKeyLifecycleService).create(null, await tenantId(tenancy), {
+        name: second,
+        scopes: scopes as Scope[],
+        expiresAt,
+      }),
+    );
+    process.stdout.write(`Created API key ${issued.key.id} "${issued.key.name}".\n`);
+    process.stdout.write(`key ${issued.secret}  scopes: ${issued.key.scopes.join(',')}\n`);
+    process.stdout.write('(shown once; only its hash is stored)\n');
+    return 0;
+  }
+  if (sub === 'list') {
+    const listed = await withTenancy(async (tenancy, get) =>
+      get(ApiKeyLifecycleService).list(await tenantId(tenancy)),
+    );
+    for (const k of listed) {
+      const state = k.revokedAt
+        ? 'revoked'
+        : k.expiresAt && k.expiresAt <= new Date()
+          ? 'expired'
+          : 'active';
+      process.stdout.write(
+        `${k.id}\t${k.prefix}…\t${k.name}\t${k.scopes.join(',')}\t${state}\tlast used ${k.lastUsedAt?.toISOString() ?? 'never'}\n`,
+      );
+    }
+    return 0;
+  }
+  if (sub === 'revoke' && second) {
+    const revoked = await withTenancy(async (tenancy, get) =>
+      get(ApiKeyLifecycleService).revoke(null, await tenantId(tenancy), second),
+    );
+    process.stdout.write(`Revoked API key ${revoked.id} "${revoked.name}".\n`);
+    return 0;
+  }
+  return null;
 }
 
 run(process.argv.slice(2)).then(

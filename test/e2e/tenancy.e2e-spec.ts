@@ -71,5 +71,5 @@ describe('tenants, keys and isolation', () => {
       env: { ...process.env, DATABASE_URL: sut.databaseUrl },
     });
     await expect(dup).rejects.toMatchObject({ stderr: expect.stringMatching(/already exists/) });
-  });
+  }, 60_000); // two CLI processes, each booting Nest
 });

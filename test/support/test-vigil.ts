@@ -26,7 +26,7 @@ export class TestVigil {
     readonly vigil: Vigil,
     readonly adminKey: string,
     readonly databaseUrl: string,
-    private readonly redisPrefix: string,
+    readonly redisPrefix: string,
     private readonly ownsStorage: boolean,
   ) {}
 

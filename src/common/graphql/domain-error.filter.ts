@@ -60,7 +60,10 @@ function tenancyCode(code: TenancyErrorCode): string {
     case 'INVALID_TOKEN':
     case 'WEAK_PASSWORD':
     case 'INVALID_ARGUMENT':
+    case 'INVALID_API_KEY_REQUEST':
       return 'BAD_USER_INPUT';
+    case 'API_KEY_NOT_FOUND':
+      return 'NOT_FOUND';
   }
 }
 

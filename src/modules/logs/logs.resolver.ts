@@ -59,7 +59,7 @@ export class LogsResolver {
   })
   // A count scans the matching rows; the query cost limit weighs it accordingly.
   @Extensions({ cost: 100 })
-  // Reachable only under `logs`, whose guard has already checked the read permission.
+  @Authorize('read')
   totalCount(@Parent() connection: LogConnectionObject): Promise<number> {
     return this.search.count(connection.tenantId, connection.filter);
   }

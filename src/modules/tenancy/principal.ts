@@ -53,4 +53,6 @@ export interface Principal {
   /** The user's role in this tenant; null for API keys. */
   role: Role | null;
   permissions: ReadonlySet<Permission>;
+  /** When the credential stops being valid (API key expiry, token `exp`); absent if never. */
+  expiresAt?: Date | null;
 }

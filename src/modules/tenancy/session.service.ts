@@ -9,7 +9,7 @@ import { LoginThrottle } from './login-throttle.service';
 import { generateOpaqueToken, hashOpaqueToken, normalizeEmail } from './opaque-token';
 import { PasswordHasher } from './password-hasher';
 import type { Principal, Role } from './principal';
-import { RevocationBus } from './revocation-bus.service';
+import { RevocationBus } from './revocation-bus';
 import { SigningKeyService } from './signing-key.service';
 import { TenancyError } from './tenancy.errors';
 import { type TenantRef, type UserRow, UserRepository } from './user.repository';
@@ -93,7 +93,7 @@ export class SessionService {
     if (!result) throw new TenancyError('UNAUTHENTICATED', 'invalid or expired refresh token');
     if ('reused' in result) {
       await this.users.revokeFamily(result.reused.familyId);
-      await this.bus.publish({ kind: 'user', id: result.reused.userId });
+      await this.bus.publish({ kind: 'user', id: result.reused.userId, tenantId: null });
       this.audit.record({
         action: 'session.reuse_detected',
         actorId: null,
@@ -123,7 +123,7 @@ export class SessionService {
     const token = await this.users.findRefreshToken(hashOpaqueToken(refreshToken));
     if (!token) return;
     await this.users.revokeFamily(token.familyId);
-    await this.bus.publish({ kind: 'user', id: token.userId });
+    await this.bus.publish({ kind: 'user', id: token.userId, tenantId: null });
     this.audit.record({ action: 'logout', actorId: token.userId, tenantId: token.tenantId, ip });
   }
 
@@ -137,12 +137,12 @@ export class SessionService {
   /** Revokes every session of a user and tells every replica. */
   async revokeAll(userId: string): Promise<void> {
     await this.users.revokeSessionsOf(userId, null);
-    await this.bus.publish({ kind: 'user', id: userId });
+    await this.bus.publish({ kind: 'user', id: userId, tenantId: null });
   }
 
   /** Drops every replica's cached view of the user (after a role change or removal). */
   async revokeCache(userId: string): Promise<void> {
-    await this.bus.publish({ kind: 'user', id: userId });
+    await this.bus.publish({ kind: 'user', id: userId, tenantId: null });
   }
 
   async me(caller: Principal): Promise<{ user: UserRow; tenant: TenantRef; role: Role }> {

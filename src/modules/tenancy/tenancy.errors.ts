@@ -11,7 +11,9 @@ export type TenancyErrorCode =
   | 'NOT_FOUND'
   | 'LAST_OWNER'
   | 'MAIL_NOT_CONFIGURED'
-  | 'MAIL_FAILED';
+  | 'MAIL_FAILED'
+  | 'API_KEY_NOT_FOUND'
+  | 'INVALID_API_KEY_REQUEST';
 
 export class TenancyError extends Error {
   constructor(

@@ -2,7 +2,10 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 
 import { ApiKeyEntity } from './api-key.entity';
+import { ApiKeyLifecycleService } from './api-key-lifecycle.service';
+import { ApiKeyRepository } from './api-key.repository';
 import { ApiKeyService } from './api-key.service';
+import { ApiKeysResolver } from './api-keys.resolver';
 import { Authenticator } from './authenticator.service';
 import { IdentityAudit } from './identity-audit';
 import { IdentityResolver } from './identity.resolver';
@@ -10,7 +13,7 @@ import { JwksController } from './jwks.controller';
 import { LoginThrottle } from './login-throttle.service';
 import { MembershipService } from './membership.service';
 import { PasswordHasher } from './password-hasher';
-import { RevocationBus } from './revocation-bus.service';
+import { RevocationBus } from './revocation-bus';
 import { SessionService } from './session.service';
 import { SigningKeyRepository } from './signing-key.repository';
 import { SigningKeyService } from './signing-key.service';
@@ -26,7 +29,10 @@ import { UserRepository } from './user.repository';
   providers: [
     TenantRepository,
     TenancyService,
+    ApiKeyRepository,
     ApiKeyService,
+    ApiKeyLifecycleService,
+    ApiKeysResolver,
     Authenticator,
     RevocationBus,
     { provide: PasswordHasher, useValue: new PasswordHasher() },
@@ -43,6 +49,7 @@ import { UserRepository } from './user.repository';
   exports: [
     TenancyService,
     ApiKeyService,
+    ApiKeyLifecycleService,
     Authenticator,
     RevocationBus,
     MembershipService,

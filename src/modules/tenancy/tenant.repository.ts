@@ -6,11 +6,6 @@ import { ApiKeyEntity } from './api-key.entity';
 import type { Scope } from './principal';
 import { TenantEntity } from './tenant.entity';
 
-export interface KeyLookup {
-  key: ApiKeyEntity;
-  tenant: TenantEntity;
-}
-
 /** The only file of the tenancy module that touches TypeORM. */
 @Injectable()
 export class TenantRepository {
@@ -34,21 +29,6 @@ export class TenantRepository {
       await manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [lockName]);
       return work(new TenancyTx(manager));
     });
-  }
-
-  async findActiveKeyByHash(hash: Buffer): Promise<KeyLookup | null> {
-    const key = await this.db
-      .getRepository(ApiKeyEntity)
-      .createQueryBuilder('k')
-      .where('k.key_hash = :hash AND k.revoked_at IS NULL', { hash })
-      .getOne();
-    if (!key) return null;
-    const tenant = await this.findById(key.tenantId);
-    return tenant ? { key, tenant } : null;
-  }
-
-  async touchKey(keyId: string): Promise<void> {
-    await this.db.getRepository(ApiKeyEntity).update({ id: keyId }, { lastUsedAt: new Date() });
   }
 
   /** Per-tenant retention (days), for the log store's retention job. */

@@ -3,7 +3,7 @@ import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { AppConfig } from '../../config/app-config';
 import { verifyAccessToken } from './access-token';
 import { permissionsOfRole, type Principal } from './principal';
-import { RevocationBus } from './revocation-bus.service';
+import { RevocationBus } from './revocation-bus';
 import { SigningKeyService } from './signing-key.service';
 import { UserRepository } from './user.repository';
 
@@ -36,9 +36,12 @@ export class UserPrincipalService implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.bus.onRevoked((r) => {
-      if (r.kind !== 'user') return;
-      for (const [key, entry] of this.#cache) if (entry.userId === r.id) this.#cache.delete(key);
+    this.bus.listen({
+      revoked: (r) => {
+        if (r.kind !== 'user') return;
+        for (const [key, entry] of this.#cache) if (entry.userId === r.id) this.#cache.delete(key);
+      },
+      resync: () => this.#cache.clear(),
     });
   }
 
