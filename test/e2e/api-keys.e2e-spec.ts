@@ -47,7 +47,8 @@ describe('API key lifecycle', () => {
   const clients: Client[] = [];
 
   beforeAll(async () => {
-    sut = await TestVigil.start();
+    // Introspection (off outside development) shows which fields ApiKey exposes.
+    sut = await TestVigil.start({ GRAPHQL_INTROSPECTION: 'true' });
     replica = await sut.replica();
     t = await sut.createTenant('keys');
   }, 60_000); // two app instances
