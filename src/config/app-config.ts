@@ -1,3 +1,5 @@
+import { resolve } from 'node:path';
+
 import { SecretBox } from '../common/crypto/secret-box';
 import { ConfigError, parseEnv } from './env';
 
@@ -30,6 +32,10 @@ export class AppConfig {
   readonly logLevel: string;
   /** Seals and opens secrets at rest. */
   readonly secretBox: SecretBox;
+  /** Directory of tenant export archives. */
+  readonly exportDir: string;
+  /** Jobs each queue's worker runs at once. */
+  readonly queueConcurrency: number;
 
   constructor(env: Record<string, string | undefined>) {
     const e = parseEnv(env);
@@ -55,6 +61,8 @@ export class AppConfig {
     this.bootstrapApiKey = e.VIGIL_BOOTSTRAP_API_KEY;
     this.graphqlExplorer = e.GRAPHQL_EXPLORER ?? e.NODE_ENV === 'development';
     this.logLevel = e.LOG_LEVEL;
+    this.exportDir = resolve(e.EXPORT_DIR);
+    this.queueConcurrency = e.QUEUE_CONCURRENCY;
     if (e.VIGIL_SECRET_KEYS) {
       try {
         this.secretBox = SecretBox.fromKeyRing(e.VIGIL_SECRET_KEYS);
