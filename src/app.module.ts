@@ -10,12 +10,15 @@ import { DomainErrorFilter } from './common/graphql/domain-error.filter';
 import { graphqlContext, graphqlWsOnConnect } from './common/graphql/graphql-context';
 import { JsonScalar } from './common/graphql/json.scalar';
 import { MetricsModule } from './common/metrics/metrics.module';
+import { ErasureRegistryModule } from './common/privacy/erasure-registry';
+import { QueueModule } from './common/queues/queue.module';
 import { RedisModule } from './common/redis/redis.module';
 import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { HealthModule } from './modules/health/health.module';
 import { IngestModule } from './modules/ingest/ingest.module';
 import { LogsModule } from './modules/logs/logs.module';
+import { PrivacyModule } from './modules/privacy/privacy.module';
 import { Authenticator } from './modules/tenancy/authenticator.service';
 import { TenancyModule } from './modules/tenancy/tenancy.module';
 
@@ -29,10 +32,13 @@ export class AppModule {
         DatabaseModule,
         RedisModule,
         MetricsModule,
+        QueueModule,
+        ErasureRegistryModule,
         TenancyModule,
         LogsModule,
         IngestModule,
         HealthModule,
+        PrivacyModule,
         GraphQLModule.forRootAsync<ApolloDriverConfig>({
           driver: ApolloDriver,
           imports: [TenancyModule],

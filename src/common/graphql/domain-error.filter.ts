@@ -2,12 +2,13 @@ import { Catch, type ExceptionFilter } from '@nestjs/common';
 import { GraphQLError } from 'graphql';
 
 import { LogsError, type LogsErrorCode } from '../../modules/logs/logs.errors';
+import { PrivacyError, type PrivacyErrorCode } from '../../modules/privacy/privacy.errors';
 import { TenancyError, type TenancyErrorCode } from '../../modules/tenancy/tenancy.errors';
 
 /** Maps each module's error codes to GraphQL `extensions.code`; services never build GraphQL errors. */
-@Catch(LogsError, TenancyError)
+@Catch(LogsError, TenancyError, PrivacyError)
 export class DomainErrorFilter implements ExceptionFilter {
-  catch(error: LogsError | TenancyError): GraphQLError {
+  catch(error: LogsError | TenancyError | PrivacyError): GraphQLError {
     if (error instanceof LogsError) {
       return new GraphQLError(error.message, {
         extensions: {
@@ -15,6 +16,9 @@ export class DomainErrorFilter implements ExceptionFilter {
           ...(error.position ? { position: error.position } : {}),
         },
       });
+    }
+    if (error instanceof PrivacyError) {
+      return new GraphQLError(error.message, { extensions: { code: privacyCode(error.code) } });
     }
     return new GraphQLError(error.message, { extensions: { code: tenancyCode(error.code) } });
   }
@@ -40,5 +44,20 @@ function tenancyCode(code: TenancyErrorCode): string {
     case 'TENANT_EXISTS':
     case 'INVALID_TENANT_SLUG':
       return 'BAD_USER_INPUT';
+  }
+}
+
+function privacyCode(code: PrivacyErrorCode): string {
+  switch (code) {
+    case 'INVALID_IDENTIFIERS':
+    case 'CONFIRMATION_MISMATCH':
+    case 'INVALID_RETENTION':
+    case 'INVALID_ARGUMENT':
+      return 'BAD_USER_INPUT';
+    case 'JOB_NOT_FOUND':
+    case 'EXPORT_NOT_READY':
+      return 'NOT_FOUND';
+    case 'QUEUE_UNAVAILABLE':
+      return 'SERVICE_UNAVAILABLE';
   }
 }

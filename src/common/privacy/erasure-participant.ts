@@ -34,6 +34,12 @@ export interface ErasureParticipant {
    * (order 0) is written first and deleted last. Modules use 100 and up.
    */
   readonly order: number;
+  /**
+   * Postgres tables with a `tenant_id` column this participant exports and erases itself. Every
+   * other such table is handled generically (all rows exported, minus credential columns, and
+   * deleted) by the privacy module's tenant-tables participant.
+   */
+  readonly tables?: readonly string[];
   /** Writes everything the tenant holds here, streamed; returns lines written per type. */
   exportTenant(tenantId: string, sink: ExportSink): Promise<ErasureCounts>;
   /** Deletes everything the tenant holds here. */

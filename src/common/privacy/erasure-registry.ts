@@ -14,6 +14,11 @@ export class ErasureRegistry {
     this.#participants.set(participant.name, participant);
   }
 
+  /** Tables that participants cover themselves (see `ErasureParticipant.tables`). */
+  coveredTables(): Set<string> {
+    return new Set([...this.#participants.values()].flatMap((p) => p.tables ?? []));
+  }
+
   /** Export order: the tenant first, derived data after it. */
   forExport(): ErasureParticipant[] {
     return [...this.#participants.values()].sort((a, b) => a.order - b.order);

@@ -7,6 +7,7 @@ import { LiveTailService } from './live-tail.service';
 import { LogRetentionService } from './log-retention.service';
 import { LogSearchService } from './log-search.service';
 import { LogStore } from './log-store.port';
+import { LogsErasureParticipant } from './logs-erasure.participant';
 import { LogsResolver } from './logs.resolver';
 import { PostgresLogStore } from './postgres-log-store.adapter';
 
@@ -32,8 +33,9 @@ import { PostgresLogStore } from './postgres-log-store.adapter';
     LiveTailService,
     LogRetentionService,
     LogsResolver,
+    LogsErasureParticipant,
   ],
-  exports: [LogStore, LiveTailService],
+  exports: [LogStore, LiveTailService, LogRetentionService],
 })
 export class LogsModule implements OnApplicationShutdown {
   constructor(private readonly store: LogStore) {}

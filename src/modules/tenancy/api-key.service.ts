@@ -55,4 +55,11 @@ export class ApiKeyService {
     }
     return principal;
   }
+
+  /** Drops this replica's cached lookups of a tenant's keys (the tenant was erased). */
+  forgetTenant(tenantId: string): void {
+    for (const [key, entry] of this.#cache) {
+      if (entry.principal?.tenantId === tenantId) this.#cache.delete(key);
+    }
+  }
 }

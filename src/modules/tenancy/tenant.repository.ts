@@ -51,6 +51,10 @@ export class TenantRepository {
     await this.db.getRepository(ApiKeyEntity).update({ id: keyId }, { lastUsedAt: new Date() });
   }
 
+  async setRetention(tenantId: string, retentionDays: number | null): Promise<void> {
+    await this.db.getRepository(TenantEntity).update({ id: tenantId }, { retentionDays });
+  }
+
   /** Per-tenant retention (days), for the log store's retention job. */
   async retentionByTenant(): Promise<Map<string, number | null>> {
     const rows = await this.db
