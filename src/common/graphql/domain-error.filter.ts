@@ -1,4 +1,5 @@
-import { Catch, type ExceptionFilter } from '@nestjs/common';
+import { type ArgumentsHost, Catch, type ExceptionFilter } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
 import { GraphQLError } from 'graphql';
 
 import { LogsError, type LogsErrorCode } from '../../modules/logs/logs.errors';
@@ -8,7 +9,19 @@ import { TenancyError, type TenancyErrorCode } from '../../modules/tenancy/tenan
 /** Maps each module's error codes to GraphQL `extensions.code`; services never build GraphQL errors. */
 @Catch(LogsError, TenancyError, PrivacyError)
 export class DomainErrorFilter implements ExceptionFilter {
-  catch(error: LogsError | TenancyError | PrivacyError): GraphQLError {
+  catch(error: LogsError | TenancyError | PrivacyError, host: ArgumentsHost): GraphQLError | void {
+    const graphqlError = this.toGraphQL(error);
+    if (host.getType<string>() !== 'http') return graphqlError;
+    // Controllers (the guard refusing a route, say) answer with the HTTP status of the code.
+    const code = graphqlError.extensions.code as string;
+    void host
+      .switchToHttp()
+      .getResponse<FastifyReply>()
+      .status(HTTP_STATUS[code] ?? 400)
+      .send({ error: code, message: error.message });
+  }
+
+  private toGraphQL(error: LogsError | TenancyError | PrivacyError): GraphQLError {
     if (error instanceof LogsError) {
       return new GraphQLError(error.message, {
         extensions: {
@@ -23,6 +36,13 @@ export class DomainErrorFilter implements ExceptionFilter {
     return new GraphQLError(error.message, { extensions: { code: tenancyCode(error.code) } });
   }
 }
+
+const HTTP_STATUS: Record<string, number> = {
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  SERVICE_UNAVAILABLE: 503,
+};
 
 function logsCode(code: LogsErrorCode): string {
   switch (code) {

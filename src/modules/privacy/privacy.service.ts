@@ -46,7 +46,7 @@ export class PrivacyService {
   }
 
   /** `confirm` must repeat the tenant's slug: erasing a tenant cannot be undone. */
-  requestTenantErasure(principal: Principal, confirm: string): Promise<PrivacyJobEntity> {
+  async requestTenantErasure(principal: Principal, confirm: string): Promise<PrivacyJobEntity> {
     if (confirm !== principal.tenantSlug) {
       throw new PrivacyError(
         'CONFIRMATION_MISMATCH',
