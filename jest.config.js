@@ -17,6 +17,9 @@ const common = {
 };
 module.exports = {
   reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],
+  // Also here: with several projects, jest applies the top-level timeout (the e2e one alone was
+  // ignored and e2e hooks failed at 5 s on a loaded machine).
+  testTimeout: 60000,
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/src/**/*.spec.ts'] },
     {

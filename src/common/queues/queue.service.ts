@@ -95,7 +95,10 @@ export class QueueService implements BeforeApplicationShutdown, OnApplicationShu
 
   /** Finishes running jobs and stops taking new ones, while the rest of the app still runs. */
   async beforeApplicationShutdown(): Promise<void> {
-    await Promise.all(this.#workers.map((w) => w.close()));
+    // Without Redis no job can finish (nor be acknowledged), and a graceful close would wait for
+    // Redis forever: close at once; an interrupted job is retried once it is found stalled.
+    const force = this.#connection?.status !== 'ready';
+    await Promise.all(this.#workers.map((w) => w.close(force)));
   }
 
   async onApplicationShutdown(): Promise<void> {
