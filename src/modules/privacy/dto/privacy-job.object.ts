@@ -1,4 +1,12 @@
-import { Field, GraphQLISODateTime, ID, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
+import {
+  Field,
+  Float,
+  GraphQLISODateTime,
+  ID,
+  Int,
+  ObjectType,
+  registerEnumType,
+} from '@nestjs/graphql';
 
 import type { PrivacyJobEntity } from '../privacy-job.entity';
 import {
@@ -20,7 +28,7 @@ export class PrivacyJobCountObject {
   @Field(() => String, { description: 'e.g. `logs.records`, `logs.fields`, `api_keys`' })
   name!: string;
 
-  @Field(() => Int)
+  @Field(() => Float, { description: 'A whole number; Float because counts can pass 2^31' })
   count!: number;
 }
 
