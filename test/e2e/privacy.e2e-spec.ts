@@ -42,6 +42,18 @@ describe('GDPR: export, erasure, retention', () => {
     a = await sut.createTenant('gdpr-a');
     b = await sut.createTenant('gdpr-b');
     aReadKey = await addKey(a.id, ['read']);
+    // Tables a later module might add, one referencing the other (emptied child first, whatever their names), one column a credential.
+    await db.query(`CREATE TABLE boards (id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+      tenant_id uuid NOT NULL REFERENCES tenants(id), name text NOT NULL, api_token text)`);
+    await db.query(`CREATE TABLE cards (tenant_id uuid NOT NULL,
+      board_id uuid NOT NULL REFERENCES boards(id), label text NOT NULL)`);
+    for (const t of [a, b]) {
+      await db.query(
+        `WITH w AS (INSERT INTO boards (tenant_id, name, api_token) VALUES ($1, $2, 'tok-secret') RETURNING id)
+         INSERT INTO cards (tenant_id, board_id, label) SELECT $1, id, $2 FROM w`,
+        [t.id, `board of ${t.slug}`],
+      );
+    }
     await ingest(a, [
       { message: 'login ok for alice@example.com from 10.9.8.7', service: 'auth' },
       {
@@ -125,7 +137,13 @@ describe('GDPR: export, erasure, retention', () => {
     const job = await finished(a.adminKey, queued.id);
     expect(job.status).toBe('done');
     expect(job.downloadPath).toBe(`/api/v1/exports/${job.id}`);
-    expect(counts(job)).toMatchObject({ tenants: 1, api_keys: 3, 'logs.records': 4 });
+    expect(counts(job)).toMatchObject({
+      tenants: 1,
+      api_keys: 3,
+      boards: 1,
+      cards: 1,
+      'logs.records': 4,
+    });
     expect(job.report?.bytes).toBeGreaterThan(0);
 
     const res = await fetch(`${sut.url}${job.downloadPath}`, {
@@ -158,6 +176,10 @@ describe('GDPR: export, erasure, retention', () => {
       'profile viewed',
     ]);
     expect(logs.every((l) => l.tenantId === a.id)).toBe(true);
+    expect(lines.filter((l) => l.type === 'boards').map((l) => l.row)).toEqual([
+      { id: expect.any(String), tenant_id: a.id, name: 'board of gdpr-a' },
+    ]);
+    expect(text).not.toContain('tok-secret');
     expect(text).not.toContain('marker-b-only');
     expect(text).not.toContain(b.id);
 
@@ -324,7 +346,8 @@ describe('GDPR: export, erasure, retention', () => {
       'redis.keys': 0,
     });
 
-    for (const table of ['logs', 'api_keys']) {
+    expect(row?.report.counts).toMatchObject({ boards: 1, cards: 1 });
+    for (const table of ['logs', 'api_keys', 'boards', 'cards']) {
       const left = await db.query(`SELECT 1 FROM ${table} WHERE tenant_id = $1`, [a.id]);
       expect(left.rowCount).toBe(0);
     }
@@ -349,6 +372,7 @@ describe('GDPR: export, erasure, retention', () => {
     // Tenant B is untouched.
     expect(await totalCount(b.adminKey, '')).toBe(2);
     expect(await totalCount(b.adminKey, '"alice@example.com"')).toBe(1);
+    expect((await db.query('SELECT 1 FROM cards WHERE tenant_id = $1', [b.id])).rowCount).toBe(1);
     expect((await db.query('SELECT 1 FROM api_keys WHERE tenant_id = $1', [b.id])).rowCount).toBe(
       2,
     );
