@@ -19,6 +19,9 @@ module.exports = {
   // testTimeout is a global option: inside a project entry Jest ignores it.
   testTimeout: 60000,
   reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],
+  // Also here: with several projects, jest applies the top-level timeout (the e2e one alone was
+  // ignored and e2e hooks failed at 5 s on a loaded machine).
+  testTimeout: 60000,
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/src/**/*.spec.ts'] },
     {

@@ -4,6 +4,7 @@ import { RowLevelSecurity1764160000000 } from './1764160000000-row-level-securit
 import { AuditSecrets1764170000000 } from './1764170000000-audit-secrets';
 import { Users1764180000000 } from './1764180000000-users';
 import { ApiKeyLifecycle1764190000000 } from './1764190000000-api-key-lifecycle';
+import { PrivacyJobs1764200000000 } from './1764200000000-privacy-jobs';
 
 /** Every migration, oldest first. TypeORM runs the ones not yet applied at start. */
 export const MIGRATIONS = [
@@ -13,4 +14,5 @@ export const MIGRATIONS = [
   AuditSecrets1764170000000,
   Users1764180000000,
   ApiKeyLifecycle1764190000000,
+  PrivacyJobs1764200000000,
 ];

@@ -18,6 +18,8 @@ import { MailModule } from './common/mail/mail.module';
 import { MetricsModule } from './common/metrics/metrics.module';
 import { RateLimitModule } from './common/rate-limit/rate-limit.module';
 import { RateLimiter } from './common/rate-limit/rate-limiter.service';
+import { ErasureRegistryModule } from './common/privacy/erasure-registry';
+import { QueueModule } from './common/queues/queue.module';
 import { RedisModule } from './common/redis/redis.module';
 import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
@@ -26,6 +28,7 @@ import { HealthModule } from './modules/health/health.module';
 import { IngestModule } from './modules/ingest/ingest.module';
 import { LogsModule } from './modules/logs/logs.module';
 import { SecretsModule } from './modules/secrets/secrets.module';
+import { PrivacyModule } from './modules/privacy/privacy.module';
 import { TenancyModule } from './modules/tenancy/tenancy.module';
 
 type GraphqlWsOptions = Exclude<
@@ -45,12 +48,15 @@ export class AppModule {
         MailModule,
         MetricsModule,
         RateLimitModule,
+        QueueModule,
+        ErasureRegistryModule,
         TenancyModule,
         LogsModule,
         IngestModule,
         HealthModule,
         AuditModule,
         SecretsModule,
+        PrivacyModule,
         GraphQLModule.forRootAsync<ApolloDriverConfig>({
           driver: ApolloDriver,
           imports: [GraphqlWsModule],

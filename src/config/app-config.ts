@@ -1,3 +1,5 @@
+import { resolve } from 'node:path';
+
 import { SecretBox } from '../common/crypto/secret-box';
 import { ConfigError, parseEnv } from './env';
 
@@ -82,6 +84,10 @@ export class AppConfig {
   readonly mail: MailSettings;
   /** Where users reach Vigil (links in e-mails). */
   readonly publicUrl: string;
+  /** Directory of tenant export archives. */
+  readonly exportDir: string;
+  /** Jobs each queue's worker runs at once. */
+  readonly queueConcurrency: number;
 
   constructor(env: Record<string, string | undefined>) {
     const e = parseEnv(env);
@@ -149,6 +155,8 @@ export class AppConfig {
         ? { certFile: e.TLS_CERT_FILE, keyFile: e.TLS_KEY_FILE }
         : null;
     this.trustProxy = parseTrustProxy(e.TRUST_PROXY);
+    this.exportDir = resolve(e.EXPORT_DIR);
+    this.queueConcurrency = e.QUEUE_CONCURRENCY;
     if (e.VIGIL_SECRET_KEYS) {
       try {
         this.secretBox = SecretBox.fromKeyRing(e.VIGIL_SECRET_KEYS);

@@ -1,3 +1,6 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
 import { plainToInstance, Transform } from 'class-transformer';
 import {
   IsIn,
@@ -326,6 +329,17 @@ export class EnvSchema {
   /** Where users reach Vigil; links in e-mails start with it. */
   @Matches(/^https?:\/\//)
   PUBLIC_URL = 'http://localhost:3000';
+  /** Where tenant exports (gzip NDJSON) are written until downloaded and expired by retention. */
+  @IsString()
+  @MinLength(1)
+  EXPORT_DIR = join(tmpdir(), 'vigil-exports');
+
+  /** Background jobs (exports, erasures...) a worker runs at once, per queue. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(16)
+  QUEUE_CONCURRENCY = 1;
 }
 
 export class ConfigError extends Error {

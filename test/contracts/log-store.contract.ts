@@ -1,3 +1,5 @@
+import type { SubjectIdentifiers } from 'src/common/privacy/erasure-participant';
+import { SubjectMatcher } from 'src/common/privacy/subject-matcher';
 import type { LogRecord } from 'src/modules/logs/log-record';
 import type { LogFilterSpec, LogStore } from 'src/modules/logs/log-store.port';
 import { parseQuery } from 'src/modules/logs/query/query-parser';
@@ -154,6 +156,112 @@ export function describeLogStoreContract(
         t + 30 * DAY,
       );
       expect(await store.count({ tenantId: B, query: parseQuery('') })).toBe(0);
+    });
+  });
+
+  describe(`LogStore contract, export and erasure: ${name}`, () => {
+    let subject: ContractSubject;
+    let store: LogStore;
+    const t = Date.now() - HOUR;
+    const subjectIds: SubjectIdentifiers = {
+      emails: ['alice@example.com'],
+      userIds: ['u-4711'],
+      ips: ['10.1.2.3'],
+      values: [],
+    };
+
+    beforeAll(async () => {
+      subject = await makeSubject();
+      store = subject.store;
+      const records = [
+        buildLogRecord({
+          tenantId: A,
+          timestamp: t,
+          body: 'login ok for Alice@Example.com from 10.1.2.3',
+        }),
+        buildLogRecord({
+          tenantId: A,
+          timestamp: t + 1,
+          body: 'GET /profile?mail=alice@example.com 200',
+          attributes: { 'user.id': 'u-4711', 'client.ip': '10.1.2.3', note: 'kept', n: 7 },
+        }),
+        buildLogRecord({
+          tenantId: A,
+          timestamp: t + 2,
+          body: 'nothing personal',
+          attributes: { who: 'contact alice@example.com', other: 'u-47110 and 10.1.2.30' },
+        }),
+        buildLogRecord({ tenantId: A, timestamp: t + 3, body: 'bob@example.com and u-47110 stay' }),
+        buildLogRecord({ tenantId: B, timestamp: t, body: 'tenant b knows alice@example.com too' }),
+      ];
+      for (let i = 0; i < 25; i++) {
+        records.push(buildLogRecord({ tenantId: B, timestamp: t + 10 + i, body: `b filler ${i}` }));
+      }
+      expect((await store.append(records)).rejected.size).toBe(0);
+    });
+    afterAll(async () => {
+      await subject.store.close();
+      await subject.cleanup();
+    });
+
+    it('exports one tenant, oldest first, in pages', async () => {
+      const pages: LogRecord[][] = [];
+      for await (const page of store.exportTenant(B, 10)) pages.push(page);
+      expect(pages.map((p) => p.length)).toEqual([10, 10, 6]);
+      const all = pages.flat();
+      expect(all.every((r) => r.tenantId === B)).toBe(true);
+      expect(all.map((r) => r.timestamp)).toEqual(
+        [...all.map((r) => r.timestamp)].sort((x, y) => x - y),
+      );
+      const a: LogRecord[] = [];
+      for await (const page of store.exportTenant(A)) a.push(...page);
+      expect(a.map((r) => r.body)).toEqual([
+        'login ok for Alice@Example.com from 10.1.2.3',
+        'GET /profile?mail=alice@example.com 200',
+        'nothing personal',
+        'bob@example.com and u-47110 stay',
+      ]);
+      expect(a[1]?.attributes).toEqual({
+        'user.id': 'u-4711',
+        'client.ip': '10.1.2.3',
+        note: 'kept',
+        n: 7,
+      });
+    });
+
+    it('erases a data subject from bodies and attributes, keeping the records', async () => {
+      const result = await store.eraseSubject(A, new SubjectMatcher(subjectIds));
+      expect(result).toEqual({ records: 3, fields: 5 });
+      const a: LogRecord[] = [];
+      for await (const page of store.exportTenant(A)) a.push(...page);
+      expect(a.map((r) => r.body)).toEqual([
+        'login ok for [erased] from [erased]',
+        'GET /profile?mail=[erased] 200',
+        'nothing personal',
+        'bob@example.com and u-47110 stay',
+      ]);
+      expect(a[1]?.attributes).toEqual({
+        'user.id': '[erased]',
+        'client.ip': '[erased]',
+        note: 'kept',
+        n: 7,
+      });
+      expect(a[2]?.attributes).toEqual({ who: 'contact [erased]', other: 'u-47110 and 10.1.2.30' });
+      expect(await store.count({ tenantId: A, query: parseQuery('"alice@example.com"') })).toBe(0);
+      expect(await store.count({ tenantId: B, query: parseQuery('"alice@example.com"') })).toBe(1);
+      expect(await store.eraseSubject(A, new SubjectMatcher(subjectIds))).toEqual({
+        records: 0,
+        fields: 0,
+      });
+    });
+
+    it('erases one tenant across partitions, leaving the others', async () => {
+      const old = buildLogRecord({ tenantId: A, timestamp: Date.now() - 2 * DAY, body: 'older' });
+      expect((await store.append([old])).rejected.size).toBe(0);
+      expect(await store.eraseTenant(A)).toBe(5);
+      expect(await store.count({ tenantId: A, query: parseQuery('') })).toBe(0);
+      expect(await store.count({ tenantId: B, query: parseQuery('') })).toBe(26);
+      expect(await store.eraseTenant(A)).toBe(0);
     });
   });
 }

@@ -1,3 +1,4 @@
+import type { SubjectMatcher } from 'src/common/privacy/subject-matcher';
 import type { LogRecord } from 'src/modules/logs/log-record';
 import {
   type EncodedRecords,
@@ -11,6 +12,7 @@ import {
   type RecordEncoder,
 } from 'src/modules/logs/log-store.port';
 import { compileQueryMatcher } from 'src/modules/logs/query/query-matcher';
+import { eraseFromRecord, type SubjectErasure } from 'src/modules/logs/subject-erasure';
 
 /**
  * A LogStore in memory, for unit tests. It passes the same contract suite as the real adapters
@@ -113,6 +115,35 @@ export class InMemoryLogStore extends LogStore {
       const days = retention.get(r.tenantId) ?? 7;
       if (r.timestamp < now - days * 86_400_000) this.records.splice(i, 1);
     }
+  }
+
+  async *exportTenant(tenantId: string, pageSize = 1000): AsyncIterable<LogRecord[]> {
+    const rows = this.records
+      .filter((r) => r.tenantId === tenantId)
+      .sort((a, b) => -newestFirst(a, b))
+      .map((r) => structuredClone(r));
+    for (let i = 0; i < rows.length; i += pageSize) yield rows.slice(i, i + pageSize);
+  }
+
+  async eraseTenant(tenantId: string): Promise<number> {
+    const before = this.records.length;
+    const kept = this.records.filter((r) => r.tenantId !== tenantId);
+    this.records.splice(0, this.records.length, ...kept);
+    return before - kept.length;
+  }
+
+  async eraseSubject(tenantId: string, matcher: SubjectMatcher): Promise<SubjectErasure> {
+    const total: SubjectErasure = { records: 0, fields: 0 };
+    for (let i = 0; i < this.records.length; i++) {
+      const r = this.records[i] as LogRecord;
+      if (r.tenantId !== tenantId) continue;
+      const erased = eraseFromRecord(r, matcher);
+      if (!erased) continue;
+      this.records[i] = { ...r, body: erased.body, attributes: erased.attributes };
+      total.records++;
+      total.fields += erased.fields;
+    }
+    return total;
   }
 
   async ping(): Promise<void> {

@@ -1,15 +1,31 @@
-import { Catch, type ExceptionFilter } from '@nestjs/common';
+import { type ArgumentsHost, Catch, type ExceptionFilter } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
 import { GraphQLError } from 'graphql';
 
 import { AuditError, type AuditErrorCode } from '../../modules/audit/audit.errors';
 import { LogsError, type LogsErrorCode } from '../../modules/logs/logs.errors';
+import { PrivacyError, type PrivacyErrorCode } from '../../modules/privacy/privacy.errors';
 import { SecretsError, type SecretsErrorCode } from '../../modules/secrets/secrets.errors';
 import { TenancyError, type TenancyErrorCode } from '../../modules/tenancy/tenancy.errors';
 
+type DomainError = LogsError | TenancyError | AuditError | SecretsError | PrivacyError;
+
 /** Maps each module's error codes to GraphQL `extensions.code`; services never build GraphQL errors. */
-@Catch(LogsError, TenancyError, AuditError, SecretsError)
+@Catch(LogsError, TenancyError, AuditError, SecretsError, PrivacyError)
 export class DomainErrorFilter implements ExceptionFilter {
-  catch(error: LogsError | TenancyError | AuditError | SecretsError): GraphQLError {
+  catch(error: DomainError, host: ArgumentsHost): GraphQLError | void {
+    const graphqlError = this.toGraphQL(error);
+    if (host.getType<string>() !== 'http') return graphqlError;
+    // Controllers (the guard refusing a route, say) answer with the HTTP status of the code.
+    const code = graphqlError.extensions.code as string;
+    void host
+      .switchToHttp()
+      .getResponse<FastifyReply>()
+      .status(HTTP_STATUS[code] ?? 400)
+      .send({ error: code, message: error.message });
+  }
+
+  private toGraphQL(error: DomainError): GraphQLError {
     if (error instanceof AuditError) {
       return new GraphQLError(error.message, { extensions: { code: auditCode(error.code) } });
     }
@@ -24,9 +40,20 @@ export class DomainErrorFilter implements ExceptionFilter {
         },
       });
     }
+    if (error instanceof PrivacyError) {
+      return new GraphQLError(error.message, { extensions: { code: privacyCode(error.code) } });
+    }
     return new GraphQLError(error.message, { extensions: { code: tenancyCode(error.code) } });
   }
 }
+
+const HTTP_STATUS: Record<string, number> = {
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  TOO_MANY_ATTEMPTS: 429,
+  SERVICE_UNAVAILABLE: 503,
+};
 
 function logsCode(code: LogsErrorCode): string {
   switch (code) {
@@ -84,5 +111,20 @@ function secretsCode(code: SecretsErrorCode): string {
       return 'BAD_USER_INPUT';
     case 'SECRET_UNREADABLE':
       return 'INTERNAL_SERVER_ERROR';
+  }
+}
+
+function privacyCode(code: PrivacyErrorCode): string {
+  switch (code) {
+    case 'INVALID_IDENTIFIERS':
+    case 'CONFIRMATION_MISMATCH':
+    case 'INVALID_RETENTION':
+    case 'INVALID_ARGUMENT':
+      return 'BAD_USER_INPUT';
+    case 'JOB_NOT_FOUND':
+    case 'EXPORT_NOT_READY':
+      return 'NOT_FOUND';
+    case 'QUEUE_UNAVAILABLE':
+      return 'SERVICE_UNAVAILABLE';
   }
 }

@@ -1,5 +1,7 @@
+import type { SubjectMatcher } from '../../common/privacy/subject-matcher';
 import type { LogRecord } from './log-record';
 import type { QueryNode } from './query/query-ast';
+import type { SubjectErasure } from './subject-erasure';
 
 /** Which records a read concerns. `tenantId` is mandatory: no read exists without it. */
 export interface LogFilterSpec {
@@ -103,6 +105,15 @@ export abstract class LogStore {
   abstract facets(filter: LogFilterSpec, field: FacetField, size: number): Promise<FacetCount[]>;
   /** Creates storage ahead of time and enforces retention (days per tenant, `null` = default). */
   abstract maintain(retention: ReadonlyMap<string, number | null>, now: number): Promise<void>;
+  /** Every record of the tenant, oldest first, a page at a time: never all in memory. */
+  abstract exportTenant(tenantId: string, pageSize?: number): AsyncIterable<LogRecord[]>;
+  /** Deletes every record of the tenant, whatever its age; returns how many. */
+  abstract eraseTenant(tenantId: string): Promise<number>;
+  /**
+   * Replaces each occurrence of the subject's identifiers in the tenant's records (body and
+   * attribute values) with `[erased]`, keeping the records. Idempotent.
+   */
+  abstract eraseSubject(tenantId: string, matcher: SubjectMatcher): Promise<SubjectErasure>;
   abstract ping(): Promise<void>;
   abstract close(): Promise<void>;
 }

@@ -8,6 +8,7 @@ import { LogCursorCodec } from './log-cursor.codec';
 import { LogRetentionService } from './log-retention.service';
 import { LogSearchService } from './log-search.service';
 import { LogStore } from './log-store.port';
+import { LogsErasureParticipant } from './logs-erasure.participant';
 import { LogsResolver } from './logs.resolver';
 import { PostgresLogStore } from './postgres-log-store.adapter';
 
@@ -38,8 +39,9 @@ import { PostgresLogStore } from './postgres-log-store.adapter';
     LiveTailService,
     LogRetentionService,
     LogsResolver,
+    LogsErasureParticipant,
   ],
-  exports: [LogStore, LiveTailService],
+  exports: [LogStore, LiveTailService, LogRetentionService],
 })
 export class LogsModule implements OnApplicationShutdown {
   constructor(private readonly store: LogStore) {}

@@ -5,6 +5,7 @@ import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 
 import { withTenant } from '../../common/database/tenant-db';
+import type { SubjectMatcher } from '../../common/privacy/subject-matcher';
 import type { LogRecord } from './log-record';
 import {
   type EncodedRecords,
@@ -19,10 +20,13 @@ import {
 } from './log-store.port';
 import { CopyLines, LOG_COLUMNS, fromRow, type LogRow } from './postgres-log-rows';
 import { SqlParams, translateQueryToSql } from './query/postgres-query.translator';
+import { eraseFromRecord, type SubjectErasure } from './subject-erasure';
 
 const DAY_MS = 86_400_000;
 /** Records further ahead than this are rejected: they would need partitions nobody asked for. */
 const MAX_FUTURE_MS = DAY_MS;
+/** Records read and rewritten at a time by a subject erasure. */
+const ERASE_PAGE = 500;
 
 export interface PostgresLogStoreOptions {
   defaultRetentionDays: number;
@@ -170,6 +174,66 @@ export class PostgresLogStore extends LogStore {
     }
   }
 
+  async *exportTenant(tenantId: string, pageSize = 1000): AsyncIterable<LogRecord[]> {
+    let after: LogCursor | null = null;
+    for (;;) {
+      const params: unknown[] = [tenantId, pageSize];
+      let where = 'tenant_id = $1';
+      if (after) {
+        where += ' AND (ts, id) > ($3, $4::uuid)';
+        params.push(new Date(after.timestamp), after.id);
+      }
+      const { rows } = await this.pool.query<LogRow>(
+        `SELECT ${LOG_COLUMNS} FROM logs WHERE ${where} ORDER BY ts, id LIMIT $2`,
+        params,
+      );
+      if (rows.length === 0) return;
+      const records = rows.map(fromRow);
+      yield records;
+      const last = records[records.length - 1] as LogRecord;
+      after = { timestamp: last.timestamp, id: last.id };
+      if (rows.length < pageSize) return;
+    }
+  }
+
+  async eraseTenant(tenantId: string): Promise<number> {
+    // The parent table reaches every partition.
+    const { rowCount } = await this.pool.query('DELETE FROM logs WHERE tenant_id = $1', [tenantId]);
+    return rowCount ?? 0;
+  }
+
+  /**
+   * Two passes. The first finds candidates in bodies with the full-text index, the second scans
+   * the tenant's records for the rest: attribute values (not indexed) and bodies in which the
+   * full-text parser hides an identifier inside a larger token (a URL, a path). Candidates are
+   * then matched exactly (`SubjectMatcher`) and rewritten in place; a record erased by the first
+   * pass no longer matches in the second.
+   */
+  async eraseSubject(tenantId: string, matcher: SubjectMatcher): Promise<SubjectErasure> {
+    const total: SubjectErasure = { records: 0, fields: 0 };
+    if (matcher.terms.length === 0) return total;
+    const tsquery = matcher.terms
+      .map((_, i) => `phraseto_tsquery('simple', $${i + 4})`)
+      .join(' || ');
+    await this.eraseCandidates(
+      tenantId,
+      matcher,
+      `to_tsvector('simple'::regconfig, body) @@ (${tsquery})`,
+      matcher.terms,
+      total,
+    );
+    const patterns = matcher.terms.map((t) => `%${t.toLowerCase().replace(/[\\%_]/g, '\\$&')}%`);
+    await this.eraseCandidates(
+      tenantId,
+      matcher,
+      `(lower(body) LIKE ANY($4::text[])
+        OR EXISTS (SELECT 1 FROM jsonb_each_text(attributes) a WHERE lower(a.value) LIKE ANY($4::text[])))`,
+      [patterns],
+      total,
+    );
+    return total;
+  }
+
   async ping(): Promise<void> {
     await this.pool.query('SELECT 1');
   }
@@ -196,6 +260,56 @@ export class PostgresLogStore extends LogStore {
       this.#logger.warn(`full-text index cleanup failed: ${String(err)}`);
     } finally {
       this.#cleaning = false;
+    }
+  }
+
+  /** Walks the tenant's records matching `condition` (params from $4) and rewrites matches. */
+  private async eraseCandidates(
+    tenantId: string,
+    matcher: SubjectMatcher,
+    condition: string,
+    conditionParams: readonly unknown[],
+    total: SubjectErasure,
+  ): Promise<void> {
+    let after: { ts: string; id: string } = {
+      ts: '-infinity',
+      id: '00000000-0000-0000-0000-000000000000',
+    };
+    for (;;) {
+      const { rows } = await this.pool.query<{
+        ts: string;
+        id: string;
+        body: string;
+        attributes: Record<string, unknown>;
+      }>(
+        `SELECT ts::text AS ts, id, body, attributes FROM logs
+          WHERE tenant_id = $1 AND (ts, id) > ($2::timestamptz, $3::uuid) AND ${condition}
+          ORDER BY ts, id LIMIT ${ERASE_PAGE}`,
+        [tenantId, after.ts, after.id, ...conditionParams],
+      );
+      const changed = rows.flatMap((row) => {
+        const erased = eraseFromRecord(row, matcher);
+        return erased ? [{ ts: row.ts, id: row.id, ...erased }] : [];
+      });
+      if (changed.length > 0) {
+        await this.pool.query(
+          `UPDATE logs l SET body = u.body, attributes = u.attributes
+             FROM unnest($2::timestamptz[], $3::uuid[], $4::text[], $5::jsonb[]) AS u(ts, id, body, attributes)
+            WHERE l.tenant_id = $1 AND l.ts = u.ts AND l.id = u.id`,
+          [
+            tenantId,
+            changed.map((c) => c.ts),
+            changed.map((c) => c.id),
+            changed.map((c) => c.body),
+            changed.map((c) => JSON.stringify(c.attributes)),
+          ],
+        );
+        total.records += changed.length;
+        for (const c of changed) total.fields += c.fields;
+      }
+      const last = rows[rows.length - 1];
+      if (!last || rows.length < ERASE_PAGE) return;
+      after = { ts: last.ts, id: last.id };
     }
   }
 

@@ -78,6 +78,16 @@ export class TenancyService {
     return this.tenants.retentionByTenant();
   }
 
+  /** The tenant's own retention in days (null = the server default). */
+  async retentionOf(tenantId: string): Promise<number | null> {
+    return (await this.tenants.findById(tenantId))?.retentionDays ?? null;
+  }
+
+  /** Sets the tenant's retention in days (null = the server default); the caller validates it. */
+  async setRetention(tenantId: string, days: number | null): Promise<void> {
+    await this.tenants.setRetention(tenantId, days);
+  }
+
   private async insertWithKeys(
     tx: TenancyTx,
     slug: string,

@@ -31,6 +31,10 @@ export class TenantRepository {
     });
   }
 
+  async setRetention(tenantId: string, retentionDays: number | null): Promise<void> {
+    await this.db.getRepository(TenantEntity).update({ id: tenantId }, { retentionDays });
+  }
+
   /** Per-tenant retention (days), for the log store's retention job. */
   async retentionByTenant(): Promise<Map<string, number | null>> {
     const rows = await this.db

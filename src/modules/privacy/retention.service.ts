@@ -1,0 +1,101 @@
+import {
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
+
+import { AppConfig } from '../../config/app-config';
+import { LogRetentionService } from '../logs/log-retention.service';
+import type { Principal } from '../tenancy/principal';
+import { TenancyService } from '../tenancy/tenancy.service';
+import { ExportFiles } from './export-files';
+import { PrivacyJobRepository } from './privacy-job.repository';
+import { PrivacyError } from './privacy.errors';
+
+const EVERY_MS = 60 * 60 * 1000;
+const DAY_MS = 86_400_000;
+const MAX_DAYS = 3650;
+
+export interface Retention {
+  days: number | null;
+  defaultDays: number;
+  effectiveDays: number;
+}
+
+/**
+ * Per-tenant retention: the setting, and the privacy module's share of the retention pass (job
+ * records and export archives older than the tenant's retention; the log store runs its own).
+ */
+@Injectable()
+export class RetentionService implements OnApplicationBootstrap, OnApplicationShutdown {
+  readonly #logger = new Logger(RetentionService.name);
+  #timer: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly tenancy: TenancyService,
+    private readonly logRetention: LogRetentionService,
+    private readonly jobs: PrivacyJobRepository,
+    private readonly files: ExportFiles,
+    private readonly config: AppConfig,
+  ) {}
+
+  async get(principal: Principal): Promise<Retention> {
+    const days = await this.tenancy.retentionOf(principal.tenantId);
+    const defaultDays = this.config.defaultRetentionDays;
+    return { days, defaultDays, effectiveDays: days ?? defaultDays };
+  }
+
+  /** Sets the retention (null = the default) and applies it at once. */
+  async set(principal: Principal, days: number | null): Promise<Retention> {
+    if (days !== null && (!Number.isInteger(days) || days < 1 || days > MAX_DAYS)) {
+      throw new PrivacyError(
+        'INVALID_RETENTION',
+        `days must be a whole number from 1 to ${MAX_DAYS}, or null for the default`,
+      );
+    }
+    await this.tenancy.setRetention(principal.tenantId, days);
+    this.audit(principal, days);
+    const now = Date.now();
+    await this.logRetention.runOnce(now);
+    await this.runOnce(now);
+    return this.get(principal);
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.runOnce(Date.now());
+    this.#timer = setInterval(() => {
+      this.runOnce(Date.now()).catch((err: unknown) =>
+        this.#logger.error(`privacy retention failed: ${String(err)}`),
+      );
+    }, EVERY_MS);
+    this.#timer.unref();
+  }
+
+  onApplicationShutdown(): void {
+    if (this.#timer) clearInterval(this.#timer);
+  }
+
+  /** Deletes finished jobs and their archives past their tenant's retention (erased tenants: the default). */
+  async runOnce(now: number): Promise<number> {
+    const retention = await this.tenancy.retentionByTenant();
+    let removed = 0;
+    for (const tenantId of await this.jobs.tenantsWithJobs()) {
+      const days = retention.get(tenantId) ?? this.config.defaultRetentionDays;
+      const expired = await this.jobs.deleteFinishedBefore(tenantId, new Date(now - days * DAY_MS));
+      for (const job of expired) {
+        if (job.kind === 'export') await this.files.remove(tenantId, job.id);
+      }
+      removed += expired.length;
+    }
+    return removed;
+  }
+
+  /** The audit log's call site for retention changes; the lead wires the audit module here. */
+  private audit(principal: Principal, days: number | null): void {
+    this.#logger.log(
+      `audit: retention of tenant ${principal.tenantId} set to ${days ?? 'default'} by ` +
+        `${principal.kind} ${principal.subjectId} (${principal.label})`,
+    );
+  }
+}
