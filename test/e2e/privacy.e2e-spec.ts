@@ -6,6 +6,7 @@ import { gunzipSync } from 'node:zlib';
 import { Client } from 'pg';
 
 import { displayPrefix, generateApiKey, hashApiKey } from 'src/modules/tenancy/api-key.codec';
+import { AuditService } from 'src/modules/audit/audit.service';
 import { PrivacyService } from 'src/modules/privacy/privacy.service';
 import { type Principal, permissionsOfRole } from 'src/modules/tenancy/principal';
 
@@ -329,6 +330,11 @@ describe('GDPR: export, erasure, retention', () => {
     });
     expect(await totalCount(a.adminKey, '')).toBe(4); // a working key, cached
 
+    // The audit log is append-only; erasing a tenant is one of the deliberate ways to empty it.
+    await sut.vigil.app.get(AuditService).record(owner, 'secret.set', {
+      target: { kind: 'secret', id: 'smtp.password' },
+    });
+
     const job = await privacy.requestTenantErasure(owner, 'gdpr-a');
     let row:
       { status: string; report: { counts: Record<string, number>; errors: string[] } } | undefined;
@@ -347,7 +353,8 @@ describe('GDPR: export, erasure, retention', () => {
     });
 
     expect(row?.report.counts).toMatchObject({ boards: 1, cards: 1 });
-    for (const table of ['logs', 'api_keys', 'boards', 'cards']) {
+    expect(row?.report.counts).toMatchObject({ audit_log: 1 });
+    for (const table of ['logs', 'api_keys', 'boards', 'cards', 'audit_log']) {
       const left = await db.query(`SELECT 1 FROM ${table} WHERE tenant_id = $1`, [a.id]);
       expect(left.rowCount).toBe(0);
     }

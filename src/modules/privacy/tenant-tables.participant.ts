@@ -9,6 +9,7 @@ import type {
 } from '../../common/privacy/erasure-participant';
 import { ErasureRegistry } from '../../common/privacy/erasure-registry';
 import { ApiKeyService } from '../tenancy/api-key.service';
+import { RevocationBus } from '../tenancy/revocation-bus';
 
 /** Columns never exported: credentials and sealed secrets, whatever table they are in. */
 const UNEXPORTED_COLUMN = /hash|secret|password|token|sealed|cipher|salt|private/i;
@@ -37,6 +38,7 @@ export class TenantTablesParticipant implements ErasureParticipant, OnModuleInit
     @InjectDataSource() private readonly db: DataSource,
     private readonly registry: ErasureRegistry,
     private readonly apiKeys: ApiKeyService,
+    private readonly bus: RevocationBus,
   ) {}
 
   onModuleInit(): void {
@@ -66,6 +68,10 @@ export class TenantTablesParticipant implements ErasureParticipant, OnModuleInit
 
   async eraseTenant(tenantId: string): Promise<ErasureCounts> {
     const counts: ErasureCounts = {};
+    const keys = await this.db.query<Array<{ id: string }>>(
+      'SELECT id FROM api_keys WHERE tenant_id = $1',
+      [tenantId],
+    );
     let pending = (await this.tenantTables()).map((t) => t.name);
     // Tables referencing each other are emptied in whatever order their keys allow.
     while (pending.length > 0) {
@@ -73,9 +79,9 @@ export class TenantTablesParticipant implements ErasureParticipant, OnModuleInit
       let lastError: unknown = null;
       for (const name of pending) {
         try {
-          const result: unknown = await this.db.query(
+          const result = await this.deleteAsMaintenance(
             `DELETE FROM ${quoteIdent(name)} WHERE tenant_id = $1`,
-            [tenantId],
+            tenantId,
           );
           counts[name] = (counts[name] ?? 0) + affected(result);
         } catch (err) {
@@ -87,11 +93,24 @@ export class TenantTablesParticipant implements ErasureParticipant, OnModuleInit
       if (blocked.length === pending.length) throw lastError;
       pending = blocked;
     }
-    const result: unknown = await this.db.query('DELETE FROM tenants WHERE id = $1', [tenantId]);
+    const result = await this.deleteAsMaintenance('DELETE FROM tenants WHERE id = $1', tenantId);
     counts.tenants = affected(result);
-    // Keys of a deleted tenant must stop working now, not when their cache entries expire.
+    // Keys of a deleted tenant must stop working now, on every replica, not when caches expire.
     this.apiKeys.forgetTenant(tenantId);
+    for (const { id } of keys) await this.bus.publish({ kind: 'api_key', id, tenantId });
     return counts;
+  }
+
+  /**
+   * One DELETE in its own transaction with `vigil.audit_maintenance` on: the audit log refuses
+   * deletes otherwise (migrations/1764170000000-audit-secrets.ts), and erasing a tenant is one of
+   * the two deliberate reasons to remove its entries.
+   */
+  private deleteAsMaintenance(sql: string, tenantId: string): Promise<unknown> {
+    return this.db.transaction(async (em) => {
+      await em.query(`SELECT set_config('vigil.audit_maintenance', 'on', true)`);
+      return (await em.query(sql, [tenantId])) as unknown;
+    });
   }
 
   /** Tenant metadata holds no log content; modules whose tables hold personal data erase it themselves. */
