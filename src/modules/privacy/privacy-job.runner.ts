@@ -3,6 +3,8 @@ import { Injectable, Logger } from '@nestjs/common';
 import type { ErasureCounts, SubjectIdentifiers } from '../../common/privacy/erasure-participant';
 import { ErasureRegistry } from '../../common/privacy/erasure-registry';
 import { AppConfig } from '../../config/app-config';
+import { systemActor } from '../audit/audit-actor';
+import { AuditService } from '../audit/audit.service';
 import { ExportFiles } from './export-files';
 import { NdjsonGzipWriter } from './ndjson-gzip.writer';
 import type { PrivacyJobEntity, PrivacyJobParams } from './privacy-job.entity';
@@ -26,6 +28,7 @@ export class PrivacyJobRunner {
     private readonly registry: ErasureRegistry,
     private readonly files: ExportFiles,
     private readonly config: AppConfig,
+    private readonly auditLog: AuditService,
   ) {}
 
   /**
@@ -118,12 +121,26 @@ export class PrivacyJobRunner {
     ) as SubjectIdentifiers;
   }
 
-  /** The audit log's call site for finished exports and erasures; the lead wires the audit module here. */
+  /**
+   * The audit log's call site for finished exports and erasures. An erased tenant's own log is
+   * gone with it, so its erasure is recorded installation-wide (tenant null, read by operators).
+   */
   private audit(job: PrivacyJobEntity, status: 'done' | 'failed', report: PrivacyJobReport): void {
-    this.#logger.log(
-      `audit: privacy job ${job.id} (${job.kind}) of tenant ${job.tenantId} ${status}; ` +
-        `counts ${JSON.stringify(report.counts)}`,
-    );
+    const erased = job.kind === 'erase_tenant' && status === 'done';
+    this.auditLog
+      .record(
+        systemActor(erased ? null : job.tenantId, 'privacy-jobs'),
+        `privacy.${job.kind}_${status}`,
+        {
+          target: { kind: erased ? 'tenant' : 'privacy_job', id: erased ? job.tenantId : job.id },
+          details: { job: job.id, counts: report.counts, errors: report.errors.length },
+        },
+      )
+      .catch((err: unknown) => {
+        this.#logger.error(
+          `could not record privacy job ${job.id} in the audit log: ${String(err)}`,
+        );
+      });
   }
 }
 

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 
+import { AuditModule } from '../audit/audit.module';
 import { LogsModule } from '../logs/logs.module';
 import { TenancyModule } from '../tenancy/tenancy.module';
 import { ExportDownloadController } from './export-download.controller';
@@ -22,7 +23,7 @@ import { TenantTablesParticipant } from './tenant-tables.participant';
  * `ErasureParticipant` (src/common/privacy); this module runs them.
  */
 @Module({
-  imports: [TypeOrmModule.forFeature([PrivacyJobEntity]), TenancyModule, LogsModule],
+  imports: [TypeOrmModule.forFeature([PrivacyJobEntity]), TenancyModule, LogsModule, AuditModule],
   controllers: [ExportDownloadController],
   providers: [
     PrivacyJobRepository,

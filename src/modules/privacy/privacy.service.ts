@@ -3,6 +3,7 @@ import { createReadStream, type ReadStream } from 'node:fs';
 import { Injectable, Logger } from '@nestjs/common';
 
 import { AppConfig } from '../../config/app-config';
+import { AuditService } from '../audit/audit.service';
 import type { Principal } from '../tenancy/principal';
 import { ExportFiles } from './export-files';
 import type { PrivacyJobEntity } from './privacy-job.entity';
@@ -39,6 +40,7 @@ export class PrivacyService {
     private readonly processor: PrivacyJobProcessor,
     private readonly files: ExportFiles,
     private readonly config: AppConfig,
+    private readonly auditLog: AuditService,
   ) {}
 
   requestExport(principal: Principal): Promise<PrivacyJobEntity> {
@@ -98,7 +100,7 @@ export class PrivacyService {
         job.status === 'done' ? `export ${jobId} has expired` : `export ${jobId} is ${job.status}`,
       );
     }
-    this.audit('export downloaded', principal, job);
+    this.audit('tenant.export_downloaded', principal, job);
     return {
       stream: createReadStream(this.files.path(job.tenantId, job.id)),
       size,
@@ -126,16 +128,20 @@ export class PrivacyService {
         cause: err,
       });
     }
-    this.audit(`${job.kind} requested`, principal, job);
+    this.audit(`privacy.${job.kind}_requested`, principal, job);
     return job;
   }
 
-  /** The audit log's call site for requests and downloads; the lead wires the audit module here. */
+  /** The audit log's call site for requests and downloads. */
   private audit(action: string, principal: Principal, job: PrivacyJobEntity): void {
-    this.#logger.log(
-      `audit: ${action} by ${principal.kind} ${principal.subjectId} (${principal.label}) ` +
-        `in tenant ${principal.tenantId}, job ${job.id}`,
-    );
+    this.auditLog
+      .record(principal, action, {
+        target: { kind: 'privacy_job', id: job.id },
+        details: { kind: job.kind },
+      })
+      .catch((err: unknown) => {
+        this.#logger.error(`could not record ${action} in the audit log: ${String(err)}`);
+      });
   }
 }
 

@@ -6,6 +6,7 @@ import {
 } from '@nestjs/common';
 
 import { AppConfig } from '../../config/app-config';
+import { AuditService } from '../audit/audit.service';
 import { LogRetentionService } from '../logs/log-retention.service';
 import type { Principal } from '../tenancy/principal';
 import { TenancyService } from '../tenancy/tenancy.service';
@@ -38,6 +39,7 @@ export class RetentionService implements OnApplicationBootstrap, OnApplicationSh
     private readonly jobs: PrivacyJobRepository,
     private readonly files: ExportFiles,
     private readonly config: AppConfig,
+    private readonly auditLog: AuditService,
   ) {}
 
   async get(principal: Principal): Promise<Retention> {
@@ -91,11 +93,15 @@ export class RetentionService implements OnApplicationBootstrap, OnApplicationSh
     return removed;
   }
 
-  /** The audit log's call site for retention changes; the lead wires the audit module here. */
+  /** The audit log's call site for retention changes. */
   private audit(principal: Principal, days: number | null): void {
-    this.#logger.log(
-      `audit: retention of tenant ${principal.tenantId} set to ${days ?? 'default'} by ` +
-        `${principal.kind} ${principal.subjectId} (${principal.label})`,
-    );
+    this.auditLog
+      .record(principal, 'retention.changed', {
+        target: { kind: 'tenant', id: principal.tenantId },
+        details: { retentionDays: days },
+      })
+      .catch((err: unknown) => {
+        this.#logger.error(`could not record a retention change in the audit log: ${String(err)}`);
+      });
   }
 }

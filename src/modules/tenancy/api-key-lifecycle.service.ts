@@ -1,5 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
 
+import { systemActor } from '../audit/audit-actor';
+import { AuditService } from '../audit/audit.service';
+
 import { displayPrefix, generateApiKey, hashApiKey } from './api-key.codec';
 import type { ApiKeyEntity } from './api-key.entity';
 import { ApiKeyRepository } from './api-key.repository';
@@ -48,6 +51,7 @@ export class ApiKeyLifecycleService {
   constructor(
     private readonly keys: ApiKeyRepository,
     private readonly bus: RevocationBus,
+    private readonly auditLog: AuditService,
   ) {}
 
   async list(tenantId: string): Promise<ApiKeyView[]> {
@@ -139,21 +143,26 @@ export class ApiKeyLifecycleService {
     return toView(key);
   }
 
-  /**
-   * The one place key changes are reported; the lead wires this to the audit log (issue #3).
-   * Never pass the secret or its hash here.
-   */
+  /** The one place key changes reach the audit log. Never pass the secret or its hash here. */
   private audit(
     action: KeyAction,
     grantor: KeyGrantor,
     key: ApiKeyEntity,
     replacement?: ApiKeyEntity,
   ): void {
-    const actor = grantor ? `${grantor.kind}:${grantor.subjectId}` : 'cli';
-    const extra = replacement ? ` replaced_by=${replacement.id}` : '';
-    this.#logger.log(
-      `${action} tenant=${key.tenantId} key=${key.id} name=${JSON.stringify(key.name)} scopes=${key.scopes.join(',')} by=${actor}${extra}`,
-    );
+    this.auditLog
+      .record(grantor ?? systemActor(key.tenantId, 'cli'), action, {
+        target: { kind: 'api_key', id: key.id },
+        details: {
+          name: key.name,
+          scopes: key.scopes,
+          expiresAt: key.expiresAt?.toISOString() ?? null,
+          ...(replacement ? { replacedBy: replacement.id } : {}),
+        },
+      })
+      .catch((err: unknown) => {
+        this.#logger.error(`could not record ${action} in the audit log: ${String(err)}`);
+      });
   }
 }
 

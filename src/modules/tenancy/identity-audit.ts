@@ -1,5 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 
+import { AuditService } from '../audit/audit.service';
+
 export type IdentityAuditAction =
   | 'login.succeeded'
   | 'login.failed'
@@ -28,15 +30,46 @@ export interface IdentityAuditEvent {
   detail?: Record<string, string | number | boolean | null>;
 }
 
+/** Audit action names (`<subject>.<verb>`) of the identity events. */
+const ACTIONS: Record<IdentityAuditAction, string> = {
+  'login.succeeded': 'auth.login',
+  'login.failed': 'auth.login_failed',
+  'login.locked': 'auth.login_locked',
+  'session.refreshed': 'auth.session_refreshed',
+  'session.reuse_detected': 'auth.refresh_token_reused',
+  logout: 'auth.logout',
+  'logout.everywhere': 'auth.logout_everywhere',
+  'member.invited': 'member.invited',
+  'member.joined': 'member.joined',
+  'member.role_changed': 'member.role_changed',
+  'member.removed': 'member.removed',
+  'password.reset_requested': 'auth.password_reset_requested',
+  'password.reset': 'auth.password_reset',
+};
+
 /**
- * The one call site for identity security events.
- * TODO(#3): hand these to the audit log service once it exists; until then they are only logged.
+ * The one call site for identity security events: each goes to the audit log. Recording never
+ * blocks or fails the sign-in it describes; a failure to record is logged.
  */
 @Injectable()
 export class IdentityAudit {
   readonly #logger = new Logger('IdentityAudit');
 
+  constructor(private readonly audit: AuditService) {}
+
   record(event: IdentityAuditEvent): void {
-    this.#logger.log(JSON.stringify(event));
+    this.audit
+      .record(
+        { kind: 'user', tenantId: event.tenantId, id: event.actorId, label: null },
+        ACTIONS[event.action],
+        {
+          target: event.targetUserId ? { kind: 'user', id: event.targetUserId } : null,
+          details: event.detail,
+          ip: event.ip ?? null,
+        },
+      )
+      .catch((err: unknown) => {
+        this.#logger.error(`could not record ${event.action} in the audit log: ${String(err)}`);
+      });
   }
 }

@@ -65,10 +65,13 @@ export class SessionService {
     const tenant = user && ok && !user.disabledAt ? await this.pickTenant(user, tenantSlug) : null;
     if (!user || !ok || user.disabledAt || !tenant) {
       await this.throttle.recordFailure(email, ip);
+      // A wrong password for a real member lands in that tenant's log, where its admins see it;
+      // anything else is installation-wide (only the operator reads those).
+      const audited = tenant ?? (user ? await this.pickTenant(user, tenantSlug) : null);
       this.audit.record({
         action: 'login.failed',
         actorId: null,
-        tenantId: tenant?.id ?? null,
+        tenantId: audited?.id ?? null,
         targetUserId: user?.id ?? null,
         ip,
       });

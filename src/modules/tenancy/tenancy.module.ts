@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 
+import { AuditModule } from '../audit/audit.module';
 import { ApiKeyEntity } from './api-key.entity';
 import { ApiKeyLifecycleService } from './api-key-lifecycle.service';
 import { ApiKeyRepository } from './api-key.repository';
@@ -24,7 +25,7 @@ import { UserPrincipalService } from './user-principal.service';
 import { UserRepository } from './user.repository';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([TenantEntity, ApiKeyEntity])],
+  imports: [TypeOrmModule.forFeature([TenantEntity, ApiKeyEntity]), AuditModule],
   controllers: [JwksController],
   providers: [
     TenantRepository,
