@@ -353,7 +353,7 @@ describe('GDPR: export, erasure, retention', () => {
     });
 
     expect(row?.report.counts).toMatchObject({ boards: 1, cards: 1 });
-    expect(row?.report.counts).toMatchObject({ audit_log: 1 });
+    expect(row?.report.counts.audit_log).toBeGreaterThanOrEqual(1);
     for (const table of ['logs', 'api_keys', 'boards', 'cards', 'audit_log']) {
       const left = await db.query(`SELECT 1 FROM ${table} WHERE tenant_id = $1`, [a.id]);
       expect(left.rowCount).toBe(0);
