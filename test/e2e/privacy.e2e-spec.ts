@@ -210,6 +210,16 @@ describe('GDPR: export, erasure, retention', () => {
 
   it('erases a data subject from bodies and attributes, keeping records and other tenants', async () => {
     const beforeA = await totalCount(a.adminKey, '');
+    // The subject in the audit log too: a sign-in of theirs, from their address.
+    await sut.vigil.app
+      .get(AuditService)
+      .record(
+        { kind: 'user', tenantId: a.id, id: 'u-4711', label: 'alice@example.com' },
+        'auth.login',
+        {
+          ip: '10.9.8.7',
+        },
+      );
     const queued = await mutate(
       a.adminKey,
       `mutation ($ids: SubjectIdentifiers!) { eraseSubject(identifiers: $ids) { ${JOB_FIELDS} } }`,
@@ -225,6 +235,12 @@ describe('GDPR: export, erasure, retention', () => {
     expect(job.status).toBe('done');
     // Record 1: body (2 hits). Record 2: user.id and user.email. Record 3: client.ip.
     expect(counts(job)).toMatchObject({ 'logs.records': 3, 'logs.fields': 4 });
+    expect(counts(job)['audit_log.entries']).toBeGreaterThanOrEqual(1);
+    const audit = await db.query(
+      'SELECT actor_label, ip::text, details FROM audit_log WHERE tenant_id = $1',
+      [a.id],
+    );
+    expect(JSON.stringify(audit.rows)).not.toMatch(/alice@example\.com|10\.9\.8\.7/i);
 
     expect(await totalCount(a.adminKey, '')).toBe(beforeA);
     const res = await sut.graphql<{
