@@ -29,27 +29,7 @@ export class TenantRefObject {
   slug!: string;
 }
 
-@ObjectType('Session')
-export class SessionObject {
-  @Field({ description: 'JWT for `Authorization: Bearer`; short-lived.' })
-  accessToken!: string;
-
-  @Field({ description: 'Exchange with `refreshSession` before `expiresAt`; one use only.' })
-  refreshToken!: string;
-
-  @Field({ description: 'When the access token expires.' })
-  expiresAt!: Date;
-
-  @Field(() => UserObject)
-  user!: UserObject;
-
-  @Field(() => TenantRefObject)
-  tenant!: TenantRefObject;
-
-  @Field(() => RoleEnum)
-  role!: Role;
-}
-
+/** Who is signed in, where, as what. */
 @ObjectType('Me')
 export class MeObject {
   @Field(() => UserObject)
@@ -60,6 +40,19 @@ export class MeObject {
 
   @Field(() => RoleEnum)
   role!: Role;
+}
+
+/** A signed-in session: who, where and as what, with its tokens. */
+@ObjectType('Session')
+export class SessionObject extends MeObject {
+  @Field({ description: 'JWT for `Authorization: Bearer`; short-lived.' })
+  accessToken!: string;
+
+  @Field({ description: 'Exchange with `refreshSession` before `expiresAt`; one use only.' })
+  refreshToken!: string;
+
+  @Field({ description: 'When the access token expires.' })
+  expiresAt!: Date;
 }
 
 @ObjectType('Member')
