@@ -163,6 +163,15 @@ describe('members and roles: invitations and password resets by e-mail', () => {
     // Only the real account got an e-mail.
     expect(smtp.received.slice(before).flatMap((m) => m.to)).toEqual(['admin@example.com']);
   });
+
+  it('limits password reset requests per address, whether or not the account exists', async () => {
+    const REQUEST = `mutation($e: String!) { requestPasswordReset(email: $e) }`;
+    for (const e of ['nobody@example.com', 'viewer-reset@example.com']) {
+      const answers = [];
+      for (let i = 0; i < 4; i++) answers.push(codeOf(await sut.graphql(null, REQUEST, { e })));
+      expect(answers).toEqual(['OK', 'OK', 'OK', 'TOO_MANY_ATTEMPTS']);
+    }
+  });
 });
 
 describe('without SMTP_URL', () => {

@@ -1,6 +1,9 @@
+import { createHash } from 'node:crypto';
+
 import { Injectable, Logger } from '@nestjs/common';
 
 import { Mailer } from '../../common/mail/mailer.service';
+import { RateLimiter } from '../../common/rate-limit/rate-limiter.service';
 import { AppConfig } from '../../config/app-config';
 import { IdentityAudit } from './identity-audit';
 import {
@@ -30,6 +33,14 @@ export interface Invitation {
  * Members of a tenant: invitations, roles, removal, and password resets by e-mail. Only an owner
  * grants or takes away `owner`, and the last owner can be neither demoted nor removed.
  */
+/** Password-reset e-mails: 3 an hour per address, 20 an hour per client address. */
+const RESETS_PER_EMAIL = { perSecond: 3 / 3600, burst: 3, cost: 1 };
+const RESETS_PER_IP = { perSecond: 20 / 3600, burst: 20, cost: 1 };
+
+function sha256Hex(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
 @Injectable()
 export class MembershipService {
   readonly #logger = new Logger(MembershipService.name);
@@ -41,6 +52,7 @@ export class MembershipService {
     private readonly sessions: SessionService,
     private readonly mailer: Mailer,
     private readonly audit: IdentityAudit,
+    private readonly limiter: RateLimiter,
   ) {}
 
   members(caller: Principal): Promise<MemberRow[]> {
@@ -138,6 +150,17 @@ export class MembershipService {
     this.mailerReady();
     const email = normalizeEmail(rawEmail);
     if (!isPlausibleEmail(email)) return;
+    // Checked before the lookup, so the answer says nothing about whether the account exists.
+    const decision = await this.limiter.take([
+      { key: `reset:email:${sha256Hex(email)}`, ...RESETS_PER_EMAIL },
+      ...(ip ? [{ key: `reset:ip:${ip}`, ...RESETS_PER_IP }] : []),
+    ]);
+    if (!decision.allowed) {
+      throw new TenancyError(
+        'TOO_MANY_ATTEMPTS',
+        `too many password reset requests; try again in ${decision.retryAfterSeconds} s`,
+      );
+    }
     const user = await this.users.userByEmail(email);
     this.audit.record({
       action: 'password.reset_requested',

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 
+import { RateLimitModule } from '../../common/rate-limit/rate-limit.module';
 import { AuditModule } from '../audit/audit.module';
 import { ApiKeyEntity } from './api-key.entity';
 import { ApiKeyLifecycleService } from './api-key-lifecycle.service';
@@ -25,7 +26,8 @@ import { UserPrincipalService } from './user-principal.service';
 import { UserRepository } from './user.repository';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([TenantEntity, ApiKeyEntity]), AuditModule],
+  // Explicit, not only global: the CLI builds a smaller application without them.
+  imports: [TypeOrmModule.forFeature([TenantEntity, ApiKeyEntity]), AuditModule, RateLimitModule],
   controllers: [JwksController],
   providers: [
     TenantRepository,
