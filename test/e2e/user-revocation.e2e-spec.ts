@@ -1,6 +1,8 @@
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 
+import { WsSessions } from 'src/common/graphql/ws-sessions';
+
 import { codeOf, COUNT_LOGS, createMember, login, PASSWORD } from '../support/test-users';
 import { ndjson, type TestTenant, TestVigil } from '../support/test-vigil';
 
@@ -70,6 +72,38 @@ describe('user tokens across replicas, over graphql-ws, and login lockout', () =
     expect(removed).toEqual({ data: { removeMember: true } });
     expect(await refusedOnReplica(cy.accessToken)).toBe('UNAUTHENTICATED');
     await expect(login(sut, 'cy@example.com', 'acme')).rejects.toThrow(/login failed/);
+  });
+
+  it('closes a user’s live tail on another replica with 4403 when they log out everywhere', async () => {
+    await createMember(sut, acme, 'dee@example.com', 'viewer');
+    const s = await login(sut, 'dee@example.com', 'acme');
+    let closedWith: (code: number) => void;
+    const closed = new Promise<number>((r) => (closedWith = r));
+    const client = createClient({
+      url: replica.wsUrl,
+      webSocketImpl: WebSocket,
+      connectionParams: { accessToken: s.accessToken },
+      retryAttempts: 0,
+      lazy: true,
+      on: { closed: (e) => closedWith((e as { code: number }).code) },
+    });
+    clients.push(client);
+    const tail = (async () => {
+      for await (const _ of client.iterate({
+        query: `subscription { logTail(filter: {}) { body } }`,
+      }));
+    })();
+    tail.catch(() => undefined);
+    const sessions = replica.vigil.app.get(WsSessions);
+    for (let i = 0; i < 100 && sessions.openConnections('user', s.user.id) === 0; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(sessions.openConnections('user', s.user.id)).toBe(1);
+
+    const out = await sut.graphql(s.accessToken, `mutation { logoutEverywhere }`);
+    expect(out).toEqual({ data: { logoutEverywhere: true } });
+    expect(await closed).toBe(4403);
+    expect(sessions.openConnections('user', s.user.id)).toBe(0);
   });
 
   it('authenticates graphql-ws connection_init with an access token for logTail', async () => {
