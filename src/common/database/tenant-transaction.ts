@@ -1,5 +1,7 @@
 import type { DataSource, QueryRunner } from 'typeorm';
 
+import { enterTenant } from './tenant-db';
+
 /**
  * One transaction running as `vigil_app` with `vigil.tenant_id` set: row-level security limits
  * every statement in it to that tenant, whatever its SQL says (see the app-role migration).
@@ -26,8 +28,7 @@ export function inTenantTransaction<T>(
   return db.transaction(async (manager) => {
     const runner = manager.queryRunner;
     if (!runner) throw new Error('a transaction without a query runner');
-    await runner.query('SET LOCAL ROLE vigil_app');
-    await runner.query(`SELECT set_config('vigil.tenant_id', $1, true)`, [tenantId]);
+    await enterTenant(runner, tenantId);
     return work(new TenantTx(tenantId, runner));
   });
 }

@@ -23,17 +23,10 @@ export class LiveTailService implements OnModuleDestroy {
 
   constructor(private readonly redis: RedisService) {}
 
-  async publish(tenantId: string, records: readonly LogRecord[]): Promise<void> {
-    await this.publishJson(
-      tenantId,
-      records.map((r) => JSON.stringify(r)),
-    );
-  }
-
   /**
-   * `publish`, for records already serialized one by one (`JSON.stringify(record)`). Ingest
-   * keeps these strings, not the record objects, while a commit is awaited: records that
-   * outlive their request would teach V8 to allocate every later record in the old generation.
+   * Publishes committed records, each already serialized (`JSON.stringify(record)`). Ingest keeps
+   * these strings, not the record objects, while a commit is awaited: records that outlive their
+   * request would teach V8 to allocate every later record in the old generation.
    */
   async publishJson(tenantId: string, records: readonly string[]): Promise<void> {
     if (records.length === 0 || !this.isListened(tenantId)) return;

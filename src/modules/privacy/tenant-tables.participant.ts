@@ -8,7 +8,6 @@ import type {
   ExportSink,
 } from '../../common/privacy/erasure-participant';
 import { ErasureRegistry } from '../../common/privacy/erasure-registry';
-import { ApiKeyService } from '../tenancy/api-key.service';
 import { RevocationBus } from '../tenancy/revocation-bus';
 
 /** Columns never exported: credentials and sealed secrets, whatever table they are in. */
@@ -37,7 +36,6 @@ export class TenantTablesParticipant implements ErasureParticipant, OnModuleInit
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly registry: ErasureRegistry,
-    private readonly apiKeys: ApiKeyService,
     private readonly bus: RevocationBus,
   ) {}
 
@@ -95,8 +93,8 @@ export class TenantTablesParticipant implements ErasureParticipant, OnModuleInit
     }
     const result = await this.deleteAsMaintenance('DELETE FROM tenants WHERE id = $1', tenantId);
     counts.tenants = affected(result);
-    // Keys of a deleted tenant must stop working now, on every replica, not when caches expire.
-    this.apiKeys.forgetTenant(tenantId);
+    // Keys of a deleted tenant must stop working now, on every replica (this one included: the
+    // bus delivers locally before `publish` returns), not when caches expire.
     for (const { id } of keys) await this.bus.publish({ kind: 'api_key', id, tenantId });
     return counts;
   }

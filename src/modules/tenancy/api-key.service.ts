@@ -97,11 +97,4 @@ export class ApiKeyService {
     this.#generation++;
     this.#cache.clear();
   }
-  /** Drops this replica's cached lookups of a tenant's keys (the tenant was erased). */
-  forgetTenant(tenantId: string): void {
-    this.#generation++;
-    for (const [key, entry] of this.#cache) {
-      if (entry.principal?.tenantId === tenantId) this.#cache.delete(key);
-    }
-  }
 }
