@@ -1,0 +1,3 @@
+import type { LogFormat } from '../../log-format';
+
+export const MOBILE_FORMATS: readonly LogFormat[] = [];

@@ -1,0 +1,3 @@
+import type { LogFormat } from '../../log-format';
+
+export const WEB_FORMATS: readonly LogFormat[] = [];
