@@ -5,6 +5,7 @@ import { AuditSecrets1764170000000 } from './1764170000000-audit-secrets';
 import { Users1764180000000 } from './1764180000000-users';
 import { ApiKeyLifecycle1764190000000 } from './1764190000000-api-key-lifecycle';
 import { PrivacyJobs1764200000000 } from './1764200000000-privacy-jobs';
+import { MemberDirectory1764205000000 } from './1764205000000-member-directory';
 
 /** Every migration, oldest first. TypeORM runs the ones not yet applied at start. */
 export const MIGRATIONS = [
@@ -15,4 +16,5 @@ export const MIGRATIONS = [
   Users1764180000000,
   ApiKeyLifecycle1764190000000,
   PrivacyJobs1764200000000,
+  MemberDirectory1764205000000,
 ];

@@ -8,6 +8,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 
 import { AppModule } from './app.module';
+import { capSubscriptionMessages } from './common/graphql/ws-message-limit';
 import { limitGraphqlRequests } from './common/graphql/graphql-rate-limit.hook';
 import { RateLimiter } from './common/rate-limit/rate-limiter.service';
 import { recordRoutes, type RouteRecord } from './common/http/route-table';
@@ -73,6 +74,7 @@ export async function startVigil(config: AppConfig): Promise<Vigil> {
   await http.register(esApiPlugin, { prefix: '/es', ...esOptions });
   await http.register(jsonIngestPlugin, esOptions);
   await app.init();
+  capSubscriptionMessages(app, config.graphql.maxWsMessageBytes);
 
   const bootstrap = await app.get(TenancyService).bootstrap(config.bootstrapApiKey);
   await app.listen({ port: config.port, host: config.host });

@@ -39,6 +39,8 @@ export interface GraphqlLimits {
   maxAliases: number;
   maxDirectives: number;
   maxTokens: number;
+  /** Largest graphql-ws message, in bytes. */
+  maxWsMessageBytes: number;
 }
 
 export interface RateLimits {
@@ -136,6 +138,7 @@ export class AppConfig {
       maxAliases: e.GRAPHQL_MAX_ALIASES,
       maxDirectives: e.GRAPHQL_MAX_DIRECTIVES,
       maxTokens: e.GRAPHQL_MAX_TOKENS,
+      maxWsMessageBytes: e.GRAPHQL_MAX_WS_MESSAGE_BYTES,
     };
     this.rateLimits = {
       enabled: e.RATE_LIMIT_ENABLED,

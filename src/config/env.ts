@@ -177,6 +177,12 @@ export class EnvSchema {
   @Min(100)
   GRAPHQL_MAX_TOKENS = 5_000;
 
+  /** Largest graphql-ws message accepted; a bigger one closes the socket with 1009. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1024)
+  GRAPHQL_MAX_WS_MESSAGE_BYTES = 64 * 1024;
+
   /** Mask unexpected GraphQL errors (code + correlation id only); defaults to on outside development. */
   @IsOptional()
   @Transform(toBool)

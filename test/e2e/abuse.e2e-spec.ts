@@ -134,6 +134,25 @@ describe('abuse: hostile requests get a 4xx or a GraphQL error and cost nothing 
       }
     });
 
+    it('closes a graphql-ws connection that sends an oversized message with 1009', async () => {
+      const socket = new WebSocket(sut.wsUrl, 'graphql-transport-ws');
+      await new Promise((resolve, reject) => {
+        socket.once('open', resolve);
+        socket.once('error', reject);
+      });
+      const closed = new Promise<number>((resolve) =>
+        socket.once('close', (code) => resolve(code)),
+      );
+      // 64 KiB is the default cap; this connection_init carries 256 KiB of padding.
+      socket.send(
+        JSON.stringify({
+          type: 'connection_init',
+          payload: { apiKey: tenant.adminKey, pad: 'x'.repeat(256 * 1024) },
+        }),
+      );
+      expect(await closed).toBe(1009);
+    });
+
     it('refuses alias amplification', async () => {
       const aliases = Array.from(
         { length: 50 },

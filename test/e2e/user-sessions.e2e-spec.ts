@@ -81,6 +81,42 @@ describe('user sessions: login, JWT access tokens, refresh rotation, logout', ()
     expect(codeOf(await sut.graphql(b.accessToken, COUNT_LOGS))).toBe('OK');
   });
 
+  it('changes a password: the current one is required, and every other session ends', async () => {
+    await createMember(sut, acme, 'pavel@example.com', 'viewer');
+    const other = await login(sut, 'pavel@example.com', 'acme');
+    const mine = await login(sut, 'pavel@example.com', 'acme');
+    const CHANGE = `mutation($c: String!, $n: String!) {
+      changePassword(currentPassword: $c, newPassword: $n) { ${SESSION_FIELDS} } }`;
+    const NEW_PASSWORD = 'a brand new passphrase 42';
+
+    const wrong = await sut.graphql(mine.accessToken, CHANGE, {
+      c: 'not it at all',
+      n: NEW_PASSWORD,
+    });
+    expect(codeOf(wrong)).toBe('UNAUTHENTICATED');
+    const weak = await sut.graphql(mine.accessToken, CHANGE, { c: PASSWORD, n: 'short' });
+    expect(codeOf(weak)).toBe('BAD_USER_INPUT');
+    const byKey = await sut.graphql(acme.adminKey, CHANGE, { c: PASSWORD, n: NEW_PASSWORD });
+    expect(codeOf(byKey)).toBe('FORBIDDEN');
+
+    const changed = await sut.graphql<{ changePassword: TestSession }>(mine.accessToken, CHANGE, {
+      c: PASSWORD,
+      n: NEW_PASSWORD,
+    });
+    expect(codeOf(changed)).toBe('OK');
+    const fresh = changed.data!.changePassword;
+    expect(fresh).toMatchObject({ role: 'viewer', tenant: { slug: 'acme' } });
+    expect(codeOf(await sut.graphql(fresh.accessToken, COUNT_LOGS))).toBe('OK');
+    for (const old of [other, mine]) {
+      expect(codeOf(await sut.graphql(old.accessToken, COUNT_LOGS))).toBe('UNAUTHENTICATED');
+      expect(codeOf(await refresh(old.refreshToken))).toBe('UNAUTHENTICATED');
+    }
+    await expect(login(sut, 'pavel@example.com', 'acme')).rejects.toThrow();
+    await expect(login(sut, 'pavel@example.com', 'acme', NEW_PASSWORD)).resolves.toMatchObject({
+      role: 'viewer',
+    });
+  });
+
   it('answers a wrong password, an unknown e-mail and a foreign tenant alike', async () => {
     await sut.createTenant('other');
     const attempts = [

@@ -100,7 +100,7 @@ export class ApiKeyLifecycleService {
     const now = new Date();
     const expiresAt = validExpiry(newExpiresAt, now);
     const secret = generateApiKey();
-    const { issued, previous } = await this.keys.inTransaction(async (tx) => {
+    const { issued, previous } = await this.keys.inTransaction(tenantId, async (tx) => {
       const old = await tx.findForUpdate(tenantId, validId(id));
       if (!old) throw notFound(id);
       if (old.revokedAt) throw invalid(`API key ${id} is revoked; create a new key instead`);
@@ -129,7 +129,7 @@ export class ApiKeyLifecycleService {
 
   /** Revokes a key on every replica at once; revoking a revoked key changes nothing. */
   async revoke(grantor: KeyGrantor, tenantId: string, id: string): Promise<ApiKeyView> {
-    const { key, changed } = await this.keys.inTransaction(async (tx) => {
+    const { key, changed } = await this.keys.inTransaction(tenantId, async (tx) => {
       const found = await tx.findForUpdate(tenantId, validId(id));
       if (!found) throw notFound(id);
       if (found.revokedAt) return { key: found, changed: false };

@@ -2,6 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 
+import { enterTenant } from '../../common/database/tenant-db';
+
 import { ApiKeyEntity } from './api-key.entity';
 import type { Scope } from './principal';
 import { TenantEntity } from './tenant.entity';
@@ -20,7 +22,11 @@ export interface NewKey {
   expiresAt: Date | null;
 }
 
-/** The api_keys table. Every method but the credential lookup is scoped to one tenant. */
+/**
+ * The api_keys table. The credential lookup and the last-used stamp run as the owner (a key is
+ * found before its tenant is known); everything else runs as `vigil_app` inside its tenant, so
+ * row-level security bounds it whatever the WHERE clause says.
+ */
 @Injectable()
 export class ApiKeyRepository {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
@@ -48,25 +54,31 @@ export class ApiKeyRepository {
   }
 
   list(tenantId: string): Promise<ApiKeyEntity[]> {
-    return this.db
-      .getRepository(ApiKeyEntity)
-      .find({ where: { tenantId }, order: { createdAt: 'DESC', id: 'ASC' } });
+    return this.inTransaction(tenantId, (tx) => tx.list(tenantId));
   }
 
   insert(key: NewKey): Promise<ApiKeyEntity> {
-    const repo = this.db.getRepository(ApiKeyEntity);
-    return repo.save(repo.create(key));
+    return this.inTransaction(key.tenantId, (tx) => tx.insert(key));
   }
 
-  /** Runs `work` in a transaction; the key it locks stays locked until the end. */
-  inTransaction<T>(work: (tx: ApiKeyTx) => Promise<T>): Promise<T> {
-    return this.db.transaction((manager) => work(new ApiKeyTx(manager)));
+  /** Runs `work` in a transaction inside the tenant; the key it locks stays locked until the end. */
+  inTransaction<T>(tenantId: string, work: (tx: ApiKeyTx) => Promise<T>): Promise<T> {
+    return this.db.transaction(async (manager) => {
+      await enterTenant(manager, tenantId);
+      return work(new ApiKeyTx(manager));
+    });
   }
 }
 
 /** Key changes inside one transaction. */
 export class ApiKeyTx {
   constructor(private readonly manager: EntityManager) {}
+
+  list(tenantId: string): Promise<ApiKeyEntity[]> {
+    return this.manager
+      .getRepository(ApiKeyEntity)
+      .find({ where: { tenantId }, order: { createdAt: 'DESC', id: 'ASC' } });
+  }
 
   findForUpdate(tenantId: string, id: string): Promise<ApiKeyEntity | null> {
     return this.manager

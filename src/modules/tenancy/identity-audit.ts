@@ -15,7 +15,8 @@ export type IdentityAuditAction =
   | 'member.role_changed'
   | 'member.removed'
   | 'password.reset_requested'
-  | 'password.reset';
+  | 'password.reset'
+  | 'password.changed';
 
 /** A security event. Never carries a password, token or hash. */
 export interface IdentityAuditEvent {
@@ -45,6 +46,7 @@ const ACTIONS: Record<IdentityAuditAction, string> = {
   'member.removed': 'member.removed',
   'password.reset_requested': 'auth.password_reset_requested',
   'password.reset': 'auth.password_reset',
+  'password.changed': 'auth.password_changed',
 };
 
 /**

@@ -133,6 +133,23 @@ export class IdentityResolver {
     return true;
   }
 
+  @Mutation(() => SessionObject, {
+    description:
+      "Changes the signed-in user's password (the current one is required): every session " +
+      'ends, on every replica, and a fresh one in this tenant is returned.',
+  })
+  @Authorize('read')
+  async changePassword(
+    @CurrentPrincipal() caller: Principal,
+    @Args('currentPassword') currentPassword: string,
+    @Args('newPassword') newPassword: string,
+    @Context() ctx: RequestContext,
+  ): Promise<SessionObject> {
+    return toSession(
+      await this.members.changePassword(caller, currentPassword, newPassword, clientIp(ctx)),
+    );
+  }
+
   @Mutation(() => Boolean, { description: 'Sets a new password and ends every session.' })
   @Public()
   async resetPassword(

@@ -6,6 +6,7 @@ import { Mailer } from '../../common/mail/mailer.service';
 import { RateLimiter } from '../../common/rate-limit/rate-limiter.service';
 import { AppConfig } from '../../config/app-config';
 import { IdentityAudit } from './identity-audit';
+import { LoginThrottle } from './login-throttle.service';
 import {
   generateOpaqueToken,
   hashOpaqueToken,
@@ -53,6 +54,7 @@ export class MembershipService {
     private readonly mailer: Mailer,
     private readonly audit: IdentityAudit,
     private readonly limiter: RateLimiter,
+    private readonly throttle: LoginThrottle,
   ) {}
 
   members(caller: Principal): Promise<MemberRow[]> {
@@ -201,6 +203,44 @@ export class MembershipService {
     await this.setPassword(user, password);
     await this.sessions.revokeAll(user.id);
     this.audit.record({ action: 'password.reset', actorId: user.id, tenantId: null });
+  }
+
+  /**
+   * The signed-in user changes their own password, proving the current one (throttled like a
+   * login, so a stolen access token cannot guess it). Every session of the user ends, on every
+   * replica; the caller gets a fresh one in this tenant.
+   */
+  async changePassword(
+    caller: Principal,
+    currentPassword: string,
+    newPassword: string,
+    ip: string | null,
+  ): Promise<Session> {
+    if (caller.kind !== 'user' || !caller.role) {
+      throw new TenancyError('FORBIDDEN', 'only a signed-in user can change a password');
+    }
+    const user = await this.users.userById(caller.subjectId);
+    if (!user || user.disabledAt) throw new TenancyError('UNAUTHENTICATED', 'unknown user');
+    await this.throttle.assertAllowed(user.email, ip);
+    if (!user.passwordHash || !(await this.hasher.verify(currentPassword, user.passwordHash))) {
+      await this.throttle.recordFailure(user.email, ip);
+      throw new TenancyError('INVALID_CREDENTIALS', 'the current password is wrong');
+    }
+    checkPassword(newPassword);
+    await this.throttle.recordSuccess(user.email);
+    const updated = await this.setPassword(user, newPassword);
+    await this.sessions.revokeAll(user.id);
+    this.audit.record({
+      action: 'password.changed',
+      actorId: user.id,
+      tenantId: caller.tenantId,
+      ip,
+    });
+    return this.sessions.startSession(
+      updated,
+      { id: caller.tenantId, slug: caller.tenantSlug },
+      caller.role,
+    );
   }
 
   /** For the CLI: a user with a password and a membership, created or updated. */

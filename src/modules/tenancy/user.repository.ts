@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 
+import { enterTenant } from '../../common/database/tenant-db';
 import type { Role } from './principal';
 
 export interface UserRow {
@@ -53,20 +54,45 @@ export interface RefreshTokenRow {
 
 type Raw = Record<string, unknown>;
 const USER_COLUMNS = 'u.id, u.email, u.password_hash, u.created_at, u.disabled_at';
+// What `vigil_app` may read of a user (migrations/1764205000000-member-directory.ts).
+const MEMBER_COLUMNS = 'u.id, u.email, NULL AS password_hash, u.created_at, u.disabled_at';
 
 /**
- * Users, memberships, sessions and one-time tokens. Runs as the owner role: credential lookups
- * are cross-tenant by nature, and every tenant-scoped method takes the tenant id.
+ * Users, memberships, sessions and one-time tokens. Credential lookups (login, refresh, one-time
+ * tokens) are cross-tenant by nature and run as the owner role; managing a tenant's members
+ * (listing, adding, role changes, removal) runs as `vigil_app` inside that tenant, so
+ * row-level security bounds it whatever the WHERE clause says.
  */
 @Injectable()
 export class UserRepository {
+  /** Set on the repository handed to `inMembersTransaction` work: already inside the tenant. */
+  #tenantScoped = false;
+
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
-  /** Runs `work` in a transaction holding a lock on the tenant's member list. */
+  /**
+   * Runs `work` in a transaction inside the tenant, holding a lock on its member list; `work`'s
+   * repository runs every query in that transaction.
+   */
   inMembersTransaction<T>(tenantId: string, work: (tx: UserRepository) => Promise<T>): Promise<T> {
     return this.db.transaction(async (m) => {
       await m.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`vigil:members:${tenantId}`]);
-      return work(new UserRepository(m as unknown as DataSource));
+      await enterTenant(m, tenantId);
+      const tx = new UserRepository(m as unknown as DataSource);
+      tx.#tenantScoped = true;
+      return work(tx);
+    });
+  }
+
+  /** Runs tenant-scoped `work` inside the tenant: in this transaction, or a new one. */
+  private inTenant<T>(
+    tenantId: string,
+    work: (q: Pick<EntityManager, 'query'>) => Promise<T>,
+  ): Promise<T> {
+    if (this.#tenantScoped) return work(this.q);
+    return this.db.transaction(async (m) => {
+      await enterTenant(m, tenantId);
+      return work(m);
     });
   }
 
@@ -130,11 +156,13 @@ export class UserRepository {
   }
 
   async members(tenantId: string): Promise<MemberRow[]> {
-    const rows = await this.q.query<Raw[]>(
-      `SELECT ${USER_COLUMNS}, m.role, m.created_at AS since
-         FROM memberships m JOIN users u ON u.id = m.user_id
-        WHERE m.tenant_id = $1 ORDER BY u.email`,
-      [tenantId],
+    const rows = await this.inTenant(tenantId, (q) =>
+      q.query<Raw[]>(
+        `SELECT ${MEMBER_COLUMNS}, m.role, m.created_at AS since
+           FROM memberships m JOIN users u ON u.id = m.user_id
+          WHERE m.tenant_id = $1 ORDER BY u.email`,
+        [tenantId],
+      ),
     );
     return rows.map((r) => ({ user: toUser(r), role: r.role as Role, since: r.since as Date }));
   }
@@ -149,12 +177,18 @@ export class UserRepository {
 
   /** Adds the membership; an existing one keeps its role. Returns the role in effect. */
   async addMembership(tenantId: string, userId: string, role: Role): Promise<Role> {
-    await this.q.query(
-      `INSERT INTO memberships (tenant_id, user_id, role) VALUES ($1, $2, $3)
-       ON CONFLICT (tenant_id, user_id) DO NOTHING`,
-      [tenantId, userId, role],
-    );
-    return (await this.roleIn(tenantId, userId)) as Role;
+    const [row] = await this.inTenant(tenantId, async (q) => {
+      await q.query(
+        `INSERT INTO memberships (tenant_id, user_id, role) VALUES ($1, $2, $3)
+         ON CONFLICT (tenant_id, user_id) DO NOTHING`,
+        [tenantId, userId, role],
+      );
+      return q.query<Raw[]>('SELECT role FROM memberships WHERE tenant_id = $1 AND user_id = $2', [
+        tenantId,
+        userId,
+      ]);
+    });
+    return row?.role as Role;
   }
 
   async setRole(tenantId: string, userId: string, role: Role): Promise<void> {
