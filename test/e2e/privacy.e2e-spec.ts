@@ -7,9 +7,8 @@ import { Client } from 'pg';
 
 import { displayPrefix, generateApiKey, hashApiKey } from 'src/modules/tenancy/api-key.codec';
 import { AuditService } from 'src/modules/audit/audit.service';
-import { PrivacyService } from 'src/modules/privacy/privacy.service';
-import { type Principal, permissionsOfRole } from 'src/modules/tenancy/principal';
 
+import { codeOf, COUNT_LOGS, createMember, login } from '../support/test-users';
 import { ndjson, type TestTenant, TestVigil } from '../support/test-vigil';
 
 interface Job {
@@ -62,7 +61,13 @@ describe('GDPR: export, erasure, retention', () => {
         service: 'web',
         user: { id: 'u-4711', email: 'Alice@Example.com' },
       },
-      { message: 'order placed by bob@example.com', service: 'shop', client: { ip: '10.9.8.7' } },
+      {
+        message: 'order placed by bob@example.com',
+        service: 'shop',
+        client: { ip: '10.9.8.7' },
+        // The same address as the request names it, spelled out the long way.
+        peer: '2001:DB8:0:0:0:0:0:7',
+      },
       { message: 'marker-a-only', service: 'web' },
     ]);
     await ingest(b, [
@@ -209,6 +214,9 @@ describe('GDPR: export, erasure, retention', () => {
   });
 
   it('erases a data subject from bodies and attributes, keeping records and other tenants', async () => {
+    // Alice is also a member of tenant A: her membership and account go; Bob's stay.
+    await createMember(sut, a, 'alice@example.com', 'viewer');
+    await createMember(sut, a, 'bob@example.com', 'viewer');
     const beforeA = await totalCount(a.adminKey, '');
     // The subject in the audit log too: a sign-in of theirs, from their address.
     await sut.vigil.app
@@ -223,7 +231,13 @@ describe('GDPR: export, erasure, retention', () => {
     const queued = await mutate(
       a.adminKey,
       `mutation ($ids: SubjectIdentifiers!) { eraseSubject(identifiers: $ids) { ${JOB_FIELDS} } }`,
-      { ids: { emails: ['ALICE@example.com'], userIds: ['u-4711'], ips: ['10.9.8.7'] } },
+      {
+        ids: {
+          emails: ['ALICE@example.com'],
+          userIds: ['u-4711'],
+          ips: ['10.9.8.7', '2001:db8::7'],
+        },
+      },
     );
     const stored = await db.query<{ params: unknown }>(
       'SELECT params FROM privacy_jobs WHERE id = $1',
@@ -233,8 +247,17 @@ describe('GDPR: export, erasure, retention', () => {
 
     const job = await finished(a.adminKey, queued.id);
     expect(job.status).toBe('done');
-    // Record 1: body (2 hits). Record 2: user.id and user.email. Record 3: client.ip.
-    expect(counts(job)).toMatchObject({ 'logs.records': 3, 'logs.fields': 4 });
+    // Record 1: body (2 hits). Record 2: user.id and user.email. Record 3: client.ip and peer.
+    expect(counts(job)).toMatchObject({
+      'logs.records': 3,
+      'logs.fields': 5,
+      memberships: 1,
+      users: 1,
+    });
+    const people = await db.query<{ email: string }>(
+      `SELECT email FROM users WHERE email IN ('alice@example.com', 'bob@example.com')`,
+    );
+    expect(people.rows.map((r) => r.email)).toEqual(['bob@example.com']);
     expect(counts(job)['audit_log.entries']).toBeGreaterThanOrEqual(1);
     const audit = await db.query(
       'SELECT actor_label, ip::text, details FROM audit_log WHERE tenant_id = $1',
@@ -248,7 +271,7 @@ describe('GDPR: export, erasure, retention', () => {
     }>(a.adminKey, `{ logs(filter: {}, first: 50) { edges { node { body attributes } } } }`);
     const nodes = res.data!.logs.edges.map((e) => e.node);
     const dump = JSON.stringify(nodes);
-    expect(dump).not.toMatch(/alice@example\.com|u-4711|10\.9\.8\.7/i);
+    expect(dump).not.toMatch(/alice@example\.com|u-4711|10\.9\.8\.7|2001:db8/i);
     expect(nodes.map((n) => n.body)).toContain('login ok for [erased] from [erased]');
     expect(nodes.find((n) => n.body === 'profile viewed')?.attributes).toMatchObject({
       'user.id': '[erased]',
@@ -266,7 +289,7 @@ describe('GDPR: export, erasure, retention', () => {
       [job.id],
     );
     expect(finishedRow.rows[0]?.params).toEqual({
-      identifierCounts: { emails: 1, userIds: 1, ips: 1, values: 0 },
+      identifierCounts: { emails: 1, userIds: 1, ips: 2, values: 0 },
     });
   });
 
@@ -330,28 +353,30 @@ describe('GDPR: export, erasure, retention', () => {
     expect(read.data?.retention).toEqual({ days: 30, effectiveDays: 30 });
   });
 
-  it('erases a whole tenant for its owner: rows, logs, exports and keys gone, others intact', async () => {
-    const owner: Principal = {
-      tenantId: a.id,
-      tenantSlug: a.slug,
-      kind: 'user',
-      subjectId: '00000000-0000-4000-8000-000000000001',
-      label: 'owner@example.com',
-      role: 'owner',
-      permissions: permissionsOfRole('owner'),
-    };
-    const privacy = sut.vigil.app.get(PrivacyService);
-    await expect(privacy.requestTenantErasure(owner, 'gdpr-b')).rejects.toMatchObject({
-      code: 'CONFIRMATION_MISMATCH',
-    });
+  it('erases a whole tenant for its owner: rows, logs, exports, keys and accounts gone, others intact', async () => {
+    // Real people: an owner (and Bob) who belong here alone, and an editor also in tenant B.
+    await createMember(sut, a, 'owner-a@example.com', 'owner');
+    await createMember(sut, a, 'both@example.com', 'editor');
+    await createMember(sut, b, 'both@example.com', 'viewer');
+    const session = await login(sut, 'owner-a@example.com', 'gdpr-a');
+    const ERASE = `mutation ($c: String!) { eraseTenant(confirm: $c) { ${JOB_FIELDS} } }`;
+
+    const notOwner = await sut.graphql(a.adminKey, ERASE, { c: 'gdpr-a' });
+    expect(notOwner.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    const mismatch = await sut.graphql(session.accessToken, ERASE, { c: 'gdpr-b' });
+    expect(mismatch.errors?.[0]?.message).toMatch(/confirm/i);
     expect(await totalCount(a.adminKey, '')).toBe(4); // a working key, cached
 
     // The audit log is append-only; erasing a tenant is one of the deliberate ways to empty it.
-    await sut.vigil.app.get(AuditService).record(owner, 'secret.set', {
-      target: { kind: 'secret', id: 'smtp.password' },
-    });
+    await sut.vigil.app
+      .get(AuditService)
+      .record(
+        { kind: 'user', tenantId: a.id, id: session.user.id, label: 'owner-a@example.com' },
+        'secret.set',
+        { target: { kind: 'secret', id: 'smtp.password' } },
+      );
 
-    const job = await privacy.requestTenantErasure(owner, 'gdpr-a');
+    const job = await mutate(session.accessToken, ERASE, { c: 'gdpr-a' });
     let row:
       { status: string; report: { counts: Record<string, number>; errors: string[] } } | undefined;
     for (let i = 0; i < 300 && !(row && ['done', 'failed'].includes(row.status)); i++) {
@@ -366,6 +391,8 @@ describe('GDPR: export, erasure, retention', () => {
       tenants: 1,
       privacy_jobs: 2,
       'redis.keys': 0,
+      memberships: 3,
+      users: 2,
     });
 
     expect(row?.report.counts).toMatchObject({ boards: 1, cards: 1 });
@@ -391,6 +418,15 @@ describe('GDPR: export, erasure, retention', () => {
       body: ndjson([{ create: { _index: 'x' } }, { message: 'after erasure' }]),
     });
     expect(bulk.status).toBe(401);
+    // The owner's account went with the tenant (its session too); the shared member stays in B.
+    expect(codeOf(await sut.graphql(session.accessToken, COUNT_LOGS))).toBe('UNAUTHENTICATED');
+    const accounts = await db.query<{ email: string }>(
+      `SELECT email FROM users WHERE email IN ('owner-a@example.com', 'both@example.com')`,
+    );
+    expect(accounts.rows.map((r) => r.email)).toEqual(['both@example.com']);
+    await expect(login(sut, 'both@example.com', 'gdpr-b')).resolves.toMatchObject({
+      role: 'viewer',
+    });
 
     // Tenant B is untouched.
     expect(await totalCount(b.adminKey, '')).toBe(2);

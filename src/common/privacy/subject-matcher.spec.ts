@@ -26,6 +26,14 @@ describe(SubjectMatcher.name, () => {
     expect(sut.redact('bob@example.com.evil.org').hits).toBe(0);
   });
 
+  it('finds an IP address in each of its common spellings, and nothing around it', () => {
+    const sut = new SubjectMatcher(ids({ ips: ['2001:db8::7', '192.0.2.7'] }));
+    expect(
+      sut.redact('from 2001:DB8:0:0:0:0:0:7 via ::ffff:192.0.2.7, not 2001:db8::70 or 192.0.2.77')
+        .text,
+    ).toBe(`from ${ERASED} via ${ERASED}, not 2001:db8::70 or 192.0.2.77`);
+  });
+
   it('treats regular-expression characters in identifiers literally', () => {
     const sut = new SubjectMatcher(ids({ values: ['a+b(1)'] }));
     expect(sut.redact('x a+b(1) y aab(1)').text).toBe(`x ${ERASED} y aab(1)`);

@@ -1,4 +1,5 @@
 import type { SubjectIdentifiers } from './erasure-participant';
+import { ipSpellings } from './ip-spellings';
 
 /** What an erased occurrence becomes. */
 export const ERASED = '[erased]';
@@ -11,7 +12,8 @@ const AFTER = String.raw`(?![\p{L}\p{N}_]|[.@\-][\p{L}\p{N}])`;
  * Finds a data subject's identifiers in text and attribute values and replaces them with
  * `[erased]`. An identifier matches as a whole token only ("42" is not found in "1423" or
  * "user-42", "bob@x.io" not in "jim.bob@x.io"), so that erasing one person does not damage other
- * people's values. E-mail addresses and IPv6 addresses match case-insensitively, the rest exactly.
+ * people's values. E-mail addresses and IPv6 addresses match case-insensitively, the rest exactly;
+ * an IP address matches in each of its common spellings (see ip-spellings.ts).
  */
 export class SubjectMatcher {
   readonly #patterns: RegExp[];
@@ -20,11 +22,13 @@ export class SubjectMatcher {
   readonly terms: readonly string[];
 
   constructor(identifiers: SubjectIdentifiers) {
-    const caseless = [...identifiers.emails, ...identifiers.ips.filter((ip) => ip.includes(':'))];
+    // Logs write one address several ways (2001:db8::1, 2001:0db8:0:0:...): each is the person's.
+    const ips = identifiers.ips.flatMap(ipSpellings);
+    const caseless = [...identifiers.emails, ...ips.filter((ip) => ip.includes(':'))];
     const exact = [
       ...identifiers.userIds,
       ...identifiers.values,
-      ...identifiers.ips.filter((ip) => !ip.includes(':')),
+      ...ips.filter((ip) => !ip.includes(':')),
     ];
     this.terms = [...caseless, ...exact];
     this.#patterns = [];

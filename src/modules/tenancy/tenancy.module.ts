@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 
+import { ErasureRegistryModule } from '../../common/privacy/erasure-registry';
 import { RateLimitModule } from '../../common/rate-limit/rate-limit.module';
 import { AuditModule } from '../audit/audit.module';
 import { ApiKeyEntity } from './api-key.entity';
@@ -23,11 +24,17 @@ import { TenancyService } from './tenancy.service';
 import { TenantEntity } from './tenant.entity';
 import { TenantRepository } from './tenant.repository';
 import { UserPrincipalService } from './user-principal.service';
+import { MembersErasureParticipant } from './members-erasure.participant';
 import { UserRepository } from './user.repository';
 
 @Module({
   // Explicit, not only global: the CLI builds a smaller application without them.
-  imports: [TypeOrmModule.forFeature([TenantEntity, ApiKeyEntity]), AuditModule, RateLimitModule],
+  imports: [
+    TypeOrmModule.forFeature([TenantEntity, ApiKeyEntity]),
+    AuditModule,
+    RateLimitModule,
+    ErasureRegistryModule,
+  ],
   controllers: [JwksController],
   providers: [
     TenantRepository,
@@ -42,6 +49,7 @@ import { UserRepository } from './user.repository';
     SigningKeyRepository,
     SigningKeyService,
     UserRepository,
+    MembersErasureParticipant,
     UserPrincipalService,
     LoginThrottle,
     IdentityAudit,

@@ -287,6 +287,37 @@ export class UserRepository {
     );
   }
 
+  /**
+   * The tenant's members matching any of these ids or e-mails (owner role: the e-mail lookup
+   * crosses into `users`).
+   */
+  async membersMatching(
+    tenantId: string,
+    userIds: readonly string[],
+    emails: readonly string[],
+  ): Promise<Array<{ id: string; role: Role }>> {
+    const rows = await this.q.query<Raw[]>(
+      `SELECT u.id, m.role FROM memberships m JOIN users u ON u.id = m.user_id
+        WHERE m.tenant_id = $1 AND (u.id::text = ANY($2) OR u.email = ANY($3))`,
+      [tenantId, userIds, emails],
+    );
+    return rows.map((r) => ({ id: r.id as string, role: r.role as Role }));
+  }
+
+  /** Deletes those of these users who no longer belong to any tenant; returns how many went. */
+  async deleteUsersWithoutTenant(userIds: readonly string[]): Promise<number> {
+    if (userIds.length === 0) return 0;
+    const [row] = await this.q.query<Raw[]>(
+      `WITH gone AS (
+         DELETE FROM users u WHERE u.id = ANY($1::uuid[])
+            AND NOT EXISTS (SELECT 1 FROM memberships m WHERE m.user_id = u.id)
+          RETURNING 1)
+       SELECT count(*)::int AS n FROM gone`,
+      [userIds],
+    );
+    return (row?.n as number | undefined) ?? 0;
+  }
+
   async insertUserToken(
     token: Omit<UserTokenRow, 'id'>,
     tokenHash: Buffer,
