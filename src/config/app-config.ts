@@ -69,6 +69,7 @@ export class AppConfig {
   readonly logStore: 'postgres';
   readonly ingest: IngestLimits;
   readonly defaultRetentionDays: number;
+  readonly auditRetentionDays: number;
   readonly partitionsAheadDays: number;
   readonly bootstrapApiKey: string | undefined;
   readonly graphqlExplorer: boolean;
@@ -113,6 +114,7 @@ export class AppConfig {
       writers: e.INGEST_WRITERS,
     };
     this.defaultRetentionDays = e.LOG_RETENTION_DAYS;
+    this.auditRetentionDays = e.AUDIT_RETENTION_DAYS;
     this.partitionsAheadDays = e.LOG_PARTITIONS_AHEAD_DAYS;
     this.bootstrapApiKey = e.VIGIL_BOOTSTRAP_API_KEY;
     this.graphqlExplorer = e.GRAPHQL_EXPLORER ?? e.NODE_ENV === 'development';

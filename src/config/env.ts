@@ -117,6 +117,15 @@ export class EnvSchema {
   @Min(1)
   LOG_RETENTION_DAYS = 7;
 
+  /**
+   * How long audit-log entries are kept (days), for every tenant alike: a security record
+   * outlives the logs it speaks of, so a tenant's short log retention does not shorten it.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  AUDIT_RETENTION_DAYS = 400;
+
   /** Daily log partitions created ahead of time. */
   @Transform(toInt)
   @IsInt()

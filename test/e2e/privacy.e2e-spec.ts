@@ -330,7 +330,7 @@ describe('GDPR: export, erasure, retention', () => {
     expect(admin.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
   });
 
-  it('sets retention and expires job records and archives past it', async () => {
+  it('sets retention and expires job records, archives and old audit entries past it', async () => {
     const bad = await sut.graphql(a.adminKey, `mutation { setRetention(days: 0) { days } }`);
     expect(bad.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     const old = await db.query<{ id: string }>(
@@ -339,10 +339,23 @@ describe('GDPR: export, erasure, retention', () => {
        RETURNING id`,
       [a.id],
     );
+    // Audit entries live AUDIT_RETENTION_DAYS (400 by default), whatever the tenant's retention.
+    const audited = await db.query<{ id: string }>(
+      `INSERT INTO audit_log (id, tenant_id, at, actor_kind, action)
+       VALUES (gen_random_uuid(), $1, now() - interval '401 days', 'system', 'test.ancient'),
+              (gen_random_uuid(), $1, now() - interval '399 days', 'system', 'test.old')
+       RETURNING id`,
+      [a.id],
+    );
     const res = await sut.graphql<{ setRetention: unknown }>(
       a.adminKey,
       `mutation { setRetention(days: 30) { days defaultDays effectiveDays } }`,
     );
+    const auditLeft = await db.query<{ action: string }>(
+      'SELECT action FROM audit_log WHERE id = ANY($1)',
+      [audited.rows.map((r) => r.id)],
+    );
+    expect(auditLeft.rows.map((r) => r.action)).toEqual(['test.old']);
     expect(res.data?.setRetention).toEqual({ days: 30, defaultDays: 7, effectiveDays: 30 });
     const left = await db.query('SELECT 1 FROM privacy_jobs WHERE id = $1', [old.rows[0]?.id]);
     expect(left.rowCount).toBe(0);

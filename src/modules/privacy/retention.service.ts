@@ -26,7 +26,8 @@ export interface Retention {
 
 /**
  * Per-tenant retention: the setting, and the privacy module's share of the retention pass (job
- * records and export archives older than the tenant's retention; the log store runs its own).
+ * records and export archives older than the tenant's retention, audit entries older than
+ * AUDIT_RETENTION_DAYS; the log store runs its own).
  */
 @Injectable()
 export class RetentionService implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -78,8 +79,12 @@ export class RetentionService implements OnApplicationBootstrap, OnApplicationSh
     if (this.#timer) clearInterval(this.#timer);
   }
 
-  /** Deletes finished jobs and their archives past their tenant's retention (erased tenants: the default). */
+  /**
+   * Deletes finished jobs and their archives past their tenant's retention (erased tenants: the
+   * default), and audit entries past the audit retention. Returns how many jobs went.
+   */
   async runOnce(now: number): Promise<number> {
+    await this.auditLog.deleteOlderThan(new Date(now - this.config.auditRetentionDays * DAY_MS));
     const retention = await this.tenancy.retentionByTenant();
     let removed = 0;
     for (const tenantId of await this.jobs.tenantsWithJobs()) {
