@@ -93,7 +93,9 @@ describe('user sessions: login, JWT access tokens, refresh rotation, logout', ()
       c: 'not it at all',
       n: NEW_PASSWORD,
     });
-    expect(codeOf(wrong)).toBe('UNAUTHENTICATED');
+    // Bad input, not a dead session: a client must not sign the user out over a typo.
+    expect(codeOf(wrong)).toBe('BAD_USER_INPUT');
+    expect(codeOf(await sut.graphql(mine.accessToken, COUNT_LOGS))).toBe('OK');
     const weak = await sut.graphql(mine.accessToken, CHANGE, { c: PASSWORD, n: 'short' });
     expect(codeOf(weak)).toBe('BAD_USER_INPUT');
     const byKey = await sut.graphql(acme.adminKey, CHANGE, { c: PASSWORD, n: NEW_PASSWORD });

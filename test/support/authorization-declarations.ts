@@ -12,6 +12,7 @@ import type { GraphQLSchema } from 'graphql';
 
 import { REQUIRED_PERMISSIONS } from 'src/common/auth/authorize.decorator';
 import type { RouteRecord } from 'src/common/http/route-table';
+import type { Permission } from 'src/modules/tenancy/principal';
 
 /**
  * Walkers behind the test that every GraphQL field and HTTP route declares its authorization
@@ -149,4 +150,28 @@ export function undeclaredFastifyRoutes(
   return routes
     .filter((r) => r.permissions === undefined && !nestUrls.has(r.url) && r.url !== graphqlPath)
     .map((r) => `${server} port: ${r.methods.join(',')} ${r.url} has no config.permissions`);
+}
+
+/**
+ * What each root field declares, from the resolver methods of `instances`: `Mutation.login` →
+ * `[]` (public), `Mutation.revokeApiKey` → `['admin']`.
+ */
+export function rootFieldPermissions(instances: readonly object[]): Map<string, Permission[]> {
+  const out = new Map<string, Permission[]>();
+  for (const instance of instances) {
+    const prototype = Object.getPrototypeOf(instance) as Record<string, Method>;
+    for (const methodName of scanner.getAllMethodNames(prototype)) {
+      const method = prototype[methodName];
+      if (typeof method !== 'function') continue;
+      const root = Reflect.getMetadata(RESOLVER_TYPE_METADATA, method) as unknown;
+      if (!ROOT_TYPES.includes(root as (typeof ROOT_TYPES)[number])) continue;
+      const name = (Reflect.getMetadata(RESOLVER_NAME_METADATA, method) as string) || methodName;
+      const permissions = reflector.getAllAndOverride<Permission[] | undefined>(
+        REQUIRED_PERMISSIONS,
+        [method, instance.constructor],
+      );
+      if (permissions !== undefined) out.set(`${String(root)}.${name}`, permissions);
+    }
+  }
+  return out;
 }

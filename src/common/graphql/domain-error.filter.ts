@@ -86,6 +86,7 @@ function tenancyCode(code: TenancyErrorCode): string {
     case 'INVALID_TENANT_SLUG':
     case 'INVALID_TOKEN':
     case 'WEAK_PASSWORD':
+    case 'WRONG_PASSWORD':
     case 'INVALID_ARGUMENT':
     case 'INVALID_API_KEY_REQUEST':
       return 'BAD_USER_INPUT';

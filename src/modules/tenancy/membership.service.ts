@@ -224,7 +224,7 @@ export class MembershipService {
     await this.throttle.assertAllowed(user.email, ip);
     if (!user.passwordHash || !(await this.hasher.verify(currentPassword, user.passwordHash))) {
       await this.throttle.recordFailure(user.email, ip);
-      throw new TenancyError('INVALID_CREDENTIALS', 'the current password is wrong');
+      throw new TenancyError('WRONG_PASSWORD', 'the current password is wrong');
     }
     checkPassword(newPassword);
     await this.throttle.recordSuccess(user.email);

@@ -4,6 +4,8 @@ export type TenancyErrorCode =
   | 'TENANT_EXISTS'
   | 'INVALID_TENANT_SLUG'
   | 'INVALID_CREDENTIALS'
+  /** A signed-in user's re-entered password is wrong: their session stays valid. */
+  | 'WRONG_PASSWORD'
   | 'TOO_MANY_ATTEMPTS'
   | 'INVALID_TOKEN'
   | 'WEAK_PASSWORD'
