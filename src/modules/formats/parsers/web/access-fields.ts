@@ -23,8 +23,9 @@ export interface ScanOptions {
 /**
  * Splits `line` from `start` into fields: a field in double quotes is one field (backslash
  * escapes undone, see `unescapeQuoted`), so is one in square brackets (returned without them).
- * A closing quote or bracket only counts when a separator or the end follows it, so a stray
- * quote inside a field does not cut it. Null when a quote or bracket is never closed.
+ * A closing quote only counts when a separator or the end follows it, so a stray quote inside
+ * a field does not cut it; a bracket group closed by something else (`[::1]:80`) is a plain
+ * field. Null when a quote or bracket is never closed.
  */
 export function scanFields(line: string, start = 0, options?: ScanOptions): string[] | null {
   const sep = options?.separator ?? SPACE;
@@ -60,16 +61,14 @@ export function scanFields(line: string, start = 0, options?: ScanOptions): stri
     const close =
       c === OPEN_BRACKET ? CLOSE_BRACKET : braces && c === OPEN_BRACE ? CLOSE_BRACE : -1;
     if (close !== -1) {
-      let j = i + 1;
-      while (
-        j < len &&
-        !(line.charCodeAt(j) === close && (j + 1 === len || line.charCodeAt(j + 1) === sep))
-      )
-        j++;
-      if (j >= len) return null;
-      out.push(line.slice(i + 1, j));
-      i = j + 1;
-      continue;
+      const j = line.indexOf(String.fromCharCode(close), i + 1);
+      if (j === -1) return null;
+      // `[2001:db8::1]:443` is an address, not a bracketed field: read it as a plain one.
+      if (j + 1 === len || line.charCodeAt(j + 1) === sep) {
+        out.push(line.slice(i + 1, j));
+        i = j + 1;
+        continue;
+      }
     }
     let j = i + 1;
     while (j < len && line.charCodeAt(j) !== sep) j++;
@@ -221,7 +220,8 @@ export function putAddress(
  * a plain port, `-`) is kept whole as `http.request.line` rather than guessed at.
  */
 export function putRequestLine(attrs: ParsedAttributes, request: string | undefined): void {
-  if (isAbsent(request)) return;
+  // `- - -`: a TCP connection or a request that never arrived (ELB, Envoy).
+  if (isAbsent(request) || request.startsWith('- ')) return;
   const a = request.indexOf(' ');
   const b = request.lastIndexOf(' ');
   const method = a > 0 ? request.slice(0, a) : '';
