@@ -40,7 +40,7 @@ export const APACHE_ERROR_24_FORMAT: LineFormat = {
         continue;
       }
       if (line.charCodeAt(i) !== 91) break;
-      const end = line.indexOf(']', i);
+      const end = closingBracket(line, i);
       if (end === -1) break;
       const group = line.slice(i + 1, end);
       const pid = PID.exec(group);
@@ -125,4 +125,16 @@ export function putApacheReferer(attrs: ParsedAttributes, message: string): void
   if (at !== -1 && at + REFERER_MARK.length < firstLine.length) {
     attrs['http.request.referrer'] = firstLine.slice(at + REFERER_MARK.length);
   }
+}
+
+/** The `]` closing the group opened at `open`, past one nested `[...]` (`[client [::1]:80]`). */
+function closingBracket(line: string, open: number): number {
+  let depth = 0;
+  const limit = Math.min(line.length, open + 256);
+  for (let i = open + 1; i < limit; i++) {
+    const c = line.charCodeAt(i);
+    if (c === 91) depth++;
+    else if (c === 93 && depth-- === 0) return i;
+  }
+  return -1;
 }
