@@ -1,5 +1,4 @@
 import type { LineFormat, ParsedAttributes } from '../../log-format';
-import { parseClfTime } from '../support/time';
 import {
   millisToNanos,
   putAddress,
@@ -9,6 +8,7 @@ import {
   scanFields,
   toNumber,
 } from '../web/access-fields';
+import { parseClfTimeFast } from '../web/web-time';
 
 const DETECT =
   /^(?:[0-9a-f]{64}|-) [a-z0-9][a-z0-9.-]{1,62} \[\d\d\/[A-Z][a-z]{2}\/\d{4}:\d\d:\d\d:\d\d [+-]\d{4}\] /;
@@ -41,7 +41,7 @@ export const AWS_S3_ACCESS_FORMAT: LineFormat = {
   parse(line) {
     const f = scanFields(line);
     if (f === null || f.length < 18) return null;
-    const timestamp = parseClfTime(f[2] as string);
+    const timestamp = parseClfTimeFast(f[2] as string);
     if (timestamp === null) return null;
     const attrs: ParsedAttributes = { 'cloud.provider': 'aws' };
     putText(attrs, 'aws.s3access.bucket_owner', f[0]);

@@ -1,5 +1,6 @@
 import type { LineFormat, ParsedAttributes } from '../../log-format';
-import { fractionAt, utcMillis } from '../support/time';
+import { fractionAt } from '../support/time';
+import { civilMillis } from '../web/web-time';
 import { parseKlogStructured } from './klog-fields';
 
 const DETECT = /^[IWEF]\d{4} \d\d:\d\d:\d\d\.\d{6} +\d+ [^ \]:]+:\d+\](?: |$)/;
@@ -125,7 +126,7 @@ function nearestYear(
   const year = new Date(receivedAt).getUTCFullYear();
   let best: number | null = null;
   for (const y of [year, year - 1, year + 1]) {
-    const t = utcMillis(y, month, day, hour, minute, second, millis);
+    const t = civilMillis(y, month, day, hour, minute, second, millis);
     if (t !== null && (best === null || Math.abs(t - receivedAt) < Math.abs(best - receivedAt))) {
       best = t;
     }

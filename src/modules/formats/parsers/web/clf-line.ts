@@ -3,8 +3,8 @@
  * `host ident authuser [date] "request" status bytes`, then whatever each format appends.
  */
 import type { ParsedAttributes, ParsedFields } from '../../log-format';
-import { parseClfTime } from '../support/time';
 import { isAbsent, isIp, putAddress, putNumber, putRequestLine, putText } from './access-fields';
+import { parseClfTimeFast } from './web-time';
 
 /** A quoted field with backslash escapes, for detect patterns; linear (the branches are disjoint). */
 export const QUOTED = String.raw`"(?:[^"\\]|\\.)*"`;
@@ -18,7 +18,7 @@ export const CLF_HEAD =
 /** Fields of the CLF core (the first seven scanned fields); null when the date is not CLF. */
 export function clfCore(fields: readonly string[]): ParsedFields | null {
   if (fields.length < 7) return null;
-  const timestamp = parseClfTime(fields[3] as string);
+  const timestamp = parseClfTimeFast(fields[3] as string);
   if (timestamp === null) return null;
   const attrs: ParsedAttributes = {};
   putAddress(attrs, 'source', fields[0]);

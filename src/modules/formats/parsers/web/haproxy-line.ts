@@ -4,8 +4,8 @@
  * the bracketed accept date, frontend, backend/server and the connection counters.
  */
 import type { ParsedAttributes, ParsedFields } from '../../log-format';
-import { parseClfTime } from '../support/time';
 import { putAddress, putText, toNumber } from './access-fields';
+import { parseClfTimeFast } from './web-time';
 
 const BSD_HEADER =
   /^(?:<\d{1,3}>)?[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d (?:([^ \[]+) )?([^ \[]+)\[(\d+)\]: /;
@@ -46,7 +46,7 @@ export function haproxyCommon(fields: readonly string[], head: HaproxyLine): Par
   const attrs = head.attrs;
   putAddress(attrs, 'source', fields[0], true);
   // The accept date is local time without a zone: read as UTC like every zone-less time.
-  const timestamp = parseClfTime((fields[1] as string) + ' +0000');
+  const timestamp = parseClfTimeFast(fields[1] as string, true);
   putText(attrs, 'haproxy.frontend_name', fields[2]);
   const backend = fields[3] as string;
   const slash = backend.indexOf('/');

@@ -1,4 +1,5 @@
 import type { JsonFormat, LineFormat, LogFormat } from '../../log-format';
+import { parseClfTime } from '../support/time';
 import { scanFields, unescapeQuoted } from './access-fields';
 import { APACHE_ERROR_22_FORMAT } from './apache-error-22.format';
 import { APACHE_ERROR_24_FORMAT } from './apache-error-24.format';
@@ -14,6 +15,7 @@ import { SQUID_FORMAT } from './squid.format';
 import { TRAEFIK_JSON_FORMAT } from './traefik-json.format';
 import { TRAEFIK_FORMAT } from './traefik.format';
 import { W3C_EXTENDED_FORMAT } from './w3c-extended.format';
+import { civilMillis, parseClfTimeFast } from './web-time';
 
 const ctx = { receivedAt: Date.parse('2026-11-26T12:00:00Z') };
 
@@ -244,5 +246,44 @@ describe('web formats', () => {
       expect(parsed?.attributes).toMatchObject({ 'source.ip': '2001:db8::5', 'source.port': 443 });
       expect(parsed?.message).toBe('AH01964: Connection to child 1 established');
     }
+  });
+
+  describe('time layouts', () => {
+    it('agrees with Date.UTC and the shared CLF parser on every day of four years', () => {
+      const months = [
+        'Jan',
+        'Feb',
+        'Mar',
+        'Apr',
+        'May',
+        'Jun',
+        'Jul',
+        'Aug',
+        'Sep',
+        'Oct',
+        'Nov',
+        'Dec',
+      ];
+      for (let t = Date.UTC(2023, 0, 1, 7, 8, 9); t < Date.UTC(2027, 0, 1); t += 86_400_000) {
+        const d = new Date(t);
+        const [y, m, day] = [d.getUTCFullYear(), d.getUTCMonth() + 1, d.getUTCDate()];
+        expect(civilMillis(y, m, day, 7, 8, 9, 0)).toBe(t);
+        const text = `${String(day).padStart(2, '0')}/${months[m - 1]}/${y}:07:08:09 -0130`;
+        expect(parseClfTimeFast(text)).toBe(parseClfTime(text));
+      }
+    });
+
+    it('refuses impossible dates and odd zones, and reads HAProxy zone-less fractions', () => {
+      expect(parseClfTimeFast('29/Feb/2026:10:11:12 +0000')).toBeNull();
+      expect(parseClfTimeFast('29/Feb/2028:10:11:12 +0000')).toBe(
+        Date.parse('2028-02-29T10:11:12Z'),
+      );
+      expect(parseClfTimeFast('26/Nov/2026:10:11:12 +2400')).toBeNull();
+      expect(parseClfTimeFast('26/Nov/2026:10:11:12')).toBeNull();
+      expect(parseClfTimeFast('26/Nov/2026:10:11:12.5', true)).toBe(
+        Date.parse('2026-11-26T10:11:12.500Z'),
+      );
+      expect(parseClfTimeFast('26/Xyz/2026:10:11:12 +0000')).toBeNull();
+    });
   });
 });
