@@ -121,6 +121,19 @@ export const HAPROXY_HTTP_FORMAT: LineFormat = {
       },
     },
     {
+      line: '2026-11-26T10:11:16.204311+00:00 lb-3 haproxy[977]: 198.51.100.9:40522 [26/Nov/2026:10:11:16.200] www~ www/www1 0/0/1/3/4 200 911 - - --VN 9/9/1/1/0 0/0 {www.example.com|} "GET /cart HTTP/2.0"',
+      expect: {
+        timestamp: Date.parse('2026-11-26T10:11:16.200Z'),
+        host: 'lb-3',
+        attributes: {
+          'process.pid': 977,
+          'haproxy.termination_state': '--VN',
+          'haproxy.http.request.captured_headers': 'www.example.com|',
+          'url.path': '/cart',
+        },
+      },
+    },
+    {
       line: '<134>1 2026-11-26T10:11:15.000123+00:00 edge-lb-2 haproxy 311 - - 192.0.2.44:61000 [26/Nov/2026:10:11:15.000] fe_main be_web/web3 3/0/0/12/15 302 381 - - --NI 2/2/0/0/0 0/0 "GET /login?next=%2Fhome HTTP/1.1"',
       expect: {
         host: 'edge-lb-2',

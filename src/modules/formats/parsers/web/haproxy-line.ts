@@ -1,6 +1,7 @@
 /**
  * What HAProxy's HTTP and TCP log lines share: the optional syslog header HAProxy writes when
- * it logs to a socket (BSD `Nov 26 10:11:12 lb1 haproxy[1234]: ` or RFC 5424), the client,
+ * it logs to a socket (BSD `Nov 26 10:11:12 lb1 haproxy[1234]: `, RFC 5424, or the ISO-dated
+ * header rsyslog writes to files by default), the client,
  * the bracketed accept date, frontend, backend/server and the connection counters.
  */
 import type { ParsedAttributes, ParsedFields } from '../../log-format';
@@ -9,6 +10,7 @@ import { parseClfTimeFast } from './web-time';
 
 const BSD_HEADER =
   /^(?:<\d{1,3}>)?[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d (?:([^ \[]+) )?([^ \[]+)\[(\d+)\]: /;
+const ISO_HEADER = /^\d{4}-\d\d-\d\dT[\d:.]+(?:Z|[+-]\d\d:\d\d) ([^ \[]+) ([^ \[]+)\[(\d+)\]: /;
 const RFC5424_HEADER = /^<\d{1,3}>1 \S+ (\S+) (\S+) (\S+) \S+ (?:-|\[[^\]]*\]) /;
 
 export interface HaproxyLine {
@@ -22,6 +24,13 @@ export interface HaproxyLine {
 export function haproxyHeader(line: string): HaproxyLine {
   const attrs: ParsedAttributes = {};
   const c = line.charCodeAt(0);
+  if (line.charCodeAt(4) === 45 && line.charCodeAt(10) === 84) {
+    const iso = ISO_HEADER.exec(line);
+    if (iso === null) return { start: -1, attrs };
+    attrs['process.name'] = iso[2] as string;
+    attrs['process.pid'] = Number(iso[3]);
+    return { start: iso[0].length, attrs, host: iso[1] };
+  }
   // A bare line starts with the client address: a digit, a hex letter or ':' (IPv6).
   if (c !== 60 && !(c >= 65 && c <= 90 && line.charCodeAt(1) >= 97)) return { start: 0, attrs };
   const bsd = BSD_HEADER.exec(line);
