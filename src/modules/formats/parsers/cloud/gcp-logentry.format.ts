@@ -1,11 +1,28 @@
 import type { JsonFormat, ParsedAttributes } from '../../log-format';
 import { parseTimestamp } from '../../normalize/timestamp';
 import { isIp, putUrl, secondsToNanos } from '../web/access-fields';
+import { toJsonText } from '../../normalize/flatten';
 import { type JsonDoc, num, obj, putFlat, putNum, putRest, putStr, str } from '../web/json-fields';
 
 const LOG_NAME = /^(?:projects|organizations|folders|billingAccounts)\/([^/]+)\/logs\/(.+)$/;
 const TRACE = /^projects\/([^/]+)\/traces\/([0-9a-fA-F]{32})$/;
 const KNOWN_PAYLOAD = new Set(['message']);
+const KNOWN_PROTO = new Set([
+  '@type',
+  'serviceName',
+  'methodName',
+  'resourceName',
+  'authenticationInfo',
+  'requestMetadata',
+  'status',
+  'authorizationInfo',
+  'request',
+  'response',
+  'metadata',
+  'serviceData',
+]);
+// Audit request and response bodies: one JSON text each, capped, not hundreds of attributes.
+const MAX_BODY_TEXT = 8192;
 // Resource labels that name the workload, in the order they are preferred as the service.
 const SERVICE_LABELS = ['service_name', 'module_id', 'function_name', 'job_name', 'container_name'];
 
@@ -58,7 +75,7 @@ export const GCP_LOGENTRY_FORMAT: JsonFormat = {
       putRest(attrs, 'gcp.json_payload.', json, KNOWN_PAYLOAD);
     }
     const proto = obj(doc, 'protoPayload');
-    if (proto !== undefined) putFlat(attrs, 'gcp.proto_payload', proto);
+    if (proto !== undefined) putProtoPayload(attrs, proto);
 
     const traceText = str(doc, 'trace');
     const trace = traceText === undefined ? null : TRACE.exec(traceText);
@@ -146,6 +163,28 @@ export const GCP_LOGENTRY_FORMAT: JsonFormat = {
         },
       },
     },
+    {
+      line: '{"protoPayload":{"@type":"type.googleapis.com/google.cloud.audit.AuditLog","status":{"code":7,"message":"Permission \'storage.buckets.delete\' denied on resource (or it may not exist)."},"authenticationInfo":{"principalEmail":"ci@shop-prod.iam.gserviceaccount.com"},"requestMetadata":{"callerIp":"2001:db8:77::1","callerSuppliedUserAgent":"google-cloud-sdk gcloud/499.0.0"},"serviceName":"storage.googleapis.com","methodName":"storage.buckets.delete","authorizationInfo":[{"resource":"projects/_/buckets/prod-backups","permission":"storage.buckets.delete","granted":false}],"resourceName":"projects/_/buckets/prod-backups","resourceLocation":{"currentLocations":["eu"]}},"insertId":"1x2y3z","resource":{"type":"gcs_bucket","labels":{"project_id":"shop-prod","bucket_name":"prod-backups","location":"eu"}},"timestamp":"2026-11-26T10:11:15.250Z","severity":"ERROR","logName":"projects/shop-prod/logs/cloudaudit.googleapis.com%2Factivity","receiveTimestamp":"2026-11-26T10:11:15.900Z"}',
+      expect: {
+        timestamp: Date.parse('2026-11-26T10:11:15.250Z'),
+        level: 'ERROR',
+        attributes: {
+          'gcp.log_name': 'cloudaudit.googleapis.com/activity',
+          'event.provider': 'storage.googleapis.com',
+          'event.action': 'storage.buckets.delete',
+          'user.email': 'ci@shop-prod.iam.gserviceaccount.com',
+          'source.ip': '2001:db8:77::1',
+          'gcp.audit.status.code': 7,
+          'event.outcome': 'failure',
+          'error.message':
+            "Permission 'storage.buckets.delete' denied on resource (or it may not exist).",
+          'gcp.audit.resource_name': 'projects/_/buckets/prod-backups',
+          'gcp.audit.authorizationInfo':
+            '[{"resource":"projects/_/buckets/prod-backups","permission":"storage.buckets.delete","granted":false}]',
+          'gcp.proto_payload.resourceLocation.currentLocations': '["eu"]',
+        },
+      },
+    },
   ],
 };
 
@@ -170,6 +209,33 @@ function putHttpRequest(attrs: ParsedAttributes, http: JsonDoc | undefined): voi
     if (Number.isFinite(seconds)) attrs['event.duration'] = secondsToNanos(seconds);
   }
   if (typeof http.cacheHit === 'boolean') attrs['gcp.http_request.cache_hit'] = http.cacheHit;
+}
+
+/** A Cloud Audit Logs `protoPayload` (AuditLog) or another typed payload. */
+function putProtoPayload(attrs: ParsedAttributes, proto: JsonDoc): void {
+  putStr(attrs, 'gcp.proto_payload.type', str(proto, '@type'));
+  putStr(attrs, 'event.provider', str(proto, 'serviceName'));
+  putStr(attrs, 'event.action', str(proto, 'methodName'));
+  putStr(attrs, 'gcp.audit.resource_name', str(proto, 'resourceName'));
+  putStr(attrs, 'user.email', str(obj(proto, 'authenticationInfo'), 'principalEmail'));
+  const meta = obj(proto, 'requestMetadata');
+  const caller = str(meta, 'callerIp');
+  if (caller !== undefined) attrs[isIp(caller) ? 'source.ip' : 'source.address'] = caller;
+  putStr(attrs, 'user_agent.original', str(meta, 'callerSuppliedUserAgent'));
+  const status = obj(proto, 'status');
+  if (status !== undefined) {
+    const code = num(status, 'code') ?? 0;
+    attrs['gcp.audit.status.code'] = code;
+    attrs['event.outcome'] = code === 0 ? 'success' : 'failure';
+    if (code !== 0) putStr(attrs, 'error.message', str(status, 'message'));
+  }
+  for (const key of ['authorizationInfo', 'request', 'response', 'metadata', 'serviceData']) {
+    const value = proto[key];
+    if (value === undefined || value === null) continue;
+    const text = toJsonText(value);
+    attrs[`gcp.audit.${key}`] = text.length > MAX_BODY_TEXT ? text.slice(0, MAX_BODY_TEXT) : text;
+  }
+  putRest(attrs, 'gcp.proto_payload.', proto, KNOWN_PROTO);
 }
 
 /** Log ids are URL-encoded in logName (`run.googleapis.com%2Fstdout`). */

@@ -16,19 +16,18 @@ const CLOSE_BRACE = 125;
 export interface ScanOptions {
   /** Also read `{...}` as one field (HAProxy captured headers). */
   braces?: boolean;
-  /** Field separator; runs of it count as one. Default space. */
-  separator?: number;
 }
 
 /**
- * Splits `line` from `start` into fields: a field in double quotes is one field (backslash
+ * Splits `line` from `start` into space-separated fields (runs of spaces, as Squid pads its
+ * columns, count as one): a field in double quotes is one field (backslash
  * escapes undone, see `unescapeQuoted`), so is one in square brackets (returned without them).
  * A closing quote only counts when a separator or the end follows it, so a stray quote inside
  * a field does not cut it; a bracket group closed by something else (`[::1]:80`) is a plain
  * field. Null when a quote or bracket is never closed.
  */
 export function scanFields(line: string, start = 0, options?: ScanOptions): string[] | null {
-  const sep = options?.separator ?? SPACE;
+  const sep = SPACE;
   const braces = options?.braces === true;
   const out: string[] = [];
   const len = line.length;
@@ -172,14 +171,16 @@ export function isIp(s: string): boolean {
   if (s.length < 2 || s.length > 64) return false;
   let dots = 0;
   let colons = 0;
+  let letters = 0;
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
     if (c === 46) dots++;
     else if (c === 58) colons++;
     else if (c === 37 && colons > 0) return true;
-    else if (!((c >= 48 && c <= 57) || ((c | 32) >= 97 && (c | 32) <= 102))) return false;
+    else if ((c | 32) >= 97 && (c | 32) <= 102) letters++;
+    else if (!(c >= 48 && c <= 57)) return false;
   }
-  return colons >= 2 || (dots === 3 && colons === 0);
+  return colons >= 2 || (dots === 3 && colons === 0 && letters === 0);
 }
 
 /**
