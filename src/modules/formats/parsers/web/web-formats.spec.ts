@@ -1,6 +1,6 @@
 import type { JsonFormat, LineFormat, LogFormat } from '../../log-format';
 import { parseClfTime } from '../support/time';
-import { scanFields, unescapeQuoted } from './access-fields';
+import { isIp, putAddress, scanFields, unescapeQuoted } from './access-fields';
 import { APACHE_ERROR_22_FORMAT } from './apache-error-22.format';
 import { APACHE_ERROR_24_FORMAT } from './apache-error-24.format';
 import { CADDY_JSON_FORMAT } from './caddy-json.format';
@@ -284,6 +284,32 @@ describe('web formats', () => {
         Date.parse('2026-11-26T10:11:12.500Z'),
       );
       expect(parseClfTimeFast('26/Xyz/2026:10:11:12 +0000')).toBeNull();
+    });
+  });
+
+  describe('addresses', () => {
+    it('tells IP literals from host names', () => {
+      expect(
+        ['10.0.0.1', '::1', '2001:db8::1', 'fe80::1%eth0', '::ffff:192.0.2.1'].every(isIp),
+      ).toBe(true);
+      expect(['dead.beef.cafe.face', 'example.com', '10.0.0', 'cafe', '-'].some(isIp)).toBe(false);
+    });
+
+    it('splits ports only where the format says one is always written', () => {
+      const attrs = {};
+      putAddress(attrs, 'a', '2001:db8::1');
+      putAddress(attrs, 'b', '2001:db8::1:8080', true);
+      putAddress(attrs, 'c', '[2001:db8::1]:8443');
+      putAddress(attrs, 'd', 'lb.internal:80');
+      expect(attrs).toEqual({
+        'a.ip': '2001:db8::1',
+        'b.ip': '2001:db8::1',
+        'b.port': 8080,
+        'c.ip': '2001:db8::1',
+        'c.port': 8443,
+        'd.address': 'lb.internal',
+        'd.port': 80,
+      });
     });
   });
 });
