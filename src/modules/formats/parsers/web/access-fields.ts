@@ -20,21 +20,20 @@ export interface ScanOptions {
 
 /**
  * Splits `line` from `start` into space-separated fields (runs of spaces, as Squid pads its
- * columns, count as one): a field in double quotes is one field (backslash
- * escapes undone, see `unescapeQuoted`), so is one in square brackets (returned without them).
+ * columns, count as one). A field in double quotes is one field (backslash escapes undone, see
+ * `unescapeQuoted`), so is one in square brackets (returned without them).
  * A closing quote only counts when a separator or the end follows it, so a stray quote inside
  * a field does not cut it; a bracket group closed by something else (`[::1]:80`) is a plain
  * field. Null when a quote or bracket is never closed.
  */
 export function scanFields(line: string, start = 0, options?: ScanOptions): string[] | null {
-  const sep = SPACE;
   const braces = options?.braces === true;
   const out: string[] = [];
   const len = line.length;
   let i = start;
   while (i < len) {
     const c = line.charCodeAt(i);
-    if (c === sep) {
+    if (c === SPACE) {
       i++;
       continue;
     }
@@ -49,7 +48,7 @@ export function scanFields(line: string, start = 0, options?: ScanOptions): stri
           j += 2;
           continue;
         }
-        if (d === QUOTE && (j + 1 === len || line.charCodeAt(j + 1) === sep)) break;
+        if (d === QUOTE && (j + 1 === len || line.charCodeAt(j + 1) === SPACE)) break;
         j++;
       }
       const raw = line.slice(i + 1, j);
@@ -63,14 +62,14 @@ export function scanFields(line: string, start = 0, options?: ScanOptions): stri
       const j = line.indexOf(String.fromCharCode(close), i + 1);
       if (j === -1) return null;
       // `[2001:db8::1]:443` is an address, not a bracketed field: read it as a plain one.
-      if (j + 1 === len || line.charCodeAt(j + 1) === sep) {
+      if (j + 1 === len || line.charCodeAt(j + 1) === SPACE) {
         out.push(line.slice(i + 1, j));
         i = j + 1;
         continue;
       }
     }
     let j = i + 1;
-    while (j < len && line.charCodeAt(j) !== sep) j++;
+    while (j < len && line.charCodeAt(j) !== SPACE) j++;
     out.push(line.slice(i, j));
     i = j;
   }
