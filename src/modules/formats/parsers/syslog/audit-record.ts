@@ -148,7 +148,9 @@ function setField(attributes: ParsedAttributes, key: string, value: string): voi
             : value;
       return;
     default:
-      attributes[`auditd.${key}`] = /^-?\d{1,15}$/.test(value) ? Number(value) : value;
+      // a0..a3 of SYSCALL records are hex register values: text, even when they look decimal.
+      attributes[`auditd.${key}`] =
+        /^-?\d{1,15}$/.test(value) && !/^a\d{1,4}$/.test(key) ? Number(value) : value;
   }
 }
 

@@ -13,7 +13,11 @@ export const cronMessageParser: MessageParser = {
     if (m === null) return null;
     const verb = m[2] as string;
     const detail = m[3] as string;
-    const a: ParsedAttributes = { 'user.name': m[1] as string };
+    const owner = m[1] as string;
+    const a: ParsedAttributes = {};
+    // `(CRON)` is the daemon speaking and `(*system*)` the system crontab, not users.
+    if (owner === 'CRON' || owner === '*system*') a['cron.source'] = owner;
+    else a['user.name'] = owner;
     if (verb === 'CMD') {
       a['event.action'] = 'cron_command';
       a['process.command_line'] = detail.trim();
@@ -44,12 +48,16 @@ export const cronMessageParser: MessageParser = {
     {
       program: 'crond',
       message: '(*system*) RELOAD (/etc/crontab)',
-      expect: { 'user.name': '*system*', 'event.action': 'reload', 'cron.detail': '/etc/crontab' },
+      expect: {
+        'cron.source': '*system*',
+        'event.action': 'reload',
+        'cron.detail': '/etc/crontab',
+      },
     },
     {
       program: 'CRON',
       message: '(CRON) INFO (pidfile fd = 3)',
-      expect: { 'event.action': 'info', 'cron.detail': 'pidfile fd = 3' },
+      expect: { 'cron.source': 'CRON', 'event.action': 'info', 'cron.detail': 'pidfile fd = 3' },
     },
   ],
 };

@@ -28,7 +28,7 @@ export const postfixMessageParser: MessageParser = {
         a['event.action'] = r[1] as string;
         a['event.outcome'] = 'failure';
         a['postfix.smtp_stage'] = r[2] as string;
-        a['source.domain'] = r[3] as string;
+        if (r[3] !== 'unknown') a['source.domain'] = r[3] as string;
         a['source.ip'] = r[4] as string;
         a['postfix.response'] = r[5] as string;
         readPairs(r[6] as string, ' ', a);
