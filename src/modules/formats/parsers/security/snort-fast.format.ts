@@ -1,5 +1,6 @@
 import type { LineFormat, ParsedAttributes, ParsedFields, ParseContext } from '../../log-format';
 import { utcMillis } from '../support/time';
+import { inferYear } from '../syslog/syslog-header';
 
 // `11/26-10:11:12.123456  [**] [1:2001219:20] msg [**] [Classification: x] [Priority: 2] {TCP} a -> b`
 const LINE =
@@ -21,33 +22,16 @@ function endpoint(text: string, portless: boolean, a: ParsedAttributes, side: st
 }
 
 /**
- * Year-less `MM/DD-hh:mm:ss.ffffff`: the year that puts it closest to when the line arrived.
- * Snort's `-y` and Suricata's fast.log add the year.
+ * Year-less `MM/DD-hh:mm:ss.ffffff` gets its year as BSD syslog times do; Snort's `-y` and
+ * Suricata's fast.log write it (two or four digits).
  */
 function alertTime(m: RegExpExecArray, ctx: ParseContext): number | null {
-  const frac = (m[7] as string).padEnd(3, '0').slice(0, 3);
-  const fields = [
-    Number(m[1]),
-    Number(m[2]),
-    Number(m[4]),
-    Number(m[5]),
-    Number(m[6]),
-    Number(frac),
-  ] as const;
-  const at = (y: number) =>
-    utcMillis(y, fields[0], fields[1], fields[2], fields[3], fields[4], fields[5]);
-  if (m[3] !== undefined) return at(m[3].length === 2 ? 2000 + Number(m[3]) : Number(m[3]));
-  const year = new Date(ctx.receivedAt).getUTCFullYear();
-  let best: number | null = null;
-  for (const y of [year, year - 1, year + 1]) {
-    const t = at(y);
-    if (
-      t !== null &&
-      (best === null || Math.abs(t - ctx.receivedAt) < Math.abs(best - ctx.receivedAt))
-    )
-      best = t;
-  }
-  return best;
+  const millis = Number((m[7] as string).padEnd(3, '0').slice(0, 3));
+  const month = Number(m[1]);
+  const fields = [Number(m[2]), Number(m[4]), Number(m[5]), Number(m[6]), millis] as const;
+  if (m[3] === undefined) return inferYear(month, fields, ctx.receivedAt);
+  const year = m[3].length === 2 ? 2000 + Number(m[3]) : Number(m[3]);
+  return utcMillis(year, month, ...fields);
 }
 
 /** Snort (and Suricata) fast alert output, one alert per line. */

@@ -1,6 +1,6 @@
 import type { ParseContext, ParsedAttributes } from '../../log-format';
 import { parseTimestamp } from '../../normalize/timestamp';
-import { monthNumber, parseBsdTime, utcMillis } from '../support/time';
+import { digitsAt, fractionAt, monthNumber, utcMillis } from '../support/time';
 
 /** RFC 5424 severity keywords, indexed by severity code. */
 export const SYSLOG_SEVERITY_NAMES = [
@@ -81,6 +81,29 @@ const BSD_TIME = /([A-Z][a-z]{2}) {1,2}(\d{1,2}) (\d\d:\d\d:\d\d(?:\.\d{1,9})?)(
 /** Cisco and some appliances put the year in: `Nov 26 2026 10:11:12`. */
 const BSD_TIME_WITH_YEAR = /([A-Z][a-z]{2}) {1,2}(\d{1,2}) (\d{4}) (\d\d):(\d\d):(\d\d)(?=[ :])/y;
 
+// How far ahead of its arrival a year-less time may be (clock skew, zones east of UTC) before it
+// is taken to be from the year before.
+const FUTURE_SLACK_MS = 2 * 86_400_000;
+
+/**
+ * Epoch ms of a year-less time (BSD syslog): the latest year that does not put it more than
+ * two days after `receivedAt`. So a December line read in January is last year's, a January
+ * line read on December 31st (a sender ahead of us) next year's, and March read in November
+ * this year's. Null when the date exists in none of those years (Feb 29, Apr 31).
+ */
+export function inferYear(
+  month: number,
+  [day, hour, minute, second, millis]: readonly [number, number, number, number, number],
+  receivedAt: number,
+): number | null {
+  const year = new Date(receivedAt).getUTCFullYear();
+  for (const y of [year + 1, year, year - 1]) {
+    const t = utcMillis(y, month, day, hour, minute, second, millis);
+    if (t !== null && t <= receivedAt + FUTURE_SLACK_MS) return t;
+  }
+  return null;
+}
+
 /** A timestamp read at `at`: its value (null when it does not hold a valid date) and its end. */
 export interface TimeToken {
   timestamp: number | null;
@@ -97,9 +120,19 @@ export function readSyslogTime(line: string, at: number, ctx: ParseContext): Tim
   if (c >= 65 && c <= 90) {
     BSD_TIME.lastIndex = at;
     const m = BSD_TIME.exec(line);
-    if (m !== null && monthNumber(m[1] as string) > 0) {
-      const text = `${m[1]} ${m[2]} ${m[3]}`;
-      return { timestamp: parseBsdTime(text, ctx.receivedAt), end: BSD_TIME.lastIndex };
+    if (m !== null) {
+      const month = monthNumber(m[1] as string);
+      if (month === 0) return null;
+      const clock = m[3] as string;
+      const millis = clock.length > 9 ? fractionAt(clock, 9).millis : 0;
+      const fields = [
+        Number(m[2]),
+        digitsAt(clock, 0, 2),
+        digitsAt(clock, 3, 2),
+        digitsAt(clock, 6, 2),
+        millis,
+      ] as const;
+      return { timestamp: inferYear(month, fields, ctx.receivedAt), end: BSD_TIME.lastIndex };
     }
     BSD_TIME_WITH_YEAR.lastIndex = at;
     const y = BSD_TIME_WITH_YEAR.exec(line);
@@ -182,8 +215,10 @@ export function parseBsdSyslog(line: string, ctx: ParseContext): BsdSyslog | nul
   if (hostEnd === i) return null;
   let host: string | undefined = line.slice(i, hostEnd);
   let tagStart = hostEnd + 1;
-  // A token ending in ':' is a TAG (`su[123]:`), so the sender wrote no host.
+  // A token ending in ':' is a TAG (`su[123]:`), so the sender wrote no host. rsyslog's
+  // RFC 3339 templates always write one: without it the line is some other `time app: x` log.
   if (host.charCodeAt(host.length - 1) === 58) {
+    if (isoTime) return null;
     host = undefined;
     tagStart = i;
   } else if (isoTime && LEVEL_WORDS.has(host)) {

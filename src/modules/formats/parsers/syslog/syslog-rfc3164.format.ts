@@ -5,6 +5,9 @@ import { parseBsdSyslog, priAttributes } from './syslog-header';
 const HEAD =
   /^(?:<\d{1,3}>)?(?:(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) {1,2}\d{1,2} \d\d:\d\d:\d\d(?:\.\d{1,9})?|\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,9})?(?:Z|[+-]\d\d:\d\d)) {1,2}[^ ]/;
 
+// Detection needs no year: only RFC 3339 headers are taken apart there.
+const DETECT_CONTEXT = { receivedAt: 0 };
+
 /**
  * BSD syslog (RFC 3164): `<34>Oct 11 22:14:15 mymachine su[123]: msg` on the wire, the same
  * without PRI in /var/log/messages and auth.log, and rsyslog's RFC 3339 variant
@@ -16,7 +19,12 @@ export const syslogRfc3164Format: LineFormat = {
   kind: 'line',
   description: 'BSD syslog (RFC 3164), with or without PRI, BSD or RFC 3339 timestamps',
   priority: 10,
-  detect: (line) => HEAD.test(line),
+  detect(line) {
+    if (!HEAD.test(line)) return false;
+    // Many application logs open with an RFC 3339 time too: take the header apart to be sure.
+    const first = line.charCodeAt(line.charCodeAt(0) === 60 ? line.indexOf('>') + 1 : 0);
+    return first > 57 || parseBsdSyslog(line, DETECT_CONTEXT) !== null;
+  },
   parse(line, ctx): ParsedFields | null {
     const h = parseBsdSyslog(line, ctx);
     if (h === null) return null;
