@@ -28,7 +28,11 @@ export function scanKeyValues(line: string): LogfmtPair[] | null {
     c = line.charCodeAt(i);
     if (c !== 61 && c !== 58) return null;
     i++;
-    if (c === 58 && line.charCodeAt(i) === 32) i++;
+    if (c === 58) {
+      // `http://host/...` is a URL, not a key.
+      if (line.charCodeAt(i) === 47) return null;
+      if (line.charCodeAt(i) === 32) i++;
+    }
     const q = line.charCodeAt(i);
     if (q === 34) {
       const read = readQuoted(line, i);
@@ -47,7 +51,7 @@ export function scanKeyValues(line: string): LogfmtPair[] | null {
     const valueStart = i;
     while (i < n) {
       const v = line.charCodeAt(i);
-      if (v === 44 || (!commas && (v === 32 || v === 9))) break;
+      if (v === 44 || v === 59 || (!commas && (v === 32 || v === 9))) break;
       i++;
     }
     pairs.push({ key, value: line.slice(valueStart, i).trim(), quoted: false });

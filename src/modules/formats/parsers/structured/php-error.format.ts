@@ -3,7 +3,7 @@ import { monthNumber } from '../support/time';
 import { zonedMillis } from './zoned-time';
 
 const HEAD =
-  /^\[(\d\d)-([A-Z][a-z]{2})-(\d{4}) (\d\d):(\d\d):(\d\d)(?: ([A-Za-z0-9_/+-]{1,40}))?\] PHP ([A-Z][A-Za-z ]{1,40}?):\s{1,2}/;
+  /^\[(\d\d)-([A-Z][a-z]{2})-(\d{4}) (\d\d):(\d\d):(\d\d)(?: ([A-Za-z0-9_/+-]{1,40}))?\] PHP ([A-Z][A-Za-z ]{1,40}?):(?:\s{1,2}|$)/;
 const UNCAUGHT = /^(?:Uncaught|Unhandled) ([\w\\]{1,200}): (.*) in (\S{1,500}):(\d{1,7})$/;
 const ON_LINE = /^(.*) in (\S{1,500}) on line (\d{1,7})$/;
 
