@@ -3,6 +3,7 @@ import { parseTimestamp } from '../../normalize/timestamp';
 import { numericValue, scanLogfmt } from '../structured/logfmt-scanner';
 import { readPri, priAttributes } from '../syslog/syslog-header';
 import { parseDateTime, zoneOffset } from '../support/time';
+import { prefixedKey } from '../structured/prefixed-key';
 
 const ECS: Readonly<Record<string, string>> = {
   srcip: 'source.ip',
@@ -105,7 +106,7 @@ export const fortigateFormat: LineFormat = {
       }
       if (value === '' || value === 'N/A') continue;
       const n = quoted ? null : numericValue(value);
-      a[ECS[key] ?? `fortinet.firewall.${key}`] = n ?? value;
+      a[ECS[key] ?? prefixedKey('fortinet.firewall.', key)] = n ?? value;
     }
     const local = parseDateTime(`${date} ${time}`);
     const offset = tz === undefined ? 0 : zoneOffset(tz);

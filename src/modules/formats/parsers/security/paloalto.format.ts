@@ -1,4 +1,5 @@
 import type { LineFormat, ParsedAttributes, ParsedFields } from '../../log-format';
+import { isSmallInteger } from '../structured/logfmt-scanner';
 import { parseSyslogPrefix } from '../syslog/syslog-header';
 import { digitsAt, utcMillis } from '../support/time';
 
@@ -245,7 +246,7 @@ function setIp(a: ParsedAttributes, key: string, value: string | undefined): voi
 }
 
 function setNumber(a: ParsedAttributes, key: string, value: string | undefined): void {
-  if (value !== undefined && /^\d{1,15}$/.test(value)) a[key] = Number(value);
+  if (isSmallInteger(value)) a[key] = Number(value);
 }
 
 function setPort(a: ParsedAttributes, key: string, value: string | undefined): void {

@@ -1,6 +1,7 @@
 import type { JsonFormat, ParsedAttributes, ParsedFields } from '../../log-format';
 import { parseTimestamp } from '../../normalize/timestamp';
 import { jsonAttributes } from '../structured/json-attributes';
+import { prefixedKey } from '../structured/prefixed-key';
 
 // EVE keys with an ECS home, looked up after flattening.
 const ECS: Readonly<Record<string, string>> = {
@@ -76,7 +77,7 @@ export const suricataEveFormat: JsonFormat = {
     if (typeof doc.proto === 'string') a['network.transport'] = doc.proto.toLowerCase();
     for (const key in flat) {
       const value = flat[key] as string | number | boolean;
-      a[ECS[key] ?? `suricata.eve.${key}`] = value;
+      a[ECS[key] ?? prefixedKey('suricata.eve.', key)] = value;
     }
     if (eventType === 'alert' || eventType === 'drop') {
       const signature = a['rule.name'];

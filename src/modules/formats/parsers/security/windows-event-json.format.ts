@@ -1,6 +1,7 @@
 import type { JsonFormat, ParsedAttributes, ParsedFields } from '../../log-format';
 import { parseTimestamp } from '../../normalize/timestamp';
 import { jsonAttributes, text } from '../structured/json-attributes';
+import { prefixedKey } from '../structured/prefixed-key';
 
 // Candidate keys (flattened) per field: Winlogbeat first, then NXLog, evtx dumps, Get-WinEvent.
 const TIME_KEYS = [
@@ -137,7 +138,7 @@ export const windowsEventJsonFormat: JsonFormat = {
     if (/AUDIT_FAILURE|Audit Failure/i.test(eventType)) a['event.outcome'] = 'failure';
     else if (/AUDIT_SUCCESS|Audit Success/i.test(eventType)) a['event.outcome'] = 'success';
 
-    const winlogbeat = Object.keys(flat).some((k) => k.startsWith('winlog.'));
+    const winlogbeat = doc.winlog !== undefined || doc['winlog.channel'] !== undefined;
     for (const key in flat) {
       const value = flat[key] as string | number | boolean;
       let name = key;
@@ -145,7 +146,7 @@ export const windowsEventJsonFormat: JsonFormat = {
       else if (key.startsWith('UserData.')) name = `winlog.user_data.${key.slice(9)}`;
       else if (!winlogbeat && !key.includes('.')) {
         // NXLog puts the event data fields at the top, beside its own metadata.
-        name = NXLOG_META.has(key) ? `winlog.${key}` : `winlog.event_data.${key}`;
+        name = prefixedKey(NXLOG_META.has(key) ? 'winlog.' : 'winlog.event_data.', key);
       }
       a[name] = value;
       if (name.startsWith('winlog.event_data.')) {

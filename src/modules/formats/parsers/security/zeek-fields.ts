@@ -1,4 +1,5 @@
 import type { ParsedAttributes } from '../../log-format';
+import { prefixedKey } from '../structured/prefixed-key';
 
 // Zeek field names with an ECS home; the rest go under zeek.<field>.
 const ECS: Readonly<Record<string, string>> = {
@@ -52,7 +53,7 @@ export function setZeekField(a: ParsedAttributes, field: string, value: unknown)
     if (Number.isFinite(seconds)) a['event.duration'] = Math.round(seconds * 1e9);
     return;
   }
-  const name = ECS[field] ?? `zeek.${field}`;
+  const name = ECS[field] ?? prefixedKey('zeek.', field);
   if (Array.isArray(value)) {
     if (value.length > 0) a[name] = value.map(String).join(',');
     return;

@@ -2,6 +2,7 @@ import type { LineFormat, ParsedAttributes, ParsedFields } from '../../log-forma
 import { parseTimestamp } from '../../normalize/timestamp';
 import { parseSyslogPrefix } from '../syslog/syslog-header';
 import { monthNumber, utcMillis, zoneOffset } from '../support/time';
+import { prefixedKey } from './prefixed-key';
 
 // Extension keys with an ECS home; the rest go under cef.extensions.<key>.
 const ECS: Readonly<Record<string, string>> = {
@@ -151,8 +152,8 @@ function severityLevel(raw: string): string | undefined {
 
 /** An `rt`/`end` value: epoch ms or `MMM dd [yyyy ]HH:mm:ss[.SSS][ zone]`. */
 export function parseCefTime(raw: string, receivedAt: number): number | null {
-  const direct = parseTimestamp(raw);
-  if (direct !== null) return direct;
+  const first = raw.charCodeAt(0);
+  if (first >= 48 && first <= 57) return parseTimestamp(raw);
   const m = CEF_DATE.exec(raw);
   if (m === null) return null;
   const year = m[3] === undefined ? new Date(receivedAt).getUTCFullYear() : Number(m[3]);
@@ -232,7 +233,9 @@ export const cefFormat: LineFormat = {
       }
       const label = LABELLED.test(key) ? labels.get(key) : undefined;
       const name =
-        label !== undefined ? `cef.extensions.${label}` : (ECS[key] ?? `cef.extensions.${key}`);
+        label !== undefined
+          ? prefixedKey('cef.extensions.', label)
+          : (ECS[key] ?? prefixedKey('cef.extensions.', key));
       const n = NUMERIC.has(key) && /^\d{1,15}$/.test(value) ? Number(value) : null;
       attributes[name] = n ?? value;
     }

@@ -1,6 +1,7 @@
 import type { LineFormat, ParsedAttributes, ParsedFields } from '../../log-format';
 import { parseSyslogPrefix } from '../syslog/syslog-header';
 import { parseCefTime, parseExtension, splitHeader } from './cef.format';
+import { prefixedKey } from './prefixed-key';
 
 const ECS: Readonly<Record<string, string>> = {
   src: 'source.ip',
@@ -124,7 +125,7 @@ export const leefFormat: LineFormat = {
           attributes['leef.devTimeFormat'] = value;
           continue;
       }
-      const name = ECS[key] ?? `leef.${key}`;
+      const name = ECS[key] ?? prefixedKey('leef.', key);
       attributes[name] = NUMERIC.test(key) && /^\d{1,15}$/.test(value) ? Number(value) : value;
     }
     return out;

@@ -74,7 +74,36 @@ export function readQuoted(line: string, at: number): { value: string; end: numb
 
 /** An unquoted decimal that survives the round trip to a double: `200`, `-3`, `0.25`. */
 export function numericValue(value: string): number | null {
-  if (value.length === 0 || value.length > 16) return null;
-  if (!/^-?(?:0|[1-9]\d{0,14})(?:\.\d{1,6})?$/.test(value)) return null;
+  const n = value.length;
+  if (n === 0 || n > 22) return null;
+  let i = value.charCodeAt(0) === 45 ? 1 : 0;
+  const intStart = i;
+  for (; i < n; i++) {
+    const c = value.charCodeAt(i);
+    if (c < 48 || c > 57) break;
+  }
+  const intDigits = i - intStart;
+  // No leading zeros (`007` is an id), at most 15 integer digits (exact in a double).
+  if (intDigits === 0 || intDigits > 15) return null;
+  if (intDigits > 1 && value.charCodeAt(intStart) === 48) return null;
+  if (i < n) {
+    if (value.charCodeAt(i) !== 46) return null;
+    const fracStart = ++i;
+    for (; i < n; i++) {
+      const c = value.charCodeAt(i);
+      if (c < 48 || c > 57) return null;
+    }
+    if (i === fracStart || i - fracStart > 6) return null;
+  }
   return Number(value);
+}
+
+/** All decimal digits, 1 to 15 of them: a count or a port, safe as a number. */
+export function isSmallInteger(value: string | undefined): value is string {
+  if (value === undefined || value.length === 0 || value.length > 15) return false;
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
 }

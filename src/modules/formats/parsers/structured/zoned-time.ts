@@ -3,6 +3,8 @@ import { utcMillis } from '../support/time';
 // One formatter per IANA zone seen; bounded because zone names come from log lines.
 const MAX_ZONES = 64;
 const formatters = new Map<string, Intl.DateTimeFormat | null>();
+const MAX_OFFSETS = 1024;
+const offsets = new Map<string, number>();
 
 function formatterFor(zone: string): Intl.DateTimeFormat | null {
   let f = formatters.get(zone);
@@ -59,8 +61,15 @@ export function zonedMillis(
   const asUtc = utcMillis(year, month, day, hour, minute, second);
   if (asUtc === null) return null;
   if (zone === 'UTC' || zone === 'GMT' || zone === 'Z') return asUtc;
+  // Offsets change at most a few times a year: remember them per zone and hour.
+  const key = `${zone}@${Math.floor(asUtc / 3_600_000)}`;
+  const cached = offsets.get(key);
+  if (cached !== undefined) return asUtc - cached * 60_000;
   const f = formatterFor(zone);
   if (f === null) return null;
   const first = asUtc - offsetAt(f, asUtc) * 60_000;
-  return asUtc - offsetAt(f, first) * 60_000;
+  const offset = offsetAt(f, first);
+  if (offsets.size >= MAX_OFFSETS) offsets.clear();
+  offsets.set(key, offset);
+  return asUtc - offset * 60_000;
 }

@@ -1,4 +1,5 @@
 import type { ParsedAttributes } from '../../log-format';
+import { prefixedKey } from '../structured/prefixed-key';
 
 /** A Linux audit record taken apart. */
 export interface AuditRecord {
@@ -149,7 +150,7 @@ function setField(attributes: ParsedAttributes, key: string, value: string): voi
       return;
     default:
       // a0..a3 of SYSCALL records are hex register values: text, even when they look decimal.
-      attributes[`auditd.${key}`] =
+      attributes[prefixedKey('auditd.', key)] =
         /^-?\d{1,15}$/.test(value) && !/^a\d{1,4}$/.test(key) ? Number(value) : value;
   }
 }

@@ -1,6 +1,7 @@
 import type { LineFormat, ParsedAttributes, ParsedFields } from '../../log-format';
 import { parseTimestamp } from '../../normalize/timestamp';
 import { priAttributes, readPri } from './syslog-header';
+import { prefixedKey } from '../structured/prefixed-key';
 
 /** `<PRI>1 ` opens every RFC 5424 message. */
 const HEAD = /^<\d{1,3}>1 /;
@@ -180,7 +181,7 @@ function readStructuredData(line: string, at: number, attributes: ParsedAttribut
       }
       value += line.slice(from, i);
       i++;
-      attributes[`syslog.sd.${id}.${key}`] = value;
+      attributes[prefixedKey(prefixedKey('syslog.sd.', id), `.${key}`)] = value;
     }
   }
   return i;
