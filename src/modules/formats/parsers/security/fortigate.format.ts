@@ -41,12 +41,17 @@ const ECS: Readonly<Record<string, string>> = {
   virus: 'fortinet.firewall.virus',
 };
 
-/** A FortiOS line: optional PRI, then `date=` first and `logid=` or `devid=` in it. */
+/**
+ * Where the pairs start, after an optional PRI: FortiOS writes `date=` first, FortiAnalyzer
+ * forwards with `logver=` or `itime=` first. -1 when the line does not open with a pair.
+ */
 function kvStart(line: string): number {
   const p = readPri(line);
   const at = p === null ? 0 : p.end;
-  return line.startsWith('date=', at) ? at : -1;
+  return FIRST_KEY.test(line.slice(at, at + 17)) ? at : -1;
 }
+
+const FIRST_KEY = /^[a-z_]{2,16}=/;
 
 /** FortiGate (FortiOS 6/7) key=value logs: traffic, UTM and event types. */
 export const fortigateFormat: LineFormat = {
@@ -56,8 +61,7 @@ export const fortigateFormat: LineFormat = {
   description: 'Fortinet FortiGate (FortiOS) key=value logs',
   priority: 40,
   detect(line) {
-    const at = kvStart(line);
-    return at !== -1 && (line.includes(' logid=') || line.includes(' devid='));
+    return kvStart(line) !== -1 && line.includes('logid=') && line.includes('devid=');
   },
   parse(line): ParsedFields | null {
     const at = kvStart(line);
@@ -154,6 +158,20 @@ export const fortigateFormat: LineFormat = {
           'event.action': 'login',
           'fortinet.firewall.status': 'failed',
           'fortinet.firewall.logdesc': 'Admin login failed',
+        },
+      },
+    },
+    {
+      line: 'logver=702071577 idseq=181223002313326592 itime=1796379300 devid="FG100E3G16000001" devname="FG100E-HQ" vd="root" date=2026-11-26 time=10:14:55 eventtime=1796379295512034221 tz="+0100" logid="0000000020" type="traffic" subtype="forward" level="notice" srcip=10.1.1.31 srcport=60022 dstip=8.8.8.8 dstport=53 proto=17 action="accept" policyid=3 service="DNS" sentbyte=74 rcvdbyte=90 duration=180',
+      expect: {
+        timestamp: 1796379295512,
+        host: 'FG100E-HQ',
+        attributes: {
+          'event.code': '0000000020',
+          'fortinet.firewall.logver': 702071577,
+          'destination.port': 53,
+          'network.iana_number': 17,
+          'event.duration': 180_000_000_000,
         },
       },
     },

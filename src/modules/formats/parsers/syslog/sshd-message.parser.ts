@@ -13,6 +13,8 @@ const MAPS_BACK =
   /^Address ([0-9A-Fa-f:.]{2,45}) maps to (\S{1,255}), but this does not map back to the address(?: - POSSIBLE BREAK-IN ATTEMPT!)?$/;
 const MAX_ATTEMPTS =
   /^(?:error: )?maximum authentication attempts exceeded for (invalid user )?(.{0,100}?) from ([0-9A-Fa-f:.]{2,45}) port (\d{1,5})/;
+const CONNECTION_FROM =
+  /^Connection from ([0-9A-Fa-f:.]{2,45}) port (\d{1,5}) on ([0-9A-Fa-f:.]{2,45}) port (\d{1,5})/;
 const NO_IDENT =
   /^Did not receive identification string from ([0-9A-Fa-f:.]{2,45})(?: port (\d{1,5}))?$/;
 
@@ -78,6 +80,14 @@ export const sshdMessageParser: MessageParser = {
       a['user.name'] = m[2] as string;
       a['source.ip'] = m[3] as string;
       a['source.port'] = Number(m[4]);
+      return a;
+    }
+    if ((m = CONNECTION_FROM.exec(text)) !== null) {
+      a['event.action'] = 'connection_opened';
+      a['source.ip'] = m[1] as string;
+      a['source.port'] = Number(m[2]);
+      a['destination.ip'] = m[3] as string;
+      a['destination.port'] = Number(m[4]);
       return a;
     }
     if ((m = NO_IDENT.exec(text)) !== null) {
@@ -149,6 +159,16 @@ export const sshdMessageParser: MessageParser = {
         'event.action': 'disconnect',
         'sshd.disconnect.code': 11,
         'sshd.disconnect.reason': 'Bye Bye',
+      },
+    },
+    {
+      program: 'sshd',
+      message: 'Connection from 198.51.100.4 port 60112 on 10.0.0.20 port 22 rdomain ""',
+      expect: {
+        'event.action': 'connection_opened',
+        'source.ip': '198.51.100.4',
+        'destination.ip': '10.0.0.20',
+        'destination.port': 22,
       },
     },
     {
