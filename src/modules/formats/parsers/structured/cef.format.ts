@@ -2,6 +2,7 @@ import type { LineFormat, ParsedAttributes, ParsedFields } from '../../log-forma
 import { parseTimestamp } from '../../normalize/timestamp';
 import { parseSyslogPrefix } from '../syslog/syslog-header';
 import { monthNumber, utcMillis, zoneOffset } from '../support/time';
+import { isSmallInteger } from './logfmt-scanner';
 import { prefixedKey } from './prefixed-key';
 
 // Extension keys with an ECS home; the rest go under cef.extensions.<key>.
@@ -232,12 +233,11 @@ export const cefFormat: LineFormat = {
           break;
       }
       const label = LABELLED.test(key) ? labels.get(key) : undefined;
-      const name =
+      const attribute =
         label !== undefined
           ? prefixedKey('cef.extensions.', label)
           : (ECS[key] ?? prefixedKey('cef.extensions.', key));
-      const n = NUMERIC.has(key) && /^\d{1,15}$/.test(value) ? Number(value) : null;
-      attributes[name] = n ?? value;
+      attributes[attribute] = NUMERIC.has(key) && isSmallInteger(value) ? Number(value) : value;
     }
     return out;
   },
