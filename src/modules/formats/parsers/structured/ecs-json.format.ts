@@ -50,10 +50,13 @@ export const ecsJsonFormat: JsonFormat = {
       out.service = service;
       delete flat['service.name'];
     }
-    const host = text(flat['host.name']) ?? text(flat['host.hostname']);
-    if (host !== undefined) {
-      out.host = host;
-      delete flat[flat['host.name'] !== undefined ? 'host.name' : 'host.hostname'];
+    for (const key of ['host.name', 'host.hostname']) {
+      const host = text(flat[key]);
+      if (host !== undefined) {
+        out.host = host;
+        delete flat[key];
+        break;
+      }
     }
     const trace = text(flat['trace.id']);
     if (trace !== undefined && HEX_ID.test(trace)) {

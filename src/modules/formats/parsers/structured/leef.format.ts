@@ -164,13 +164,13 @@ export const leefFormat: LineFormat = {
       },
     },
     {
-      line: 'LEEF:2.0|Palo Alto Networks|PAN-OS Syslog Integration|10.1|allow|x09|cat=TRAFFIC\tdevTime=1796379302000\tsrc=10.1.1.4\tdst=93.184.216.34\tsrcPort=52100\tdstPort=443\tproto=tcp\tusrName=corp\\\\alice\tsrcBytes=1204\tdstBytes=8890',
+      line: 'LEEF:2.0|Palo Alto Networks|PAN-OS Syslog Integration|10.1|allow|x09|cat=TRAFFIC\tdevTime=1796379302000\tsrc=10.1.1.4\tdst=93.184.216.34\tsrcPort=52100\tdstPort=443\tproto=tcp\tusrName=corp\\alice\tsrcBytes=1204\tdstBytes=8890',
       expect: {
         timestamp: 1796379302000,
         attributes: {
           'event.code': 'allow',
           'network.transport': 'tcp',
-          'user.name': 'corp\\\\alice',
+          'user.name': 'corp\\alice',
           'source.bytes': 1204,
           'destination.bytes': 8890,
         },
