@@ -5,8 +5,21 @@ import { pamMessageParser } from './pam-message.parser';
 import { postfixMessageParser } from './postfix-message.parser';
 import { sshdMessageParser } from './sshd-message.parser';
 import { sudoMessageParser } from './sudo-message.parser';
+import { SYSLOG_MESSAGE_PARSERS } from './index';
 
 describe('syslog message parsers', () => {
+  it.each(SYSLOG_MESSAGE_PARSERS.map((p) => [p.name, p] as const))(
+    '%s claims the programs of its own samples',
+    (_name, parser) => {
+      for (const { program } of parser.samples) {
+        const claimed = parser.programs.some((p) =>
+          p.endsWith('/') ? program.startsWith(p) : program === p,
+        );
+        expect(claimed).toBe(true);
+      }
+    },
+  );
+
   it.each(
     (
       [
