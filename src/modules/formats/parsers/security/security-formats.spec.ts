@@ -49,6 +49,17 @@ describe(zeekTsvFormat.name, () => {
     });
   });
 
+  it('does not read other Zeek logs (dns.log, http.log) with conn.log column names', () => {
+    const dns =
+      '1796379075.2\tCpT3Cm1x0Q4Qp8h2Ab\t10.0.0.7\t41055\t10.0.0.2\t53\tudp\t24811\t0.0021\texample.com\t1\tC_INTERNET\t1\tA\t0\tNOERROR\tF\tF\tT\tT\t0\t93.184.216.34\t60.0\tF';
+    const http =
+      '1796379075.2\tCHhAvVGS1DHFjwGM9\t10.0.0.5\t52311\t93.184.216.34\t80\t1\tGET\texample.com\t/\t-\t1.1\tcurl/8.0\t-\t0\t1256\t200\tOK';
+    for (const line of [dns, http]) {
+      expect(zeekTsvFormat.detect(line)).toBe(false);
+      expect(zeekTsvFormat.parse(line, ctx)).toBeNull();
+    }
+  });
+
   it('does not take comment lines of other formats for Zeek headers', () => {
     expect(zeekTsvFormat.detect('# Time: 2026-11-26T10:11:12.123456Z')).toBe(false);
     expect(zeekTsvFormat.detect('#Version: 1.0')).toBe(false);

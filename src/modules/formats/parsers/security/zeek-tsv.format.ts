@@ -27,6 +27,36 @@ const CONN_FIELDS = [
   'tunnel_parents',
 ] as const;
 
+const TRANSPORTS = new Set(['tcp', 'udp', 'icmp', 'unknown_transport']);
+const CONN_STATES = new Set([
+  'S0',
+  'S1',
+  'SF',
+  'REJ',
+  'S2',
+  'S3',
+  'RSTO',
+  'RSTR',
+  'RSTOS0',
+  'RSTRH',
+  'SH',
+  'SHR',
+  'OTH',
+  '-',
+]);
+
+/**
+ * The fields of a conn.log row, or null. dns.log, http.log and friends also open with ts and a
+ * `C` uid; their proto and conn_state columns tell them apart.
+ */
+function connRow(line: string): string[] | null {
+  if (!ROW.test(line)) return null;
+  const values = line.split('\t');
+  if (values.length < 12 || values.length > CONN_FIELDS.length + 4) return null;
+  if (!TRANSPORTS.has(values[6] as string) || !CONN_STATES.has(values[11] as string)) return null;
+  return values;
+}
+
 const HEADER =
   /^#(separator|set_separator|empty_field|unset_field|path|open|close|fields|types)[\t ]/;
 // `1796379072.123456<TAB>CHhAvVGS1DHFjwGM9<TAB>`: epoch seconds and a connection uid.
@@ -42,7 +72,7 @@ export const zeekTsvFormat: LineFormat = {
   kind: 'line',
   description: 'Zeek (Bro) conn.log, tab-separated with # headers',
   priority: 40,
-  detect: (line) => (line.charCodeAt(0) === 35 ? HEADER.test(line) : ROW.test(line)),
+  detect: (line) => (line.charCodeAt(0) === 35 ? HEADER.test(line) : connRow(line) !== null),
   parse(line): ParsedFields | null {
     const h = HEADER.exec(line);
     if (h !== null) {
@@ -50,9 +80,8 @@ export const zeekTsvFormat: LineFormat = {
         attributes: { 'zeek.header': h[1] as string, 'zeek.header_value': line.slice(h[0].length) },
       };
     }
-    if (!ROW.test(line)) return null;
-    const values = line.split('\t');
-    if (values.length < 12) return null;
+    const values = connRow(line);
+    if (values === null) return null;
     const a: ParsedAttributes = { 'event.dataset': 'zeek.connection' };
     const out: ParsedFields = { attributes: a };
     const ts = parseTimestamp(values[0]);
