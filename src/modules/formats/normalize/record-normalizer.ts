@@ -24,7 +24,7 @@ export const MAX_ATTRIBUTES = 256;
 export const MAX_BODY_BYTES = 256 * 1024;
 
 // Candidate keys in priority order, looked up in the flattened document.
-const TIMESTAMP_KEYS = [
+export const TIMESTAMP_KEYS = [
   '@timestamp',
   'timestamp',
   'time',
@@ -36,7 +36,7 @@ const TIMESTAMP_KEYS = [
   // journald export: microseconds since the epoch, as a string.
   '__REALTIME_TIMESTAMP',
 ];
-const SEVERITY_KEYS = [
+export const SEVERITY_KEYS = [
   'level',
   'log.level',
   'severity',
@@ -53,8 +53,8 @@ const SEVERITY_KEYS = [
 ];
 const OTEL_SEVERITY_KEYS = ['severityNumber', 'severity_number'];
 // Looked up on the document itself, before flattening: `message` or `body` may be an object.
-const BODY_KEYS = ['message', 'msg', 'log', 'short_message', 'body', 'MESSAGE', 'text'];
-const SERVICE_KEYS = [
+export const BODY_KEYS = ['message', 'msg', 'log', 'short_message', 'body', 'MESSAGE', 'text'];
+export const SERVICE_KEYS = [
   'service.name',
   'service',
   'serviceName',
@@ -69,7 +69,7 @@ const SERVICE_KEYS = [
   '_SYSTEMD_UNIT',
 ];
 // agent.hostname is the shipper's machine, which is the source for Filebeat and node agents.
-const HOST_KEYS = [
+export const HOST_KEYS = [
   'host.name',
   'host',
   'hostname',
@@ -80,8 +80,8 @@ const HOST_KEYS = [
   'agent.hostname',
 ];
 // dd.trace_id is left out: it is a decimal 64-bit id that would never match an OTel hex trace id.
-const TRACE_KEYS = ['trace.id', 'trace_id', 'traceId', 'traceID'];
-const SPAN_KEYS = ['span.id', 'span_id', 'spanId', 'spanID'];
+export const TRACE_KEYS = ['trace.id', 'trace_id', 'traceId', 'traceID'];
+export const SPAN_KEYS = ['span.id', 'span_id', 'spanId', 'spanID'];
 
 /**
  * Turns one shipper document into a record. Recognized fields are moved out of the document;
