@@ -1,6 +1,5 @@
 import type { LineFormat, ParsedAttributes } from '../../log-format';
-import { fractionAt } from '../support/time';
-import { civilMillis } from '../web/web-time';
+import { fractionAt, yearlessMillis } from '../support/time';
 import { parseKlogStructured } from './klog-fields';
 
 const DETECT = /^[IWEF]\d{4} \d\d:\d\d:\d\d\.\d{6} +\d+ [^ \]:]+:\d+\](?: |$)/;
@@ -36,7 +35,7 @@ export const KLOG_FORMAT: LineFormat = {
         Object.assign(attrs, structured.attrs);
       }
     }
-    const timestamp = nearestYear(
+    const timestamp = yearlessMillis(
       Number(m[2]),
       Number(m[3]),
       Number(m[4]),
@@ -112,24 +111,3 @@ export const KLOG_FORMAT: LineFormat = {
     },
   ],
 };
-
-/** The year (this one, the last or the next) that puts the date nearest to `receivedAt`. */
-function nearestYear(
-  month: number,
-  day: number,
-  hour: number,
-  minute: number,
-  second: number,
-  millis: number,
-  receivedAt: number,
-): number | null {
-  const year = new Date(receivedAt).getUTCFullYear();
-  let best: number | null = null;
-  for (const y of [year, year - 1, year + 1]) {
-    const t = civilMillis(y, month, day, hour, minute, second, millis);
-    if (t !== null && (best === null || Math.abs(t - receivedAt) < Math.abs(best - receivedAt))) {
-      best = t;
-    }
-  }
-  return best;
-}

@@ -100,25 +100,49 @@ export function parseClfTime(s: string): number | null {
   );
 }
 
+// A sender's clock may run a little ahead of ours; a time further ahead than this is last year's.
+const FUTURE_SLACK_MS = 2 * 86_400_000;
+
+/**
+ * Epoch ms of a time written without its year (BSD syslog, klog, Snort): the latest year that
+ * does not put it more than two days after `receivedAt`. So a December line read in January is
+ * last year's, a January line read on December 31st (a sender ahead of us) next year's, and March
+ * read in November this year's — logs describe the past. Null when the date exists in none of
+ * those years (Feb 29, Apr 31).
+ */
+export function yearlessMillis(
+  month: number,
+  day: number,
+  hour: number,
+  minute: number,
+  second: number,
+  millis: number,
+  receivedAt: number,
+): number | null {
+  const year = new Date(receivedAt).getUTCFullYear();
+  for (const y of [year + 1, year, year - 1]) {
+    const t = utcMillis(y, month, day, hour, minute, second, millis);
+    if (t !== null && t <= receivedAt + FUTURE_SLACK_MS) return t;
+  }
+  return null;
+}
+
 /**
  * BSD syslog time without a year, `Oct 11 22:14:15` or `Oct  1 02:04:05` (optionally with a
- * fraction): the year is the one that puts the time closest to `receivedAt` (a December line
- * read in January belongs to last year).
+ * fraction); the year as `yearlessMillis` infers it.
  */
 export function parseBsdTime(s: string, receivedAt: number): number | null {
   const m = /^([A-Za-z]{3}) {1,2}(\d{1,2}) (\d\d):(\d\d):(\d\d)(?:\.(\d+))?$/.exec(s);
   if (m === null) return null;
-  const month = monthNumber(m[1] as string);
-  const millis = m[6] === undefined ? 0 : fractionAt(m[6], 0).millis;
-  const year = new Date(receivedAt).getUTCFullYear();
-  let best: number | null = null;
-  for (const y of [year, year - 1, year + 1]) {
-    const t = utcMillis(y, month, Number(m[2]), Number(m[3]), Number(m[4]), Number(m[5]), millis);
-    if (t !== null && (best === null || Math.abs(t - receivedAt) < Math.abs(best - receivedAt))) {
-      best = t;
-    }
-  }
-  return best;
+  return yearlessMillis(
+    monthNumber(m[1] as string),
+    Number(m[2]),
+    Number(m[3]),
+    Number(m[4]),
+    Number(m[5]),
+    m[6] === undefined ? 0 : fractionAt(m[6], 0).millis,
+    receivedAt,
+  );
 }
 
 /**

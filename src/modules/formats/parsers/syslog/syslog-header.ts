@@ -1,6 +1,6 @@
 import type { ParseContext, ParsedAttributes } from '../../log-format';
 import { parseTimestamp } from '../../normalize/timestamp';
-import { digitsAt, fractionAt, monthNumber, utcMillis } from '../support/time';
+import { digitsAt, fractionAt, monthNumber, utcMillis, yearlessMillis } from '../support/time';
 
 /** RFC 5424 severity keywords, indexed by severity code. */
 export const SYSLOG_SEVERITY_NAMES = [
@@ -81,27 +81,13 @@ const BSD_TIME = /([A-Z][a-z]{2}) {1,2}(\d{1,2}) (\d\d:\d\d:\d\d(?:\.\d{1,9})?)(
 /** Cisco and some appliances put the year in: `Nov 26 2026 10:11:12`. */
 const BSD_TIME_WITH_YEAR = /([A-Z][a-z]{2}) {1,2}(\d{1,2}) (\d{4}) (\d\d):(\d\d):(\d\d)(?=[ :])/y;
 
-// How far ahead of its arrival a year-less time may be (clock skew, zones east of UTC) before it
-// is taken to be from the year before.
-const FUTURE_SLACK_MS = 2 * 86_400_000;
-
-/**
- * Epoch ms of a year-less time (BSD syslog): the latest year that does not put it more than
- * two days after `receivedAt`. So a December line read in January is last year's, a January
- * line read on December 31st (a sender ahead of us) next year's, and March read in November
- * this year's. Null when the date exists in none of those years (Feb 29, Apr 31).
- */
+/** `yearlessMillis` (support/time.ts) with the fields as a tuple. */
 export function inferYear(
   month: number,
   [day, hour, minute, second, millis]: readonly [number, number, number, number, number],
   receivedAt: number,
 ): number | null {
-  const year = new Date(receivedAt).getUTCFullYear();
-  for (const y of [year + 1, year, year - 1]) {
-    const t = utcMillis(y, month, day, hour, minute, second, millis);
-    if (t !== null && t <= receivedAt + FUTURE_SLACK_MS) return t;
-  }
-  return null;
+  return yearlessMillis(month, day, hour, minute, second, millis, receivedAt);
 }
 
 /** A timestamp read at `at`: its value (null when it does not hold a valid date) and its end. */
