@@ -8,8 +8,9 @@ import { utcMillis, zoneOffset } from '../support/time';
 const DAY_MS = 86_400_000;
 
 /**
- * A month/day without a year (logcat, Redis 2.x): the year that puts the time closest to
- * `receivedAt`, so a December 31 line read on January 1 belongs to the year before.
+ * A month/day without a year (logcat, Redis 2.x/3.x): the latest year that does not put the time
+ * more than a day after `receivedAt` (a day of slack for zones and clock skew). A December 31
+ * line read on January 1 belongs to the year before; nothing is dated months into the future.
  */
 export function yearlessMillis(
   month: number,
@@ -21,14 +22,12 @@ export function yearlessMillis(
   receivedAt: number,
 ): number | null {
   const year = new Date(receivedAt).getUTCFullYear();
-  let best: number | null = null;
-  for (const y of [year, year - 1, year + 1]) {
+  for (const y of [year + 1, year, year - 1, year - 2, year - 3, year - 4]) {
     const t = utcMillis(y, month, day, hour, minute, second, millis);
-    if (t !== null && (best === null || Math.abs(t - receivedAt) < Math.abs(best - receivedAt))) {
-      best = t;
-    }
+    // Feb 29 is refused in common years: keep looking back for a leap year.
+    if (t !== null && t <= receivedAt + DAY_MS) return t;
   }
-  return best;
+  return null;
 }
 
 /**
