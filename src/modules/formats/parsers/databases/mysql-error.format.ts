@@ -64,6 +64,10 @@ export const mysqlErrorFormat: LineFormat = {
   ],
 
   detect(line: string): boolean {
+    const c = line.charCodeAt(0);
+    if (!(c >= 48 && c <= 57) || (line.charCodeAt(4) !== 45 && line.charCodeAt(6) !== 32)) {
+      return false;
+    }
     return line.includes(' [') && LINE.test(firstLine(line).head);
   },
 

@@ -104,9 +104,13 @@ export const postgresqlFormat: LineFormat = {
   ],
 
   detect(line: string): boolean {
-    if (line.charCodeAt(4) !== 45 || line.charCodeAt(10) !== 32) return false;
-    const header = readHeader(firstLineOf(line));
-    return header !== null && !CONTINUATION.has(header.severity);
+    if (line.charCodeAt(4) !== 45 || line.charCodeAt(10) !== 32 || line.charCodeAt(13) !== 58) {
+      return false;
+    }
+    const head = firstLineOf(line);
+    if (!head.includes(':  ')) return false;
+    const severity = readSeverity(head);
+    return severity !== null && !CONTINUATION.has(severity.name);
   },
 
   parse(line: string): ParsedFields | null {
@@ -156,8 +160,10 @@ function firstLineOf(record: string): string {
   return nl === -1 ? record : record.slice(0, nl);
 }
 
-/** Time, zone, the rest of the prefix, severity and text of one line; null if not a log line. */
-function readHeader(line: string): Header | null {
+/** The stamp, the severity and where the severity's `:  ` is; null if not a log line. */
+function readSeverity(
+  line: string,
+): { stamp: RegExpExecArray; name: string; before: string; colon: number } | null {
   const stamp = STAMP.exec(line);
   if (stamp === null) return null;
   // PostgreSQL puts two spaces after `SEVERITY:`; the first such colon ends the prefix.
@@ -165,14 +171,21 @@ function readHeader(line: string): Header | null {
   if (colon === -1 || colon - stamp[0].length > 512) return null;
   const before = line.slice(stamp[0].length, colon);
   const severity = SEVERITY.exec(before);
-  if (severity === null) return null;
+  return severity === null ? null : { stamp, name: severity[1] as string, before, colon };
+}
+
+/** Time, zone, the rest of the prefix, severity and text of one line; null if not a log line. */
+function readHeader(line: string): Header | null {
+  const found = readSeverity(line);
+  if (found === null) return null;
+  const { stamp, name, before, colon } = found;
   const zone = zoneMinutes(stamp[2] as string);
   let timestamp = zone === null ? null : parseDateTime(stamp[1] as string);
   if (timestamp !== null && zone !== null) timestamp -= zone * 60_000;
   return {
     timestamp,
-    severity: severity[1] as string,
-    prefix: before.slice(0, before.length - (severity[1] as string).length),
+    severity: name,
+    prefix: before.slice(0, before.length - name.length),
     text: line.endsWith('\r') ? line.slice(colon + 3, -1) : line.slice(colon + 3),
   };
 }

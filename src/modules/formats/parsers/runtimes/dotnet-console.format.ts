@@ -66,8 +66,10 @@ export const dotnetConsoleFormat: LineFormat = {
   ],
 
   detect(line: string): boolean {
-    const head = firstLine(line).head;
-    return head.includes(': ') && HEAD.test(head);
+    // The four-letter level sits right before the first `: ` (after an optional timestamp).
+    const colon = line.indexOf(': ');
+    if (colon < 4 || colon > 40 || LEVELS[line.slice(colon - 4, colon)] === undefined) return false;
+    return HEAD.test(firstLine(line).head);
   },
 
   parse(line: string, ctx: ParseContext): ParsedFields | null {

@@ -3,6 +3,7 @@ import { parseDateTime } from '../support/time';
 import { firstLine, putError, pythonError, withContinuation } from './record-text';
 
 const LEVELS = 'CRITICAL|FATAL|ERROR|WARNING|WARN|INFO|DEBUG|NOTSET';
+const LEVEL_NAMES = new Set(LEVELS.split('|'));
 // logging.BASIC_FORMAT, `%(levelname)s:%(name)s:%(message)s`; a logger name has no spaces.
 const BASIC = new RegExp(`^(${LEVELS}):([^\\s:]{1,256}):(.*)$`);
 // The cookbook's `%(asctime)s - %(name)s - %(levelname)s - %(message)s`.
@@ -61,7 +62,8 @@ export const pythonLoggingFormat: LineFormat = {
   detect(line: string): boolean {
     const head = firstLine(line).head;
     const c = head.charCodeAt(0);
-    if (c >= 65 && c <= 90) return BASIC.test(head);
+    if (c >= 65 && c <= 90)
+      return LEVEL_NAMES.has(head.slice(0, head.indexOf(':'))) && BASIC.test(head);
     return head.charCodeAt(4) === 45 && head.includes(' - ') && DASHED.test(head);
   },
 

@@ -77,10 +77,14 @@ export const rubyLoggerFormat: LineFormat = {
   ],
 
   detect(line: string): boolean {
-    const c = line.charCodeAt(0);
     if (line.charCodeAt(1) === 44) return LOGGER.test(firstLine(line).head);
-    if (c === 83 || c === 67 || c === 91) return railsRequest(firstLine(line).head) !== null;
-    return false;
+    const head = firstLine(line).head;
+    const c = head.charCodeAt(0);
+    const rails =
+      (c === 83 && head.startsWith('Started ')) ||
+      (c === 67 && head.startsWith('Completed ')) ||
+      (c === 91 && (head.includes('] Started ') || head.includes('] Completed ')));
+    return rails && railsRequest(head) !== null;
   },
 
   parse(line: string): ParsedFields | null {
