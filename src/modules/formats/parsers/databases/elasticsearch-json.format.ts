@@ -10,7 +10,6 @@ const ES7_KEYS: Readonly<Record<string, string>> = {
   'cluster.uuid': 'elasticsearch.cluster.uuid',
   'node.name': 'elasticsearch.node.name',
   'node.id': 'elasticsearch.node.id',
-  type: 'event.dataset',
 };
 const SKIP = new Set(['timestamp', '@timestamp', 'level', 'log.level', 'message', 'stacktrace']);
 const TYPES = new Set([
@@ -41,7 +40,7 @@ export const elasticsearchJsonFormat: JsonFormat = {
           'elasticsearch.cluster.name': 'docker-cluster',
           'elasticsearch.node.name': 'es01',
           'elasticsearch.node.id': 'r3Tz8mXkR1eqv1Dd2Yb0xA',
-          'event.dataset': 'server',
+          'event.dataset': 'elasticsearch.server',
         },
       },
     },
@@ -99,7 +98,13 @@ export const elasticsearchJsonFormat: JsonFormat = {
       if (SKIP.has(key)) continue;
       // 8.x sets service.name to the constant ES_ECS, which names no service.
       if (key === 'service.name') continue;
-      putFlattened(attributes, (!ecs && ES7_KEYS[key]) || key, doc[key]);
+      const value = doc[key];
+      // 7.x `type: server` is 8.x's `event.dataset: elasticsearch.server`.
+      if (!ecs && key === 'type' && typeof value === 'string') {
+        attributes['event.dataset'] = `elasticsearch.${value}`;
+        continue;
+      }
+      putFlattened(attributes, (!ecs && ES7_KEYS[key]) || key, value);
     }
     const stack = doc.stacktrace;
     if (Array.isArray(stack)) {

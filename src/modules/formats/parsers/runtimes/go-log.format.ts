@@ -5,6 +5,7 @@ import { firstLine, withContinuation } from './record-text';
 // Go's standard `log` package with LstdFlags (+Lmicroseconds), optionally Lshortfile/Llongfile.
 const LINE =
   /^(\d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d(?:\.\d{6})?) (?:([^\s:]{1,512}\.go):(\d{1,7}): )?(.*)$/;
+const SLOG_LEVEL = /^(DEBUG|INFO|WARN|ERROR)(?:[+-]\d{1,2})? /;
 // nginx's error log shares the date layout; its `[level]` after the time is not Go's.
 const NGINX_LEVEL = /^\[(?:debug|info|notice|warn|error|crit|alert|emerg)\] /;
 
@@ -27,6 +28,14 @@ export const goLogFormat: LineFormat = {
         timestamp: Date.parse('2026-11-26T10:11:12.123Z'),
         message: 'dial tcp [2001:db8::10]:5432: connect: connection refused',
         attributes: { 'log.origin.file.name': 'main.go', 'log.origin.file.line': 48 },
+      },
+    },
+    {
+      line: '2026/11/26 10:11:14 WARN cache refresh slow key=catalog took=2.41s',
+      expect: {
+        timestamp: Date.parse('2026-11-26T10:11:14Z'),
+        level: 'WARN',
+        message: 'cache refresh slow key=catalog took=2.41s',
       },
     },
     {
@@ -55,7 +64,12 @@ export const goLogFormat: LineFormat = {
     const { head, rest } = firstLine(line);
     const m = LINE.exec(head);
     if (m === null || NGINX_LEVEL.test(m[4] as string)) return null;
-    const fields: ParsedFields = { message: withContinuation(m[4] as string, line, rest) };
+    let text = m[4] as string;
+    // log/slog's default handler writes through `log`: `2026/11/26 10:11:12 INFO msg k=v`.
+    const level = SLOG_LEVEL.exec(text);
+    if (level !== null) text = text.slice(level[0].length);
+    const fields: ParsedFields = { message: withContinuation(text, line, rest) };
+    if (level !== null) fields.level = level[1];
     if (m[2] !== undefined) {
       const attributes: ParsedAttributes = {
         'log.origin.file.name': m[2],

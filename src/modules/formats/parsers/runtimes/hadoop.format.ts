@@ -6,9 +6,10 @@ import { firstLine, javaError, putError, withContinuation } from './record-text'
 const LEVELS = 'TRACE|DEBUG|INFO|WARN|ERROR|FATAL';
 // HDFS's compact `%d{yyMMdd HHmmss} %t %p %c: %m` (the thread as its numeric id).
 const COMPACT = new RegExp(`^(\\d{6}) (\\d{6}) (\\d{1,10}) (${LEVELS}) ([\\w$.]{1,256}): (.*)$`);
-// Hadoop's stock log4j.properties: `%d{ISO8601} %p %c: %m`, YARN containers add ` [%t]`.
+// Hadoop's stock log4j.properties: `%d{ISO8601} %p %c: %m`, YARN containers add ` [%t]`; Spark
+// writes the same with `%d{yy/MM/dd HH:mm:ss}`.
 const ISO = new RegExp(
-  `^(\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d,\\d{3}) (${LEVELS}) (?:\\[([^\\]]{0,256})\\] )?([\\w$.]{1,256}): (.*)$`,
+  `^(\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d,\\d{3}|\\d\\d/\\d\\d/\\d\\d \\d\\d:\\d\\d:\\d\\d) (${LEVELS}) (?:\\[([^\\]]{0,256})\\] )?([\\w$.]{1,256}): (.*)$`,
 );
 const BLOCK = /\bblk_-?\d{1,20}\b/;
 
@@ -17,7 +18,7 @@ export const hadoopFormat: LineFormat = {
   family: 'runtimes',
   kind: 'line',
   description:
-    'Hadoop / HDFS / YARN log4j layouts: compact `yyMMdd HHmmss tid LEVEL class: msg` and `%d{ISO8601} %p [%t] %c: %m`',
+    "Hadoop / HDFS / YARN / Spark log4j layouts: compact `yyMMdd HHmmss tid LEVEL class: msg`, `%d{ISO8601} %p [%t] %c: %m` and Spark's `yy/MM/dd HH:mm:ss`",
   // Above log4j: both start with an ISO date and a level, and only this one names the logger with `: `.
   priority: 5,
   samples: [
@@ -58,6 +59,16 @@ export const hadoopFormat: LineFormat = {
       },
     },
     {
+      line: '26/11/26 10:11:12 WARN TaskSetManager: Lost task 3.0 in stage 7.0 (TID 41) (10.0.6.12 executor 2): java.lang.OutOfMemoryError: Java heap space',
+      expect: {
+        timestamp: Date.parse('2026-11-26T10:11:12Z'),
+        level: 'WARN',
+        message:
+          'Lost task 3.0 in stage 7.0 (TID 41) (10.0.6.12 executor 2): java.lang.OutOfMemoryError: Java heap space',
+        attributes: { 'log.logger': 'TaskSetManager' },
+      },
+    },
+    {
       line: '2026-11-26 10:11:12,123 ERROR org.apache.hadoop.hdfs.server.datanode.DataNode: Exception in secureMain\njava.net.BindException: Address already in use\n\tat sun.nio.ch.Net.bind0(Native Method)',
       expect: {
         timestamp: Date.parse('2026-11-26T10:11:12.123Z'),
@@ -76,7 +87,7 @@ export const hadoopFormat: LineFormat = {
   detect(line: string): boolean {
     const head = firstLine(line).head;
     if (head.charCodeAt(6) === 32) return COMPACT.test(head);
-    return head.charCodeAt(4) === 45 && ISO.test(head);
+    return (head.charCodeAt(4) === 45 || head.charCodeAt(2) === 47) && ISO.test(head);
   },
 
   parse(line: string): ParsedFields | null {
@@ -105,7 +116,7 @@ export const hadoopFormat: LineFormat = {
       if (m[3] !== undefined) attributes['process.thread.name'] = m[3];
       attributes['log.logger'] = m[4] as string;
       fields = { level: m[2], message: m[5], attributes };
-      const ts = parseDateTime(m[1] as string);
+      const ts = hadoopTime(m[1] as string);
       if (ts !== null) fields.timestamp = ts;
     }
     const block = BLOCK.exec(fields.message as string);
@@ -115,3 +126,15 @@ export const hadoopFormat: LineFormat = {
     return fields;
   },
 };
+
+function hadoopTime(stamp: string): number | null {
+  if (stamp.charCodeAt(2) !== 47) return parseDateTime(stamp);
+  return utcMillis(
+    fullYear(digitsAt(stamp, 0, 2)),
+    digitsAt(stamp, 3, 2),
+    digitsAt(stamp, 6, 2),
+    digitsAt(stamp, 9, 2),
+    digitsAt(stamp, 12, 2),
+    digitsAt(stamp, 15, 2),
+  );
+}

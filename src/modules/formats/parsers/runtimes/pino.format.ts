@@ -73,9 +73,11 @@ export const pinoFormat: JsonFormat = {
     return (
       typeof level === 'number' &&
       level >= 10 &&
-      typeof doc.time === 'number' &&
       doc.v !== 0 &&
-      (typeof doc.msg === 'string' || typeof doc.pid === 'number')
+      // Epoch ms by default; `stdTimeFunctions.isoTime` writes a string, then demand pino's base.
+      (typeof doc.time === 'number'
+        ? typeof doc.msg === 'string' || typeof doc.pid === 'number'
+        : typeof doc.time === 'string' && typeof doc.pid === 'number' && 'hostname' in doc)
     );
   },
 

@@ -55,7 +55,7 @@ export const zapJsonFormat: JsonFormat = {
     const ts = doc.ts;
     return (
       typeof level === 'string' &&
-      LEVELS.has(level) &&
+      LEVELS.has(level.toLowerCase()) &&
       (typeof ts === 'number' || typeof ts === 'string') &&
       typeof doc.msg === 'string'
     );
