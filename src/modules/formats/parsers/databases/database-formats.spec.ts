@@ -241,6 +241,12 @@ describe('database and middleware formats', () => {
       }
     });
 
+    it('stays linear on long hostile lines (no catastrophic backtracking)', () => {
+      expect(
+        worstHostileMillis(DATABASE_FORMATS.filter((f): f is LineFormat => f.kind === 'line')),
+      ).toBeLessThan(2000);
+    });
+
     it('never throws on truncated records or odd JSON values', () => {
       for (const format of DATABASE_FORMATS) {
         for (const sample of format.samples) {
@@ -265,3 +271,44 @@ describe('database and middleware formats', () => {
     });
   });
 });
+
+/**
+ * The slowest detect + parse, in ms, over 20 kB lines made of a sample's first characters and one
+ * repeated filler: the shapes that make nested or adjacent quantifiers backtrack.
+ */
+function worstHostileMillis(formats: readonly LineFormat[]): number {
+  const fillers = [
+    ' ',
+    'a',
+    ':',
+    '[',
+    ']',
+    '-',
+    ' - ',
+    ': ',
+    ':  ',
+    '\t',
+    '.',
+    '"',
+    '(',
+    '0',
+    '\n',
+    '\n\t',
+  ];
+  const ctx = { receivedAt: Date.parse('2026-11-26T12:00:00Z') };
+  let worst = 0;
+  for (const format of formats) {
+    for (const sample of format.samples) {
+      for (const cut of [10, 20, 30, 40, 60, 200]) {
+        for (const filler of fillers) {
+          const line = sample.line.slice(0, cut) + filler.repeat(20_000 / filler.length);
+          const started = performance.now();
+          format.detect(line);
+          format.parse(line, ctx);
+          worst = Math.max(worst, performance.now() - started);
+        }
+      }
+    }
+  }
+  return worst;
+}

@@ -4,7 +4,7 @@ import { firstLine, javaError, putError, withContinuation } from '../runtimes/re
 
 // `[%d{ISO8601}][%-5p][%-25c{1.}] [%node_name]%marker %m`.
 const LINE =
-  /^\[(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d,\d{3}(?:Z|[+-]\d\d:?\d\d)?)\]\[(TRACE|DEBUG|INFO|WARN|ERROR|FATAL|CRITICAL|DEPRECATION) ?\]\[([^\]\s]{1,256}) *\] \[([^\]]{1,256})\] ?(.*)$/;
+  /^\[(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d,\d{3}(?:Z|[+-]\d\d:?\d\d)?)\]\[(TRACE|DEBUG|INFO|WARN|ERROR|FATAL|CRITICAL|DEPRECATION) ?\]\[([^\]\s]{1,256}) {0,64}\] \[([^\]]{1,256})\] ?(.*)$/;
 
 export const elasticsearchFormat: LineFormat = {
   name: 'elasticsearch',

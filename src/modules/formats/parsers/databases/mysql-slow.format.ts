@@ -5,7 +5,7 @@ import { fullYear } from '../runtimes/clock';
 
 // `user[priv_user] @ host [ip]  Id: 8` (MySQL) or `...  Id: 8` missing (MariaDB puts Thread_id below).
 const USER_HOST =
-  /^# User@Host: ([^[\s]{0,128})\[([^\]]{0,128})\] @ {1,2}(\S{0,255}) ?\[([^\]]{0,64})\](?:\s+Id:\s+(\d{1,20}))?/;
+  /^# User@Host: ([^[\s]{0,128})\[([^\]]{0,128})\] @ {1,2}(\S{0,255}) ?\[([^\]]{0,64})\](?:\s{1,16}Id:\s{1,16}(\d{1,20}))?/;
 const PAIR = /([A-Za-z_]{1,64}): +(\S{1,256})/g;
 const OLD_TIME = /^(\d{6}) {1,2}(\d{1,2}):(\d\d):(\d\d)$/;
 const SET_TIMESTAMP = /^SET timestamp=(\d{1,12});$/;

@@ -5,7 +5,7 @@ import { firstLine, javaError, putError, withContinuation } from '../runtimes/re
 // `%d{ISO8601} [myid:%X{myid}] - %-5p [%t:%C{1}@%L] - %m`; thread names hold `:` and brackets
 // (`QuorumPeer[myid=1](plain=[0:0:0:0:0:0:0:0]:2181)`), so the class@line anchors the split.
 const LINE =
-  /^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3}) \[myid:(\d{0,10})\] - (TRACE|DEBUG|INFO|WARN|ERROR|FATAL) +\[(.{0,512}?):([\w$.]{1,256})@(\d{1,7})\] - (.*)$/;
+  /^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3}) \[myid:(\d{0,10})\] - (TRACE|DEBUG|INFO|WARN|ERROR|FATAL) {1,16}\[(.{0,512}?):([\w$.]{1,256})@(\d{1,7})\] - (.*)$/;
 
 export const zookeeperFormat: LineFormat = {
   name: 'zookeeper',

@@ -6,7 +6,7 @@ import { firstLine, javaError, putError, withContinuation } from '../runtimes/re
 // `logcat -v threadtime`: `MM-dd HH:mm:ss.mmm  pid  tid L tag     : message` (the tag padded to 8),
 // with `-v year` the date has a year, with `-v uid` a uid column comes first.
 const LINE =
-  /^(?:(\d{4})-)?(\d\d)-(\d\d) (\d\d):(\d\d):(\d\d)\.(\d{3}) +(?:([a-z][a-z0-9_]{0,31}|\d{1,10}) +(?=\d{1,10} +\d{1,10} [VDIWEFAS] ))?(\d{1,10}) +(\d{1,10}) ([VDIWEFAS]) (.{0,256}?) *: (.*)$/;
+  /^(?:(\d{4})-)?(\d\d)-(\d\d) (\d\d):(\d\d):(\d\d)\.(\d{3}) {1,16}(?:([a-z][a-z0-9_]{0,31}|\d{1,10}) {1,16}(?=\d{1,10} {1,16}\d{1,10} [VDIWEFAS] ))?(\d{1,10}) {1,16}(\d{1,10}) ([VDIWEFAS]) (.{0,256}?) {0,64}: (.*)$/;
 
 export const androidLogcatFormat: LineFormat = {
   name: 'android-logcat',

@@ -6,7 +6,7 @@ import { firstLine, javaError, putError, withContinuation } from './record-text'
 // `%d %-5p [%t] %c - %m` and `%d [%t] %-5p %c - %m`, the date as ISO8601 (`2026-11-26
 // 10:11:12,123`, also with `T` or `.`) or log4j2's default `HH:mm:ss.SSS` alone.
 const LINE =
-  /^(\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d(?:[.,]\d{1,9})?|\d\d:\d\d:\d\d[.,]\d{3}) (?:(TRACE|DEBUG|INFO|WARN|ERROR|FATAL) +\[([^\]]{0,256})\]|\[([^\]]{0,256})\] +(TRACE|DEBUG|INFO|WARN|ERROR|FATAL)) +(\S{1,512}?)(?::(\d{1,7}))? +- ?(.*)$/;
+  /^(\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d(?:[.,]\d{1,9})?|\d\d:\d\d:\d\d[.,]\d{3}) (?:(TRACE|DEBUG|INFO|WARN|ERROR|FATAL) {1,16}\[([^\]]{0,256})\]|\[([^\]]{0,256})\] {1,16}(TRACE|DEBUG|INFO|WARN|ERROR|FATAL)) {1,16}(\S{1,512}?)(?::(\d{1,7}))? {1,16}- ?(.*)$/;
 
 export const log4jFormat: LineFormat = {
   name: 'log4j',

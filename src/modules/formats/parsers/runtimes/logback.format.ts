@@ -6,7 +6,7 @@ import { firstLine, javaError, putError, withContinuation } from './record-text'
 // The app name (3.2+) and the trace-span correlation (with Micrometer tracing) are optional; the
 // thread is right-aligned in 15 columns and the logger padded on the right.
 const LINE =
-  /^(\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d(?:\.\d{1,9})?(?:Z|[+-]\d\d:?\d\d)?) {1,2}(TRACE|DEBUG|INFO|WARN|ERROR|FATAL|OFF) (\d{1,10}|\?{3}) --- (?:\[([^\]]{0,128})\] )?\[ *([^\]]{0,256})\] (?:\[([0-9a-f]{16,32})?-([0-9a-f]{16})?\] )?(\S{1,256}) *: (.*)$/;
+  /^(\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d(?:\.\d{1,9})?(?:Z|[+-]\d\d:?\d\d)?) {1,2}(TRACE|DEBUG|INFO|WARN|ERROR|FATAL|OFF) (\d{1,10}|\?{3}) --- (?:\[([^\]]{0,128})\] )?\[ {0,64}([^\]]{0,256})\] (?:\[([0-9a-f]{16,32})?-([0-9a-f]{16})?\] )?(\S{1,256}) {0,64}: (.*)$/;
 
 export const logbackFormat: LineFormat = {
   name: 'logback',

@@ -4,7 +4,7 @@ import { firstLine, javaError, putError, withContinuation } from './record-text'
 
 // Ruby's Logger::Formatter: `%s, [%s #%d] %5s -- %s: %s` (severity letter, time with µs, pid).
 const LOGGER =
-  /^([DIWEFAU]), \[(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,9})?) #(\d{1,10})\] +(DEBUG|INFO|WARN|ERROR|FATAL|ANY|UNKNOWN) -- (.{0,256}?):(?: (.*))?$/;
+  /^([DIWEFAU]), \[(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,9})?) #(\d{1,10})\] {1,16}(DEBUG|INFO|WARN|ERROR|FATAL|ANY|UNKNOWN) -- (.{0,256}?):(?: (.*))?$/;
 // Rails' request lines, after the tags `config.log_tags` adds (`[request-id]`).
 const TAGS = /^(?:\[([^\]]{1,128})\] ){1,4}/;
 const STARTED =
