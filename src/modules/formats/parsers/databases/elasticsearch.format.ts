@@ -58,7 +58,8 @@ export const elasticsearchFormat: LineFormat = {
     };
     putError(attributes, javaError(line, rest + 1));
     const fields: ParsedFields = {
-      level: m[2],
+      // DEPRECATION (7.x deprecation log) ranks with WARN.
+      level: m[2] === 'DEPRECATION' ? 'WARN' : m[2],
       message: withContinuation(m[5] as string, line, rest),
       attributes,
     };

@@ -6,7 +6,7 @@ import { firstLine, javaError, putError, withContinuation } from '../runtimes/re
 // `logcat -v threadtime`: `MM-dd HH:mm:ss.mmm  pid  tid L tag     : message` (the tag padded to 8),
 // with `-v year` the date has a year, with `-v uid` a uid column comes first.
 const LINE =
-  /^(?:(\d{4})-)?(\d\d)-(\d\d) (\d\d):(\d\d):(\d\d)\.(\d{3}) {1,16}(?:([a-z][a-z0-9_]{0,31}|\d{1,10}) {1,16}(?=\d{1,10} {1,16}\d{1,10} [VDIWEFAS] ))?(\d{1,10}) {1,16}(\d{1,10}) ([VDIWEFAS]) (.{0,256}?) {0,64}: (.*)$/;
+  /^(?:(\d{4})-)?(\d\d)-(\d\d) (\d\d):(\d\d):(\d\d)\.(\d{3}) {1,16}(?:([a-z][a-z0-9_]{0,31}|\d{1,10}) {1,16}(?=\d{1,10} {1,16}\d{1,10} [VDIWEFA] ))?(\d{1,10}) {1,16}(\d{1,10}) ([VDIWEFA]) (.{0,256}?) {0,64}: (.*)$/;
 
 export const androidLogcatFormat: LineFormat = {
   name: 'android-logcat',
@@ -80,11 +80,12 @@ export const androidLogcatFormat: LineFormat = {
     };
     if (m[8] !== undefined) attributes['android.uid'] = /^\d+$/.test(m[8]) ? Number(m[8]) : m[8];
     const message = m[13] as string;
-    putError(attributes, javaError(message, 0) ?? javaError(line, rest + 1));
+    // AndroidRuntime writes each line of a crash as its own record: the exception line names it.
+    putError(attributes, javaError(message, 0, true) ?? javaError(line, rest + 1));
     const level = m[11] as string;
     const fields: ParsedFields = {
       // `A` is Log.wtf's assert level, above error.
-      level: level === 'A' ? 'fatal' : level === 'S' ? 'silent' : level,
+      level: level === 'A' ? 'fatal' : level,
       message: withContinuation(message, line, rest),
       attributes,
     };

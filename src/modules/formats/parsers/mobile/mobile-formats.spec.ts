@@ -32,6 +32,19 @@ describe('mobile formats', () => {
     });
   });
 
+  it('names an error only for a throwable in the message', () => {
+    const crash = parse(
+      '11-26 10:11:12.123  4321  4321 E AndroidRuntime: java.lang.IllegalStateException: no view',
+      at,
+    );
+    expect(crash?.attributes?.['error.type']).toBe('java.lang.IllegalStateException');
+    const plain = parse(
+      '11-26 10:11:12.123  4321  4321 I Choreographer: com.example.shop.Main',
+      at,
+    );
+    expect(plain?.attributes).not.toHaveProperty('error.type');
+  });
+
   it.each([
     '--------- beginning of main',
     '--------- beginning of crash',

@@ -28,11 +28,15 @@ export interface ErrorInfo {
 const JAVA_EXCEPTION =
   /^(?:Exception in thread "[^"]{0,200}" )?((?:[A-Za-z_$][\w$]{0,100}\.){1,30}[A-Z][\w$]{0,100})(?::\s?(.*))?$/;
 
+// A throwable's simple name, for text that is not known to be a stack trace.
+const THROWABLE_NAME = /(?:Exception|Error|Throwable)$/;
+
 /**
  * The first exception a Java (or .NET) stack trace names in the lines from `from` on: the
  * throwable at the top of the trace, not its causes. Indented lines count (.NET indents).
+ * `strict` also demands a name ending in Exception, Error or Throwable, for free text.
  */
-export function javaError(record: string, from: number): ErrorInfo | null {
+export function javaError(record: string, from: number, strict = false): ErrorInfo | null {
   let start = from;
   while (start < record.length) {
     let end = record.indexOf('\n', start);
@@ -43,7 +47,9 @@ export function javaError(record: string, from: number): ErrorInfo | null {
     // Frames (`at x.y(Foo.java:1)`) and `... 12 more` never name the throwable.
     if (!record.startsWith('at ', s) && !record.startsWith('...', s)) {
       const m = JAVA_EXCEPTION.exec(record.slice(s, lineEnd));
-      if (m !== null) return { type: m[1] as string, message: m[2] || undefined };
+      if (m !== null && (!strict || THROWABLE_NAME.test(m[1] as string))) {
+        return { type: m[1] as string, message: m[2] || undefined };
+      }
     }
     start = end + 1;
   }
