@@ -1,7 +1,8 @@
-import type { LineFormat, ParsedAttributes, ParsedFields } from '../../log-format';
+import type { ParsedAttributes, ParsedFields } from '../../log-format';
 import { parseTimestamp } from '../../normalize/timestamp';
 import { digitsAt, utcMillis } from '../support/time';
 import { fullYear } from '../runtimes/clock';
+import type { StartLineFormat } from './start-line-format';
 
 // `user[priv_user] @ host [ip]  Id: 8` (MySQL) or `...  Id: 8` missing (MariaDB puts Thread_id below).
 const USER_HOST =
@@ -12,10 +13,11 @@ const SET_TIMESTAMP = /^SET timestamp=(\d{1,12});$/;
 const USE = /^use ([^;]{1,64});$/;
 const NUMBER = /^-?\d{1,20}(?:\.\d{1,9})?$/;
 
-export const mysqlSlowFormat: LineFormat = {
+export const mysqlSlowFormat: StartLineFormat = {
   name: 'mysql-slow',
   family: 'databases',
   kind: 'line',
+  startLine: true,
   description:
     'MySQL / MariaDB / Percona slow query log entries (`# Time:`, `# User@Host:`, `# Query_time:`, the statement) as one record',
   samples: [

@@ -1,6 +1,7 @@
-import type { LineFormat, ParsedAttributes, ParsedFields } from '../../log-format';
+import type { ParsedAttributes, ParsedFields } from '../../log-format';
 import { parseDateTime } from '../support/time';
 import { zoneMinutes } from '../runtimes/clock';
+import type { StartLineFormat } from './start-line-format';
 
 // `%m` / `%t` and the zone PostgreSQL prints (log_timezone's abbreviation or a numeric offset).
 const STAMP =
@@ -24,10 +25,11 @@ interface Header {
   text: string;
 }
 
-export const postgresqlFormat: LineFormat = {
+export const postgresqlFormat: StartLineFormat = {
   name: 'postgresql',
   family: 'databases',
   kind: 'line',
+  startLine: true,
   description:
     'PostgreSQL stderr log with the default and common log_line_prefix (`%m [%p] `, `%m [%p] %q%u@%d `, pgBadger, RDS); DETAIL/HINT/STATEMENT lines join their message',
   samples: [
