@@ -102,10 +102,10 @@ describe('database and middleware formats', () => {
   });
 
   describe('mysql-slow', () => {
-    it('detects only the first line of an entry, so the registry joins the rest', () => {
-      expect(mysqlSlowFormat.detect('# Time: 2026-11-26T10:11:12.123456Z')).toBe(true);
+    it('starts an entry at `# User@Host:` only, so the registry joins everything else', () => {
       expect(mysqlSlowFormat.detect('# User@Host: root[root] @ localhost []  Id: 8')).toBe(true);
       for (const line of [
+        '# Time: 2026-11-26T10:11:12.123456Z',
         '# Query_time: 2.000123  Lock_time: 0.000100 Rows_sent: 1  Rows_examined: 100000',
         'SET timestamp=1795687872;',
         'SELECT 1;',
@@ -115,6 +115,35 @@ describe('database and middleware formats', () => {
       ]) {
         expect(mysqlSlowFormat.detect(line)).toBe(false);
       }
+    });
+
+    it('reads an entry that still begins with its `# Time:` line, to the microsecond', () => {
+      const parsed = mysqlSlowFormat.parse(
+        '# Time: 2026-11-26T10:11:12.123456Z\n# User@Host: root[root] @ localhost []  Id: 8\n# Query_time: 1.5  Lock_time: 0.0 Rows_sent: 1  Rows_examined: 1\nSET timestamp=1795687872;\nSELECT 1;',
+        ctx,
+      );
+      expect(parsed).toMatchObject({
+        timestamp: Date.parse('2026-11-26T10:11:12.123Z'),
+        message: 'SELECT 1;',
+        attributes: { 'user.name': 'root', 'mysql.slowlog.query_time': 1.5 },
+      });
+    });
+
+    it('ends the statement at the next entry`s `# Time:` line or a restart banner', () => {
+      const parsed = parseLine(
+        mysqlSlowFormat,
+        [
+          '# User@Host: app[app] @ localhost []  Id: 3',
+          '# Query_time: 1.0  Lock_time: 0.0 Rows_sent: 0  Rows_examined: 0',
+          'SET timestamp=1795687872;',
+          'DELETE FROM carts WHERE id = 9;',
+          '/usr/sbin/mysqld, Version: 8.0.36 (MySQL Community Server - GPL). started with:',
+          'Tcp port: 3306  Unix socket: /var/run/mysqld/mysqld.sock',
+          'Time                 Id Command    Argument',
+          '# Time: 2026-11-26T10:11:20.000000Z',
+        ].join('\n'),
+      );
+      expect(parsed.message).toBe('DELETE FROM carts WHERE id = 9;');
     });
 
     it('keeps a statement that contains comment-like lines and trims trailing blank lines', () => {
@@ -128,8 +157,8 @@ describe('database and middleware formats', () => {
     });
 
     it('still yields the header fields of an entry cut before its statement', () => {
-      const parsed = parseLine(mysqlSlowFormat, '# Time: 2026-11-26T10:11:12.000000Z');
-      expect(parsed.timestamp).toBe(Date.parse('2026-11-26T10:11:12Z'));
+      const parsed = parseLine(mysqlSlowFormat, '# User@Host: root[root] @ localhost []  Id: 8');
+      expect(parsed.attributes).toMatchObject({ 'user.name': 'root', 'mysql.thread_id': 8 });
       expect(parsed.message).toBeUndefined();
     });
   });
@@ -153,10 +182,8 @@ describe('database and middleware formats', () => {
       expect(parseLine(mysqlErrorFormat, '261126  9:05:02 [Note] ok').timestamp).toBe(
         Date.parse('2026-11-26T09:05:02Z'),
       );
-      expect(
-        parseLine(mysqlSlowFormat, '# Time: 261126  9:05:02\n# Query_time: 1.0\nSELECT 1;')
-          .timestamp,
-      ).toBe(Date.parse('2026-11-26T09:05:02Z'));
+      const entry = '# Time: 261126  9:05:02\n# User@Host: a[a] @ h []\nSELECT 1;';
+      expect(mysqlSlowFormat.parse(entry, ctx)?.timestamp).toBe(Date.parse('2026-11-26T09:05:02Z'));
     });
   });
 

@@ -11,6 +11,7 @@ const PAIR = /([A-Za-z_]{1,64}): +(\S{1,256})/g;
 const OLD_TIME = /^(\d{6}) {1,2}(\d{1,2}):(\d\d):(\d\d)$/;
 const SET_TIMESTAMP = /^SET timestamp=(\d{1,12});$/;
 const USE = /^use ([^;]{1,64});$/;
+const BANNER = /^\S{1,256}, Version: .{1,256} started with:$/;
 const NUMBER = /^-?\d{1,20}(?:\.\d{1,9})?$/;
 
 export const mysqlSlowFormat: StartLineFormat = {
@@ -19,12 +20,12 @@ export const mysqlSlowFormat: StartLineFormat = {
   kind: 'line',
   startLine: true,
   description:
-    'MySQL / MariaDB / Percona slow query log entries (`# Time:`, `# User@Host:`, `# Query_time:`, the statement) as one record',
+    'MySQL / MariaDB / Percona slow query log entries (`# User@Host:`, `# Query_time:`, `SET timestamp`, the statement) as one record',
   samples: [
     {
-      line: "# Time: 2026-11-26T10:11:12.123456Z\n# User@Host: root[root] @ localhost []  Id:     8\n# Query_time: 2.000123  Lock_time: 0.000100 Rows_sent: 1  Rows_examined: 100000\nuse shop;\nSET timestamp=1795687872;\nSELECT COUNT(*) FROM orders WHERE status = 'open';",
+      line: "# User@Host: root[root] @ localhost []  Id:     8\n# Query_time: 2.000123  Lock_time: 0.000100 Rows_sent: 1  Rows_examined: 100000\nuse shop;\nSET timestamp=1795687872;\nSELECT COUNT(*) FROM orders WHERE status = 'open';\n# Time: 2026-11-26T10:11:15.004120Z",
       expect: {
-        timestamp: Date.parse('2026-11-26T10:11:12.123Z'),
+        timestamp: Date.parse('2026-11-26T10:11:12Z'),
         message: "SELECT COUNT(*) FROM orders WHERE status = 'open';",
         attributes: {
           'user.name': 'root',
@@ -55,7 +56,7 @@ export const mysqlSlowFormat: StartLineFormat = {
       },
     },
     {
-      line: '# Time: 261126 10:11:14\n# User@Host: report[report] @  [2001:db8::9]\n# Thread_id: 42  Schema: analytics  QC_hit: No\n# Query_time: 3.120000  Lock_time: 0.000000  Rows_sent: 12  Rows_examined: 880211\n# Rows_affected: 0  Bytes_sent: 1843\nSET timestamp=1795687874;\nSELECT day, SUM(total) FROM sales GROUP BY day;',
+      line: '# User@Host: report[report] @  [2001:db8::9]\n# Thread_id: 42  Schema: analytics  QC_hit: No\n# Query_time: 3.120000  Lock_time: 0.000000  Rows_sent: 12  Rows_examined: 880211\n# Rows_affected: 0  Bytes_sent: 1843\nSET timestamp=1795687874;\nSELECT day, SUM(total) FROM sales GROUP BY day;',
       expect: {
         timestamp: Date.parse('2026-11-26T10:11:14Z'),
         message: 'SELECT day, SUM(total) FROM sales GROUP BY day;',
@@ -73,9 +74,10 @@ export const mysqlSlowFormat: StartLineFormat = {
   ],
 
   detect(line: string): boolean {
-    return (
-      line.charCodeAt(0) === 35 && (line.startsWith('# Time: ') || line.startsWith('# User@Host: '))
-    );
+    // Every flavour writes `# User@Host:` per entry, while MariaDB and MySQL <= 5.6 write
+    // `# Time:` only when the second changes: so an entry starts at `# User@Host:`, and a
+    // `# Time:` line ends up after the statement of the entry before it.
+    return line.charCodeAt(0) === 35 && line.startsWith('# User@Host: ');
   },
 
   parse(line: string): ParsedFields | null {
@@ -87,6 +89,8 @@ export const mysqlSlowFormat: StartLineFormat = {
     let setTimestamp: number | null = null;
     for (const raw of line.split('\n')) {
       const text = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+      // The next entry's `# Time:` (or the banner of a restarted server) closes this one.
+      if (query.length > 0 && (text.startsWith('# Time: ') || BANNER.test(text))) break;
       if (query.length === 0 && text.startsWith('# ')) {
         if (text.startsWith('# Time: ')) timestamp = slowTime(text.slice(8).trim());
         else if (text.startsWith('# User@Host: ')) readUserHost(text, attributes);
