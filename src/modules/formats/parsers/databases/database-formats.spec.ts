@@ -20,6 +20,11 @@ function parseLine(format: LineFormat, line: string, at = ctx): ParsedFields {
 }
 
 describe('database and middleware formats', () => {
+  it('asks the registry to join every rejected line for PostgreSQL, slow-log and Tomcat records', () => {
+    const joinAll = DATABASE_FORMATS.filter((f) => (f as { startLine?: boolean }).startLine);
+    expect(joinAll.map((f) => f.name).sort()).toEqual(['mysql-slow', 'postgresql', 'tomcat']);
+  });
+
   describe('postgresql', () => {
     it('leaves DETAIL, HINT, CONTEXT, QUERY and STATEMENT lines to the record before them', () => {
       for (const part of ['DETAIL', 'HINT', 'CONTEXT', 'QUERY', 'STATEMENT', 'LOCATION']) {

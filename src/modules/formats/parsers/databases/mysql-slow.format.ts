@@ -2,7 +2,7 @@ import type { ParsedAttributes, ParsedFields } from '../../log-format';
 import { parseTimestamp } from '../../normalize/timestamp';
 import { digitsAt, utcMillis } from '../support/time';
 import { fullYear } from '../runtimes/clock';
-import type { StartLineFormat } from './start-line-format';
+import type { StartLineFormat } from '../runtimes/start-line-format';
 
 // `user[priv_user] @ host [ip]  Id: 8` (MySQL) or `...  Id: 8` missing (MariaDB puts Thread_id below).
 const USER_HOST =

@@ -1,7 +1,7 @@
 import type { ParsedAttributes, ParsedFields } from '../../log-format';
 import { parseDateTime } from '../support/time';
 import { zoneMinutes } from '../runtimes/clock';
-import type { StartLineFormat } from './start-line-format';
+import type { StartLineFormat } from '../runtimes/start-line-format';
 
 // `%m` / `%t` and the zone PostgreSQL prints (log_timezone's abbreviation or a numeric offset).
 const STAMP =

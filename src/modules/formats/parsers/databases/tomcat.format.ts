@@ -1,7 +1,7 @@
 import type { ParsedAttributes, ParsedFields } from '../../log-format';
 import { monthNumber, utcMillis } from '../support/time';
 import { firstLine, javaError, putError, withContinuation } from '../runtimes/record-text';
-import type { StartLineFormat } from './start-line-format';
+import type { StartLineFormat } from '../runtimes/start-line-format';
 
 const LEVELS = 'SEVERE|WARNING|INFO|CONFIG|FINE|FINER|FINEST';
 // Tomcat's OneLineFormatter (catalina.out since 8.0): `dd-MMM-yyyy HH:mm:ss.SSS LEVEL [thread] class.method msg`.

@@ -81,6 +81,12 @@ describe('runtime formats', () => {
   });
 
   describe('multi-line records', () => {
+    it('asks the registry to join every rejected line for zap-console and ruby-logger', () => {
+      // Go stacks and Ruby backtraces are not indented like Java frames.
+      const joinAll = RUNTIME_FORMATS.filter((f) => (f as { startLine?: boolean }).startLine);
+      expect(joinAll.map((f) => f.name).sort()).toEqual(['ruby-logger', 'zap-console']);
+    });
+
     it('keeps a Java stack trace in the log4j message and names the outermost exception', () => {
       const record = [
         '2026-11-26 10:11:12,123 ERROR [worker-3] com.acme.Sync - sync failed',
