@@ -26,8 +26,8 @@ export const elasticsearchJsonFormat: JsonFormat = {
   kind: 'json',
   description:
     'Elasticsearch JSON server log: 7.x (`type`, `component`, `cluster.name`, `node.name`) and 8.x ECS (`event.dataset: elasticsearch.*`)',
-  // Above generic ECS JSON: these are ECS documents too, with Elasticsearch's own fields.
-  priority: 8,
+  // Above the generic ECS JSON format (20): 8.x documents are ECS too, with Elasticsearch's fields.
+  priority: 25,
   samples: [
     {
       line: '{"type": "server", "timestamp": "2026-11-26T10:11:12,123Z", "level": "INFO", "component": "o.e.n.Node", "cluster.name": "docker-cluster", "node.name": "es01", "message": "started", "cluster.uuid": "hJ2kP9sVQ0uV3pQzG7kWcA", "node.id": "r3Tz8mXkR1eqv1Dd2Yb0xA"}',
