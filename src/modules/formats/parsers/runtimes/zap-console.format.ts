@@ -80,8 +80,11 @@ export const zapConsoleFormat: StartLineFormat = {
       attributes['log.logger'] = parts[2] as string;
       i = 3;
     }
-    if (parts.length > i + 1 && CALLER.test(parts[i] as string))
-      putCaller(attributes, parts[i++] as string);
+    // Without fields, the caller still needs a message after it.
+    if (parts.length > i + 1 && CALLER.test(parts[i] as string)) {
+      putCaller(attributes, parts[i] as string);
+      i++;
+    }
     let end = parts.length;
     const last = parts[end - 1] as string;
     if (end - i >= 2 && last.startsWith('{') && last.endsWith('}')) {
