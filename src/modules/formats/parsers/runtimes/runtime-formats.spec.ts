@@ -277,6 +277,7 @@ describe('runtime formats', () => {
       [logrusJsonFormat, { level: 'INFO', time: '2026-11-26T10:11:12Z', msg: 'slog' }],
       [zapJsonFormat, { level: 'information', ts: 1, msg: 'x' }],
       [winstonJsonFormat, { level: 'info', message: 'x', msg: 'y' }],
+      [winstonJsonFormat, { level: 'info', message: 'x', time: '2026-11-26T10:11:12Z' }],
       [serilogClefFormat, { '@t': '2026-11-26T10:11:12Z', message: 'no template' }],
     ] as const)('%#: %p does not claim a look-alike document', (format, doc) => {
       expect(format.detect(doc)).toBe(false);

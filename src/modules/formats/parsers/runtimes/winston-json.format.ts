@@ -67,7 +67,10 @@ export const winstonJsonFormat: JsonFormat = {
       LEVELS.has(level) &&
       typeof doc.message === 'string' &&
       !('msg' in doc) &&
-      !('@timestamp' in doc)
+      // Another logger's time key: the generic JSON format reads those.
+      !('@timestamp' in doc) &&
+      !('time' in doc) &&
+      !('ts' in doc)
     );
   },
 
