@@ -1,3 +1,4 @@
 import type { LogFormat } from '../../log-format';
+import { androidLogcatFormat } from './android-logcat.format';
 
-export const MOBILE_FORMATS: readonly LogFormat[] = [];
+export const MOBILE_FORMATS: readonly LogFormat[] = [androidLogcatFormat];
