@@ -55,15 +55,17 @@ export function matchPattern(
   line: string,
   receivedAt: number,
 ): PatternMatch | null {
-  const m = compiled.regex.matcher(line);
-  if (!m.find()) return null;
+  // Submatch offsets (UTF-16, -1 for a group that did not take part): cheaper than a Matcher.
+  const offsets = compiled.regex.re2().findSubmatchIndex(line) as number[] | null;
+  if (offsets === null) return null;
   const captured: ParsedAttributes = {};
   const fields: ParsedFields = {};
   let attributes: ParsedAttributes | null = null;
   for (const capture of compiled.captures) {
-    const raw = m.group(capture.group);
-    if (raw === null || raw === '' || Object.hasOwn(captured, capture.field)) continue;
-    const value = convert(raw, capture.type);
+    const start = offsets[2 * capture.index] ?? -1;
+    const end = offsets[2 * capture.index + 1] ?? -1;
+    if (start < 0 || end <= start || Object.hasOwn(captured, capture.field)) continue;
+    const value = convert(line.slice(start, end), capture.type);
     captured[capture.field] = value;
     if (!assignRecordField(fields, capture, value, receivedAt)) {
       attributes ??= {};

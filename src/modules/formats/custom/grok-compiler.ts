@@ -8,6 +8,8 @@ export type CaptureType = 'string' | 'int' | 'float';
 export interface Capture {
   /** The group's name in the compiled RE2 program (`g0`, `g1`...). */
   readonly group: string;
+  /** The group's number in the compiled program (set once it is compiled). */
+  index: number;
   /** The field it fills, dotted (`source.ip`; `[source][ip]` is rewritten to this). */
   readonly field: string;
   readonly type: CaptureType;
@@ -105,6 +107,8 @@ function finish(source: string, captures: Capture[]): CompiledPattern {
       `the pattern is too large once expanded (${regex.programSize()} RE2 instructions, at most ${MAX_PROGRAM_SIZE})`,
     );
   }
+  const numbers = regex.namedGroups();
+  for (const capture of captures) capture.index = numbers[capture.group] ?? -1;
   return { regex, source, captures };
 }
 
@@ -184,7 +188,7 @@ function addCapture(captures: Capture[], rawField: string, type: CaptureType): s
     );
   }
   const group = `g${captures.length}`;
-  captures.push({ group, field, type });
+  captures.push({ group, field, type, index: -1 });
   return group;
 }
 
