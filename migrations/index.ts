@@ -5,6 +5,7 @@ import { AuditSecrets1764170000000 } from './1764170000000-audit-secrets';
 import { Users1764180000000 } from './1764180000000-users';
 import { ApiKeyLifecycle1764190000000 } from './1764190000000-api-key-lifecycle';
 import { PrivacyJobs1764200000000 } from './1764200000000-privacy-jobs';
+import { CustomFormatsRedaction1764214000000 } from './1764214000000-custom-formats-redaction';
 
 /** Every migration, oldest first. TypeORM runs the ones not yet applied at start. */
 export const MIGRATIONS = [
@@ -15,4 +16,5 @@ export const MIGRATIONS = [
   Users1764180000000,
   ApiKeyLifecycle1764190000000,
   PrivacyJobs1764200000000,
+  CustomFormatsRedaction1764214000000,
 ];
