@@ -16,7 +16,9 @@ import { LogFormatKind, LogFormatObject } from './dto/log-format.object';
 export class CustomFormatsResolver {
   constructor(private readonly formats: CustomFormatsService) {}
 
-  @Query(() => [LogFormatObject], { description: 'The tenant’s custom formats, tried first first' })
+  @Query(() => [LogFormatObject], {
+    description: 'The tenant’s custom formats, highest priority first',
+  })
   @Authorize('read')
   async customLogFormats(@CurrentPrincipal() principal: Principal): Promise<LogFormatObject[]> {
     return (await this.formats.list(principal.tenantId)).map((f) => LogFormatObject.from(f));

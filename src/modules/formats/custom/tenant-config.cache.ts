@@ -1,4 +1,10 @@
-import type { ConfigTopic, TenantConfigBus } from './tenant-config.bus';
+import type { ConfigChangeListener, ConfigTopic } from './tenant-config.bus';
+
+/** What the cache needs of TenantConfigBus. */
+export interface ConfigChangeSource {
+  readonly listening: boolean;
+  listen(topic: ConfigTopic, listener: ConfigChangeListener): () => void;
+}
 
 export interface TenantConfigCacheOptions {
   /** How long an entry is trusted while the bus is disconnected (changes may be missed). */
@@ -26,7 +32,7 @@ export class TenantConfigCache<T> {
   readonly #maxTenants: number;
 
   constructor(
-    private readonly bus: TenantConfigBus,
+    private readonly bus: ConfigChangeSource,
     topic: ConfigTopic,
     private readonly load: (tenantId: string) => Promise<T>,
     options: TenantConfigCacheOptions = {},
