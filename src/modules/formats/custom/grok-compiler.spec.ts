@@ -205,6 +205,14 @@ describe(compileGrok.name, () => {
     expect(run('^%{INT:n}$', 'abc 42 def')).toBeNull();
   });
 
+  it('lets GREEDYDATA take a multi-line record whole', () => {
+    const record = 'ERROR boom\n\tat a.B.c(B.java:1)\n\tat a.B.d(B.java:2)';
+    expect(run('^%{LOGLEVEL:level} %{GREEDYDATA:message}$', record)?.fields).toEqual({
+      level: 'ERROR',
+      message: 'boom\n\tat a.B.c(B.java:1)\n\tat a.B.d(B.java:2)',
+    });
+  });
+
   it('leaves unmatched optional groups out', () => {
     const match = run('%{WORD:a}(?: %{INT:b:int})?', 'hello');
     expect(match?.captured).toEqual({ a: 'hello' });

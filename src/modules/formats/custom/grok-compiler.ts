@@ -95,7 +95,9 @@ function finish(source: string, captures: Capture[]): CompiledPattern {
   }
   let regex: RE2JS;
   try {
-    regex = RE2JS.compile(source);
+    // `.` matches newlines too: a record joined from several lines (a stack trace) is still one
+    // record, and `%{GREEDYDATA:message}` should take all of it (Logstash users write `(?m)`).
+    regex = RE2JS.compile(source, RE2JS.DOTALL);
   } catch (err) {
     if (err instanceof RE2JSException) {
       throw new PatternCompileError(`invalid regular expression: ${describeRe2Error(err)}`);

@@ -179,14 +179,21 @@ function redactEmails(text: string, count: (n: number) => void): string {
   return out + text.slice(copied);
 }
 
+/** `text[from, to)` has labels separated by single dots and ends in a label of 2+ letters. */
 function validDomain(text: string, from: number, to: number): boolean {
-  const lastDot = text.lastIndexOf('.', to - 1);
-  if (lastDot <= from || to - lastDot - 1 < 2) return false;
+  // Only the domain's own characters are read: a scan past them per `@` would be quadratic.
+  let lastDot = -1;
+  for (let i = from; i < to; i++) {
+    if (text.charCodeAt(i) !== 46) continue;
+    if (i === from || i === lastDot + 1) return false;
+    lastDot = i;
+  }
+  if (lastDot < 0 || to - lastDot - 1 < 2) return false;
   for (let i = lastDot + 1; i < to; i++) {
     const c = text.charCodeAt(i) | 32;
     if (c < 97 || c > 122) return false;
   }
-  return text.indexOf('..', from) < 0 || text.indexOf('..', from) >= to;
+  return true;
 }
 
 /** IBAN lengths by country (ISO 13616 registry). */
