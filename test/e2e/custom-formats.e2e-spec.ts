@@ -2,6 +2,7 @@ import { Client } from 'pg';
 
 import { MetricsService } from 'src/common/metrics/metrics.service';
 import { CustomFormatCatalog } from 'src/modules/formats/custom/custom-format-catalog.service';
+import { MAX_FORMATS_PER_TENANT } from 'src/modules/formats/custom/custom-formats.service';
 import { TenantConfigBus } from 'src/modules/formats/custom/tenant-config.bus';
 import { RedactionService } from 'src/modules/formats/redaction/redaction.service';
 
@@ -276,15 +277,43 @@ describe('custom log formats and redaction policies over GraphQL', () => {
       expect(same.errors).toBeUndefined();
     });
 
+    it('caps the number of formats per tenant', async () => {
+      // Tenant b has one; fill it up to the cap, ten at a time.
+      for (let i = 1; i < MAX_FORMATS_PER_TENANT; i += 10) {
+        const batch = Array.from({ length: Math.min(10, MAX_FORMATS_PER_TENANT - i) }, (_, k) =>
+          sut.graphql(b.adminKey, CREATE, {
+            input: { name: `fill-${i + k}`, kind: 'GROK', pattern: '%{WORD:w}' },
+          }),
+        );
+        for (const res of await Promise.all(batch)) expect(res.errors).toBeUndefined();
+      }
+      const over = await sut.graphql(b.adminKey, CREATE, {
+        input: { name: 'one-too-many', kind: 'GROK', pattern: '%{WORD:w}' },
+      });
+      expect(codeOf(over)).toBe('BAD_USER_INPUT');
+      expect(over.errors?.[0]?.message).toMatch(/at most 100 custom formats/);
+      expect(await sut.vigil.app.get(CustomFormatCatalog).formatsFor(b.id)).toHaveLength(
+        MAX_FORMATS_PER_TENANT,
+      );
+    });
+
     it('is protected by row-level security: without a tenant the app role sees no row', async () => {
+      const tables = await owner.query(
+        `SELECT relname, relrowsecurity AS rls, relforcerowsecurity AS forced FROM pg_class
+          WHERE relname IN ('log_formats', 'redaction_policies') ORDER BY relname`,
+      );
+      expect(tables.rows).toEqual([
+        { relname: 'log_formats', rls: true, forced: true },
+        { relname: 'redaction_policies', rls: true, forced: true },
+      ]);
       await owner.query('BEGIN');
       try {
         await owner.query('SET LOCAL ROLE vigil_app');
         const none = await owner.query('SELECT count(*)::int AS n FROM log_formats');
         expect(none.rows[0]).toEqual({ n: 0 });
         await owner.query(`SELECT set_config('vigil.tenant_id', $1, true)`, [b.id]);
-        const own = await owner.query('SELECT name FROM log_formats');
-        expect(own.rows).toEqual([{ name: 'shop-access' }]);
+        const own = await owner.query('SELECT DISTINCT tenant_id FROM log_formats');
+        expect(own.rows).toEqual([{ tenant_id: b.id }]);
       } finally {
         await owner.query('ROLLBACK');
       }
