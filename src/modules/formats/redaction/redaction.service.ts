@@ -10,7 +10,7 @@ import { TenantConfigCache } from '../custom/tenant-config.cache';
 import { RedactionPolicyRepository } from './redaction-policy.repository';
 import { DEFAULT_REDACTION_RULES, REDACTION_RULES, type RedactionRule } from './redaction-rules';
 import { RedactionError } from './redaction.errors';
-import { Redactor } from './redactor';
+import { type RedactableRecord, Redactor } from './redactor';
 
 export interface RedactionPolicy {
   /** The rules on, in REDACTION_RULES order. */
@@ -48,6 +48,14 @@ export class RedactionService {
   /** The tenant's redactor (its policy's rules); resolves from memory once loaded. */
   redactorFor(tenantId: string): Promise<Redactor> {
     return this.#cache.get(tenantId);
+  }
+
+  /** Redacts a batch of one tenant's records in place; returns how many values were replaced. */
+  async redactAll(tenantId: string, records: Iterable<RedactableRecord>): Promise<number> {
+    const redactor = await this.redactorFor(tenantId);
+    let replaced = 0;
+    for (const record of records) replaced += redactor.redactRecord(record);
+    return replaced;
   }
 
   policyFor(tenantId: string): Promise<RedactionPolicy> {
