@@ -91,6 +91,14 @@ const TYPICAL: Readonly<Record<string, string>> = {
   SYSLOGFACILITY: '<4.6>',
   SYSLOGBASE: 'Nov  6 08:15:02 web-01 sshd[4721]:',
   SYSLOGLINE: 'Nov  6 08:15:02 web-01 sshd[4721]: Accepted publickey for deploy',
+  SYSLOG5424PRINTASCII: 'checkout-api',
+  SYSLOG5424PRI: '<165>',
+  SYSLOG5424SD: '[exampleSDID@32473 iut="3" eventSource="App\\]"][meta x="1"]',
+  SYSLOG5424BASE:
+    '<165>1 2026-11-26T22:14:15.003Z mymachine.example.com evntslog 4721 ID47 [exampleSDID@32473 iut="3"]',
+  SYSLOG5424LINE:
+    '<34>1 2026-11-26T22:14:15.003Z web-01 su - ID47 - failed for lonvick on /dev/pts/8',
+  NUMTZ: '-0700',
   LOGLEVEL: 'WARNING',
   HTTPDUSER: 'frank',
   COMMONAPACHELOG:
@@ -150,6 +158,24 @@ describe('grok pattern library', () => {
       host: 'web-01',
       message: 'Accepted publickey for deploy from 10.0.0.8',
       attributes: { 'process.name': 'sshd', 'process.pid': 4721 },
+    });
+  });
+
+  it('parses an RFC 5424 line with SYSLOG5424LINE', () => {
+    const line =
+      '<165>1 2026-11-26T22:14:15.003Z mymachine.example.com evntslog 4721 ID47 [exampleSDID@32473 iut="3" eventSource="Application"] An application event log entry';
+    expect(run('^%{SYSLOG5424LINE}$', line)?.fields).toEqual({
+      timestamp: Date.parse('2026-11-26T22:14:15.003Z'),
+      host: 'mymachine.example.com',
+      message: 'An application event log entry',
+      attributes: {
+        'log.syslog.priority': 165,
+        'log.syslog.version': '1',
+        'process.name': 'evntslog',
+        'process.pid': '4721',
+        'event.code': 'ID47',
+        'log.syslog.structured_data': '[exampleSDID@32473 iut="3" eventSource="Application"]',
+      },
     });
   });
 

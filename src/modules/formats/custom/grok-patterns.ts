@@ -106,6 +106,16 @@ export const GROK_PATTERNS: Readonly<Record<string, string>> = {
   SYSLOGBASE:
     '%{SYSLOGTIMESTAMP:timestamp} (?:%{SYSLOGFACILITY} )?%{SYSLOGHOST:host.hostname} %{SYSLOGPROG}:',
   SYSLOGLINE: '%{SYSLOGBASE} %{GREEDYDATA:message}',
+  SYSLOG5424PRINTASCII: '[!-~]+',
+  SYSLOG5424PRI: '<%{NONNEGINT:log.syslog.priority:int}>',
+  SYSLOG5424SD: '(?:\\[(?:[^\\]\\\\]|\\\\.)*\\])+',
+  SYSLOG5424BASE:
+    '%{SYSLOG5424PRI}%{NONNEGINT:log.syslog.version} +(?:-|%{TIMESTAMP_ISO8601:timestamp}) ' +
+    '+(?:-|%{IPORHOST:host.hostname}) +(?:-|%{SYSLOG5424PRINTASCII:process.name}) ' +
+    '+(?:-|%{SYSLOG5424PRINTASCII:process.pid}) +(?:-|%{SYSLOG5424PRINTASCII:event.code}) ' +
+    '+(?:-|%{SYSLOG5424SD:log.syslog.structured_data})?',
+  SYSLOG5424LINE: '%{SYSLOG5424BASE} +%{GREEDYDATA:message}',
+  NUMTZ: '[+-][0-9]{4}',
   LOGLEVEL:
     '(?:[Aa]lert|ALERT|[Tt]race|TRACE|[Dd]ebug|DEBUG|[Nn]otice|NOTICE|[Ii]nfo(?:rmation)?|INFO(?:RMATION)?' +
     '|[Ww]arn(?:ing)?|WARN(?:ING)?|[Ee]rr(?:or)?|ERR(?:OR)?|[Cc]rit(?:ical)?|CRIT(?:ICAL)?' +
