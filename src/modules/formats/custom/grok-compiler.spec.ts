@@ -42,7 +42,7 @@ const TYPICAL: Readonly<Record<string, string>> = {
   MAC: '00:11:22:aa:bb:cc',
   IPV4OCTET: '255',
   IPV4: '192.168.1.254',
-  IPV6HEXTET: 'fe80',
+  IPV6GROUP: 'fe80',
   IPV6: '2001:db8::8a2e:370:7334',
   IP: '::ffff:10.0.0.1',
   HOSTNAME: 'api-1.eu-west.example.com',

@@ -36,14 +36,14 @@ export const GROK_PATTERNS: Readonly<Record<string, string>> = {
   MAC: '%{CISCOMAC}|%{WINDOWSMAC}|%{COMMONMAC}',
   IPV4OCTET: '(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])',
   IPV4: '\\b%{IPV4OCTET}(?:\\.%{IPV4OCTET}){3}\\b',
-  IPV6HEXTET: '[0-9A-Fa-f]{1,4}',
+  IPV6GROUP: '[0-9A-Fa-f]+',
   // The eight-group form, or `::` with groups around it, the last of which may be an IPv4
   // address (`::ffff:10.0.0.1`; tried first, since RE2 keeps the first alternative that matches).
-  // The group count around `::` is not checked: counted repetitions would multiply the size of
-  // the program, which is the cost of every match.
+  // Neither the group count around `::` nor the four-digit limit of a group is checked: counted
+  // repetitions multiply the size of the program, which is the cost of every match.
   IPV6:
-    '(?:(?:%{IPV6HEXTET}:){7}%{IPV6HEXTET}' +
-    '|(?:%{IPV6HEXTET}(?::%{IPV6HEXTET})*)?::(?:(?:%{IPV6HEXTET}:)*%{IPV4}|%{IPV6HEXTET}(?::%{IPV6HEXTET})*)?)' +
+    '(?:%{IPV6GROUP}(?::%{IPV6GROUP}){7}' +
+    '|(?:%{IPV6GROUP}(?::%{IPV6GROUP})*)?::(?:(?:%{IPV6GROUP}:)*%{IPV4}|%{IPV6GROUP}(?::%{IPV6GROUP})*)?)' +
     '(?:%[0-9A-Za-z]+)?',
   IP: '%{IPV6}|%{IPV4}',
   // Label lengths are not checked: counted repetitions would multiply the program's size.
