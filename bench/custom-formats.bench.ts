@@ -68,6 +68,26 @@ rate('app grok (ISO time, level, service, message)', appLines, (l) => {
   sink += app.parse(l, ctx)?.message?.length ?? 0;
 });
 
+console.log('\nworst cases at the match budget (lines as long as each format accepts):');
+for (const [name, pattern] of [
+  ['HTTPD_ERRORLOG', '^%{HTTPD_ERRORLOG}$'],
+  [
+    '4 x HTTPD_ERRORLOG',
+    '^(?:%{HTTPD_ERRORLOG}|%{HTTPD_ERRORLOG}|%{HTTPD_ERRORLOG}|%{HTTPD_ERRORLOG}) %{INT}$',
+  ],
+] as const) {
+  const f = format(name.replace(/\W+/g, '-').toLowerCase(), 'grok', pattern);
+  const head = '[Wed Oct 11 14:32:52 2000] [error] [client 127.0.0.1] ';
+  const line = head + 'x'.repeat(f.maxLineLength - head.length);
+  f.parse(line, ctx);
+  const start = process.hrtime.bigint();
+  for (let r = 0; r < 5; r++) sink += f.parse(line, ctx) === null ? 0 : 1;
+  const ms = Number(process.hrtime.bigint() - start) / 5e6;
+  console.log(
+    `  ${name.padEnd(20)} ${String(f.maxLineLength).padStart(6)} chars: ${ms.toFixed(1)} ms per line`,
+  );
+}
+
 console.log('\ncatastrophic patterns through RE2 (no match expected):');
 for (const [pattern, input] of [
   ['(a+)+$', `${'a'.repeat(100_000)}!`],

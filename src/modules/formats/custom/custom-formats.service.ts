@@ -102,6 +102,12 @@ export class CustomFormatsService {
       }
     }
     const format = compile({ kind, pattern, name: 'test' });
+    if (samples.some((sample) => sample.length > format.maxLineLength)) {
+      throw new CustomFormatError(
+        'LIMIT_EXCEEDED',
+        `a sample is longer than ${format.maxLineLength} characters, the longest line this pattern is run on (the larger the pattern, the shorter)`,
+      );
+    }
     return samples.map((sample) => {
       const match = format.match(sample, receivedAt);
       if (match === null) return { sample, matched: false, captured: null, record: null };

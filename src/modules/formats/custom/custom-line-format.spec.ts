@@ -49,6 +49,17 @@ describe(CustomLineFormat.name, () => {
     expect(sut.parse(long, ctx)).toBeNull();
   });
 
+  it('runs a larger pattern on shorter lines only, within the match budget', () => {
+    const small = format({ kind: 'regex', pattern: '(?<w>\\w+)' });
+    const large = format({ pattern: '^%{HTTPD_ERRORLOG}$' });
+    expect(small.maxLineLength).toBe(MAX_CUSTOM_LINE_LENGTH);
+    expect(large.maxLineLength).toBeLessThan(MAX_CUSTOM_LINE_LENGTH);
+    expect(large.maxLineLength).toBeGreaterThan(4_000);
+    const line = `[Wed Oct 11 14:32:52 2000] [error] [client 127.0.0.1] ${'x'.repeat(large.maxLineLength)}`;
+    expect(large.detect(line)).toBe(false);
+    expect(large.detect(line.slice(0, large.maxLineLength))).toBe(true);
+  });
+
   it('reads pins: service, dataset, or both', () => {
     expect(format().pinned).toBe(false);
     expect(format().pinnedTo('web', 'shop')).toBe(false);

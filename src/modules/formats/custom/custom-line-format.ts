@@ -1,4 +1,4 @@
-import type { LineFormat, ParseContext, ParsedFields } from '../log-format';
+import type { FormatSample, LineFormat, ParseContext, ParsedFields } from '../log-format';
 import { matchPattern, type PatternMatch } from './captured-fields';
 import { compileGrok, compileNamedRegex, type CompiledPattern } from './grok-compiler';
 
@@ -7,6 +7,18 @@ export type CustomFormatKind = (typeof CUSTOM_FORMAT_KINDS)[number];
 
 /** Lines longer than this are not offered to custom patterns (they fall through to the built-ins). */
 export const MAX_CUSTOM_LINE_LENGTH = 32 * 1024;
+
+/**
+ * Matching costs at most (RE2 instructions × characters) steps, a few nanoseconds each on
+ * re2js's slowest path: a format is not run on lines longer than this budget allows, so no line
+ * costs more than a few tens of milliseconds whatever the pattern.
+ */
+export const MATCH_BUDGET = 8_000_000;
+
+/** The longest line a compiled pattern is run on. */
+export function maxLineLength(compiled: CompiledPattern): number {
+  return Math.min(MAX_CUSTOM_LINE_LENGTH, Math.floor(MATCH_BUDGET / compiled.regex.programSize()));
+}
 
 /** What a tenant saved: enough to compile a format. */
 export interface CustomFormatDefinition {
@@ -37,7 +49,9 @@ export class CustomLineFormat implements LineFormat {
   readonly name: string;
   readonly description: string;
   readonly priority: number;
-  readonly samples = [];
+  readonly samples: readonly FormatSample[] = [];
+  /** Longer lines are neither detected nor parsed by this format (see MATCH_BUDGET). */
+  readonly maxLineLength: number;
 
   private constructor(
     readonly definition: Readonly<CustomFormatDefinition>,
@@ -46,6 +60,7 @@ export class CustomLineFormat implements LineFormat {
     this.name = `custom-${definition.name}`;
     this.description = `Custom ${definition.kind} format "${definition.name}"`;
     this.priority = definition.priority;
+    this.maxLineLength = maxLineLength(compiled);
   }
 
   /** @throws PatternCompileError when the pattern does not compile. */
@@ -72,7 +87,7 @@ export class CustomLineFormat implements LineFormat {
   }
 
   detect(line: string): boolean {
-    if (line.length > MAX_CUSTOM_LINE_LENGTH) return false;
+    if (line.length > this.maxLineLength) return false;
     try {
       return this.compiled.regex.test(line);
     } catch {
@@ -86,7 +101,7 @@ export class CustomLineFormat implements LineFormat {
 
   /** The captures and the resulting fields, or null when the line does not match. */
   match(line: string, receivedAt: number): PatternMatch | null {
-    if (line.length > MAX_CUSTOM_LINE_LENGTH) return null;
+    if (line.length > this.maxLineLength) return null;
     try {
       return matchPattern(this.compiled, line, receivedAt);
     } catch {

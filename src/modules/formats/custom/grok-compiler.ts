@@ -32,7 +32,7 @@ export class PatternCompileError extends Error {
 }
 
 /** RE2 program size cap: the per-line cost is proportional to it (times the line's length). */
-export const MAX_PROGRAM_SIZE = 20_000;
+export const MAX_PROGRAM_SIZE = 5_000;
 const MAX_EXPANSION_DEPTH = 32;
 const MAX_CAPTURES = 200;
 
