@@ -6,6 +6,7 @@ import { Users1764180000000 } from './1764180000000-users';
 import { ApiKeyLifecycle1764190000000 } from './1764190000000-api-key-lifecycle';
 import { PrivacyJobs1764200000000 } from './1764200000000-privacy-jobs';
 import { MemberDirectory1764205000000 } from './1764205000000-member-directory';
+import { CustomFormatsRedaction1764214000000 } from './1764214000000-custom-formats-redaction';
 
 /** Every migration, oldest first. TypeORM runs the ones not yet applied at start. */
 export const MIGRATIONS = [
@@ -17,4 +18,5 @@ export const MIGRATIONS = [
   ApiKeyLifecycle1764190000000,
   PrivacyJobs1764200000000,
   MemberDirectory1764205000000,
+  CustomFormatsRedaction1764214000000,
 ];

@@ -24,6 +24,8 @@ import { RedisModule } from './common/redis/redis.module';
 import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { AuditModule } from './modules/audit/audit.module';
+import { CustomFormatsModule } from './modules/formats/custom/custom-formats.module';
+import { RedactionModule } from './modules/formats/redaction/redaction.module';
 import { HealthModule } from './modules/health/health.module';
 import { IngestModule } from './modules/ingest/ingest.module';
 import { LogsModule } from './modules/logs/logs.module';
@@ -57,6 +59,8 @@ export class AppModule {
         AuditModule,
         SecretsModule,
         PrivacyModule,
+        CustomFormatsModule,
+        RedactionModule,
         GraphQLModule.forRootAsync<ApolloDriverConfig>({
           driver: ApolloDriver,
           imports: [GraphqlWsModule],

@@ -3,15 +3,38 @@ import type { FastifyReply } from 'fastify';
 import { GraphQLError } from 'graphql';
 
 import { AuditError, type AuditErrorCode } from '../../modules/audit/audit.errors';
+import {
+  CustomFormatError,
+  type CustomFormatErrorCode,
+} from '../../modules/formats/custom/custom-formats.errors';
+import {
+  RedactionError,
+  type RedactionErrorCode,
+} from '../../modules/formats/redaction/redaction.errors';
 import { LogsError, type LogsErrorCode } from '../../modules/logs/logs.errors';
 import { PrivacyError, type PrivacyErrorCode } from '../../modules/privacy/privacy.errors';
 import { SecretsError, type SecretsErrorCode } from '../../modules/secrets/secrets.errors';
 import { TenancyError, type TenancyErrorCode } from '../../modules/tenancy/tenancy.errors';
 
-type DomainError = LogsError | TenancyError | AuditError | SecretsError | PrivacyError;
+type DomainError =
+  | LogsError
+  | TenancyError
+  | AuditError
+  | SecretsError
+  | PrivacyError
+  | CustomFormatError
+  | RedactionError;
 
 /** Maps each module's error codes to GraphQL `extensions.code`; services never build GraphQL errors. */
-@Catch(LogsError, TenancyError, AuditError, SecretsError, PrivacyError)
+@Catch(
+  LogsError,
+  TenancyError,
+  AuditError,
+  SecretsError,
+  PrivacyError,
+  CustomFormatError,
+  RedactionError,
+)
 export class DomainErrorFilter implements ExceptionFilter {
   catch(error: DomainError, host: ArgumentsHost): GraphQLError | void {
     const graphqlError = this.toGraphQL(error);
@@ -42,6 +65,14 @@ export class DomainErrorFilter implements ExceptionFilter {
     }
     if (error instanceof PrivacyError) {
       return new GraphQLError(error.message, { extensions: { code: privacyCode(error.code) } });
+    }
+    if (error instanceof CustomFormatError) {
+      return new GraphQLError(error.message, {
+        extensions: { code: customFormatCode(error.code) },
+      });
+    }
+    if (error instanceof RedactionError) {
+      return new GraphQLError(error.message, { extensions: { code: redactionCode(error.code) } });
     }
     return new GraphQLError(error.message, { extensions: { code: tenancyCode(error.code) } });
   }
@@ -127,5 +158,25 @@ function privacyCode(code: PrivacyErrorCode): string {
       return 'NOT_FOUND';
     case 'QUEUE_UNAVAILABLE':
       return 'SERVICE_UNAVAILABLE';
+  }
+}
+
+function customFormatCode(code: CustomFormatErrorCode): string {
+  switch (code) {
+    case 'INVALID_PATTERN':
+      return 'INVALID_PATTERN';
+    case 'INVALID_ARGUMENT':
+    case 'FORMAT_EXISTS':
+    case 'LIMIT_EXCEEDED':
+      return 'BAD_USER_INPUT';
+    case 'FORMAT_NOT_FOUND':
+      return 'NOT_FOUND';
+  }
+}
+
+function redactionCode(code: RedactionErrorCode): string {
+  switch (code) {
+    case 'INVALID_POLICY':
+      return 'BAD_USER_INPUT';
   }
 }

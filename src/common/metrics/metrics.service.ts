@@ -48,6 +48,13 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  readonly redactions = new Counter({
+    name: 'vigil_redactions_total',
+    help: 'Values replaced by PII redaction, by rule (email, credit_card, iban, bearer_token, api_key, jwt, password, ip)',
+    labelNames: ['kind'] as const,
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry });
   }

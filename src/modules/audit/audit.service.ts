@@ -16,7 +16,8 @@ import { type AuditRow, AuditRepository } from './audit.repository';
  * auth.login, auth.login_failed, auth.logout, api_key.created, api_key.revoked, api_key.rotated,
  * member.invited, member.role_changed, member.removed, secret.set, secret.deleted,
  * tenant.exported, tenant.erased, subject.erased, retention.changed, rule.created, rule.updated,
- * rule.deleted, channel.created, channel.updated, channel.deleted, runbook.updated.
+ * rule.deleted, channel.created, channel.updated, channel.deleted, runbook.updated,
+ * log_format.created, log_format.updated, log_format.deleted, redaction_policy.updated.
  */
 const ACTION = /^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$/;
 const MAX_TEXT = 500;

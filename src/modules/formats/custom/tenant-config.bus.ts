@@ -1,0 +1,121 @@
+import { randomUUID } from 'node:crypto';
+
+import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import type Redis from 'ioredis';
+
+import { RedisService } from '../../../common/redis/redis.service';
+
+/** What changed: a tenant's custom formats, or its redaction policy. */
+export const CONFIG_TOPICS = ['log_formats', 'redaction_policy'] as const;
+export type ConfigTopic = (typeof CONFIG_TOPICS)[number];
+
+export interface ConfigChangeListener {
+  /** The tenant's configuration under this topic changed: drop what is cached for it. */
+  changed(tenantId: string): void;
+  /** Messages may have been missed (the bus was disconnected): drop everything. */
+  resync(): void;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Tells every replica, through Redis pub/sub, that a tenant's ingest configuration (custom
+ * formats, redaction policy) changed, so their caches reload it. Listeners on this replica hear a
+ * change before `publish` returns, whatever Redis does. While the bus is not subscribed,
+ * `listening` is false and caches must not trust what they hold for long.
+ */
+@Injectable()
+export class TenantConfigBus implements OnApplicationBootstrap {
+  readonly #logger = new Logger(TenantConfigBus.name);
+  readonly #listeners = new Map<ConfigTopic, Set<ConfigChangeListener>>();
+  readonly #origin = randomUUID();
+  #subscriber: Redis | null = null;
+  #listening = false;
+
+  constructor(private readonly redis: RedisService) {}
+
+  get listening(): boolean {
+    return this.#listening;
+  }
+
+  /** Registers a listener for one topic; returns the function that removes it. */
+  listen(topic: ConfigTopic, listener: ConfigChangeListener): () => void {
+    let set = this.#listeners.get(topic);
+    if (!set) this.#listeners.set(topic, (set = new Set()));
+    set.add(listener);
+    return () => set.delete(listener);
+  }
+
+  async publish(topic: ConfigTopic, tenantId: string): Promise<void> {
+    this.deliver(topic, tenantId);
+    const message = JSON.stringify({ topic, tenantId, origin: this.#origin });
+    try {
+      await this.redis.client.publish(this.channel(), message);
+    } catch (err) {
+      // Other replicas reload within their caches' time bound once they notice the bus is down.
+      this.#logger.error(
+        `could not tell other replicas that ${topic} of ${tenantId} changed: ${String(err)}`,
+      );
+    }
+  }
+
+  onApplicationBootstrap(): void {
+    const sub = this.redis.subscriber();
+    this.#subscriber = sub;
+    sub.on('message', (_channel: string, message: string) => this.receive(message));
+    sub.on('close', () => {
+      this.#listening = false;
+    });
+    sub.on('ready', () => void this.subscribe(sub));
+    if (sub.status === 'ready') void this.subscribe(sub);
+  }
+
+  private async subscribe(sub: Redis): Promise<void> {
+    try {
+      await sub.subscribe(this.channel());
+    } catch (err) {
+      this.#logger.warn(`could not subscribe to configuration changes: ${String(err)}`);
+      return;
+    }
+    if (this.#subscriber !== sub || sub.status !== 'ready') return;
+    this.#listening = true;
+    for (const set of this.#listeners.values()) for (const listener of set) listener.resync();
+  }
+
+  private receive(message: string): void {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(message);
+    } catch {
+      this.#logger.error('ignored a configuration change message that is not JSON');
+      return;
+    }
+    const m = parsed as { topic?: unknown; tenantId?: unknown; origin?: unknown } | null;
+    if (
+      typeof m !== 'object' ||
+      m === null ||
+      !CONFIG_TOPICS.includes(m.topic as ConfigTopic) ||
+      typeof m.tenantId !== 'string' ||
+      !UUID.test(m.tenantId)
+    ) {
+      this.#logger.error('ignored a malformed configuration change message');
+      return;
+    }
+    if (m.origin === this.#origin) return; // delivered locally by publish()
+    this.deliver(m.topic as ConfigTopic, m.tenantId);
+  }
+
+  private deliver(topic: ConfigTopic, tenantId: string): void {
+    for (const listener of this.#listeners.get(topic) ?? []) {
+      try {
+        listener.changed(tenantId);
+      } catch (err) {
+        this.#logger.error(`a configuration listener failed: ${String(err)}`);
+      }
+    }
+  }
+
+  private channel(): string {
+    return this.redis.key('tenant-config');
+  }
+}
