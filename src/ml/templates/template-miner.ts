@@ -1,0 +1,490 @@
+import { LogTokenizer, type MaskerName, MASKERS, PUNCT, TokenBuffer, VARIABLE, WORD } from './log-tokenizer';
+import { splitRecord } from './multiline-record';
+import { PatternCluster, render, TreeNode } from './pattern-cluster';
+import { templateId } from './template-id';
+import { type PatternState, type TemplateMinerState, validateState } from './template-miner-state';
+import { UserPattern, WILDCARD } from './user-pattern';
+
+export interface TemplateMinerOptions {
+  /** Part of every pattern id, so ids are stable per tenant and service. */
+  tenant?: string;
+  service?: string;
+  /** Share of a template's constants a line must repeat to join it (default 0.5). */
+  similarity?: number;
+  /** Leading word tokens that key the tree below the token count (default 2). */
+  depth?: number;
+  /** Children per tree node; further keys share the `<*>` child (default 64). */
+  maxChildren?: number;
+  /** Learned patterns kept per tree; see {@link TemplateMiner} for the eviction policy (default 5000). */
+  maxPatterns?: number;
+  /** Least-recently-matched patterns examined per eviction (default 8). */
+  evictionScan?: number;
+  maskers?: readonly MaskerName[];
+  maxTokens?: number;
+}
+
+export interface TemplateMatch {
+  patternId: string;
+  template: string;
+  /** The line's values behind each `<*>`, in order. */
+  parameters: string[];
+  /** The line created this pattern. */
+  isNew: boolean;
+  /** The pattern's template (and so its id) changed with this line; the old id is now an alias. */
+  changed: boolean;
+}
+
+export interface TemplateMinerStats {
+  patterns: number;
+  userPatterns: number;
+  lines: number;
+  evictions: number;
+}
+
+const DEFAULTS = {
+  tenant: '',
+  service: '',
+  similarity: 0.5,
+  depth: 2,
+  maxChildren: 64,
+  maxPatterns: 5000,
+  evictionScan: 8,
+  maxTokens: 256,
+};
+type ResolvedOptions = typeof DEFAULTS & { maskers: readonly MaskerName[] };
+
+/**
+ * Streaming log template miner for one tenant and service.
+ *
+ * Drain (He et al., "Drain: An Online Log Parsing Approach with Fixed Depth Tree", ICWS 2017):
+ * lines are routed by token count, then by their first `depth` word tokens, to a leaf holding a
+ * few templates; the line joins the template whose constants it repeats best (share >=
+ * `similarity`), turning the positions that differ into `<*>`, or starts a new template. Changes
+ * from Drain: variables are masked and punctuation is tokenised before routing
+ * ({@link LogTokenizer}); masked variables and words with digits never key the tree; similarity
+ * counts only the template's constants, so a generalised template keeps accepting its family;
+ * a template that generalises into one that already exists is merged into it; a multi-line record
+ * is mined from its first line plus its exception type.
+ *
+ * Ids are {@link templateId}s of the template; when a template generalises its id changes and
+ * the old one stays an alias ({@link resolve}).
+ *
+ * Eviction: when a tree holds `maxPatterns` learned patterns and a line needs a new one, the
+ * `evictionScan` least-recently-matched unpinned patterns are examined and the one with the
+ * fewest lines goes (frequency guard: a common pattern survives a quiet spell), with its aliases.
+ *
+ * @example
+ *   const miner = new TemplateMiner({ tenant: 'acme', service: 'sshd' });
+ *   miner.add('Invalid user alice from 10.0.0.1');
+ *   const m = miner.add('Invalid user bob from 10.0.0.2');
+ *   // m.template === 'Invalid user <*> from <*>', m.parameters === ['bob', '10.0.0.2']
+ */
+export class TemplateMiner {
+  readonly #options: ResolvedOptions;
+  readonly #tokenizer: LogTokenizer;
+  readonly #buf = new TokenBuffer();
+  readonly #root = new Map<number, TreeNode>();
+  readonly #byId = new Map<string, PatternCluster>();
+  readonly #alias = new Map<string, string>();
+  readonly #users: UserPattern[] = [];
+  readonly #userById = new Map<string, UserPattern>();
+  readonly #userCounts = new Map<string, number>();
+  #newest: PatternCluster | undefined;
+  #oldest: PatternCluster | undefined;
+  #tick = 0;
+  #seq = 0;
+  #evictions = 0;
+
+  constructor(options: TemplateMinerOptions = {}) {
+    const o: ResolvedOptions = { ...DEFAULTS, maskers: MASKERS, ...stripUndefined(options) };
+    if (!(o.similarity > 0 && o.similarity <= 1)) throw new RangeError(`similarity must be in (0, 1], got ${o.similarity}`);
+    for (const key of ['depth', 'maxChildren', 'maxPatterns', 'evictionScan'] as const) {
+      if (!Number.isInteger(o[key]) || o[key] < (key === 'depth' ? 0 : 1)) {
+        throw new RangeError(`${key} must be a positive integer, got ${o[key]}`);
+      }
+    }
+    this.#options = o;
+    this.#tokenizer = new LogTokenizer({ maskers: o.maskers, maxTokens: o.maxTokens });
+  }
+
+  get options(): Readonly<ResolvedOptions> {
+    return this.#options;
+  }
+
+  /** Mines one line (or multi-line record): the pattern it belongs to, learning from it. */
+  add(line: string): TemplateMatch {
+    this.#tick++;
+    const buf = this.#tokenise(line);
+    const user = this.#matchUser(line, buf);
+    if (user) return user;
+    let cluster = this.#best(buf);
+    let isNew = false;
+    let changed = false;
+    if (cluster === undefined) {
+      cluster = this.#create(buf);
+      isNew = true;
+    } else if (cluster.generalise(buf)) {
+      changed = true;
+      cluster = this.#renamed(cluster);
+    }
+    cluster.count++;
+    cluster.last = this.#tick;
+    this.#touch(cluster);
+    const reported = cluster.mergedInto ?? cluster;
+    return { patternId: reported.id, template: cluster.template, parameters: cluster.parameters(buf), isNew, changed };
+  }
+
+  /**
+   * The pattern a line belongs to, without learning: undefined when no pattern is similar enough.
+   * Parameters are the values behind the template's `<*>`; a position where the line differs from
+   * a constant is not a parameter (`add` would have generalised it).
+   */
+  match(line: string): TemplateMatch | undefined {
+    const buf = this.#tokenise(line);
+    const user = this.#matchUser(line, buf, false);
+    if (user) return user;
+    const cluster = this.#best(buf);
+    if (cluster === undefined) return undefined;
+    const reported = cluster.mergedInto ?? cluster;
+    return { patternId: reported.id, template: cluster.template, parameters: cluster.parameters(buf), isNew: false, changed: false };
+  }
+
+  /**
+   * Adds a user pattern (`User <*> logged in`); user patterns are tried before learning, most
+   * specific (most literal tokens) first. Returns its id: `id` when given, else the template id.
+   */
+  addUserPattern(template: string, id?: string): string {
+    this.#tokenizer.tokenize(template, this.#buf);
+    const tokens = this.#buf.text.slice(0, this.#buf.length);
+    const space = this.#buf.space.slice(0, this.#buf.length);
+    const canonical = render(tokens, space);
+    const pattern = new UserPattern(id ?? templateId(this.#options.tenant, this.#options.service, canonical), canonical, tokens);
+    this.removeUserPattern(pattern.id);
+    this.#users.push(pattern);
+    this.#users.sort((a, b) => b.literals - a.literals);
+    this.#userById.set(pattern.id, pattern);
+    return pattern.id;
+  }
+
+  removeUserPattern(id: string): boolean {
+    const existing = this.#userById.get(id);
+    if (!existing) return false;
+    this.#users.splice(this.#users.indexOf(existing), 1);
+    this.#userById.delete(id);
+    this.#userCounts.delete(id);
+    return true;
+  }
+
+  /** Pins a learned pattern: it never generalises further and is never evicted. */
+  pin(id: string): boolean {
+    const cluster = this.#cluster(id);
+    if (!cluster) return false;
+    cluster.pinned = true;
+    return true;
+  }
+
+  /**
+   * Makes `fromId` an alias of `intoId`: lines of the first pattern report the second's id from
+   * now on (their template and parameters stay their own). Both are pinned, so the link survives.
+   */
+  merge(fromId: string, intoId: string): boolean {
+    const from = this.#cluster(fromId);
+    const into = this.#cluster(intoId);
+    if (!from || !into) return false;
+    const target = into.mergedInto ?? into;
+    if (target === from) return false;
+    from.mergedInto = target;
+    from.pinned = true;
+    target.pinned = true;
+    for (const c of this.#byId.values()) if (c.mergedInto === from) c.mergedInto = target;
+    return true;
+  }
+
+  /** The current id behind an id (itself, or what it generalised or was merged into); undefined if unknown. */
+  resolve(id: string): string | undefined {
+    if (this.#userById.has(id)) return id;
+    const cluster = this.#cluster(id);
+    return cluster ? (cluster.mergedInto ?? cluster).id : undefined;
+  }
+
+  /** Learned patterns, newest match first. */
+  patterns(): Array<{ id: string; template: string; count: number; pinned: boolean; aliases: readonly string[] }> {
+    const out = [];
+    for (let c = this.#newest; c; c = c.older) {
+      out.push({ id: c.id, template: c.template, count: c.count, pinned: c.pinned, aliases: [...c.aliases] });
+    }
+    return out;
+  }
+
+  get stats(): TemplateMinerStats {
+    return { patterns: this.#byId.size, userPatterns: this.#users.length, lines: this.#tick, evictions: this.#evictions };
+  }
+
+  toState(): TemplateMinerState {
+    const clusters = [...this.#byId.values()].sort((a, b) => a.seq - b.seq);
+    const o = this.#options;
+    return {
+      version: 1,
+      options: {
+        tenant: o.tenant,
+        service: o.service,
+        similarity: o.similarity,
+        depth: o.depth,
+        maxChildren: o.maxChildren,
+        maxPatterns: o.maxPatterns,
+        evictionScan: o.evictionScan,
+        maxTokens: o.maxTokens,
+        maskers: [...o.maskers],
+      },
+      tick: this.#tick,
+      seq: this.#seq,
+      evictions: this.#evictions,
+      patterns: clusters.map((c): PatternState => {
+        const s: PatternState = {
+          seq: c.seq,
+          tokens: c.tokens,
+          kinds: c.kinds.join(''),
+          space: c.space.join(''),
+          path: [...c.path],
+          count: c.count,
+          last: c.last,
+        };
+        if (c.aliases.length > 0) s.aliases = [...c.aliases];
+        if (c.pinned) s.pinned = true;
+        if (c.mergedInto) s.mergedInto = c.mergedInto.id;
+        return s;
+      }),
+      users: this.#users.map((u) => ({ id: u.id, template: u.template, count: this.#userCounts.get(u.id) ?? 0 })),
+    };
+  }
+
+  /** Restores a miner from {@link toState}; throws TypeError when the snapshot is malformed. */
+  static fromState(state: unknown): TemplateMiner {
+    const s = validateState(state);
+    const miner = new TemplateMiner(s.options);
+    miner.#tick = s.tick;
+    miner.#seq = s.seq;
+    miner.#evictions = s.evictions;
+    const merged: Array<[PatternCluster, string]> = [];
+    for (const p of s.patterns) {
+      const leaf = miner.#node(p.tokens.length, p.path);
+      const cluster = new PatternCluster(p.seq, [...p.tokens], [...p.kinds].map(Number) as PatternCluster['kinds'], [...p.space].map(Number), p.path, leaf);
+      cluster.id = templateId(s.options.tenant, s.options.service, cluster.template);
+      cluster.count = p.count;
+      cluster.last = p.last;
+      cluster.pinned = p.pinned === true;
+      for (const a of p.aliases ?? []) {
+        cluster.aliases.push(a);
+        miner.#alias.set(a, cluster.id);
+      }
+      if (p.mergedInto !== undefined) merged.push([cluster, p.mergedInto]);
+      leaf.clusters.push(cluster);
+      miner.#byId.set(cluster.id, cluster);
+    }
+    for (const [cluster, into] of merged) cluster.mergedInto = miner.#cluster(into);
+    for (const c of [...miner.#byId.values()].sort((a, b) => a.last - b.last)) miner.#touch(c);
+    for (const u of s.users) {
+      miner.addUserPattern(u.template, u.id);
+      if (u.count > 0) miner.#userCounts.set(u.id, u.count);
+    }
+    return miner;
+  }
+
+  #tokenise(line: string): TokenBuffer {
+    const buf = this.#buf;
+    if (line.indexOf('\n') >= 0) {
+      const record = splitRecord(line);
+      this.#tokenizer.tokenize(record.message, buf);
+      if (record.exceptionType !== undefined) {
+        buf.push('\n', PUNCT, 0, record.message.length);
+        buf.push(record.exceptionType, PUNCT, 0, record.message.length);
+      }
+    } else {
+      this.#tokenizer.tokenize(line, buf);
+    }
+    return buf;
+  }
+
+  #matchUser(line: string, buf: TokenBuffer, count = true): TemplateMatch | undefined {
+    for (const u of this.#users) {
+      const parameters = u.match(line, buf);
+      if (parameters) {
+        if (count) this.#userCounts.set(u.id, (this.#userCounts.get(u.id) ?? 0) + 1);
+        return { patternId: u.id, template: u.template, parameters, isNew: false, changed: false };
+      }
+    }
+    return undefined;
+  }
+
+  #cluster(id: string): PatternCluster | undefined {
+    return this.#byId.get(id) ?? this.#byId.get(this.#alias.get(id) ?? '');
+  }
+
+  /** Tree key of a word token: masked variables and words with digits share the `<*>` key. */
+  #keys(buf: TokenBuffer): string[] {
+    const keys: string[] = [];
+    const depth = this.#options.depth;
+    for (let i = 0; i < buf.length && keys.length < depth; i++) {
+      const k = buf.kind[i];
+      if (k === PUNCT) continue;
+      const text = buf.text[i] as string;
+      keys.push(k === VARIABLE || hasDigit(text) ? WILDCARD : text);
+    }
+    return keys;
+  }
+
+  #best(buf: TokenBuffer): PatternCluster | undefined {
+    let node = this.#root.get(buf.length);
+    if (!node) return undefined;
+    const keys = this.#keys(buf);
+    for (const key of keys) {
+      node = node.children.get(key) ?? node.children.get(WILDCARD);
+      if (!node) return undefined;
+    }
+    let best: PatternCluster | undefined;
+    let bestSim = -1;
+    for (const c of node.clusters) {
+      const sim = c.similarity(buf);
+      if (sim > bestSim) {
+        bestSim = sim;
+        best = c;
+      }
+    }
+    return bestSim >= this.#options.similarity ? best : undefined;
+  }
+
+  #create(buf: TokenBuffer): PatternCluster {
+    if (this.#byId.size >= this.#options.maxPatterns) this.#evict();
+    const keys = this.#keys(buf);
+    let node = this.#lengthNode(buf.length);
+    const path: string[] = [];
+    for (const key of keys) {
+      let child = node.children.get(key);
+      if (!child) {
+        const k = node.children.size < this.#options.maxChildren ? key : WILDCARD;
+        child = node.children.get(k);
+        if (!child) {
+          child = new TreeNode(node, k);
+          node.children.set(k, child);
+        }
+      }
+      path.push(child.key);
+      node = child;
+    }
+    const cluster = PatternCluster.fromLine(++this.#seq, buf, path, node);
+    cluster.id = templateId(this.#options.tenant, this.#options.service, cluster.template);
+    const twin = this.#byId.get(cluster.id);
+    if (twin) return twin;
+    node.clusters.push(cluster);
+    this.#byId.set(cluster.id, cluster);
+    return cluster;
+  }
+
+  /** After a generalisation: new id, old id as alias; merges into a twin with the same template. */
+  #renamed(cluster: PatternCluster): PatternCluster {
+    const oldId = cluster.id;
+    const newId = templateId(this.#options.tenant, this.#options.service, cluster.template);
+    this.#byId.delete(oldId);
+    const twin = this.#byId.get(newId);
+    const survivor = twin ?? cluster;
+    if (twin) {
+      twin.count += cluster.count;
+      this.#unlink(cluster);
+      for (const c of this.#byId.values()) if (c.mergedInto === cluster) c.mergedInto = twin;
+    } else {
+      cluster.id = newId;
+      this.#byId.set(newId, cluster);
+    }
+    for (const a of cluster.aliases) this.#alias.set(a, newId);
+    if (twin) survivor.aliases.push(...cluster.aliases);
+    survivor.aliases.push(oldId);
+    this.#alias.set(oldId, newId);
+    this.#alias.delete(newId);
+    const i = survivor.aliases.indexOf(newId);
+    if (i >= 0) survivor.aliases.splice(i, 1);
+    return survivor;
+  }
+
+  #evict(): void {
+    let victim: PatternCluster | undefined;
+    let scanned = 0;
+    for (let c = this.#oldest; c && scanned < this.#options.evictionScan; c = c.newer) {
+      if (c.pinned) continue;
+      scanned++;
+      if (!victim || c.count < victim.count) victim = c;
+    }
+    if (!victim) return;
+    this.#byId.delete(victim.id);
+    for (const a of victim.aliases) this.#alias.delete(a);
+    this.#unlink(victim);
+    this.#evictions++;
+  }
+
+  /** Removes a cluster from its leaf, the recency list and prunes empty tree nodes. */
+  #unlink(cluster: PatternCluster): void {
+    const leaf = cluster.leaf;
+    leaf.clusters.splice(leaf.clusters.indexOf(cluster), 1);
+    let node: TreeNode | undefined = leaf;
+    while (node?.parent && node.clusters.length === 0 && node.children.size === 0) {
+      node.parent.children.delete(node.key);
+      node = node.parent;
+    }
+    if (node && !node.parent && node.clusters.length === 0 && node.children.size === 0) {
+      this.#root.delete(cluster.tokens.length);
+    }
+    if (cluster.newer) cluster.newer.older = cluster.older;
+    else this.#newest = cluster.older;
+    if (cluster.older) cluster.older.newer = cluster.newer;
+    else this.#oldest = cluster.newer;
+    cluster.newer = cluster.older = undefined;
+  }
+
+  /** Moves a cluster to the newest end of the recency list. */
+  #touch(c: PatternCluster): void {
+    if (this.#newest === c) return;
+    if (c.newer) c.newer.older = c.older;
+    if (c.older) c.older.newer = c.newer;
+    else if (this.#oldest === c) this.#oldest = c.newer;
+    c.older = this.#newest;
+    c.newer = undefined;
+    if (this.#newest) this.#newest.newer = c;
+    this.#newest = c;
+    this.#oldest ??= c;
+  }
+
+  #lengthNode(length: number): TreeNode {
+    let node = this.#root.get(length);
+    if (!node) {
+      node = new TreeNode(undefined, String(length));
+      this.#root.set(length, node);
+    }
+    return node;
+  }
+
+  #node(length: number, path: readonly string[]): TreeNode {
+    let node = this.#lengthNode(length);
+    for (const key of path) {
+      let child = node.children.get(key);
+      if (!child) {
+        child = new TreeNode(node, key);
+        node.children.set(key, child);
+      }
+      node = child;
+    }
+    return node;
+  }
+}
+
+function hasDigit(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 48 && c <= 57) return true;
+  }
+  return false;
+}
+
+function stripUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+export { WORD, VARIABLE, PUNCT };
