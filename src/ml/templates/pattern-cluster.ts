@@ -61,16 +61,19 @@ export class PatternCluster {
    * Share of this template's constants that the line repeats at the same positions, or -1 when
    * the line cannot belong here (punctuation differs, or a pinned template would have to change).
    */
-  similarity(buf: TokenBuffer): number {
+  similarity(buf: TokenBuffer, floor = 0): number {
     const tokens = this.tokens;
     const kinds = this.kinds;
     const n = tokens.length;
+    // Stop as soon as the line can no longer reach `floor` (a long leaf stays cheap to scan).
+    const maxMisses = this.constants - Math.ceil(floor * this.constants);
     let equal = 0;
+    let misses = 0;
     for (let i = 0; i < n; i++) {
       const k = kinds[i];
       if (k === WORD) {
         if (buf.kind[i] === WORD && buf.text[i] === tokens[i]) equal++;
-        else if (buf.kind[i] === PUNCT) return -1;
+        else if (buf.kind[i] === PUNCT || ++misses > maxMisses) return -1;
       } else if (k === PUNCT) {
         if (buf.kind[i] !== PUNCT || buf.text[i] !== tokens[i]) return -1;
       } else if (buf.kind[i] === PUNCT) return -1;

@@ -343,14 +343,15 @@ export class TemplateMiner {
     }
     let best: PatternCluster | undefined;
     let bestSim = -1;
+    const threshold = this.#options.similarity;
     for (const c of node.clusters) {
-      const sim = c.similarity(buf);
+      const sim = c.similarity(buf, bestSim > threshold ? bestSim : threshold);
       if (sim > bestSim) {
         bestSim = sim;
         best = c;
       }
     }
-    return bestSim >= this.#options.similarity ? best : undefined;
+    return bestSim >= threshold ? best : undefined;
   }
 
   #create(buf: TokenBuffer): PatternCluster {
