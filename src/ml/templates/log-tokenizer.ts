@@ -213,8 +213,11 @@ export class LogTokenizer {
           if (this.#mask & MASKER_BIT.url) return this.#url(line, i, j + 3, space, out);
           break;
         }
-        const chain = (hexOnly && (digits > 0 || line.charCodeAt(j + 1) === C_COLON)) || (slashStart && digits > 0);
-        if (!chain || !colonSegment(line, j + 1)) break;
+        const next = line.charCodeAt(j + 1);
+        // Times, ISO timestamps, ip:port, IPv6 and MAC addresses keep their colons.
+        const timeLike = cls(first) & DIGIT && cls(next) & DIGIT;
+        const chain = (hexOnly && (digits > 0 || colons > 0 || next === C_COLON)) || (slashStart && digits > 0);
+        if (!timeLike && (!chain || !colonSegment(line, j + 1))) break;
         colons++;
         alphaOnly = false;
         j++;
@@ -260,7 +263,8 @@ export class LogTokenizer {
     }
     let end = j;
     const last = line.charCodeAt(end - 1);
-    if (last === C_DOT || last === 44 || last === 41 || last === 93) end--;
+    // Sentence punctuation after a URL is not part of it; a `)` is, when the URL opened one.
+    if (last === C_DOT || last === 44 || last === 93 || (last === 41 && line.lastIndexOf('(', end) < i)) end--;
     out.push(line.slice(i, end), VARIABLE, space, i, MASKER_BIT.url);
     if (end < j) out.push(line.slice(end, j), PUNCT, 0, end);
     return j;
