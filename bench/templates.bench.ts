@@ -34,8 +34,11 @@ function buildInput(): string[] {
   const out: string[] = [];
   for (let v = 0; v < VARIANTS; v++) {
     for (const line of base) {
-      let varied = line.replace(/\d+/g, (d) => String(Math.floor(random() * 10 ** Math.min(d.length, 9))));
-      if (random() < 0.125) varied = varied.replace(/\b(user|for|from) [a-z]+\b/, `$1 u${Math.floor(random() * 1e6)}x`);
+      let varied = line.replace(/\d+/g, (d) =>
+        String(Math.floor(random() * 10 ** Math.min(d.length, 9))),
+      );
+      if (random() < 0.125)
+        varied = varied.replace(/\b(user|for|from) [a-z]+\b/, `$1 u${Math.floor(random() * 1e6)}x`);
       out.push(varied);
     }
   }
@@ -54,11 +57,19 @@ function throughput(input: readonly string[]): void {
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   const used = process.cpuUsage(cpu);
   const cpuSeconds = (used.user + used.system) / 1e6;
-  console.log(`lines:            ${LINES.toLocaleString('en')} (${input.length.toLocaleString('en')} distinct)`);
-  console.log(`lines/s (wall):   ${Math.round(LINES / seconds).toLocaleString('en')} (${seconds.toFixed(2)} s, one thread)`);
+  console.log(
+    `lines:            ${LINES.toLocaleString('en')} (${input.length.toLocaleString('en')} distinct)`,
+  );
+  console.log(
+    `lines/s (wall):   ${Math.round(LINES / seconds).toLocaleString('en')} (${seconds.toFixed(2)} s, one thread)`,
+  );
   // On a shared machine the wall clock includes time the core spent on other processes.
-  console.log(`lines/s (CPU):    ${Math.round(LINES / cpuSeconds).toLocaleString('en')} (${cpuSeconds.toFixed(2)} s of CPU, incl. GC threads)`);
-  console.log(`patterns:         ${miner.stats.patterns} (parameters extracted: ${params.toLocaleString('en')})`);
+  console.log(
+    `lines/s (CPU):    ${Math.round(LINES / cpuSeconds).toLocaleString('en')} (${cpuSeconds.toFixed(2)} s of CPU, incl. GC threads)`,
+  );
+  console.log(
+    `patterns:         ${miner.stats.patterns} (parameters extracted: ${params.toLocaleString('en')})`,
+  );
 }
 
 function memory(): void {
@@ -69,7 +80,8 @@ function memory(): void {
   }
   const count = 20_000;
   // A unique lower-case word per (line, slot), so no two lines are similar.
-  const word = (n: number): string => n.toString(26).replace(/[0-9]/g, (d) => 'qrstuvwxyz'[Number(d)]!);
+  const word = (n: number): string =>
+    n.toString(26).replace(/[0-9]/g, (d) => 'qrstuvwxyz'[Number(d)]!);
   gc();
   const before = process.memoryUsage().heapUsed;
   const miner = new TemplateMiner({ maxPatterns: count });
@@ -78,13 +90,19 @@ function memory(): void {
     // 40 first words x 40 second words spread the patterns over the tree as real services do.
     const w = (k: number): string => word(i * 8 + k + 100_000);
     const head = `${word((i % 40) + 50)} ${word((Math.floor(i / 40) % 40) + 50)}`;
-    miner.add(`${head} ${w(2)} ${w(3)} ${i} ${w(4)} 12ms ${w(5)} ${w(6)} ${w(7)} host-${i} status=200`);
+    miner.add(
+      `${head} ${w(2)} ${w(3)} ${i} ${w(4)} 12ms ${w(5)} ${w(6)} ${w(7)} host-${i} status=200`,
+    );
   }
   gc();
   const bytes = process.memoryUsage().heapUsed - before;
-  console.log(`memory:           ${(bytes / 1024 / (miner.stats.patterns / 1000)).toFixed(0)} KiB per 1,000 patterns (${miner.stats.patterns} patterns, ${(bytes / 2 ** 20).toFixed(1)} MiB heap)`);
+  console.log(
+    `memory:           ${(bytes / 1024 / (miner.stats.patterns / 1000)).toFixed(0)} KiB per 1,000 patterns (${miner.stats.patterns} patterns, ${(bytes / 2 ** 20).toFixed(1)} MiB heap)`,
+  );
   const state = JSON.stringify(miner.toState());
-  console.log(`snapshot:         ${(state.length / 1024 / (miner.stats.patterns / 1000)).toFixed(0)} KiB of JSON per 1,000 patterns`);
+  console.log(
+    `snapshot:         ${(state.length / 1024 / (miner.stats.patterns / 1000)).toFixed(0)} KiB of JSON per 1,000 patterns`,
+  );
 }
 
 function main(): void {

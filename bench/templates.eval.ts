@@ -29,7 +29,10 @@ interface Score {
   patterns: number;
 }
 
-export function evaluate(sample: LoghubSample, messages: readonly string[]): Score & { ids: string[]; templates: string[] } {
+export function evaluate(
+  sample: LoghubSample,
+  messages: readonly string[],
+): Score & { ids: string[]; templates: string[] } {
   const miner = new TemplateMiner({ tenant: 'eval', service: sample.name });
   const ids = messages.map((m) => miner.add(m).patternId);
   // A line's final pattern: the id it got may have generalised since.
@@ -77,16 +80,59 @@ function main(messageOf: (line: string) => string = genericMessageOf): void {
       report(sample, b, 'raw');
     }
     const d = DRAIN[name]!;
-    rows.push([name, f(a.ga), f(a.pa), f(a.gaOriginal), String(a.patterns), f(b.ga), f(b.pa), f(b.gaOriginal), String(b.patterns), f(d.gaCorrected), f(d.paCorrected), f(d.ga)]);
+    rows.push([
+      name,
+      f(a.ga),
+      f(a.pa),
+      f(a.gaOriginal),
+      String(a.patterns),
+      f(b.ga),
+      f(b.pa),
+      f(b.gaOriginal),
+      String(b.patterns),
+      f(d.gaCorrected),
+      f(d.paCorrected),
+      f(d.ga),
+    ]);
     [a.ga, a.pa, a.gaOriginal].forEach((v, i) => (sums.a[i]! += v));
     [b.ga, b.pa, b.gaOriginal].forEach((v, i) => (sums.b[i]! += v));
     [d.gaCorrected, d.paCorrected, d.ga].forEach((v, i) => (sums.d[i]! += v));
   }
   const k = LOGHUB_SETS.length;
-  rows.push(['mean', f(sums.a[0]! / k), f(sums.a[1]! / k), f(sums.a[2]! / k), '', f(sums.b[0]! / k), f(sums.b[1]! / k), f(sums.b[2]! / k), '', f(sums.d[0]! / k), f(sums.d[1]! / k), f(sums.d[2]! / k)]);
-  const header = ['dataset', 'GA', 'PA', 'GA(orig)', 'pat', 'GA', 'PA', 'GA(orig)', 'pat', 'GA', 'PA', 'GA(orig)'];
-  console.log('Vigil template miner, default configuration. GA/PA vs loghub-2.0 corrected ground truth; GA(orig) vs original loghub.');
-  console.log('| | (a) Content column |||| (b) raw lines, header stripped |||| published Drain |||');
+  rows.push([
+    'mean',
+    f(sums.a[0]! / k),
+    f(sums.a[1]! / k),
+    f(sums.a[2]! / k),
+    '',
+    f(sums.b[0]! / k),
+    f(sums.b[1]! / k),
+    f(sums.b[2]! / k),
+    '',
+    f(sums.d[0]! / k),
+    f(sums.d[1]! / k),
+    f(sums.d[2]! / k),
+  ]);
+  const header = [
+    'dataset',
+    'GA',
+    'PA',
+    'GA(orig)',
+    'pat',
+    'GA',
+    'PA',
+    'GA(orig)',
+    'pat',
+    'GA',
+    'PA',
+    'GA(orig)',
+  ];
+  console.log(
+    'Vigil template miner, default configuration. GA/PA vs loghub-2.0 corrected ground truth; GA(orig) vs original loghub.',
+  );
+  console.log(
+    '| | (a) Content column |||| (b) raw lines, header stripped |||| published Drain |||',
+  );
   console.log(`| ${header.join(' | ')} |`);
   console.log(`|${header.map(() => '---').join('|')}|`);
   for (const r of rows) console.log(`| ${r.join(' | ')} |`);

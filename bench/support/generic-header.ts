@@ -7,11 +7,33 @@
  * Stand-in for the format registry (src/modules/formats), which the lead will switch this to.
  */
 const LEVELS = new Set([
-  'TRACE', 'DEBUG', 'INFO', 'NOTICE', 'WARN', 'WARNING', 'ERROR', 'ERR', 'CRIT', 'CRITICAL', 'ALERT',
-  'EMERG', 'FATAL', 'SEVERE', 'FINE', 'FINER', 'FINEST', 'V', 'D', 'I', 'W', 'E', 'F',
+  'TRACE',
+  'DEBUG',
+  'INFO',
+  'NOTICE',
+  'WARN',
+  'WARNING',
+  'ERROR',
+  'ERR',
+  'CRIT',
+  'CRITICAL',
+  'ALERT',
+  'EMERG',
+  'FATAL',
+  'SEVERE',
+  'FINE',
+  'FINER',
+  'FINEST',
+  'V',
+  'D',
+  'I',
+  'W',
+  'E',
+  'F',
 ]);
 
-const SYSLOG_TS = /^(?:[A-Z][a-z]{2} )?[A-Z][a-z]{2} +\d{1,2} \d{2}:\d{2}:\d{2}(?:\.\d+)?(?: \d{4})? +/;
+const SYSLOG_TS =
+  /^(?:[A-Z][a-z]{2} )?[A-Z][a-z]{2} +\d{1,2} \d{2}:\d{2}:\d{2}(?:\.\d+)?(?: \d{4})? +/;
 const ISO_TS = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:[.,]\d+)?(?:Z|[+-]\d{2}:?\d{2})? +/;
 const BRACKET_TS = /^\[[^\]]*\d{2}:\d{2}[^\]]*\] +/;
 const COMPACT_TS = /^\d{6,8} \d{6}(?:\.\d+)? +/;

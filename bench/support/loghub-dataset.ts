@@ -69,10 +69,19 @@ export function loadLoghub(name: string, dir = LOGHUB_DIR): LoghubSample {
   const base = join(dir, name, `${name}_2k.log`);
   const raw = readFileSync(base, 'utf8').split('\n');
   if (raw[raw.length - 1] === '') raw.pop();
-  const [content, eventIds, templates] = columns(`${base}_structured.csv`, ['Content', 'EventId', 'EventTemplate']);
-  const [correctedIds, correctedTemplates] = columns(`${base}_structured_corrected_loghub2.csv`, ['EventId', 'EventTemplate']);
+  const [content, eventIds, templates] = columns(`${base}_structured.csv`, [
+    'Content',
+    'EventId',
+    'EventTemplate',
+  ]);
+  const [correctedIds, correctedTemplates] = columns(`${base}_structured_corrected_loghub2.csv`, [
+    'EventId',
+    'EventTemplate',
+  ]);
   if (raw.length !== content!.length || raw.length !== correctedIds!.length) {
-    throw new Error(`${name}: ${raw.length} lines but ${content!.length}/${correctedIds!.length} ground-truth rows`);
+    throw new Error(
+      `${name}: ${raw.length} lines but ${content!.length}/${correctedIds!.length} ground-truth rows`,
+    );
   }
   return {
     name,

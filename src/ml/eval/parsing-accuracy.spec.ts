@@ -21,7 +21,10 @@ describe(normalizeTemplate.name, () => {
 
 describe(parsingAccuracy.name, () => {
   it('counts lines whose normalised templates are equal', () => {
-    expect(parsingAccuracy(['a <*>', 'b <*>:<*>', 'c'], ['a  <*>', 'b <*>', 'd'])).toBeCloseTo(2 / 3, 12);
+    expect(parsingAccuracy(['a <*>', 'b <*>:<*>', 'c'], ['a  <*>', 'b <*>', 'd'])).toBeCloseTo(
+      2 / 3,
+      12,
+    );
   });
 
   it('rejects lists of different lengths and empty input', () => {

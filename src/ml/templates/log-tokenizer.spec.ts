@@ -43,10 +43,19 @@ describe(LogTokenizer.name, () => {
   });
 
   it.each([
-    ['Accepted password for root from 1.2.3.4 port 22 ssh2', 'Accepted password for root from <*> port <*> ssh2'],
-    ['jk2_init() Found child 6725 in scoreboard slot 10', 'jk2_init() Found child <*> in scoreboard slot <*>'],
+    [
+      'Accepted password for root from 1.2.3.4 port 22 ssh2',
+      'Accepted password for root from <*> port <*> ssh2',
+    ],
+    [
+      'jk2_init() Found child 6725 in scoreboard slot 10',
+      'jk2_init() Found child <*> in scoreboard slot <*>',
+    ],
     ['workerEnv.init() ok /etc/httpd/conf/workers2.properties', 'workerEnv.init() ok <*>'],
-    ["jk2_init() Can't find child 1 in scoreboard", "jk2_init() Can't find child <*> in scoreboard"],
+    [
+      "jk2_init() Can't find child 1 in scoreboard",
+      "jk2_init() Can't find child <*> in scoreboard",
+    ],
     ['Initializing CPU#0', 'Initializing CPU#<*>'],
     ['enabled on CPU#1.', 'enabled on CPU#<*>.'],
   ])('keeps words and punctuation so the template reads like the line: %s', (line, expected) => {

@@ -122,7 +122,20 @@ function closerOf(c: number): number {
   }
 }
 
-const MONTHS = new Set(['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec']);
+const MONTHS = new Set([
+  'Jan',
+  'Feb',
+  'Mar',
+  'Apr',
+  'May',
+  'Jun',
+  'Jul',
+  'Aug',
+  'Sep',
+  'Oct',
+  'Nov',
+  'Dec',
+]);
 const WEEKDAYS = new Set(['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun']);
 
 const MASKER_BIT: Record<MaskerName, number> = Object.fromEntries(
@@ -170,7 +183,11 @@ export class LogTokenizer {
         out.push(line[i] as string, PUNCT, space, i);
         // An empty pair `()`, `[]`, `""` after a space or `=` holds an empty value (unlike a call
         // `init()`): keep its slot as a variable.
-        if (line.charCodeAt(i + 1) === closerOf(c) && (i === 0 || cls(line.charCodeAt(i - 1)) & (SPACE | DELIM))) out.push('', VARIABLE, 0, i + 1, EMPTY_SHAPE);
+        if (
+          line.charCodeAt(i + 1) === closerOf(c) &&
+          (i === 0 || cls(line.charCodeAt(i - 1)) & (SPACE | DELIM))
+        )
+          out.push('', VARIABLE, 0, i + 1, EMPTY_SHAPE);
         space = 0;
         i++;
         continue;
@@ -209,14 +226,20 @@ export class LogTokenizer {
       }
       if (k & DELIM) {
         if (c !== C_COLON) break;
-        if (alphaOnly && j > i && line.charCodeAt(j + 1) === C_SLASH && line.charCodeAt(j + 2) === C_SLASH) {
+        if (
+          alphaOnly &&
+          j > i &&
+          line.charCodeAt(j + 1) === C_SLASH &&
+          line.charCodeAt(j + 2) === C_SLASH
+        ) {
           if (this.#mask & MASKER_BIT.url) return this.#url(line, i, j + 3, space, out);
           break;
         }
         const next = line.charCodeAt(j + 1);
         // Times, ISO timestamps, ip:port, IPv6 and MAC addresses keep their colons.
         const timeLike = cls(first) & DIGIT && cls(next) & DIGIT;
-        const chain = (hexOnly && (digits > 0 || colons > 0 || next === C_COLON)) || (slashStart && digits > 0);
+        const chain =
+          (hexOnly && (digits > 0 || colons > 0 || next === C_COLON)) || (slashStart && digits > 0);
         if (!timeLike && (!chain || !colonSegment(line, j + 1))) break;
         colons++;
         alphaOnly = false;
@@ -225,7 +248,8 @@ export class LogTokenizer {
       }
       if (k & DIGIT) {
         digits++;
-        if (j >= i + 2 && line.charCodeAt(j - 1) === C_DOT && cls(line.charCodeAt(j - 2)) & DIGIT) dotDigit = true;
+        if (j >= i + 2 && line.charCodeAt(j - 1) === C_DOT && cls(line.charCodeAt(j - 2)) & DIGIT)
+          dotDigit = true;
       }
       if (!(k & ALPHA)) alphaOnly = false;
       if (!(k & HEX) && c !== C_DOT) hexOnly = false;
@@ -264,7 +288,13 @@ export class LogTokenizer {
     let end = j;
     const last = line.charCodeAt(end - 1);
     // Sentence punctuation after a URL is not part of it; a `)` is, when the URL opened one.
-    if (last === C_DOT || last === 44 || last === 93 || (last === 41 && line.lastIndexOf('(', end) < i)) end--;
+    if (
+      last === C_DOT ||
+      last === 44 ||
+      last === 93 ||
+      (last === 41 && line.lastIndexOf('(', end) < i)
+    )
+      end--;
     out.push(line.slice(i, end), VARIABLE, space, i, MASKER_BIT.url);
     if (end < j) out.push(line.slice(end, j), PUNCT, 0, end);
     return j;
@@ -295,7 +325,8 @@ function classify(
     return len > 1 ? 'path' : undefined;
   }
   const signed = (first === C_DASH || first === C_PLUS) && (cls(second) & DIGIT) !== 0;
-  if (cls(first) & DIGIT || signed) return numericKind(line, signed ? i + 1 : i, j, digits, hexOnly);
+  if (cls(first) & DIGIT || signed)
+    return numericKind(line, signed ? i + 1 : i, j, digits, hexOnly);
   if (first === 48 && (second | 32) === 120) return 'hex';
   if (at > i && at < j - 1) {
     const dot = line.indexOf('.', at);
@@ -378,7 +409,13 @@ function dotsBeforeColon(line: string, i: number, j: number): number {
   return dots;
 }
 
-function numericKind(line: string, i: number, j: number, digits: number, hexOnly: boolean): MaskerName {
+function numericKind(
+  line: string,
+  i: number,
+  j: number,
+  digits: number,
+  hexOnly: boolean,
+): MaskerName {
   // Plain integer or decimal.
   let k = i;
   let dots = 0;
@@ -445,7 +482,12 @@ export function textTimestampEnd(line: string, i: number): number {
   if (m > 0) {
     let z = m;
     while (z < line.length && z - m < 5 && cls(line.charCodeAt(z)) & ALPHA) z++;
-    if (z - m >= 3 && z - m <= 4 && line.slice(m, z) === line.slice(m, z).toUpperCase() && (z === line.length || cls(line.charCodeAt(z)) & SPACE)) {
+    if (
+      z - m >= 3 &&
+      z - m <= 4 &&
+      line.slice(m, z) === line.slice(m, z).toUpperCase() &&
+      (z === line.length || cls(line.charCodeAt(z)) & SPACE)
+    ) {
       k = z;
       m = skipSpaces(line, k);
     }

@@ -17,7 +17,8 @@ export interface SplitRecord {
   exceptionType?: string;
 }
 
-const JAVA_TYPE = /^(?:Caused by: )?((?:[A-Za-z_$][\w$]*\.)*[A-Za-z_$][\w$]*(?:Exception|Error|Throwable|Failure))(?::|$|\s)/;
+const JAVA_TYPE =
+  /^(?:Caused by: )?((?:[A-Za-z_$][\w$]*\.)*[A-Za-z_$][\w$]*(?:Exception|Error|Throwable|Failure))(?::|$|\s)/;
 const PYTHON_TYPE = /^((?:[A-Za-z_][\w]*\.)*[A-Za-z_]\w*)(?::|$)/;
 
 export function splitRecord(record: string): SplitRecord {
@@ -40,7 +41,7 @@ export function splitRecord(record: string): SplitRecord {
       continue;
     }
     const m = JAVA_TYPE.exec(line.trim());
-    if (m) return { message, exceptionType: m[1] as string };
+    if (m) return { message, exceptionType: m[1] };
   }
   if (pythonType !== undefined) return { message, exceptionType: pythonType };
   return { message };

@@ -43,7 +43,12 @@ export class PatternCluster {
     this.template = render(tokens, space);
   }
 
-  static fromLine(seq: number, buf: TokenBuffer, path: readonly string[], leaf: TreeNode): PatternCluster {
+  static fromLine(
+    seq: number,
+    buf: TokenBuffer,
+    path: readonly string[],
+    leaf: TreeNode,
+  ): PatternCluster {
     const n = buf.length;
     const tokens = new Array<string>(n);
     const kinds = new Array<TokenKind>(n);

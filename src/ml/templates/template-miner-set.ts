@@ -1,5 +1,4 @@
 import { TemplateMiner, type TemplateMatch, type TemplateMinerOptions } from './template-miner';
-import { type TemplateMinerState } from './template-miner-state';
 
 export type TemplateMinerSetOptions = Omit<TemplateMinerOptions, 'tenant' | 'service'>;
 
@@ -46,7 +45,7 @@ export class TemplateMinerSet {
   }
 
   /** Installs a tree restored from a checkpoint; its tenant/service come from the snapshot. */
-  restore(state: TemplateMinerState | unknown): TemplateMiner {
+  restore(state: unknown): TemplateMiner {
     const miner = TemplateMiner.fromState(state);
     const { tenant, service } = miner.options;
     this.#miners.set(key(tenant, service), miner);
@@ -67,7 +66,14 @@ export class TemplateMinerSet {
   }
 
   /** Pattern counts per tree, for metrics (e.g. a `vigil_template_patterns{tenant,service}` gauge). */
-  counts(): Array<{ tenant: string; service: string; patterns: number; userPatterns: number; lines: number; evictions: number }> {
+  counts(): Array<{
+    tenant: string;
+    service: string;
+    patterns: number;
+    userPatterns: number;
+    lines: number;
+    evictions: number;
+  }> {
     return [...this.#miners].map(([k, m]) => ({ ...split(k), ...m.stats }));
   }
 

@@ -58,10 +58,20 @@ export function validateState(state: unknown): TemplateMinerState {
   const o = s.options as Record<string, unknown> | undefined;
   if (typeof o !== 'object' || o === null) fail('options missing');
   if (typeof o.tenant !== 'string' || typeof o.service !== 'string') fail('options.tenant/service');
-  for (const key of ['similarity', 'depth', 'maxChildren', 'maxPatterns', 'evictionScan', 'maxTokens']) {
+  for (const key of [
+    'similarity',
+    'depth',
+    'maxChildren',
+    'maxPatterns',
+    'evictionScan',
+    'maxTokens',
+  ]) {
     if (typeof o[key] !== 'number' || !Number.isFinite(o[key])) fail(`options.${key}`);
   }
-  if (!isStrings(o.maskers) || !o.maskers.every((m) => (MASKERS as readonly string[]).includes(m))) {
+  if (
+    !isStrings(o.maskers) ||
+    !o.maskers.every((m) => (MASKERS as readonly string[]).includes(m))
+  ) {
     fail('options.maskers');
   }
   if (!isCount(s.tick) || !isCount(s.seq) || !isCount(s.evictions)) fail('counters');
@@ -72,16 +82,25 @@ export function validateState(state: unknown): TemplateMinerState {
     if (!isCount(q.seq) || !isCount(q.count) || !isCount(q.last)) fail(`patterns[${i}] counters`);
     if (!isStrings(q.tokens) || !isStrings(q.path)) fail(`patterns[${i}] tokens/path`);
     const n = q.tokens.length;
-    if (typeof q.kinds !== 'string' || q.kinds.length !== n || !/^[012]*$/.test(q.kinds)) fail(`patterns[${i}].kinds`);
-    if (typeof q.space !== 'string' || q.space.length !== n || !/^[01]*$/.test(q.space)) fail(`patterns[${i}].space`);
+    if (typeof q.kinds !== 'string' || q.kinds.length !== n || !/^[012]*$/.test(q.kinds))
+      fail(`patterns[${i}].kinds`);
+    if (typeof q.space !== 'string' || q.space.length !== n || !/^[01]*$/.test(q.space))
+      fail(`patterns[${i}].space`);
     if (q.aliases !== undefined && !isStrings(q.aliases)) fail(`patterns[${i}].aliases`);
     if (q.pinned !== undefined && q.pinned !== true) fail(`patterns[${i}].pinned`);
-    if (q.mergedInto !== undefined && typeof q.mergedInto !== 'string') fail(`patterns[${i}].mergedInto`);
+    if (q.mergedInto !== undefined && typeof q.mergedInto !== 'string')
+      fail(`patterns[${i}].mergedInto`);
   });
   if (!Array.isArray(s.users)) fail('users');
   s.users.forEach((u: unknown, i) => {
     const q = u as Record<string, unknown> | null;
-    if (typeof q !== 'object' || q === null || typeof q.id !== 'string' || typeof q.template !== 'string' || !isCount(q.count)) {
+    if (
+      typeof q !== 'object' ||
+      q === null ||
+      typeof q.id !== 'string' ||
+      typeof q.template !== 'string' ||
+      !isCount(q.count)
+    ) {
       fail(`users[${i}]`);
     }
   });

@@ -5,7 +5,12 @@ describe(TemplateMiner.name, () => {
   it('generalises differing words into <*> and returns the values behind each <*>', () => {
     const sut = new TemplateMiner();
     const first = sut.add('Invalid user alice from 10.0.0.1');
-    expect(first).toMatchObject({ template: 'Invalid user alice from <*>', parameters: ['10.0.0.1'], isNew: true, changed: false });
+    expect(first).toMatchObject({
+      template: 'Invalid user alice from <*>',
+      parameters: ['10.0.0.1'],
+      isNew: true,
+      changed: false,
+    });
     const second = sut.add('Invalid user bob from 10.0.0.2');
     expect(second).toMatchObject({
       template: 'Invalid user <*> from <*>',
@@ -13,7 +18,10 @@ describe(TemplateMiner.name, () => {
       isNew: false,
       changed: true,
     });
-    expect(sut.add('Invalid user carol from 10.0.0.3')).toMatchObject({ patternId: second.patternId, changed: false });
+    expect(sut.add('Invalid user carol from 10.0.0.3')).toMatchObject({
+      patternId: second.patternId,
+      changed: false,
+    });
     expect(sut.stats.patterns).toBe(1);
   });
 
@@ -28,7 +36,12 @@ describe(TemplateMiner.name, () => {
   it('does not let a masked variable or a word with digits key the tree', () => {
     const sut = new TemplateMiner();
     const ids = new Set(
-      ['10.0.0.1 connected ok', '10.0.0.2 connected ok', 'node7 connected ok', 'node8 connected ok'].map((l) => sut.add(l).patternId),
+      [
+        '10.0.0.1 connected ok',
+        '10.0.0.2 connected ok',
+        'node7 connected ok',
+        'node8 connected ok',
+      ].map((l) => sut.add(l).patternId),
     );
     expect(sut.patterns().map((p) => p.template)).toEqual(['<*> connected ok']);
     expect(ids.size).toBeLessThanOrEqual(2);
@@ -63,7 +76,11 @@ describe(TemplateMiner.name, () => {
     sut.add('Job 1 started by alice');
     sut.add('Job 2 started by bob');
     const m = sut.match('Job 3 started by carol');
-    expect(m).toMatchObject({ template: 'Job <*> started by <*>', parameters: ['3', 'carol'], isNew: false });
+    expect(m).toMatchObject({
+      template: 'Job <*> started by <*>',
+      parameters: ['3', 'carol'],
+      isNew: false,
+    });
     expect(sut.match('something else entirely')).toBeUndefined();
     expect(sut.stats).toMatchObject({ patterns: 1, lines: 2 });
   });
@@ -102,7 +119,10 @@ describe(TemplateMiner.name, () => {
       template: 'User <*> logged in from <*>',
       parameters: ['John Smith', '10.0.0.1'],
     });
-    expect(sut.add('User bob logged in')).toMatchObject({ patternId: general, parameters: ['bob'] });
+    expect(sut.add('User bob logged in')).toMatchObject({
+      patternId: general,
+      parameters: ['bob'],
+    });
     expect(sut.stats.patterns).toBe(0);
     expect(sut.removeUserPattern(general)).toBe(true);
     expect(sut.add('User bob logged in').patternId).not.toBe(general);
@@ -130,7 +150,8 @@ describe(TemplateMiner.name, () => {
 
   it('caps patterns per tree, evicting the rarest of the least recently matched', () => {
     const sut = new TemplateMiner({ maxPatterns: 10, evictionScan: 3 });
-    const word = (n: number): string => n.toString(26).replace(/[0-9]/g, (d) => 'qrstuvwxyz'[Number(d)]!);
+    const word = (n: number): string =>
+      n.toString(26).replace(/[0-9]/g, (d) => 'qrstuvwxyz'[Number(d)]!);
     const frequent = sut.add('alpha beta gamma').patternId;
     for (let r = 0; r < 5; r++) sut.add('alpha beta gamma');
     for (let i = 0; i < 200; i++) sut.add(`${word(i + 30)} ${word(i + 500)} happened`);

@@ -1,4 +1,12 @@
-import { LogTokenizer, type MaskerName, MASKERS, PUNCT, TokenBuffer, VARIABLE, WORD } from './log-tokenizer';
+import {
+  LogTokenizer,
+  type MaskerName,
+  MASKERS,
+  PUNCT,
+  TokenBuffer,
+  VARIABLE,
+  WORD,
+} from './log-tokenizer';
 import { splitRecord } from './multiline-record';
 import { PatternCluster, render, TreeNode } from './pattern-cluster';
 import { templateId } from './template-id';
@@ -97,7 +105,8 @@ export class TemplateMiner {
 
   constructor(options: TemplateMinerOptions = {}) {
     const o: ResolvedOptions = { ...DEFAULTS, maskers: MASKERS, ...stripUndefined(options) };
-    if (!(o.similarity > 0 && o.similarity <= 1)) throw new RangeError(`similarity must be in (0, 1], got ${o.similarity}`);
+    if (!(o.similarity > 0 && o.similarity <= 1))
+      throw new RangeError(`similarity must be in (0, 1], got ${o.similarity}`);
     for (const key of ['depth', 'maxChildren', 'maxPatterns', 'evictionScan'] as const) {
       if (!Number.isInteger(o[key]) || o[key] < (key === 'depth' ? 0 : 1)) {
         throw new RangeError(`${key} must be a positive integer, got ${o[key]}`);
@@ -131,7 +140,13 @@ export class TemplateMiner {
     cluster.last = this.#tick;
     this.#touch(cluster);
     const reported = cluster.mergedInto ?? cluster;
-    return { patternId: reported.id, template: cluster.template, parameters: cluster.parameters(buf), isNew, changed };
+    return {
+      patternId: reported.id,
+      template: cluster.template,
+      parameters: cluster.parameters(buf),
+      isNew,
+      changed,
+    };
   }
 
   /**
@@ -146,7 +161,13 @@ export class TemplateMiner {
     const cluster = this.#best(buf);
     if (cluster === undefined) return undefined;
     const reported = cluster.mergedInto ?? cluster;
-    return { patternId: reported.id, template: cluster.template, parameters: cluster.parameters(buf), isNew: false, changed: false };
+    return {
+      patternId: reported.id,
+      template: cluster.template,
+      parameters: cluster.parameters(buf),
+      isNew: false,
+      changed: false,
+    };
   }
 
   /**
@@ -158,7 +179,11 @@ export class TemplateMiner {
     const tokens = this.#buf.text.slice(0, this.#buf.length);
     const space = this.#buf.space.slice(0, this.#buf.length);
     const canonical = render(tokens, space);
-    const pattern = new UserPattern(id ?? templateId(this.#options.tenant, this.#options.service, canonical), canonical, tokens);
+    const pattern = new UserPattern(
+      id ?? templateId(this.#options.tenant, this.#options.service, canonical),
+      canonical,
+      tokens,
+    );
     this.removeUserPattern(pattern.id);
     this.#users.push(pattern);
     this.#users.sort((a, b) => b.literals - a.literals);
@@ -208,16 +233,33 @@ export class TemplateMiner {
   }
 
   /** Learned patterns, newest match first. */
-  patterns(): Array<{ id: string; template: string; count: number; pinned: boolean; aliases: readonly string[] }> {
+  patterns(): Array<{
+    id: string;
+    template: string;
+    count: number;
+    pinned: boolean;
+    aliases: readonly string[];
+  }> {
     const out = [];
     for (let c = this.#newest; c; c = c.older) {
-      out.push({ id: c.id, template: c.template, count: c.count, pinned: c.pinned, aliases: [...c.aliases] });
+      out.push({
+        id: c.id,
+        template: c.template,
+        count: c.count,
+        pinned: c.pinned,
+        aliases: [...c.aliases],
+      });
     }
     return out;
   }
 
   get stats(): TemplateMinerStats {
-    return { patterns: this.#byId.size, userPatterns: this.#users.length, lines: this.#tick, evictions: this.#evictions };
+    return {
+      patterns: this.#byId.size,
+      userPatterns: this.#users.length,
+      lines: this.#tick,
+      evictions: this.#evictions,
+    };
   }
 
   toState(): TemplateMinerState {
@@ -254,7 +296,11 @@ export class TemplateMiner {
         if (c.mergedInto) s.mergedInto = c.mergedInto.id;
         return s;
       }),
-      users: this.#users.map((u) => ({ id: u.id, template: u.template, count: this.#userCounts.get(u.id) ?? 0 })),
+      users: this.#users.map((u) => ({
+        id: u.id,
+        template: u.template,
+        count: this.#userCounts.get(u.id) ?? 0,
+      })),
     };
   }
 
@@ -268,7 +314,14 @@ export class TemplateMiner {
     const merged: Array<[PatternCluster, string]> = [];
     for (const p of s.patterns) {
       const leaf = miner.#node(p.tokens.length, p.path);
-      const cluster = new PatternCluster(p.seq, [...p.tokens], [...p.kinds].map(Number) as PatternCluster['kinds'], [...p.space].map(Number), p.path, leaf);
+      const cluster = new PatternCluster(
+        p.seq,
+        [...p.tokens],
+        [...p.kinds].map(Number) as PatternCluster['kinds'],
+        [...p.space].map(Number),
+        p.path,
+        leaf,
+      );
       cluster.id = templateId(s.options.tenant, s.options.service, cluster.template);
       cluster.count = p.count;
       cluster.last = p.last;

@@ -40,7 +40,10 @@ export class UserPattern {
       const a = spans[k] as number;
       const b = spans[k + 1] as number;
       if (a === b) params.push(buf.text[a] as string);
-      else params.push(line.slice(buf.start[a], (buf.start[b] as number) + (buf.text[b] as string).length));
+      else
+        params.push(
+          line.slice(buf.start[a], (buf.start[b] as number) + (buf.text[b] as string).length),
+        );
     }
     return params;
   }
@@ -66,7 +69,11 @@ export class UserPattern {
     if (star < 0) return text === tok && this.#at(p + 1, t + 1, buf, spans);
     const prefix = tok.slice(0, star);
     const suffix = tok.slice(star + WILDCARD.length);
-    if (text.length < prefix.length + suffix.length || !text.startsWith(prefix) || !text.endsWith(suffix)) {
+    if (
+      text.length < prefix.length + suffix.length ||
+      !text.startsWith(prefix) ||
+      !text.endsWith(suffix)
+    ) {
       return false;
     }
     const mark = spans.length;
