@@ -195,7 +195,7 @@ export class LogTokenizer {
       i = this.#word(line, i, space, out);
       space = 0;
     }
-    collapseLists(line, out);
+    if (out.length > 1) collapseLists(line, out);
   }
 
   /** Scans and classifies the word starting at `i`; returns the index after it. */
@@ -213,6 +213,12 @@ export class LogTokenizer {
     while (j < n) {
       const c = line.charCodeAt(j);
       const k = cls(c);
+      if (k & ALPHA) {
+        // Fast path: most characters of most words are letters.
+        if (!(k & HEX)) hexOnly = false;
+        j++;
+        continue;
+      }
       if (k & SPACE) break;
       if (c === C_APOS) {
         // An apostrophe inside a word (can't) belongs to it; elsewhere it is a quote.
@@ -225,6 +231,11 @@ export class LogTokenizer {
         break;
       }
       if (k & DELIM) {
+        if (c === 44 && colons > 0 && cls(first) & DIGIT && isFraction(line, j + 1)) {
+          // The milliseconds of `18:01:47,978` belong to the time.
+          j++;
+          continue;
+        }
         if (c !== C_COLON) break;
         if (
           alphaOnly &&
@@ -251,7 +262,7 @@ export class LogTokenizer {
         if (j >= i + 2 && line.charCodeAt(j - 1) === C_DOT && cls(line.charCodeAt(j - 2)) & DIGIT)
           dotDigit = true;
       }
-      if (!(k & ALPHA)) alphaOnly = false;
+      alphaOnly = false;
       if (!(k & HEX) && c !== C_DOT) hexOnly = false;
       if (c === C_AT && at < 0) at = j;
       j++;
@@ -261,7 +272,13 @@ export class LogTokenizer {
       out.push(line.slice(i, i + 1), PUNCT, space, i);
       return i + 1;
     }
-    if (alphaOnly && j - i === 3 && this.#mask & MASKER_BIT.timestamp) {
+    if (
+      alphaOnly &&
+      j - i === 3 &&
+      first >= 65 &&
+      first <= 90 &&
+      this.#mask & MASKER_BIT.timestamp
+    ) {
       const end = textTimestampEnd(line, i);
       if (end > 0) {
         out.push(line.slice(i, end), VARIABLE, space, i, MASKER_BIT.timestamp);
@@ -372,6 +389,12 @@ function collapseLists(line: string, out: TokenBuffer): void {
     w++;
   }
   out.length = w;
+}
+
+/** Exactly three to nine digits, then the end of the word. */
+function isFraction(line: string, k: number): boolean {
+  const end = digitsEnd(line, k, 3, 9);
+  return end > 0 && (end === line.length || !(cls(line.charCodeAt(end)) & (DIGIT | ALPHA)));
 }
 
 /** After a `:`, is there a non-empty run of hex digits/dots (or another `:`) ending at a boundary? */

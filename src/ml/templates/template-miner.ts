@@ -373,15 +373,18 @@ export class TemplateMiner {
     return this.#byId.get(id) ?? this.#byId.get(this.#alias.get(id) ?? '');
   }
 
-  /** Tree key of a word token: masked variables and words with digits share the `<*>` key. */
+  /**
+   * Tree keys of a line: its first `depth` plain words (letters, with inner `-` or `'`). Masked
+   * variables and identifier-like words (digits, `.`, `_`, `/`, `$`...: program names, hosts,
+   * users) are skipped, so a variable at the start of a line never splits its template.
+   */
   #keys(buf: TokenBuffer): string[] {
     const keys: string[] = [];
     const depth = this.#options.depth;
     for (let i = 0; i < buf.length && keys.length < depth; i++) {
-      const k = buf.kind[i];
-      if (k === PUNCT) continue;
+      if (buf.kind[i] !== WORD) continue;
       const text = buf.text[i] as string;
-      keys.push(k === VARIABLE || hasDigit(text) ? WILDCARD : text);
+      if (isPlainWord(text)) keys.push(text);
     }
     return keys;
   }
@@ -389,9 +392,14 @@ export class TemplateMiner {
   #best(buf: TokenBuffer): PatternCluster | undefined {
     let node = this.#root.get(buf.length);
     if (!node) return undefined;
-    const keys = this.#keys(buf);
-    for (const key of keys) {
-      node = node.children.get(key) ?? node.children.get(WILDCARD);
+    // The walk of #keys, inlined: this runs for every line.
+    const depth = this.#options.depth;
+    for (let i = 0, level = 0; i < buf.length && level < depth; i++) {
+      if (buf.kind[i] !== WORD) continue;
+      const text = buf.text[i] as string;
+      if (!isPlainWord(text)) continue;
+      level++;
+      node = node.children.get(text) ?? node.children.get(WILDCARD);
       if (!node) return undefined;
     }
     let best: PatternCluster | undefined;
@@ -529,12 +537,14 @@ export class TemplateMiner {
   }
 }
 
-function hasDigit(s: string): boolean {
+function isPlainWord(s: string): boolean {
   for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c >= 48 && c <= 57) return true;
+    const c = s.charCodeAt(i) | 32;
+    if (c >= 97 && c <= 122) continue;
+    if ((c === 45 || c === 39) && i > 0 && i < s.length - 1) continue;
+    return false;
   }
-  return false;
+  return s.length > 0;
 }
 
 function stripUndefined<T extends object>(o: T): Partial<T> {
