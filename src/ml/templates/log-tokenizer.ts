@@ -94,6 +94,7 @@ for (let c = 97; c <= 122; c++) CLASS[c] = ALPHA | (c <= 102 ? HEX : 0);
 const C_APOS = 39;
 const C_COLON = 58;
 const C_SLASH = 47;
+const C_BACKSLASH = 92;
 const C_DOT = 46;
 const C_AT = 64;
 const C_DASH = 45;
@@ -237,6 +238,13 @@ export class LogTokenizer {
           continue;
         }
         if (c !== C_COLON) break;
+        if (j === i + 1 && cls(first) & ALPHA && line.charCodeAt(j + 1) === C_BACKSLASH) {
+          // A Windows path: C:\Windows\System32 runs to the next space.
+          while (j < n && !(cls(line.charCodeAt(j)) & SPACE)) j++;
+          const bit = this.#mask & MASKER_BIT.path;
+          out.push(line.slice(i, j), bit ? VARIABLE : WORD, space, i, bit);
+          return j;
+        }
         if (
           alphaOnly &&
           j > i &&
@@ -259,8 +267,9 @@ export class LogTokenizer {
       }
       if (k & DIGIT) {
         digits++;
-        if (j >= i + 2 && line.charCodeAt(j - 1) === C_DOT && cls(line.charCodeAt(j - 2)) & DIGIT)
+        if (j >= i + 2 && line.charCodeAt(j - 1) === C_DOT && cls(line.charCodeAt(j - 2)) & DIGIT) {
           dotDigit = true;
+        }
       }
       alphaOnly = false;
       if (!(k & HEX) && c !== C_DOT) hexOnly = false;
@@ -338,7 +347,11 @@ function classify(
     return isTime(line, i) ? 'timestamp' : dotsBeforeColon(line, i, j) === 3 ? 'ipv4' : 'ipv6';
   }
   const second = line.charCodeAt(i + 1);
-  if (first === C_SLASH || ((first === C_DOT || first === 126) && second === C_SLASH)) {
+  if (
+    first === C_SLASH ||
+    first === C_BACKSLASH ||
+    ((first === C_DOT || first === 126) && second === C_SLASH)
+  ) {
     return len > 1 ? 'path' : undefined;
   }
   const signed = (first === C_DASH || first === C_PLUS) && (cls(second) & DIGIT) !== 0;
@@ -352,7 +365,8 @@ function classify(
   if (digits === 0) return undefined;
   if (isUuid(line, i, j)) return 'uuid';
   if (hexOnly && len >= 8) return 'hex';
-  if (digits >= 4 || dotDigit) return 'id';
+  // A version (v1.2.3, dquot_6.5.1), but not a protocol name (HTTP/1.1).
+  if (digits >= 4 || (dotDigit && line.lastIndexOf('/', j - 1) < i)) return 'id';
   return undefined;
 }
 
