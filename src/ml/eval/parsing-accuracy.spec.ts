@@ -1,4 +1,4 @@
-import { normalizeTemplate, parsingAccuracy } from './parsing-accuracy';
+import { normalizeTemplate, normalizeWhitespace, parsingAccuracy } from './parsing-accuracy';
 
 describe(normalizeTemplate.name, () => {
   it.each([
@@ -24,6 +24,12 @@ describe(parsingAccuracy.name, () => {
     expect(parsingAccuracy(['a <*>', 'b <*>:<*>', 'c'], ['a  <*>', 'b <*>', 'd'])).toBeCloseTo(
       2 / 3,
       12,
+    );
+  });
+
+  it('compares strictly with normalizeWhitespace', () => {
+    expect(parsingAccuracy(['a <*>', 'b <*>:<*>'], ['a  <*>', 'b <*>'], normalizeWhitespace)).toBe(
+      0.5,
     );
   });
 

@@ -28,14 +28,24 @@ export function normalizeTemplate(template: string): string {
   return joined;
 }
 
+/** Strict normalisation: trims and collapses whitespace runs only. */
+export function normalizeWhitespace(template: string): string {
+  return template.trim().replace(/\s+/g, ' ');
+}
+
 /**
  * Parsing accuracy: the share of lines whose predicted template equals the true one, both
- * normalised with {@link normalizeTemplate}.
+ * normalised with `normalize` ({@link normalizeTemplate} by default; pass
+ * {@link normalizeWhitespace} for the strict comparison).
  *
  * @example
  *   parsingAccuracy(['a <*>', 'b'], ['a <*>', 'c']); // 0.5
  */
-export function parsingAccuracy(truth: readonly string[], predicted: readonly string[]): number {
+export function parsingAccuracy(
+  truth: readonly string[],
+  predicted: readonly string[],
+  normalize: (template: string) => string = normalizeTemplate,
+): number {
   if (truth.length !== predicted.length) {
     throw new RangeError(`truth has ${truth.length} templates, predicted ${predicted.length}`);
   }
@@ -44,7 +54,7 @@ export function parsingAccuracy(truth: readonly string[], predicted: readonly st
   const norm = (t: string): string => {
     let n = cache.get(t);
     if (n === undefined) {
-      n = normalizeTemplate(t);
+      n = normalize(t);
       cache.set(t, n);
     }
     return n;
