@@ -8,10 +8,12 @@ import {
   WORD,
 } from './log-tokenizer';
 import { splitRecord } from './multiline-record';
-import { PatternCluster, render, TreeNode } from './pattern-cluster';
+import { PatternCluster, render } from './pattern-cluster';
+import { PrefixTree } from './prefix-tree';
 import { templateId } from './template-id';
 import { type PatternState, type TemplateMinerState, validateState } from './template-miner-state';
-import { UserPattern, WILDCARD } from './user-pattern';
+import { RecencyList } from './recency-list';
+import { UserPattern, UserPatternSet } from './user-pattern';
 
 export interface TemplateMinerOptions {
   /** Part of every pattern id, so ids are stable per tenant and service. */
@@ -91,14 +93,11 @@ export class TemplateMiner {
   readonly #options: ResolvedOptions;
   readonly #tokenizer: LogTokenizer;
   readonly #buf = new TokenBuffer();
-  readonly #root = new Map<number, TreeNode>();
+  readonly #tree: PrefixTree;
   readonly #byId = new Map<string, PatternCluster>();
   readonly #alias = new Map<string, string>();
-  readonly #users: UserPattern[] = [];
-  readonly #userById = new Map<string, UserPattern>();
-  readonly #userCounts = new Map<string, number>();
-  #newest: PatternCluster | undefined;
-  #oldest: PatternCluster | undefined;
+  readonly #users = new UserPatternSet();
+  readonly #recency = new RecencyList<PatternCluster>();
   #tick = 0;
   #seq = 0;
   #evictions = 0;
@@ -113,6 +112,7 @@ export class TemplateMiner {
       }
     }
     this.#options = o;
+    this.#tree = new PrefixTree(o.depth, o.maxChildren);
     this.#tokenizer = new LogTokenizer({ maskers: o.maskers, maxTokens: o.maxTokens });
   }
 
@@ -138,7 +138,7 @@ export class TemplateMiner {
     }
     cluster.count++;
     cluster.last = this.#tick;
-    this.#touch(cluster);
+    this.#recency.touch(cluster);
     const reported = cluster.mergedInto ?? cluster;
     return {
       patternId: reported.id,
@@ -184,20 +184,12 @@ export class TemplateMiner {
       canonical,
       tokens,
     );
-    this.removeUserPattern(pattern.id);
-    this.#users.push(pattern);
-    this.#users.sort((a, b) => b.literals - a.literals);
-    this.#userById.set(pattern.id, pattern);
+    this.#users.add(pattern);
     return pattern.id;
   }
 
   removeUserPattern(id: string): boolean {
-    const existing = this.#userById.get(id);
-    if (!existing) return false;
-    this.#users.splice(this.#users.indexOf(existing), 1);
-    this.#userById.delete(id);
-    this.#userCounts.delete(id);
-    return true;
+    return this.#users.remove(id);
   }
 
   /** Pins a learned pattern: it never generalises further and is never evicted. */
@@ -227,7 +219,7 @@ export class TemplateMiner {
 
   /** The current id behind an id (itself, or what it generalised or was merged into); undefined if unknown. */
   resolve(id: string): string | undefined {
-    if (this.#userById.has(id)) return id;
+    if (this.#users.has(id)) return id;
     const cluster = this.#cluster(id);
     return cluster ? (cluster.mergedInto ?? cluster).id : undefined;
   }
@@ -241,7 +233,7 @@ export class TemplateMiner {
     aliases: readonly string[];
   }> {
     const out = [];
-    for (let c = this.#newest; c; c = c.older) {
+    for (let c = this.#recency.newest; c; c = c.older) {
       out.push({
         id: c.id,
         template: c.template,
@@ -256,7 +248,7 @@ export class TemplateMiner {
   get stats(): TemplateMinerStats {
     return {
       patterns: this.#byId.size,
-      userPatterns: this.#users.length,
+      userPatterns: this.#users.size,
       lines: this.#tick,
       evictions: this.#evictions,
     };
@@ -296,11 +288,7 @@ export class TemplateMiner {
         if (c.mergedInto) s.mergedInto = c.mergedInto.id;
         return s;
       }),
-      users: this.#users.map((u) => ({
-        id: u.id,
-        template: u.template,
-        count: this.#userCounts.get(u.id) ?? 0,
-      })),
+      users: this.#users.list(),
     };
   }
 
@@ -313,7 +301,7 @@ export class TemplateMiner {
     miner.#evictions = s.evictions;
     const merged: Array<[PatternCluster, string]> = [];
     for (const p of s.patterns) {
-      const leaf = miner.#node(p.tokens.length, p.path);
+      const leaf = miner.#tree.at(p.tokens.length, p.path);
       const cluster = new PatternCluster(
         p.seq,
         [...p.tokens],
@@ -335,10 +323,13 @@ export class TemplateMiner {
       miner.#byId.set(cluster.id, cluster);
     }
     for (const [cluster, into] of merged) cluster.mergedInto = miner.#cluster(into);
-    for (const c of [...miner.#byId.values()].sort((a, b) => a.last - b.last)) miner.#touch(c);
+    for (const c of [...miner.#byId.values()].sort((a, b) => a.last - b.last)) {
+      miner.#recency.touch(c);
+    }
     for (const u of s.users) {
-      miner.addUserPattern(u.template, u.id);
-      if (u.count > 0) miner.#userCounts.set(u.id, u.count);
+      miner.#tokenizer.tokenize(u.template, miner.#buf);
+      const tokens = miner.#buf.text.slice(0, miner.#buf.length);
+      miner.#users.add(new UserPattern(u.id, u.template, tokens), u.count);
     }
     return miner;
   }
@@ -359,49 +350,25 @@ export class TemplateMiner {
   }
 
   #matchUser(line: string, buf: TokenBuffer, count = true): TemplateMatch | undefined {
-    for (const u of this.#users) {
-      const parameters = u.match(line, buf);
-      if (parameters) {
-        if (count) this.#userCounts.set(u.id, (this.#userCounts.get(u.id) ?? 0) + 1);
-        return { patternId: u.id, template: u.template, parameters, isNew: false, changed: false };
-      }
-    }
-    return undefined;
+    const hit = this.#users.size > 0 ? this.#users.match(line, buf, count) : undefined;
+    if (!hit) return undefined;
+    const { pattern, parameters } = hit;
+    return {
+      patternId: pattern.id,
+      template: pattern.template,
+      parameters,
+      isNew: false,
+      changed: false,
+    };
   }
 
   #cluster(id: string): PatternCluster | undefined {
     return this.#byId.get(id) ?? this.#byId.get(this.#alias.get(id) ?? '');
   }
 
-  /**
-   * Tree keys of a line: its first `depth` plain words (letters, with inner `-` or `'`). Masked
-   * variables and identifier-like words (digits, `.`, `_`, `/`, `$`...: program names, hosts,
-   * users) are skipped, so a variable at the start of a line never splits its template.
-   */
-  #keys(buf: TokenBuffer): string[] {
-    const keys: string[] = [];
-    const depth = this.#options.depth;
-    for (let i = 0; i < buf.length && keys.length < depth; i++) {
-      if (buf.kind[i] !== WORD) continue;
-      const text = buf.text[i] as string;
-      if (isPlainWord(text)) keys.push(text);
-    }
-    return keys;
-  }
-
   #best(buf: TokenBuffer): PatternCluster | undefined {
-    let node = this.#root.get(buf.length);
+    const node = this.#tree.find(buf);
     if (!node) return undefined;
-    // The walk of #keys, inlined: this runs for every line.
-    const depth = this.#options.depth;
-    for (let i = 0, level = 0; i < buf.length && level < depth; i++) {
-      if (buf.kind[i] !== WORD) continue;
-      const text = buf.text[i] as string;
-      if (!isPlainWord(text)) continue;
-      level++;
-      node = node.children.get(text) ?? node.children.get(WILDCARD);
-      if (!node) return undefined;
-    }
     let best: PatternCluster | undefined;
     let bestSim = -1;
     const threshold = this.#options.similarity;
@@ -417,27 +384,10 @@ export class TemplateMiner {
 
   #create(buf: TokenBuffer): PatternCluster {
     if (this.#byId.size >= this.#options.maxPatterns) this.#evict();
-    const keys = this.#keys(buf);
-    let node = this.#lengthNode(buf.length);
-    const path: string[] = [];
-    for (const key of keys) {
-      let child = node.children.get(key);
-      if (!child) {
-        const k = node.children.size < this.#options.maxChildren ? key : WILDCARD;
-        child = node.children.get(k);
-        if (!child) {
-          child = new TreeNode(node, k);
-          node.children.set(k, child);
-        }
-      }
-      path.push(child.key);
-      node = child;
-    }
-    const cluster = PatternCluster.fromLine(++this.#seq, buf, path, node);
+    const { leaf, path } = this.#tree.place(buf);
+    const cluster = PatternCluster.fromLine(++this.#seq, buf, path, leaf);
     cluster.id = templateId(this.#options.tenant, this.#options.service, cluster.template);
-    const twin = this.#byId.get(cluster.id);
-    if (twin) return twin;
-    node.clusters.push(cluster);
+    leaf.clusters.push(cluster);
     this.#byId.set(cluster.id, cluster);
     return cluster;
   }
@@ -470,7 +420,7 @@ export class TemplateMiner {
   #evict(): void {
     let victim: PatternCluster | undefined;
     let scanned = 0;
-    for (let c = this.#oldest; c && scanned < this.#options.evictionScan; c = c.newer) {
+    for (let c = this.#recency.oldest; c && scanned < this.#options.evictionScan; c = c.newer) {
       if (c.pinned) continue;
       scanned++;
       if (!victim || c.count < victim.count) victim = c;
@@ -482,69 +432,11 @@ export class TemplateMiner {
     this.#evictions++;
   }
 
-  /** Removes a cluster from its leaf, the recency list and prunes empty tree nodes. */
+  /** Removes a cluster from the tree and the recency list. */
   #unlink(cluster: PatternCluster): void {
-    const leaf = cluster.leaf;
-    leaf.clusters.splice(leaf.clusters.indexOf(cluster), 1);
-    let node: TreeNode | undefined = leaf;
-    while (node?.parent && node.clusters.length === 0 && node.children.size === 0) {
-      node.parent.children.delete(node.key);
-      node = node.parent;
-    }
-    if (node && !node.parent && node.clusters.length === 0 && node.children.size === 0) {
-      this.#root.delete(cluster.tokens.length);
-    }
-    if (cluster.newer) cluster.newer.older = cluster.older;
-    else this.#newest = cluster.older;
-    if (cluster.older) cluster.older.newer = cluster.newer;
-    else this.#oldest = cluster.newer;
-    cluster.newer = cluster.older = undefined;
+    this.#tree.remove(cluster);
+    this.#recency.remove(cluster);
   }
-
-  /** Moves a cluster to the newest end of the recency list. */
-  #touch(c: PatternCluster): void {
-    if (this.#newest === c) return;
-    if (c.newer) c.newer.older = c.older;
-    if (c.older) c.older.newer = c.newer;
-    else if (this.#oldest === c) this.#oldest = c.newer;
-    c.older = this.#newest;
-    c.newer = undefined;
-    if (this.#newest) this.#newest.newer = c;
-    this.#newest = c;
-    this.#oldest ??= c;
-  }
-
-  #lengthNode(length: number): TreeNode {
-    let node = this.#root.get(length);
-    if (!node) {
-      node = new TreeNode(undefined, String(length));
-      this.#root.set(length, node);
-    }
-    return node;
-  }
-
-  #node(length: number, path: readonly string[]): TreeNode {
-    let node = this.#lengthNode(length);
-    for (const key of path) {
-      let child = node.children.get(key);
-      if (!child) {
-        child = new TreeNode(node, key);
-        node.children.set(key, child);
-      }
-      node = child;
-    }
-    return node;
-  }
-}
-
-function isPlainWord(s: string): boolean {
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i) | 32;
-    if (c >= 97 && c <= 122) continue;
-    if ((c === 45 || c === 39) && i > 0 && i < s.length - 1) continue;
-    return false;
-  }
-  return s.length > 0;
 }
 
 function stripUndefined<T extends object>(o: T): Partial<T> {

@@ -83,3 +83,61 @@ export class UserPattern {
     return false;
   }
 }
+
+/** The user patterns of one tree, most specific first, with a line count each. */
+export class UserPatternSet {
+  readonly #patterns: UserPattern[] = [];
+  readonly #byId = new Map<string, UserPattern>();
+  readonly #counts = new Map<string, number>();
+
+  get size(): number {
+    return this.#patterns.length;
+  }
+
+  has(id: string): boolean {
+    return this.#byId.has(id);
+  }
+
+  add(pattern: UserPattern, count = 0): void {
+    this.remove(pattern.id);
+    this.#patterns.push(pattern);
+    // Stable sort: among equally specific patterns the older one wins.
+    this.#patterns.sort((a, b) => b.literals - a.literals);
+    this.#byId.set(pattern.id, pattern);
+    if (count > 0) this.#counts.set(pattern.id, count);
+  }
+
+  remove(id: string): boolean {
+    const existing = this.#byId.get(id);
+    if (!existing) return false;
+    this.#patterns.splice(this.#patterns.indexOf(existing), 1);
+    this.#byId.delete(id);
+    this.#counts.delete(id);
+    return true;
+  }
+
+  /** The first pattern the line matches and its parameters; counts the line when `count`. */
+  match(
+    line: string,
+    buf: TokenBuffer,
+    count: boolean,
+  ): { pattern: UserPattern; parameters: string[] } | undefined {
+    for (const pattern of this.#patterns) {
+      const parameters = pattern.match(line, buf);
+      if (parameters) {
+        if (count) this.#counts.set(pattern.id, (this.#counts.get(pattern.id) ?? 0) + 1);
+        return { pattern, parameters };
+      }
+    }
+    return undefined;
+  }
+
+  /** In insertion-independent order (most specific first), with counts. */
+  list(): Array<{ id: string; template: string; count: number }> {
+    return this.#patterns.map((p) => ({
+      id: p.id,
+      template: p.template,
+      count: this.#counts.get(p.id) ?? 0,
+    }));
+  }
+}
