@@ -80,10 +80,6 @@ function main(messageOf: (line: string) => string = genericMessageOf): void {
   const modes: Mode[] = [
     { title: '(a) Content column', messages: (s) => s.content },
     { title: '(b) raw lines, header stripped by messageOf', messages: (s) => s.raw.map(messageOf) },
-    {
-      title: '(c) raw lines mined whole (no header stripping; for information)',
-      messages: (s) => s.raw,
-    },
   ];
   const samples = LOGHUB_SETS.map((name) => loadLoghub(name));
   console.log('Vigil template miner, one default configuration.');

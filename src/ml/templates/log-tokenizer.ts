@@ -66,6 +66,8 @@ export interface TokenizerOptions {
  */
 export class TokenBuffer {
   length = 0;
+  /** Number of VARIABLE tokens pushed since the last reset. */
+  variables = 0;
   readonly text: string[] = [];
   readonly kind: TokenKind[] = [];
   /** 1 when whitespace preceded the token. */
@@ -77,6 +79,7 @@ export class TokenBuffer {
 
   push(text: string, kind: TokenKind, space: number, start: number, shape = 0): void {
     const i = this.length++;
+    if (kind === VARIABLE) this.variables++;
     this.text[i] = text;
     this.kind[i] = kind;
     this.space[i] = space;
@@ -130,6 +133,7 @@ export class LogTokenizer {
   /** Tokenises `line` into `out` (cleared first). Never throws on any string. */
   tokenize(line: string, out: TokenBuffer): void {
     out.length = 0;
+    out.variables = 0;
     const n = line.length;
     let i = 0;
     let space = 0;
@@ -161,7 +165,7 @@ export class LogTokenizer {
       i = this.#word(line, i, space, out);
       space = 0;
     }
-    if (out.length > 1) collapseLists(line, out);
+    if (out.variables > 1) collapseLists(line, out);
   }
 
   /** Scans and classifies the word starting at `i`; returns the index after it. */

@@ -99,6 +99,8 @@ export class TemplateMiner {
   readonly #users = new UserPatternSet();
   readonly #recency = new RecencyList<PatternCluster>();
   #tick = 0;
+  /** Similarity of the last #best: 1 means the line fits its template as is. */
+  #lastSimilarity = 0;
   #seq = 0;
   #evictions = 0;
 
@@ -132,7 +134,7 @@ export class TemplateMiner {
     if (cluster === undefined) {
       cluster = this.#create(buf);
       isNew = true;
-    } else if (cluster.generalise(buf)) {
+    } else if (this.#lastSimilarity < 1 && cluster.generalise(buf)) {
       changed = true;
       cluster = this.#renamed(cluster);
     }
@@ -377,8 +379,10 @@ export class TemplateMiner {
       if (sim > bestSim) {
         bestSim = sim;
         best = c;
+        if (sim === 1) break;
       }
     }
+    this.#lastSimilarity = bestSim;
     return bestSim >= threshold ? best : undefined;
   }
 
