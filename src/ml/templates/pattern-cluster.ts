@@ -28,6 +28,8 @@ export class PatternCluster {
   readonly aliases: string[] = [];
   /** Number of constant (WORD) positions. */
   constants = 0;
+  /** Positions that became `<*>` by generalisation (not masked in the first line). */
+  generalised = 0;
   newer: PatternCluster | undefined;
   older: PatternCluster | undefined;
 
@@ -63,15 +65,20 @@ export class PatternCluster {
   }
 
   /**
-   * Share of this template's constants that the line repeats at the same positions, or -1 when
-   * the line cannot belong here (punctuation differs, or a pinned template would have to change).
+   * How well the line fits: 1 when it repeats every constant of the template (it is an instance
+   * as is); otherwise the share of the template's constants and generalised positions it repeats
+   * (a generalised position counts against it, as in Drain, so an over-generalised template does
+   * not absorb every line of its length). -1 when the line cannot belong here (punctuation
+   * differs, or a pinned template would have to change).
    */
   similarity(buf: TokenBuffer, floor = 0): number {
     const tokens = this.tokens;
     const kinds = this.kinds;
     const n = tokens.length;
-    // Stop as soon as the line can no longer reach `floor` (a long leaf stays cheap to scan).
-    const maxMisses = this.constants - Math.ceil(floor * this.constants);
+    const total = this.constants + this.generalised;
+    // Stop as soon as the line can neither fit exactly nor reach `floor` (long leaves stay cheap).
+    const needed = Math.ceil(floor * total - 1e-9);
+    const maxMisses = floor >= 1 ? 0 : Math.max(0, total - needed - this.generalised);
     let equal = 0;
     let misses = 0;
     for (let i = 0; i < n; i++) {
@@ -83,9 +90,9 @@ export class PatternCluster {
         if (buf.kind[i] !== PUNCT || buf.text[i] !== tokens[i]) return -1;
       } else if (buf.kind[i] === PUNCT) return -1;
     }
-    if (this.constants === 0) return 1;
-    if (this.pinned && equal < this.constants) return -1;
-    return equal / this.constants;
+    if (equal === this.constants) return 1;
+    if (this.pinned) return -1;
+    return equal / total;
   }
 
   /** Turns every constant the line does not repeat into a wildcard; true when anything changed. */
@@ -96,6 +103,7 @@ export class PatternCluster {
         this.kinds[i] = VARIABLE;
         this.tokens[i] = WILDCARD;
         this.constants--;
+        this.generalised++;
         changed = true;
       }
     }

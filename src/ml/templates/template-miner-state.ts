@@ -33,6 +33,8 @@ export interface PatternState {
   path: string[];
   count: number;
   last: number;
+  /** Positions generalised into `<*>` (absent: 0). */
+  generalised?: number;
   aliases?: string[];
   pinned?: true;
   mergedInto?: string;
@@ -86,6 +88,7 @@ export function validateState(state: unknown): TemplateMinerState {
       fail(`patterns[${i}].kinds`);
     if (typeof q.space !== 'string' || q.space.length !== n || !/^[01]*$/.test(q.space))
       fail(`patterns[${i}].space`);
+    if (q.generalised !== undefined && !isCount(q.generalised)) fail(`patterns[${i}].generalised`);
     if (q.aliases !== undefined && !isStrings(q.aliases)) fail(`patterns[${i}].aliases`);
     if (q.pinned !== undefined && q.pinned !== true) fail(`patterns[${i}].pinned`);
     if (q.mergedInto !== undefined && typeof q.mergedInto !== 'string')

@@ -33,6 +33,21 @@ describe(TemplateMiner.name, () => {
     expect(sut.add('cupsd startup succeeded').patternId).toBe(a.patternId);
   });
 
+  it('lets an over-generalised template take exact fits but not generalise further', () => {
+    const sut = new TemplateMiner();
+    const first = sut.add('u_a v_a w_a x y z').patternId;
+    for (const line of ['u_b v_a w_a x y z', 'u_b v_b w_a x y z', 'u_c v_c w_c x y z'])
+      sut.add(line);
+    const general = sut.resolve(first)!;
+    expect(sut.patterns().map((p) => p.template)).toEqual(['<*> <*> <*> x y z']);
+    expect(sut.add('u_e v_e w_e x y z')).toMatchObject({ patternId: general, changed: false });
+    // Only x and y repeat, and the 3 generalised positions count against it: 2/6 < 0.5.
+    expect(sut.add('u_d v_d w_d x y q')).toMatchObject({
+      isNew: true,
+      template: 'u_d v_d w_d x y q',
+    });
+  });
+
   it('does not let a masked variable or a word with digits key the tree', () => {
     const sut = new TemplateMiner();
     const ids = new Set(

@@ -285,6 +285,7 @@ export class TemplateMiner {
           count: c.count,
           last: c.last,
         };
+        if (c.generalised > 0) s.generalised = c.generalised;
         if (c.aliases.length > 0) s.aliases = [...c.aliases];
         if (c.pinned) s.pinned = true;
         if (c.mergedInto) s.mergedInto = c.mergedInto.id;
@@ -316,6 +317,7 @@ export class TemplateMiner {
       cluster.count = p.count;
       cluster.last = p.last;
       cluster.pinned = p.pinned === true;
+      cluster.generalised = p.generalised ?? 0;
       for (const a of p.aliases ?? []) {
         cluster.aliases.push(a);
         miner.#alias.set(a, cluster.id);
