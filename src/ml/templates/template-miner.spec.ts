@@ -78,7 +78,9 @@ describe(TemplateMiner.name, () => {
   it('keeps the id a template had before it generalised as an alias', () => {
     const sut = new TemplateMiner();
     const before = sut.add('Job 1 started by alice').patternId;
-    const after = sut.add('Job 2 started by bob').patternId;
+    const changed = sut.add('Job 2 started by bob');
+    expect(changed).toMatchObject({ changed: true, previousId: before });
+    const after = changed.patternId;
     expect(after).not.toBe(before);
     expect(sut.resolve(before)).toBe(after);
     expect(sut.resolve(after)).toBe(after);

@@ -42,6 +42,8 @@ export interface TemplateMatch {
   isNew: boolean;
   /** The pattern's template (and so its id) changed with this line; the old id is now an alias. */
   changed: boolean;
+  /** With `changed`: the id the pattern had before this line (to re-key a catalogue row). */
+  previousId?: string;
 }
 
 export interface TemplateMinerStats {
@@ -130,25 +132,27 @@ export class TemplateMiner {
     if (user) return user;
     let cluster = this.#best(buf);
     let isNew = false;
-    let changed = false;
+    let previousId: string | undefined;
     if (cluster === undefined) {
       cluster = this.#create(buf);
       isNew = true;
     } else if (this.#lastSimilarity < 1 && cluster.generalise(buf)) {
-      changed = true;
+      previousId = cluster.id;
       cluster = this.#renamed(cluster);
     }
     cluster.count++;
     cluster.last = this.#tick;
     this.#recency.touch(cluster);
     const reported = cluster.mergedInto ?? cluster;
-    return {
+    const match: TemplateMatch = {
       patternId: reported.id,
       template: cluster.template,
       parameters: cluster.parameters(buf),
       isNew,
-      changed,
+      changed: previousId !== undefined,
     };
+    if (previousId !== undefined) match.previousId = previousId;
+    return match;
   }
 
   /**
