@@ -58,7 +58,7 @@ export class PatternCluster {
     for (let i = 0; i < n; i++) {
       const k = buf.kind[i] as TokenKind;
       kinds[i] = k;
-      tokens[i] = k === VARIABLE ? WILDCARD : (buf.text[i] as string);
+      tokens[i] = k === VARIABLE ? WILDCARD : detach(buf.text[i] as string);
       space[i] = buf.space[i] as number;
     }
     return new PatternCluster(seq, tokens, kinds, space, path, leaf);
@@ -119,6 +119,15 @@ export class PatternCluster {
     }
     return params;
   }
+}
+
+/**
+ * A copy of a token that does not keep the line it was cut from alive: V8 represents a long
+ * substring as a view on its parent, and a pattern would otherwise retain its first line (or a
+ * whole stack trace) for as long as it lives.
+ */
+function detach(token: string): string {
+  return token.length < 13 ? token : (' ' + token).slice(1);
 }
 
 /** Joins tokens the way the line was written: a space wherever whitespace preceded a token. */
