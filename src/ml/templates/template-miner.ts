@@ -19,9 +19,9 @@ export interface TemplateMinerOptions {
   /** Part of every pattern id, so ids are stable per tenant and service. */
   tenant?: string;
   service?: string;
-  /** Share of a template's constants a line must repeat to join it (default 0.5). */
+  /** Score a line needs to join (and generalise) a template it does not fit exactly (default 0.5). */
   similarity?: number;
-  /** Leading word tokens that key the tree below the token count (default 2). */
+  /** Leading plain words that key the tree below the token count (default 2). */
   depth?: number;
   /** Children per tree node; further keys share the `<*>` child (default 64). */
   maxChildren?: number;
@@ -69,14 +69,19 @@ type ResolvedOptions = typeof DEFAULTS & { maskers: readonly MaskerName[] };
  * Streaming log template miner for one tenant and service.
  *
  * Drain (He et al., "Drain: An Online Log Parsing Approach with Fixed Depth Tree", ICWS 2017):
- * lines are routed by token count, then by their first `depth` word tokens, to a leaf holding a
- * few templates; the line joins the template whose constants it repeats best (share >=
- * `similarity`), turning the positions that differ into `<*>`, or starts a new template. Changes
- * from Drain: variables are masked and punctuation is tokenised before routing
- * ({@link LogTokenizer}); masked variables and words with digits never key the tree; similarity
- * counts only the template's constants, so a generalised template keeps accepting its family;
- * a template that generalises into one that already exists is merged into it; a multi-line record
- * is mined from its first line plus its exception type.
+ * lines are routed by token count, then by key words, to a leaf holding a few templates; the line
+ * joins the template it resembles best (score >= `similarity`), turning the positions that differ
+ * into `<*>`, or starts a new template. Changes from Drain:
+ * - variables are masked and punctuation is tokenised before anything else ({@link LogTokenizer});
+ * - the tree keys are the first `depth` plain words: masked variables and identifier-like words
+ *   (digits, dots, underscores: program names, hosts) never key it ({@link PrefixTree});
+ * - a line that repeats every constant of a template fits it (score 1) however general it is;
+ *   otherwise the score is the share of constants repeated, generalised positions counting against
+ *   it as in Drain, so an over-generalised template stops absorbing lines;
+ * - a template that generalises into one that already exists is merged into it;
+ * - whitespace-separated lists of same-class variables are one parameter, so a variable-length
+ *   list does not change the token count;
+ * - a multi-line record is mined from its first line plus its exception type.
  *
  * Ids are {@link templateId}s of the template; when a template generalises its id changes and
  * the old one stays an alias ({@link resolve}).
