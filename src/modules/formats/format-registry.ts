@@ -134,7 +134,9 @@ export class FormatRegistry {
 
   /** Every format, `text` and the generic `json` included, by priority. */
   get all(): LogFormat[] {
-    return [...this.jsonFormats, ...this.lineFormats, GENERIC_JSON_FORMAT, TEXT_FORMAT];
+    // A built-in named `json` stands in for the generic fallback in lists.
+    const generic = this.jsonFormats.some((f) => f.name === 'json') ? [] : [GENERIC_JSON_FORMAT];
+    return [...this.jsonFormats, ...this.lineFormats, ...generic, TEXT_FORMAT];
   }
 
   byName(name: string): LogFormat | undefined {

@@ -64,6 +64,8 @@ export class LinePipeline<O> {
       this.#unwrap(format, line, detection, owner, now);
       return;
     }
+    // A plain line after wrapped ones: the wrapped record before it is complete.
+    this.#inner.flush();
     if (detection.doc !== null) {
       // A JSON record is complete in its line: nothing joins it.
       this.#outer.flush();
