@@ -158,7 +158,9 @@ export class FormatStream implements LineClassifier {
     this.#votePos = (this.#votePos + 1) % votes.length;
     let count = 0;
     for (let i = 0; i < votes.length; i++) if (votes[i] === format) count++;
-    if (count >= this.options.settleAfter) this.#settle(format);
+    // Text only wins a full window: continuation lines of a real format must not outvote it.
+    const needed = format === TEXT_FORMAT ? votes.length : this.options.settleAfter;
+    if (count >= needed) this.#settle(format);
   }
 
   #settle(format: LogFormat): void {

@@ -4,6 +4,7 @@ import type { LogFormat, ParseContext } from './log-format';
 import {
   DEFAULT_MULTILINE,
   type JoinedRecord,
+  type LineClassifier,
   Multiline,
   type MultilineOptions,
 } from './multiline';
@@ -39,6 +40,8 @@ export class LinePipeline<O> {
   readonly #outer: Multiline<Head, O>;
   readonly #inner: Multiline<Head, O[]>;
   #partial: PartialRecord<O> | null = null;
+  readonly #outerStarts: LineClassifier;
+  readonly #innerStarts: LineClassifier;
 
   constructor(
     private readonly stream: FormatStream,
@@ -48,6 +51,8 @@ export class LinePipeline<O> {
   ) {
     this.#outer = new Multiline(options, (r) => this.#finish(r, r.owners));
     this.#inner = new Multiline(options, (r) => this.#finish(r, r.owners.flat<O[][]>()));
+    this.#outerStarts = recordStarts(this.#outer, stream);
+    this.#innerStarts = recordStarts(this.#inner, stream.inner);
   }
 
   push(line: string, owner: O, now: number): void {
@@ -56,7 +61,7 @@ export class LinePipeline<O> {
       this.#continuePartial(line, owner, now);
       return;
     }
-    if (this.#outer.append(line, owner, now, stream)) return;
+    if (this.#outer.append(line, owner, now, this.#outerStarts)) return;
     const detection = stream.detectLine(line);
     const format = detection.format;
     if (format.wraps === true) {
@@ -146,7 +151,7 @@ export class LinePipeline<O> {
   #pushInner(message: string, wrapper: ParsedRecord, owners: O[], now: number): void {
     const text = trimLineEnd(message);
     const inner = this.stream.inner;
-    if (this.#inner.append(text, owners, now, inner)) return;
+    if (this.#inner.append(text, owners, now, this.#innerStarts)) return;
     const detection = inner.detectLine(text);
     const head = { detection, wrapper };
     if (detection.doc !== null || detection.format.wraps === true) {
@@ -180,6 +185,32 @@ export class LinePipeline<O> {
     }
     this.emit({ ...parsed, owners });
   }
+}
+
+/**
+ * What starts a record: the pending record's own format when it has one (a stream that has not
+ * settled yet still joins a slow-log entry or an indented detail line), else the stream's.
+ */
+function recordStarts<T>(multiline: Multiline<Head, T>, stream: FormatStream): LineClassifier {
+  const headFormat = (): LogFormat | null => {
+    const format = multiline.head?.detection.format;
+    return format === undefined || format === TEXT_FORMAT || format.kind !== 'line' ? null : format;
+  };
+  return {
+    startsRecord(line: string): boolean {
+      const format = headFormat();
+      if (format === null || format.kind !== 'line') return stream.startsRecord(line);
+      try {
+        return format.detect(line);
+      } catch {
+        return false;
+      }
+    },
+    get startLineOnly(): boolean {
+      const format = headFormat();
+      return format === null ? stream.startLineOnly : format.startLine === true;
+    },
+  };
 }
 
 function trimLineEnd(s: string): string {

@@ -84,6 +84,11 @@ export class Multiline<H, O> {
     private readonly emit: (record: JoinedRecord<H, O>) => void,
   ) {}
 
+  /** The head of the record waiting for more lines, or null. */
+  get head(): H | null {
+    return this.#pending?.head ?? null;
+  }
+
   /** True when a record is waiting for more lines. */
   get pending(): boolean {
     return this.#pending !== null;
