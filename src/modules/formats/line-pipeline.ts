@@ -1,6 +1,6 @@
-import { type Detection, TEXT_FORMAT } from './format-registry';
+import { type Detection, GENERIC_JSON_FORMAT, TEXT_FORMAT } from './format-registry';
 import type { FormatStream } from './format-stream';
-import type { LogFormat, ParseContext } from './log-format';
+import type { LogFormat, ParsedFields, ParseContext } from './log-format';
 import {
   DEFAULT_MULTILINE,
   type JoinedRecord,
@@ -166,26 +166,33 @@ export class LinePipeline<O> {
     const { detection, wrapper } = record.head;
     let format = detection.format;
     let fields =
-      format === TEXT_FORMAT ? {} : parseWith(format, record.text, detection.doc, this.ctx);
+      format === TEXT_FORMAT ? NO_FIELDS : parseWith(format, record.text, detection.doc, this.ctx);
     if (fields === null) {
       format = TEXT_FORMAT;
-      fields = {};
+      fields = NO_FIELDS;
     }
     applyMessageParser(this.stream.registry, format, fields);
-    let parsed: ParsedRecord = { format, fields, raw: record.text };
-    if (wrapper !== null) {
-      parsed =
-        format === TEXT_FORMAT
-          ? {
-              format: wrapper.format,
-              fields: { ...wrapper.fields, message: record.text, partial: undefined },
-              raw: record.text,
-            }
-          : mergeWrapped(wrapper, parsed);
+    let out: AssembledRecord<O>;
+    if (wrapper === null) {
+      out = { format, fields, raw: record.text, owners };
+      if (format === GENERIC_JSON_FORMAT) out.ownsAttributes = true;
+    } else if (format === TEXT_FORMAT) {
+      out = {
+        format: wrapper.format,
+        fields: { ...wrapper.fields, message: record.text, partial: undefined },
+        raw: record.text,
+        owners,
+      };
+    } else {
+      out = mergeWrapped(wrapper, { format, fields, raw: record.text }) as AssembledRecord<O>;
+      out.owners = owners;
     }
-    this.emit({ ...parsed, owners });
+    this.emit(out);
   }
 }
+
+/** The fields of a text record (shared: nothing writes to a text record's fields). */
+const NO_FIELDS: ParsedFields = Object.freeze({});
 
 /**
  * What starts a record: the pending record's own format when it has one (a stream that has not
@@ -239,7 +246,7 @@ export function parseDetectedLine(
   const raw = detection.doc === null ? line : (fields.message ?? toJsonText(detection.doc));
   if (format.wraps !== true) {
     applyMessageParser(stream.registry, format, fields);
-    return { format, fields, raw };
+    return { format, fields, raw, ownsAttributes: format === GENERIC_JSON_FORMAT };
   }
   const wrapper: ParsedRecord = { format, fields, raw };
   const text = trimLineEnd(fields.message ?? '');

@@ -56,7 +56,7 @@ describe(Multiline.name, () => {
       '\tat com.example.App.greet(App.java:14)',
       '\tat com.example.App.main(App.java:5)',
     ].join('\n');
-    expect(texts(join(`${trace}\nnext line`))).toEqual([trace, 'next line']);
+    expect(texts(join(`started\n${trace}\nnext line`))).toEqual(['started', trace, 'next line']);
   });
 
   it('joins a Python traceback to the log line before it, up to the exception line', () => {

@@ -71,8 +71,7 @@ const CARET = /^\s*\^+\s*$/;
 const PY_EXCEPTION = /^[A-Za-z_][\w.]*(?::\s|:?$)/;
 const GO_GOROUTINE = /^goroutine \d+ \[/;
 const GO_FUNCTION = /^[\w./*()[\]-]+\(.*\)$/;
-const JAVA_EXCEPTION =
-  /^(?:[a-zA-Z_$][\w$]*\.)+[\w$]*(?:Exception|Error|Throwable)(?::\s|$)|^Exception in thread "/;
+const JAVA_EXCEPTION = /^(?:[a-zA-Z_$][\w$]*\.)+[\w$]*(?:Exception|Error|Throwable)(?::\s|$)/;
 const JS_ERROR = /^[\w$.]*(?:Error|Exception)\b/;
 const NODE_VERSION = /^Node\.js v\d/;
 
@@ -210,6 +209,7 @@ function continuation(line: string, trace: Trace, classifier: LineClassifier): T
 function startTrace(line: string): Trace {
   if (line.startsWith('panic: ') || line.startsWith('fatal error: ')) return Trace.Go;
   if (line.startsWith('Traceback (most recent call last):')) return Trace.Python;
+  if (line.startsWith('Exception in thread "')) return Trace.Java;
   return Trace.None;
 }
 

@@ -21,6 +21,11 @@ export interface ParsedRecord {
   fields: ParsedFields;
   /** The (joined) line; the body when the parser found no separate message. */
   raw: string;
+  /**
+   * `fields.attributes` is a fresh object already flattened and cleaned (the generic JSON
+   * normalization made it): the record takes it over instead of copying it.
+   */
+  ownsAttributes?: boolean;
 }
 
 /** Runs a format's parse without ever throwing; null when the format refuses the input. */
@@ -103,9 +108,14 @@ export function mergeWrapped(wrapper: ParsedRecord, inner: ParsedRecord): Parsed
 /** Turns a parsed record into a LogRecord (without id). The original line stays in `event.original` when the body is only part of it. */
 export function toLogRecord(parsed: ParsedRecord, ctx: RecordContext): Omit<LogRecord, 'id'> {
   const { fields, raw } = parsed;
-  const attributes: Record<string, unknown> = {};
-  const source = fields.attributes;
-  for (const key in source) setEntry(attributes, key, source[key]);
+  let attributes: Record<string, unknown>;
+  if (parsed.ownsAttributes === true && fields.attributes !== undefined) {
+    attributes = fields.attributes;
+  } else {
+    attributes = {};
+    const source = fields.attributes;
+    for (const key in source) setEntry(attributes, key, source[key]);
+  }
   const body = stripNul(fields.message ?? raw);
   if (fields.message !== undefined && fields.message !== raw && parsed.format.kind === 'line') {
     attributes['event.original'] = stripNul(raw);
