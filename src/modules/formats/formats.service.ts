@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 
 import { MetricsService } from '../../common/metrics/metrics.service';
 import { FormatRegistry } from './format-registry';
@@ -7,6 +7,9 @@ import type { LogFormat } from './log-format';
 
 /** Streams kept at most; the least recently used one is forgotten (it only settles again). */
 export const MAX_STREAMS = 10_000;
+
+/** Optional provider: the registry every tenant starts from (default: the built-in formats). */
+export const BASE_FORMAT_REGISTRY = Symbol('BASE_FORMAT_REGISTRY');
 
 /** Identifies one source: a stream settles on its format independently of the others. */
 export interface StreamKey {
@@ -25,11 +28,17 @@ export interface StreamKey {
  */
 @Injectable()
 export class FormatsService {
-  readonly builtIn = FormatRegistry.builtIn();
+  /** The formats every tenant has (the built-ins, unless a test gives its own). */
+  readonly builtIn: FormatRegistry;
   readonly #tenantRegistries = new Map<string, FormatRegistry>();
   readonly #streams = new Map<string, FormatStream>();
 
-  constructor(private readonly metrics: MetricsService) {}
+  constructor(
+    private readonly metrics: MetricsService,
+    @Optional() @Inject(BASE_FORMAT_REGISTRY) registry?: FormatRegistry,
+  ) {
+    this.builtIn = registry ?? FormatRegistry.builtIn();
+  }
 
   /** The registry a tenant's streams detect with. */
   registryFor(tenantId: string): FormatRegistry {

@@ -2,6 +2,7 @@ import { uuidv7 } from '../../common/ids/uuidv7';
 import { exceedsDepth } from '../../common/json/json-depth';
 import { GENERIC_JSON_FORMAT, TEXT_FORMAT } from '../formats/format-registry';
 import type { FormatStream } from '../formats/format-stream';
+import type { LogFormat } from '../formats/log-format';
 import type { FormatsService } from '../formats/formats.service';
 import { type AssembledRecord, LinePipeline, parseDetectedLine } from '../formats/line-pipeline';
 import {
@@ -199,7 +200,7 @@ export class IngestBatch {
             : null;
       if (raw !== null && raw.length <= MAX_DETECTED_MESSAGE) {
         const detection = messages.detectLine(raw);
-        if (detection.format !== TEXT_FORMAT) {
+        if (isRawLineFormat(detection.format)) {
           const parsed = parseDetectedLine(messages, detection, raw, parseCtx);
           if (parsed !== null) {
             const base = normalizeDocument(doc, this.#normalize);
@@ -312,6 +313,38 @@ export class IngestBatch {
     this.#lastFormat = format;
     this.#lastFormatCount = n;
   }
+}
+
+/**
+ * Fills each input's outcome from its record's fate (`rejected`: record index → reason); inputs
+ * joined into another's record share its outcome and id. Returns how many inputs were stored.
+ */
+export function resolveOutcomes(
+  batch: Pick<BatchCommit, 'ids' | 'owners' | 'joined' | 'outcomes'>,
+  rejected: ReadonlyMap<number, string>,
+): number {
+  const { ids, owners, joined, outcomes } = batch;
+  for (let j = 0; j < ids.length; j++) {
+    const reason = rejected.get(j);
+    outcomes[owners[j] as number] =
+      reason === undefined ? { ok: true, id: ids[j] as string } : { ok: false, reason };
+  }
+  for (let k = 0; k < joined.length; k += 2) {
+    outcomes[joined[k] as number] = outcomes[owners[joined[k + 1] as number] as number]!;
+  }
+  let stored = 0;
+  for (const outcome of outcomes) if (outcome.ok) stored++;
+  return stored;
+}
+
+/**
+ * Whether a shipper's `message` detected as this format is a raw line worth parsing: catch-all
+ * formats (negative priority: logfmt, key=value) would also take application messages that just
+ * mention `a=b`, so they do not count; a JSON object line (a tailed JSON file) does.
+ */
+function isRawLineFormat(format: LogFormat): boolean {
+  if (format === TEXT_FORMAT) return false;
+  return format === GENERIC_JSON_FORMAT || (format.priority ?? 0) >= 0;
 }
 
 const PENDING: IngestOutcome = { ok: false, reason: 'not committed' };

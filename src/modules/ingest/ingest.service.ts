@@ -14,6 +14,7 @@ import {
   IngestBatch,
   type IngestContext,
   type IngestOutcome,
+  resolveOutcomes,
 } from './ingest-batch';
 
 export {
@@ -92,21 +93,11 @@ export class IngestService implements BeforeApplicationShutdown, BatchSink {
     batch: BatchCommit,
     rejectedWhileDecoding: number,
   ): Promise<IngestOutcome[]> {
-    const { ids, owners, joined, outcomes, tailed } = batch;
+    const { outcomes, tailed } = batch;
     const total = outcomes.length;
     const rejected = await this.#writer.write(batch.encoded);
 
-    let stored = 0;
-    for (let j = 0; j < ids.length; j++) {
-      const reason = rejected.get(j);
-      outcomes[owners[j] as number] =
-        reason === undefined ? { ok: true, id: ids[j] as string } : { ok: false, reason };
-    }
-    // Inputs joined into another's record share its outcome (and its id).
-    for (let k = 0; k < joined.length; k += 2) {
-      outcomes[joined[k] as number] = outcomes[owners[joined[k + 1] as number] as number]!;
-    }
-    for (const outcome of outcomes) if (outcome.ok) stored++;
+    const stored = resolveOutcomes(batch, rejected);
     this.formats.countFormats(batch.formats);
     this.metrics.ingestRecords.inc({ endpoint: ctx.endpoint, outcome: 'stored' }, stored);
     this.metrics.ingestRecords.inc(
