@@ -84,6 +84,11 @@ export class IngestBatch {
   readonly #normalize: NormalizeContext;
   readonly #pipelines = new Map<string, LinePipeline<number> | null>();
   #docStreams: DocStreams | null = null;
+  #lastPipeline: {
+    dataset: string;
+    hints: LineHints | undefined;
+    pipeline: LinePipeline<number> | null;
+  } | null = null;
   readonly #formatCounts = new Map<string, number>();
   #lastFormat = '';
   #lastFormatCount = 0;
@@ -249,6 +254,15 @@ export class IngestBatch {
   }
 
   #pipeline(dataset: string, hints: LineHints | undefined): LinePipeline<number> | null {
+    // Consecutive lines mostly come from one source: skip building the key.
+    const last = this.#lastPipeline;
+    if (last !== null && last.dataset === dataset && last.hints === hints) return last.pipeline;
+    const pipeline = this.#pipelineFor(dataset, hints);
+    this.#lastPipeline = { dataset, hints, pipeline };
+    return pipeline;
+  }
+
+  #pipelineFor(dataset: string, hints: LineHints | undefined): LinePipeline<number> | null {
     const service = hints?.service ?? this.ctx.defaultService;
     let format = hints?.format ?? this.ctx.pin;
     if (format === 'auto') format = undefined;
