@@ -1,6 +1,9 @@
 import { TEST_FORMATS } from '../../../test/factories/log-format.factory';
 import { buildStreams, classifyCorpus, interleave } from './format-corpus';
 import { FormatRegistry } from './format-registry';
+import { FormatStream } from './format-stream';
+import { type AssembledRecord, LinePipeline } from './line-pipeline';
+import type { LogFormat } from './log-format';
 import { BUILT_IN_FORMATS, MESSAGE_PARSERS } from './parsers';
 
 /** Each stream is one format (varied copies of its samples); streams arrive interleaved in chunks. */
@@ -34,4 +37,47 @@ describe('format detection on a mixed corpus', () => {
     expect(misses).toEqual([]);
     expect(share).toBe(1);
   });
+});
+
+/**
+ * A format's samples sent one after the other through one stream's pipeline, line by line: each
+ * sample must come out as one record (multiline joins its own continuation lines, never the next
+ * sample) in its format, with the fields it expects (wrappers: the format shows in `log.wrapper`).
+ */
+function samplesThroughPipeline(registry: FormatRegistry, format: LogFormat) {
+  const records: AssembledRecord<number>[] = [];
+  const pipeline = new LinePipeline<number>(
+    new FormatStream(registry),
+    { receivedAt: Date.parse('2026-11-26T12:00:00Z') },
+    (r) => records.push(r),
+  );
+  format.samples.forEach((sample, i) => {
+    for (const line of sample.line.split('\n')) pipeline.push(line, i, 0);
+  });
+  pipeline.end();
+  return records;
+}
+
+describe('samples streamed through the pipeline', () => {
+  const registry = FormatRegistry.builtIn();
+  const formats = [...BUILT_IN_FORMATS, ...TEST_FORMATS];
+  it.each(formats.map((f) => [f.name, f] as const))(
+    '%s: one record per sample, in its format',
+    (_name, format) => {
+      const own = BUILT_IN_FORMATS.includes(format) ? registry : new FormatRegistry(TEST_FORMATS);
+      const records = samplesThroughPipeline(own, format);
+      if (format.wraps === true) {
+        // Partial samples legitimately join the next one; each record still names its wrapper.
+        for (const record of records) {
+          expect(record.fields.attributes?.['log.wrapper'] ?? record.format.name).toBe(format.name);
+        }
+        return;
+      }
+      expect(records.map((r) => [...new Set(r.owners)])).toEqual(format.samples.map((_, i) => [i]));
+      records.forEach((record, i) => {
+        expect(record.format.name).toBe(format.name);
+        expect(record.fields).toMatchObject(format.samples[i]!.expect);
+      });
+    },
+  );
 });
