@@ -177,7 +177,10 @@ export class FormatRegistry {
 }
 
 /** A detect that throws (a tenant's format, say) counts as "not this format". */
-function safeDetect(format: LogFormat, input: string | Readonly<Record<string, unknown>>): boolean {
+export function safeDetect(
+  format: LogFormat,
+  input: string | Readonly<Record<string, unknown>>,
+): boolean {
   try {
     return format.kind === 'line'
       ? format.detect(input as string)

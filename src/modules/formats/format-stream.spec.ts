@@ -117,6 +117,21 @@ describe(FormatStream.name, () => {
     expect(json.detectDoc({ any: 1 })).toBe(auditTestFormat);
   });
 
+  it('survives a settled format whose detect throws, and a parse that throws', () => {
+    const fragile: LineFormat = {
+      ...appTestFormat,
+      detect: (line) => {
+        if (line.includes('boom')) throw new Error('bug in a custom format');
+        return appTestFormat.detect(line);
+      },
+    };
+    const sut = new FormatStream(new FormatRegistry([fragile, accessTestFormat]));
+    for (let i = 0; i < 3; i++) sut.detectLine(app(i));
+    expect(sut.settled).toBe(fragile);
+    expect(sut.detectLine('boom 10.0.0.1').format).toBe(TEXT_FORMAT);
+    expect(sut.startsRecord('boom')).toBe(false);
+  });
+
   it('keeps an inner stream for wrapped messages', () => {
     const sut = new FormatStream(new FormatRegistry(TEST_FORMATS));
     expect(sut.inner).toBe(sut.inner);

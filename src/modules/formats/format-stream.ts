@@ -4,6 +4,7 @@ import {
   GENERIC_JSON_FORMAT,
   looksLikeJsonObject,
   parseJsonObject,
+  safeDetect,
   TEXT_FORMAT,
 } from './format-registry';
 import type { JsonFormat, LogFormat } from './log-format';
@@ -86,13 +87,13 @@ export class FormatStream implements LineClassifier {
       return found;
     }
     if (settled.kind === 'line') {
-      if (settled.detect(line)) {
+      if (safeDetect(settled, line)) {
         this.#track(true);
         return this.#settledDetection as Detection;
       }
     } else if (looksLikeJsonObject(line)) {
       const doc = parseJsonObject(line);
-      if (doc !== null && (settled === GENERIC_JSON_FORMAT || settled.detect(doc))) {
+      if (doc !== null && (settled === GENERIC_JSON_FORMAT || safeDetect(settled, doc))) {
         // The generic format takes any object; a more specific one may claim this object.
         if (settled !== GENERIC_JSON_FORMAT) this.#track(true);
         const format = settled === GENERIC_JSON_FORMAT ? this.#specificOrGeneric(doc) : settled;
@@ -115,7 +116,7 @@ export class FormatStream implements LineClassifier {
       return found;
     }
     if (settled === GENERIC_JSON_FORMAT) return this.#specificOrGeneric(doc);
-    if (settled.kind === 'json' && settled.detect(doc)) {
+    if (settled.kind === 'json' && safeDetect(settled, doc)) {
       this.#track(true);
       return settled;
     }
@@ -129,11 +130,7 @@ export class FormatStream implements LineClassifier {
     const settled = this.#settled;
     if (settled === null || settled === TEXT_FORMAT) return false;
     if (settled.kind === 'json') return looksLikeJsonObject(line);
-    try {
-      return settled.detect(line);
-    } catch {
-      return false;
-    }
+    return safeDetect(settled, line);
   }
 
   get startLineOnly(): boolean {

@@ -1,4 +1,4 @@
-import { type Detection, GENERIC_JSON_FORMAT, TEXT_FORMAT } from './format-registry';
+import { type Detection, GENERIC_JSON_FORMAT, safeDetect, TEXT_FORMAT } from './format-registry';
 import type { FormatStream } from './format-stream';
 import type { LogFormat, ParsedFields, ParseContext } from './log-format';
 import {
@@ -206,12 +206,7 @@ function recordStarts<T>(multiline: Multiline<Head, T>, stream: FormatStream): L
   return {
     startsRecord(line: string): boolean {
       const format = headFormat();
-      if (format === null || format.kind !== 'line') return stream.startsRecord(line);
-      try {
-        return format.detect(line);
-      } catch {
-        return false;
-      }
+      return format === null ? stream.startsRecord(line) : safeDetect(format, line);
     },
     get startLineOnly(): boolean {
       const format = headFormat();
