@@ -1,4 +1,8 @@
-import { sshdTestParser, TEST_FORMATS } from '../../../test/factories/log-format.factory';
+import {
+  dockerTestFormat,
+  sshdTestParser,
+  TEST_FORMATS,
+} from '../../../test/factories/log-format.factory';
 import { FormatRegistry } from './format-registry';
 import { FormatStream } from './format-stream';
 import { type AssembledRecord, LinePipeline, parseDetectedLine } from './line-pipeline';
@@ -91,6 +95,32 @@ describe(LinePipeline.name, () => {
     });
     expect(records[1]!.fields.timestamp).toBe(Date.parse('2026-11-26T10:00:01.000Z'));
     expect(records[2]!.fields.timestamp).toBe(Date.parse('2026-11-26T10:00:02.000Z'));
+  });
+
+  it('runs the message sub-parser of the program a wrapper names (journald style)', () => {
+    const journald = new FormatRegistry(
+      [
+        {
+          ...dockerTestFormat,
+          name: 'journal-test',
+          parse: (doc: Readonly<Record<string, unknown>>) => ({
+            message: String(doc.log),
+            service: 'sshd',
+            attributes: { 'process.name': 'sshd' },
+          }),
+        },
+      ],
+      [sshdTestParser],
+    );
+    const [record] = run(
+      ['{"log":"Failed password for eve from 10.1.2.5 port 3 ssh2","stream":"x","time":"t"}'],
+      new FormatStream(journald),
+    );
+    expect(record!.format.name).toBe('journal-test');
+    expect(record!.fields.attributes).toMatchObject({
+      'user.name': 'eve',
+      'event.dataset': 'sshd-test',
+    });
   });
 
   it('reassembles Docker partial lines, then joins the stack trace they carry', () => {

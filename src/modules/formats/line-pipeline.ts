@@ -183,6 +183,8 @@ export class LinePipeline<O> {
         raw: record.text,
         owners,
       };
+      // journald: the program behind the wrapper may have a message sub-parser.
+      applyMessageParser(this.stream.registry, wrapper.format, out.fields);
     } else {
       out = mergeWrapped(wrapper, { format, fields, raw: record.text }) as AssembledRecord<O>;
       out.owners = owners;
@@ -251,7 +253,9 @@ export function parseDetectedLine(
       ? null
       : parseDetectedLine(stream.inner, innerDetection, text, ctx);
   if (inner === null) {
-    return { format, fields: { ...fields, message: text, partial: undefined }, raw: text };
+    const unwrapped = { ...fields, message: text, partial: undefined };
+    applyMessageParser(stream.registry, format, unwrapped);
+    return { format, fields: unwrapped, raw: text };
   }
   return mergeWrapped(wrapper, inner);
 }
