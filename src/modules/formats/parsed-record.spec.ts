@@ -49,6 +49,22 @@ describe(toLogRecord.name, () => {
     expect(record.timestamp).toBe(receivedAt);
     expect(record.attributes['event.original']).toBeUndefined();
     expect(record.attributes['http.response.status_code']).toBe(200);
+    expect(record.severityText).toBe('info');
+  });
+
+  it('derives the level of a level-less access line from its status', () => {
+    const level = (line: string) =>
+      toLogRecord(
+        {
+          format: accessTestFormat,
+          fields: accessTestFormat.parse(line, { receivedAt })!,
+          raw: line,
+        },
+        rctx,
+      ).severityText;
+    expect(level('10.0.0.1 GET /a 503')).toBe('error');
+    expect(level('10.0.0.1 GET /a 404')).toBe('warn');
+    expect(level('10.0.0.1 GET /a 302')).toBe('info');
   });
 
   it('keeps a level it cannot normalize as log.level, and never lets __proto__ through', () => {

@@ -3,7 +3,7 @@ import type { LogRecord } from 'src/modules/logs/log-record';
 import type { FormatRegistry } from './format-registry';
 import type { LogFormat, ParsedFields, ParseContext } from './log-format';
 import { setEntry, stripNul } from './normalize/flatten';
-import { normalizeSeverity } from './normalize/severity';
+import { normalizeSeverity, type Severity } from './normalize/severity';
 
 /** Where a parsed line goes: the record fields the line cannot know. */
 export interface RecordContext {
@@ -120,7 +120,10 @@ export function toLogRecord(parsed: ParsedRecord, ctx: RecordContext): Omit<LogR
   if (fields.message !== undefined && fields.message !== raw && parsed.format.kind === 'line') {
     attributes['event.original'] = stripNul(raw);
   }
-  const severity = fields.level === undefined ? null : normalizeSeverity(fields.level);
+  const severity =
+    fields.level === undefined
+      ? statusSeverity(fields.attributes?.['http.response.status_code'])
+      : normalizeSeverity(fields.level);
   if (severity === null && fields.level !== undefined && fields.level !== '') {
     attributes['log.level'] = fields.level;
   }
@@ -173,6 +176,17 @@ export function mergeShipperRecord(
     traceId: line.traceId ?? base.traceId,
     spanId: line.spanId ?? base.spanId,
   };
+}
+
+/**
+ * An access log line has no level; its status says how it went (as Datadog's status remapper
+ * does): 5xx error, 4xx warn, anything else info.
+ */
+function statusSeverity(status: unknown): Severity | null {
+  if (typeof status !== 'number' || !Number.isInteger(status) || status < 100 || status > 599) {
+    return null;
+  }
+  return normalizeSeverity(status >= 500 ? 'error' : status >= 400 ? 'warn' : 'info');
 }
 
 function nonEmpty(s: string | undefined): string | undefined {
