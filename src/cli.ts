@@ -9,6 +9,7 @@ import { MailModule } from './common/mail/mail.module';
 import { RedisModule } from './common/redis/redis.module';
 import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
+import { formatsCommand, parseCommand } from './modules/formats/format-cli';
 import { ApiKeyLifecycleService } from './modules/tenancy/api-key-lifecycle.service';
 import { MembershipService } from './modules/tenancy/membership.service';
 import { ROLES, type Role, SCOPES, type Scope } from './modules/tenancy/principal';
@@ -32,6 +33,9 @@ Commands:
   key list TENANT                         list a tenant's API keys (never their secrets)
   key revoke TENANT KEY_ID                revoke a key on every running replica at once
   migrate                                 create the database if missing and apply migrations
+  parse FILE [--format NAME|auto]         parse a log file (- for stdin) as ingest would and
+                                          print one JSON record per line, with its format
+  formats                                 list the log formats Vigil detects
 
 Configuration comes from the environment (DATABASE_URL, REDIS_URL, ...); see README.md.
 `;
@@ -79,6 +83,10 @@ async function run(args: string[]): Promise<number> {
     await import('./main');
     return -1; // keeps running
   }
+  if (command === 'parse' && sub !== undefined) {
+    return parseCommand({ file: sub, format: option(rest, '--format'), out: process.stdout });
+  }
+  if (command === 'formats') return formatsCommand(process.stdout);
   if (command === 'migrate') {
     await withTenancy(async () => undefined);
     process.stdout.write('database ready, migrations applied\n');

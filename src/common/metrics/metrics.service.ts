@@ -55,6 +55,19 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  readonly formatLines = new Counter({
+    name: 'vigil_format_lines_total',
+    help: 'Ingested records by the format they were detected or parsed as',
+    labelNames: ['format'] as const,
+    registers: [this.registry],
+  });
+
+  readonly formatStreams = new Gauge({
+    name: 'vigil_format_streams',
+    help: 'Source streams whose format detection state is kept (bounded LRU)',
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry });
   }

@@ -77,6 +77,12 @@ interface FormatBase {
    * the stream detects the inner line's format too and merges both.
    */
   readonly wraps?: boolean;
+  /**
+   * Records span several lines and `detect` accepts only a record's first line (MySQL slow log:
+   * an entry starts at `# Time:`): once a stream settles on this format, every line `detect`
+   * rejects joins the record before it.
+   */
+  readonly startLine?: boolean;
   /** At least three real-looking samples; they double as fixtures and as detection corpus. */
   readonly samples: readonly FormatSample[];
 }

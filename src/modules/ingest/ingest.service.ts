@@ -1,33 +1,33 @@
 import { Injectable, Logger, type BeforeApplicationShutdown } from '@nestjs/common';
 
-import { uuidv7 } from '../../common/ids/uuidv7';
-import { exceedsDepth } from '../../common/json/json-depth';
 import { MetricsService } from '../../common/metrics/metrics.service';
 import { AppConfig } from '../../config/app-config';
-import {
-  type NormalizeContext,
-  normalizeDocument,
-  RecordNormalizeError,
-} from '../formats/normalize/record-normalizer';
+import { FormatsService } from '../formats/formats.service';
+import type { LogFormat } from '../formats/log-format';
 import { LiveTailService } from '../logs/live-tail.service';
-import type { LogRecord } from '../logs/log-record';
-import { type EncodedRecords, LogStore, type RecordEncoder } from '../logs/log-store.port';
+import { LogStore } from '../logs/log-store.port';
 import type { Principal } from '../tenancy/principal';
 import { GroupCommitWriter } from './group-commit.writer';
+import {
+  type BatchCommit,
+  type BatchSink,
+  IngestBatch,
+  type IngestContext,
+  type IngestOutcome,
+  resolveOutcomes,
+} from './ingest-batch';
+
+export {
+  IngestBatch,
+  type IngestContext,
+  type IngestOutcome,
+  type LineHints,
+} from './ingest-batch';
 
 /** One document to ingest, already decoded from the wire. */
 export interface IngestDocument {
   doc: unknown;
   dataset: string;
-}
-
-export type IngestOutcome = { ok: true; id: string } | { ok: false; reason: string };
-
-export interface IngestContext {
-  endpoint: string;
-  format: string;
-  defaultService?: string;
-  receivedAt: number;
 }
 
 /**
@@ -36,7 +36,7 @@ export interface IngestContext {
  * fails alone.
  */
 @Injectable()
-export class IngestService implements BeforeApplicationShutdown {
+export class IngestService implements BeforeApplicationShutdown, BatchSink {
   readonly #logger = new Logger(IngestService.name);
   readonly #writer: GroupCommitWriter;
   readonly #maxDepth: number;
@@ -46,6 +46,7 @@ export class IngestService implements BeforeApplicationShutdown {
     private readonly store: LogStore,
     private readonly tail: LiveTailService,
     private readonly metrics: MetricsService,
+    private readonly formats: FormatsService,
   ) {
     this.#maxDepth = config.ingest.maxDocumentDepth;
     this.#writer = new GroupCommitWriter(store, config.ingest, {
@@ -69,6 +70,7 @@ export class IngestService implements BeforeApplicationShutdown {
       this.store.encoder(),
       this.tail.isListened(principal.tenantId),
       this,
+      this.formats,
       this.#maxDepth,
     );
   }
@@ -88,23 +90,15 @@ export class IngestService implements BeforeApplicationShutdown {
   async commitBatch(
     tenantId: string,
     ctx: IngestContext,
-    encoded: EncodedRecords,
-    ids: readonly string[],
-    owners: readonly number[],
-    outcomes: IngestOutcome[],
-    tailed: readonly string[] | null,
+    batch: BatchCommit,
     rejectedWhileDecoding: number,
   ): Promise<IngestOutcome[]> {
+    const { outcomes, tailed } = batch;
     const total = outcomes.length;
-    const rejected = await this.#writer.write(encoded);
+    const rejected = await this.#writer.write(batch.encoded);
 
-    let stored = 0;
-    for (let j = 0; j < ids.length; j++) {
-      const reason = rejected.get(j);
-      outcomes[owners[j] as number] =
-        reason === undefined ? { ok: true, id: ids[j] as string } : { ok: false, reason };
-      if (reason === undefined) stored++;
-    }
+    const stored = resolveOutcomes(batch, rejected);
+    this.formats.countFormats(batch.formats);
     this.metrics.ingestRecords.inc({ endpoint: ctx.endpoint, outcome: 'stored' }, stored);
     this.metrics.ingestRecords.inc(
       { endpoint: ctx.endpoint, outcome: 'rejected' },
@@ -120,6 +114,11 @@ export class IngestService implements BeforeApplicationShutdown {
     return outcomes;
   }
 
+  /** A format by name (`text`, `json` and the tenant's own included), for pinning a stream. */
+  formatNamed(tenantId: string, name: string): LogFormat | undefined {
+    return this.formats.registryFor(tenantId).byName(name);
+  }
+
   /** Counts one answered ingest HTTP request. */
   countRequest(endpoint: string, status: number): void {
     this.metrics.ingestRequests.inc({ endpoint, status: String(status) });
@@ -130,89 +129,3 @@ export class IngestService implements BeforeApplicationShutdown {
     await this.#writer.close();
   }
 }
-
-/**
- * One request's documents on their way in: `add` each as it is decoded, then `commit` once.
- * One outcome per added document, in order; a bad document fails alone.
- */
-export class IngestBatch {
-  readonly #outcomes: IngestOutcome[] = [];
-  readonly #ids: string[] = [];
-  readonly #owners: number[] = [];
-  /** The records as JSON, kept only while somebody tails this tenant. */
-  readonly #tailed: string[] | null;
-  readonly #normalize: NormalizeContext;
-  #committed = false;
-
-  constructor(
-    private readonly tenantId: string,
-    private readonly ctx: IngestContext,
-    private readonly encoder: RecordEncoder,
-    tailed: boolean,
-    private readonly service: IngestService,
-    private readonly maxDepth: number,
-  ) {
-    this.#tailed = tailed ? [] : null;
-    this.#normalize = {
-      tenantId,
-      dataset: '',
-      format: ctx.format,
-      receivedAt: ctx.receivedAt,
-      defaultService: ctx.defaultService,
-    };
-  }
-
-  /** Documents added so far. */
-  get size(): number {
-    return this.#outcomes.length;
-  }
-
-  add(doc: unknown, dataset: string): void {
-    const i = this.#outcomes.length;
-    this.#outcomes.push(PENDING);
-    this.#normalize.dataset = dataset;
-    // Deeper values would overflow the stack in the recursive code after this point.
-    if (exceedsDepth(doc, this.maxDepth)) {
-      this.#outcomes[i] = {
-        ok: false,
-        reason: `the document nests deeper than ${this.maxDepth} levels`,
-      };
-      return;
-    }
-    let record: LogRecord;
-    try {
-      record = normalizeDocument(doc, this.#normalize) as LogRecord;
-    } catch (err) {
-      if (!(err instanceof RecordNormalizeError)) throw err;
-      this.#outcomes[i] = { ok: false, reason: err.reason };
-      return;
-    }
-    record.id = uuidv7(this.ctx.receivedAt);
-    this.encoder.add(record);
-    this.#ids.push(record.id);
-    this.#owners.push(i);
-    this.#tailed?.push(JSON.stringify(record));
-  }
-
-  /**
-   * Resolves once every accepted record is committed. Throws IngestError (SATURATED,
-   * STORE_UNAVAILABLE) when nothing could be stored. `rejectedWhileDecoding` counts the items
-   * the endpoint refused before they became documents (for the metrics).
-   */
-  commit(rejectedWhileDecoding: number): Promise<IngestOutcome[]> {
-    if (this.#committed) throw new Error('IngestBatch.commit called twice');
-    this.#committed = true;
-    return this.service.commitBatch(
-      this.tenantId,
-      this.ctx,
-      this.encoder.finish(),
-      this.#ids,
-      this.#owners,
-      this.#outcomes,
-      this.#tailed,
-      rejectedWhileDecoding,
-    );
-  }
-}
-
-const PENDING: IngestOutcome = { ok: false, reason: 'not committed' };

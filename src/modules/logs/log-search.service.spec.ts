@@ -65,6 +65,26 @@ describe(LogSearchService.name, () => {
     });
   });
 
+  it('filters by format names, together with the query', async () => {
+    const store = new InMemoryLogStore();
+    await store.append([
+      buildLogRecord({ timestamp: base, format: 'nginx-combined', body: 'GET / 200' }),
+      buildLogRecord({ timestamp: base + 1, format: 'text', body: 'GET /x plain' }),
+      buildLogRecord({ timestamp: base + 2, format: 'json', body: 'other' }),
+    ]);
+    const sut = new LogSearchService(store, codec);
+    const formats = async (filter: { query?: string; formats?: string[] }) =>
+      (await sut.search(TENANT_A, filter, 10, null)).records.map((r) => r.format);
+    expect(await formats({ formats: ['nginx-combined', 'text'] })).toEqual([
+      'text',
+      'nginx-combined',
+    ]);
+    expect(await formats({ formats: ['nginx-combined', 'text'], query: 'plain' })).toEqual([
+      'text',
+    ]);
+    expect(await formats({ formats: [] })).toHaveLength(3);
+  });
+
   it('fills empty histogram buckets between from and to', async () => {
     const store = new InMemoryLogStore();
     await store.append([

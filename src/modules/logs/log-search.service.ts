@@ -11,6 +11,7 @@ import {
 } from './log-store.port';
 import { LogsError } from './logs.errors';
 import { normalizeLevelName } from './query/query-fields';
+import type { QueryNode } from './query/query-ast';
 import { parseQuery, QuerySyntaxError } from './query/query-parser';
 
 /** A filter as callers give it: the query is still text. */
@@ -21,6 +22,7 @@ export interface LogFilterInput {
   services?: readonly string[] | null;
   levels?: readonly string[] | null;
   traceId?: string | null;
+  formats?: readonly string[] | null;
 }
 
 export interface LogSearchPage {
@@ -140,6 +142,20 @@ export class LogSearchService {
       });
     }
     if (input.traceId) spec.traceId = input.traceId.toLowerCase();
+    if (input.formats?.length) {
+      // Same meaning as `format:a OR format:b` in the query, which every store already translates.
+      const formats: QueryNode = {
+        kind: 'or',
+        children: input.formats.map((value) => ({
+          kind: 'term',
+          field: 'format',
+          value,
+          prefix: false,
+        })),
+      };
+      spec.query =
+        spec.query.kind === 'all' ? formats : { kind: 'and', children: [spec.query, formats] };
+    }
     return spec;
   }
 }

@@ -28,12 +28,13 @@ interface ItemError {
 }
 
 const MAX_REPORTED_ERRORS = 100;
-const FORMATS = new Set(['json', 'text']);
 
 /**
  * `POST /api/v1/logs`: a JSON object, a JSON array, NDJSON or concatenated objects
  * (`application/json`, `application/x-ndjson`), or raw lines (`text/plain`, one log per line).
- * Query: `service` (default service), `dataset` (default `api`), `format` (`json` or `text`).
+ * Query: `service` (default service), `dataset` (default `api`), `format`: `auto` (default:
+ * lines and raw `message`s are detected per source), `json` (documents as they are), `text`, or
+ * a format name (pins it).
  * Answers 200 with counts and per-item errors; 400 only when nothing could be stored.
  */
 export async function jsonIngestPlugin(
@@ -75,15 +76,19 @@ export async function jsonIngestPlugin(
       const receivedAt = Date.now();
       const query = req.query as IngestQuery;
       const contentType = (req.headers['content-type'] ?? '').toLowerCase();
-      const format = query.format ?? (contentType.startsWith('text/plain') ? 'text' : 'json');
-      if (!FORMATS.has(format)) {
+      const principal = req.principal as Principal;
+      const format = query.format ?? 'auto';
+      const known = options.ingest.formatNamed(principal.tenantId, format);
+      if (format !== 'auto' && known === undefined) {
         throw new IngestError(
           'BAD_REQUEST',
-          `unknown format "${format}" (known: ${[...FORMATS].join(', ')})`,
+          `unknown format "${format}" (auto, json, text or a name listed by the logFormats query)`,
         );
       }
+      // Raw lines: text/plain bodies, and any body pinned to a line format (`text` included).
+      const lines =
+        known?.kind === 'line' || (format === 'auto' && contentType.startsWith('text/plain'));
       const dataset = query.dataset ?? 'api';
-      const principal = req.principal as Principal;
       await admitIngest(options, principal);
       const body = await decodeBody(
         Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0),
@@ -94,14 +99,15 @@ export async function jsonIngestPlugin(
       const maxBytes = options.limits.maxDocumentBytes;
       const batch = options.ingest.begin(principal, {
         endpoint: 'api_v1_logs',
-        format,
+        format: 'json',
+        pin: format,
         defaultService: query.service,
         receivedAt,
       });
       const positions: number[] = [];
       const errors: ItemError[] = [];
       let total = 0;
-      if (format === 'text') {
+      if (lines) {
         for (const line of parseTextLines(body)) {
           const index = total++;
           // UTF-8 takes at most 3 bytes per UTF-16 unit, so short lines skip the byte count.
@@ -111,7 +117,7 @@ export async function jsonIngestPlugin(
             continue;
           }
           positions.push(index);
-          batch.add({ message: line }, dataset);
+          batch.addLine(line, dataset);
         }
       } else {
         for (const value of parseJsonValues(body, maxBytes)) {

@@ -23,4 +23,10 @@ export class LogFilterInput {
 
   @Field(() => String, { nullable: true })
   traceId?: string | null;
+
+  @Field(() => [String], {
+    nullable: true,
+    description: 'Format names (nginx-combined, text, json, ...; see the logFormats query)',
+  })
+  formats?: string[] | null;
 }
