@@ -9,7 +9,13 @@ import {
   type MultilineOptions,
 } from './multiline';
 import { toJsonText } from './normalize/flatten';
-import { applyMessageParser, mergeWrapped, type ParsedRecord, parseWith } from './parsed-record';
+import {
+  applyMessageParser,
+  mergeWrapped,
+  type ParsedRecord,
+  parseWith,
+  parseWithNext,
+} from './parsed-record';
 
 /** A finished record and the inputs (lines) it was made of. */
 export interface AssembledRecord<O> extends ParsedRecord {
@@ -168,8 +174,15 @@ export class LinePipeline<O> {
     let fields =
       format === TEXT_FORMAT ? NO_FIELDS : parseWith(format, record.text, detection.doc, this.ctx);
     if (fields === null) {
-      format = TEXT_FORMAT;
-      fields = NO_FIELDS;
+      const next = parseWithNext(
+        this.stream.registry,
+        format,
+        record.text,
+        detection.doc,
+        this.ctx,
+      );
+      format = next?.format ?? TEXT_FORMAT;
+      fields = next?.fields ?? NO_FIELDS;
     }
     applyMessageParser(this.stream.registry, format, fields);
     let out: AssembledRecord<O>;

@@ -50,6 +50,39 @@ export function parseWith(
 }
 
 /**
+ * When the detected format refuses to parse a record (a cheap `detect` said yes, `parse` said
+ * no: `a=b c, d=e` looks like logfmt but is key=value), the next format in priority order that
+ * both detects and parses it; null when none does (the record stays `text`).
+ */
+export function parseWithNext(
+  registry: FormatRegistry,
+  failed: LogFormat,
+  raw: string,
+  doc: Readonly<Record<string, unknown>> | null,
+  ctx: ParseContext,
+): { format: LogFormat; fields: ParsedFields } | null {
+  const candidates: readonly LogFormat[] =
+    doc === null ? registry.lineFormats : registry.jsonFormats;
+  for (let i = candidates.indexOf(failed) + 1; i < candidates.length; i++) {
+    const format = candidates[i] as LogFormat;
+    const input = format.kind === 'json' ? (doc as Readonly<Record<string, unknown>>) : raw;
+    let detected: boolean;
+    try {
+      detected =
+        format.kind === 'json'
+          ? format.detect(input as typeof doc & object)
+          : format.detect(input as string);
+    } catch {
+      detected = false;
+    }
+    if (!detected) continue;
+    const fields = parseWith(format, raw, doc, ctx);
+    if (fields !== null) return { format, fields };
+  }
+  return null;
+}
+
+/**
  * Runs the message sub-parser of the record's program (sshd, postfix/smtpd, ...) after a syslog
  * or journald parse: the record keeps its format and gains attributes and `event.dataset`.
  */

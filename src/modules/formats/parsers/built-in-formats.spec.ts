@@ -19,6 +19,10 @@ describe('built-in formats', () => {
     for (const name of names) expect(name).toMatch(/^[a-z0-9]+(-[a-z0-9]+)*$/);
   });
 
+  it('number at least 55, not counting the message sub-parsers', () => {
+    expect(BUILT_IN_FORMATS.length).toBeGreaterThanOrEqual(55);
+  });
+
   for (const format of BUILT_IN_FORMATS) describeFormat(format);
   for (const parser of MESSAGE_PARSERS) describeMessageParser(parser);
 });

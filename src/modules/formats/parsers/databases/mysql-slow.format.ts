@@ -1,8 +1,7 @@
-import type { ParsedAttributes, ParsedFields } from '../../log-format';
+import type { LineFormat, ParsedAttributes, ParsedFields } from '../../log-format';
 import { parseTimestamp } from '../../normalize/timestamp';
 import { digitsAt, utcMillis } from '../support/time';
 import { fullYear } from '../runtimes/clock';
-import type { StartLineFormat } from '../runtimes/start-line-format';
 
 // `user[priv_user] @ host [ip]  Id: 8` (MySQL) or `...  Id: 8` missing (MariaDB puts Thread_id below).
 const USER_HOST =
@@ -14,7 +13,7 @@ const USE = /^use ([^;]{1,64});$/;
 const BANNER = /^\S{1,256}, Version: .{1,256} started with:$/;
 const NUMBER = /^-?\d{1,20}(?:\.\d{1,9})?$/;
 
-export const mysqlSlowFormat: StartLineFormat = {
+export const mysqlSlowFormat: LineFormat = {
   name: 'mysql-slow',
   family: 'databases',
   kind: 'line',

@@ -1,7 +1,6 @@
-import type { ParsedAttributes, ParsedFields } from '../../log-format';
+import type { LineFormat, ParsedAttributes, ParsedFields } from '../../log-format';
 import { parseDateTime } from '../support/time';
 import { zoneMinutes } from '../runtimes/clock';
-import type { StartLineFormat } from '../runtimes/start-line-format';
 
 // `%m` / `%t` and the zone PostgreSQL prints (log_timezone's abbreviation or a numeric offset).
 const STAMP =
@@ -25,7 +24,7 @@ interface Header {
   text: string;
 }
 
-export const postgresqlFormat: StartLineFormat = {
+export const postgresqlFormat: LineFormat = {
   name: 'postgresql',
   family: 'databases',
   kind: 'line',

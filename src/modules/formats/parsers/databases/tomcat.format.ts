@@ -1,7 +1,6 @@
-import type { ParsedAttributes, ParsedFields } from '../../log-format';
+import type { LineFormat, ParsedAttributes, ParsedFields } from '../../log-format';
 import { monthNumber, utcMillis } from '../support/time';
 import { firstLine, javaError, putError, withContinuation } from '../runtimes/record-text';
-import type { StartLineFormat } from '../runtimes/start-line-format';
 
 const LEVELS = 'SEVERE|WARNING|INFO|CONFIG|FINE|FINER|FINEST';
 // Tomcat's OneLineFormatter (catalina.out since 8.0): `dd-MMM-yyyy HH:mm:ss.SSS LEVEL [thread] class.method msg`.
@@ -13,7 +12,7 @@ const TWO_LINE =
   /^([A-Z][a-z]{2}) (\d{1,2}), (\d{4}) (\d{1,2}):(\d\d):(\d\d) ([AP]M) ([\w$.<>]{1,512}) ([\w$<>]{1,256})$/;
 const SECOND = new RegExp(`^(${LEVELS}): (.*)$`);
 
-export const tomcatFormat: StartLineFormat = {
+export const tomcatFormat: LineFormat = {
   name: 'tomcat',
   family: 'databases',
   kind: 'line',

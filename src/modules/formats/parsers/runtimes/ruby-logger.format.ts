@@ -1,7 +1,6 @@
-import type { ParsedAttributes, ParsedFields } from '../../log-format';
+import type { LineFormat, ParsedAttributes, ParsedFields } from '../../log-format';
 import { parseDateTime } from '../support/time';
 import { firstLine, javaError, putError, withContinuation } from './record-text';
-import type { StartLineFormat } from './start-line-format';
 
 // Ruby's Logger::Formatter: `%s, [%s #%d] %5s -- %s: %s` (severity letter, time with µs, pid).
 const LOGGER =
@@ -13,7 +12,7 @@ const STARTED =
 const COMPLETED = /^Completed (\d{3}) [^(]{0,64}? ?in (\d{1,9}(?:\.\d{1,6})?)ms\b/;
 const REQUEST_ID = /^[0-9a-f]{8}-?[0-9a-f-]{4,40}$/i;
 
-export const rubyLoggerFormat: StartLineFormat = {
+export const rubyLoggerFormat: LineFormat = {
   name: 'ruby-logger',
   family: 'runtimes',
   kind: 'line',

@@ -1,8 +1,7 @@
-import type { ParsedAttributes, ParsedFields } from '../../log-format';
+import type { LineFormat, ParsedAttributes, ParsedFields } from '../../log-format';
 import { parseTimestamp } from '../../normalize/timestamp';
 import { putCaller, putFlattened } from './json-fields';
 import { firstLine, withContinuation } from './record-text';
-import type { StartLineFormat } from './start-line-format';
 
 const LEVELS = new Set(['debug', 'info', 'warn', 'error', 'dpanic', 'panic', 'fatal']);
 // ISO8601 (development config) or float epoch seconds (production config with console encoding).
@@ -10,7 +9,7 @@ const HEAD =
   /^(?:\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,9})?(?:Z|[+-]\d\d:?\d\d)?|\d{9,10}(?:\.\d{1,9})?(?:e\+09)?)\t[A-Za-z]{4,6}\t/;
 const CALLER = /^[^\s]{1,512}\.go:\d{1,7}$/;
 
-export const zapConsoleFormat: StartLineFormat = {
+export const zapConsoleFormat: LineFormat = {
   name: 'zap-console',
   family: 'runtimes',
   kind: 'line',

@@ -81,7 +81,7 @@ export const jsonFormat: JsonFormat = {
   },
   samples: [
     {
-      line: '{"time":"2026-11-26T10:11:12.123Z","level":"error","msg":"payment failed","service":"billing","order_id":9912,"err":{"code":"card_declined"}}',
+      line: '{"timestamp":"2026-11-26T10:11:12.123Z","loglevel":"error","msg":"payment failed","service":"billing","order_id":9912,"err":{"code":"card_declined"}}',
       expect: {
         timestamp: Date.parse('2026-11-26T10:11:12.123Z'),
         level: 'error',
@@ -91,13 +91,13 @@ export const jsonFormat: JsonFormat = {
       },
     },
     {
-      line: '{"level":30,"time":1796378472123,"pid":4120,"hostname":"api-5f7c9","msg":"request completed","req":{"method":"GET","url":"/health"},"responseTime":3}',
+      line: '{"date":1796378472123,"lvl":"info","host":"api-5f7c9","message":"request completed","req":{"method":"GET","url":"/health"},"responseTime":3}',
       expect: {
         timestamp: 1796378472123,
-        level: '30',
+        level: 'info',
         host: 'api-5f7c9',
         message: 'request completed',
-        attributes: { pid: 4120, 'req.method': 'GET', 'req.url': '/health', responseTime: 3 },
+        attributes: { 'req.method': 'GET', 'req.url': '/health', responseTime: 3 },
       },
     },
     {

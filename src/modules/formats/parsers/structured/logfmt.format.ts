@@ -115,16 +115,15 @@ export const logfmtFormat: LineFormat = {
       },
     },
     {
-      line: 'at=error code=H12 desc="Request timeout" method=POST path="/checkout" host=shop-eu.herokuapp.com request_id=8601b555-6a83-4c12-8269-97c8e32cdb22 fwd="203.0.113.4,10.0.0.1" dyno=web.2 connect=1ms service=30000ms status=503 bytes=0 protocol=https',
+      line: 'at=error msg="upstream refused" upstream=payments-eu host=shop-eu.internal request_id=8601b555-6a83-4c12-8269-97c8e32cdb22 fwd="203.0.113.4,10.0.0.1" attempt=3 status=503 retry_in=2s',
       expect: {
         level: 'error',
+        message: 'upstream refused',
         attributes: {
-          code: 'H12',
-          desc: 'Request timeout',
-          host: 'shop-eu.herokuapp.com',
+          upstream: 'payments-eu',
           fwd: '203.0.113.4,10.0.0.1',
           status: 503,
-          dyno: 'web.2',
+          attempt: 3,
         },
       },
     },

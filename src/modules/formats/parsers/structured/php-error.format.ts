@@ -33,6 +33,9 @@ export const phpErrorFormat: LineFormat = {
   kind: 'line',
   description: 'PHP error_log lines (Fatal error, Warning, Notice ...) with stack traces',
   priority: 30,
+  // Its records continue with `Stack trace:`, `#0 ...` and `  thrown in` lines, which no
+  // stack-trace rule knows: everything up to the next `[date] PHP ...` line belongs to one entry.
+  startLine: true,
   detect: (line) => line.charCodeAt(0) === 91 && HEAD.test(line),
   parse(line): ParsedFields | null {
     const m = HEAD.exec(line);
