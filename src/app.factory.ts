@@ -14,6 +14,8 @@ import { recordRoutes, type RouteRecord } from './common/http/route-table';
 import type { AppConfig } from './config/app-config';
 import { esApiPlugin, type EsApiOptions } from './modules/ingest/http/es-api.plugin';
 import { jsonIngestPlugin } from './modules/ingest/http/json-ingest.plugin';
+import { lokiPushPlugin } from './modules/ingest/http/loki-push.plugin';
+import { otlpLogsPlugin } from './modules/ingest/http/otlp-logs.plugin';
 import { IngestService } from './modules/ingest/ingest.service';
 import { Authenticator } from './modules/tenancy/authenticator.service';
 import { type CreatedTenant, TenancyService } from './modules/tenancy/tenancy.service';
@@ -72,6 +74,8 @@ export async function startVigil(config: AppConfig): Promise<Vigil> {
   );
   await http.register(esApiPlugin, { prefix: '/es', ...esOptions });
   await http.register(jsonIngestPlugin, esOptions);
+  await http.register(otlpLogsPlugin, esOptions);
+  await http.register(lokiPushPlugin, esOptions);
   await app.init();
 
   const bootstrap = await app.get(TenancyService).bootstrap(config.bootstrapApiKey);

@@ -195,6 +195,24 @@ export class IngestBatch {
   }
 
   /**
+   * Adds a record that arrived already in Vigil's data model (OTLP), so no document guessing
+   * applies. The caller cleans and bounds its fields; the tenant is always the batch's.
+   */
+  addRecord(fields: Omit<LogRecord, 'id' | 'tenantId'>): void {
+    const i = this.#outcomes.length;
+    this.#outcomes.push(PENDING);
+    const record: LogRecord = {
+      id: uuidv7(this.ctx.receivedAt),
+      ...fields,
+      tenantId: this.tenantId,
+    };
+    this.encoder.add(record);
+    this.#ids.push(record.id);
+    this.#owners.push(i);
+    this.#tailed?.push(JSON.stringify(record));
+  }
+
+  /**
    * Resolves once every accepted record is committed. Throws IngestError (SATURATED,
    * STORE_UNAVAILABLE) when nothing could be stored. `rejectedWhileDecoding` counts the items
    * the endpoint refused before they became documents (for the metrics).
