@@ -11,12 +11,15 @@ import { AppModule } from './app.module';
 import { limitGraphqlRequests } from './common/graphql/graphql-rate-limit.hook';
 import { RateLimiter } from './common/rate-limit/rate-limiter.service';
 import { recordRoutes, type RouteRecord } from './common/http/route-table';
+import { MetricsService } from './common/metrics/metrics.service';
 import type { AppConfig } from './config/app-config';
 import { esApiPlugin, type EsApiOptions } from './modules/ingest/http/es-api.plugin';
 import { jsonIngestPlugin } from './modules/ingest/http/json-ingest.plugin';
 import { lokiPushPlugin } from './modules/ingest/http/loki-push.plugin';
 import { otlpLogsPlugin } from './modules/ingest/http/otlp-logs.plugin';
 import { IngestService } from './modules/ingest/ingest.service';
+import { SyslogIngestor } from './modules/ingest/syslog/syslog-ingestor';
+import { SyslogServer } from './modules/ingest/syslog/syslog.server';
 import { Authenticator } from './modules/tenancy/authenticator.service';
 import { type CreatedTenant, TenancyService } from './modules/tenancy/tenancy.service';
 
@@ -26,6 +29,8 @@ export interface Vigil {
   port: number;
   /** The dedicated Elasticsearch-compatible port, or null when disabled. */
   esPort: number | null;
+  /** The bound syslog ports, null when that listener is disabled. */
+  syslog: { tcpPort: number | null; udpPort: number | null };
   /** What the first start created (the `default` tenant and its key), else null. */
   bootstrap: CreatedTenant | null;
   /** Every route of the main port and of the ES port, as registered. */
@@ -93,13 +98,28 @@ export async function startVigil(config: AppConfig): Promise<Vigil> {
     esPort = (es.server.address() as { port: number }).port;
   }
 
+  const { tcpPort, udpPort } = config.syslog;
+  const syslog =
+    tcpPort >= 0 || udpPort >= 0
+      ? await SyslogServer.start(
+          config.syslog,
+          new SyslogIngestor(
+            { ...esOptions, registry: app.get(MetricsService).registry },
+            config.syslog,
+          ),
+        )
+      : null;
+
   return {
     app,
     port,
     esPort,
+    syslog: { tcpPort: syslog?.tcpPort ?? null, udpPort: syslog?.udpPort ?? null },
     bootstrap,
     routes: { main: mainRoutes, es: esRoutes },
     close: async () => {
+      // Syslog first: it commits what it buffered while the log store is still open.
+      await syslog?.close();
       await es?.close();
       await app.close();
     },
