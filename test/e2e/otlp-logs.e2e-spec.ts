@@ -304,3 +304,30 @@ describe('OTLP/HTTP logs (POST /v1/logs)', () => {
     expect(await readOnly.json()).toMatchObject({ code: 7 });
   });
 });
+
+describe('OTLP/HTTP logs under throttling', () => {
+  it('answers 429 with Retry-After and a RESOURCE_EXHAUSTED status in the request encoding', async () => {
+    const sut = await TestVigil.start({ RATE_LIMIT_INGEST_REQUESTS_PER_SECOND: '1' });
+    try {
+      const tenant = await sut.createTenant('otlp-throttled');
+      const post = () =>
+        fetch(`${sut.url}/v1/logs`, {
+          method: 'POST',
+          headers: {
+            authorization: `Bearer ${tenant.ingestKey}`,
+            'content-type': 'application/x-protobuf',
+          },
+          body: Buffer.alloc(0),
+        });
+      let res = await post();
+      // The burst holds 5 requests; the next ones are over the limit.
+      for (let i = 0; i < 10 && res.status === 200; i++) res = await post();
+      expect(res.status).toBe(429);
+      expect(Number(res.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+      const status = RpcStatus.toObject(RpcStatus.decode(Buffer.from(await res.arrayBuffer())));
+      expect(status).toMatchObject({ code: 8, message: expect.stringMatching(/rate limit/) });
+    } finally {
+      await sut.close();
+    }
+  });
+});
