@@ -1,10 +1,30 @@
 import { flattenEntry } from '../../formats/normalize/flatten';
 
-/** A field of one OTLP record that cannot be stored; the record is rejected with `message`. */
+/**
+ * A field of one OTLP record that cannot be stored; the record is rejected with `message`.
+ * The path is built while the error unwinds (`within`), so the happy path builds no strings.
+ */
 export class OtlpFieldError extends Error {
-  constructor(message: string) {
-    super(message);
+  #path = '';
+
+  /**
+   * `detail` continues the field's path (`.stringValue must be a string`, ` must be ...`);
+   * a `pathless` error is about the whole record and never gets one.
+   */
+  constructor(
+    private readonly detail: string,
+    private readonly pathless = false,
+  ) {
+    super(detail);
     this.name = 'OtlpFieldError';
+  }
+
+  /** Prefixes the path of the enclosing field and returns the same error. */
+  within(segment: string): OtlpFieldError {
+    if (this.pathless) return this;
+    this.#path = segment + this.#path;
+    this.message = this.#path + this.detail;
+    return this;
   }
 }
 
@@ -35,54 +55,111 @@ export class OtlpValueReader {
     this.#left = this.limits.maxBytes;
   }
 
+  /** One AnyValue; errors carry the path below `where`. */
   anyValue(value: unknown, where: string, depth = 1): unknown {
+    try {
+      return this.value(value, depth);
+    } catch (err) {
+      if (err instanceof OtlpFieldError) throw err.within(where);
+      throw err;
+    }
+  }
+
+  /** A KeyValue list as a null-prototype object (a `__proto__` key stays an ordinary key). */
+  keyValues(list: unknown, where: string, depth = 1): Record<string, unknown> {
+    try {
+      return this.pairs(list, depth);
+    } catch (err) {
+      if (err instanceof OtlpFieldError) throw err.within(where);
+      throw err;
+    }
+  }
+
+  /** A KeyValue list as entries, in order: cheaper to walk than an object for a record's own list. */
+  entries(list: unknown, where: string): Array<[string, unknown]> {
+    const out: Array<[string, unknown]> = [];
+    if (list === undefined || list === null) return out;
+    if (!Array.isArray(list)) {
+      throw new OtlpFieldError(' must be an array of KeyValue').within(where);
+    }
+    for (let i = 0; i < list.length; i++) {
+      const kv: unknown = list[i];
+      if (!isObject(kv) || typeof kv.key !== 'string') {
+        throw new OtlpFieldError(`[${i}] must be a KeyValue with a string key`).within(where);
+      }
+      try {
+        out.push([kv.key, this.value(kv.value, 1)]);
+      } catch (err) {
+        if (err instanceof OtlpFieldError) throw err.within(`[${i}].value`).within(where);
+        throw err;
+      }
+      this.take(kv.key);
+    }
+    return out;
+  }
+
+  private value(value: unknown, depth: number): unknown {
     if (value === undefined || value === null) return null;
-    if (!isObject(value)) throw new OtlpFieldError(`${where} must be an AnyValue object`);
+    if (!isObject(value)) throw new OtlpFieldError(' must be an AnyValue object');
     if (depth > this.limits.maxDepth) {
-      throw new OtlpFieldError(`${where} nests deeper than ${this.limits.maxDepth} levels`);
+      throw new OtlpFieldError(` nests deeper than ${this.limits.maxDepth} levels`);
     }
     if (value.stringValue !== undefined) {
       if (typeof value.stringValue !== 'string') {
-        throw new OtlpFieldError(`${where}.stringValue must be a string`);
+        throw new OtlpFieldError('.stringValue must be a string');
       }
       return this.take(value.stringValue);
     }
     if (value.boolValue !== undefined) {
       if (typeof value.boolValue !== 'boolean') {
-        throw new OtlpFieldError(`${where}.boolValue must be a boolean`);
+        throw new OtlpFieldError('.boolValue must be a boolean');
       }
       return this.scalar(value.boolValue);
     }
-    if (value.intValue !== undefined) return this.scalar(readInt64(value.intValue, where));
-    if (value.doubleValue !== undefined) return this.scalar(readDouble(value.doubleValue, where));
-    if (value.bytesValue !== undefined) return this.take(readBytes(value.bytesValue, where));
+    if (value.intValue !== undefined) return this.scalar(readInt64(value.intValue));
+    if (value.doubleValue !== undefined) return this.scalar(readDouble(value.doubleValue));
+    if (value.bytesValue !== undefined) return this.take(readBytes(value.bytesValue));
     if (value.arrayValue !== undefined) {
-      const values = listOf(value.arrayValue, `${where}.arrayValue`);
+      const values = listOf(value.arrayValue, '.arrayValue');
       const out: unknown[] = [];
       for (let i = 0; i < values.length; i++) {
-        out.push(this.anyValue(values[i], `${where}.arrayValue.values[${i}]`, depth + 1));
+        try {
+          out.push(this.value(values[i], depth + 1));
+        } catch (err) {
+          if (err instanceof OtlpFieldError) throw err.within(`.arrayValue.values[${i}]`);
+          throw err;
+        }
       }
       return out;
     }
     if (value.kvlistValue !== undefined) {
-      const values = listOf(value.kvlistValue, `${where}.kvlistValue`);
-      return this.keyValues(values, `${where}.kvlistValue.values`, depth + 1);
+      const values = listOf(value.kvlistValue, '.kvlistValue');
+      try {
+        return this.pairs(values, depth + 1);
+      } catch (err) {
+        if (err instanceof OtlpFieldError) throw err.within('.kvlistValue.values');
+        throw err;
+      }
     }
     // An AnyValue with no field set is an empty value (OTLP allows it).
     return null;
   }
 
-  /** A KeyValue list as a null-prototype object (a `__proto__` key stays an ordinary key). */
-  keyValues(list: unknown, where: string, depth = 1): Record<string, unknown> {
-    if (list === undefined || list === null) return Object.create(null) as Record<string, unknown>;
-    if (!Array.isArray(list)) throw new OtlpFieldError(`${where} must be an array of KeyValue`);
+  private pairs(list: unknown, depth: number): Record<string, unknown> {
     const out = Object.create(null) as Record<string, unknown>;
+    if (list === undefined || list === null) return out;
+    if (!Array.isArray(list)) throw new OtlpFieldError(' must be an array of KeyValue');
     for (let i = 0; i < list.length; i++) {
       const kv: unknown = list[i];
       if (!isObject(kv) || typeof kv.key !== 'string') {
-        throw new OtlpFieldError(`${where}[${i}] must be a KeyValue with a string key`);
+        throw new OtlpFieldError(`[${i}] must be a KeyValue with a string key`);
       }
-      out[kv.key] = this.anyValue(kv.value, `${where}[${i}].value`, depth);
+      try {
+        out[kv.key] = this.value(kv.value, depth);
+      } catch (err) {
+        if (err instanceof OtlpFieldError) throw err.within(`[${i}].value`);
+        throw err;
+      }
       this.take(kv.key);
     }
     return out;
@@ -90,39 +167,41 @@ export class OtlpValueReader {
 
   private take(s: string): string {
     this.#left -= s.length;
-    if (this.#left < 0) {
-      throw new OtlpFieldError(`the record is larger than ${this.limits.maxBytes} bytes`);
-    }
+    if (this.#left < 0) throw this.tooLarge();
     return s;
   }
 
   private scalar<T>(v: T): T {
     this.#left -= 8;
-    if (this.#left < 0) {
-      throw new OtlpFieldError(`the record is larger than ${this.limits.maxBytes} bytes`);
-    }
+    if (this.#left < 0) throw this.tooLarge();
     return v;
+  }
+
+  private tooLarge(): OtlpFieldError {
+    return new OtlpFieldError(`the record is larger than ${this.limits.maxBytes} bytes`, true);
   }
 }
 
+export type AttributeEntries = ReadonlyArray<readonly [string, unknown]>;
+
 /**
- * Copies converted attributes into a record's flat attribute map under `prefix`, nested kvlists
- * becoming dotted keys, until the map holds `max` keys. Returns how many keys did not fit.
+ * Copies converted attributes into a record's flat attribute map, nested kvlists becoming dotted
+ * keys, until the map holds `max` keys. Returns how many entries did not fit.
  */
 export function copyAttributes(
   target: Record<string, unknown>,
-  source: Record<string, unknown>,
-  prefix: string,
+  source: AttributeEntries,
   max: number,
   count: { keys: number },
 ): number {
   let dropped = 0;
-  for (const key in source) {
+  for (let i = 0; i < source.length; i++) {
     if (count.keys >= max) {
       dropped++;
       continue;
     }
-    count.keys += flattenEntry(target, prefix + key, source[key]);
+    const [key, value] = source[i] as readonly [string, unknown];
+    count.keys += flattenEntry(target, key, value);
   }
   return dropped;
 }
@@ -145,26 +224,26 @@ export function readUnixNanoAsMs(value: unknown, where: string): number {
   throw new OtlpFieldError(`${where} must be a decimal integer of nanoseconds`);
 }
 
-function readInt64(value: unknown, where: string): number | string {
+function readInt64(value: unknown): number | string {
   if (typeof value === 'number' && Number.isInteger(value)) return value;
   if (typeof value === 'string' && /^-?\d{1,20}$/.test(value)) {
     const n = Number(value);
     return Number.isSafeInteger(n) ? n : value;
   }
-  throw new OtlpFieldError(`${where}.intValue must be an integer`);
+  throw new OtlpFieldError('.intValue must be an integer');
 }
 
-function readDouble(value: unknown, where: string): number | string {
+function readDouble(value: unknown): number | string {
   if (typeof value === 'number') return Number.isFinite(value) ? value : String(value);
   // The protobuf JSON mapping spells the special values as strings.
   if (value === 'NaN' || value === 'Infinity' || value === '-Infinity') return value;
-  throw new OtlpFieldError(`${where}.doubleValue must be a number`);
+  throw new OtlpFieldError('.doubleValue must be a number');
 }
 
-function readBytes(value: unknown, where: string): string {
-  if (value instanceof Uint8Array) return Buffer.from(value).toString('base64');
+function readBytes(value: unknown): string {
+  if (value instanceof Uint8Array) return bufferOf(value).toString('base64');
   if (typeof value === 'string' && /^[A-Za-z0-9+/_-]*={0,2}$/.test(value)) return value;
-  throw new OtlpFieldError(`${where}.bytesValue must be base64`);
+  throw new OtlpFieldError('.bytesValue must be base64');
 }
 
 /**
@@ -179,7 +258,7 @@ export function readId(value: unknown, bytes: number, where: string): string | n
     if (value.length !== bytes) {
       throw new OtlpFieldError(`${where} must be ${bytes} bytes, got ${value.length}`);
     }
-    hex = Buffer.from(value).toString('hex');
+    hex = bufferOf(value).toString('hex');
   } else if (typeof value === 'string') {
     if (value.length === 0) return null;
     if (value.length !== bytes * 2 || !/^[0-9a-fA-F]+$/.test(value)) {
@@ -202,4 +281,9 @@ function listOf(container: unknown, where: string): unknown[] {
   if (values === undefined || values === null) return [];
   if (!Array.isArray(values)) throw new OtlpFieldError(`${where}.values must be an array`);
   return values;
+}
+
+/** A Buffer view of the same bytes, without copying. */
+function bufferOf(bytes: Uint8Array): Buffer {
+  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
 }
