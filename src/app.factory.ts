@@ -98,6 +98,7 @@ export async function startVigil(config: AppConfig): Promise<Vigil> {
     esPort = (es.server.address() as { port: number }).port;
   }
 
+  let closing: Promise<void> | null = null;
   const { tcpPort, udpPort } = config.syslog;
   const syslog =
     tcpPort >= 0 || udpPort >= 0
@@ -117,12 +118,14 @@ export async function startVigil(config: AppConfig): Promise<Vigil> {
     syslog: { tcpPort: syslog?.tcpPort ?? null, udpPort: syslog?.udpPort ?? null },
     bootstrap,
     routes: { main: mainRoutes, es: esRoutes },
-    close: async () => {
-      // Syslog first: it commits what it buffered while the log store is still open.
-      await syslog?.close();
-      await es?.close();
-      await app.close();
-    },
+    // Idempotent: a second call (a signal during shutdown, a test tearing down) waits for the first.
+    close: () =>
+      (closing ??= (async () => {
+        // Syslog first: it commits what it buffered while the log store is still open.
+        await syslog?.close();
+        await es?.close();
+        await app.close();
+      })()),
   };
 }
 

@@ -225,22 +225,55 @@ describe('syslog under throttling and shutdown', () => {
       SYSLOG_BATCH_MAX_MESSAGES: '100',
       SYSLOG_FLUSH_DELAY_MS: '10',
       RATE_LIMIT_INGEST_RECORDS_PER_SECOND: '60',
+      SYSLOG_MAX_CONNECTIONS: '1',
     });
     try {
-      const lines = Array.from({ length: 600 }, (_, i) => `${rfc5424(`syslog-throttle n${i}`)}\n`);
-      await sendTcp(lines.join(''), sut.vigil.syslog.tcpPort!);
-      const until = Date.now() + 30_000;
-      let count = 0;
-      while (Date.now() < until) {
-        const res = await sut.graphql<{ logs: { totalCount: number } }>(
-          LISTENER_KEY,
-          `{ logs(filter: { query: "syslog-throttle" }, first: 1) { totalCount } }`,
+      const stored = async (count: number) => {
+        const until = Date.now() + 30_000;
+        let total = 0;
+        while (Date.now() < until) {
+          const res = await sut.graphql<{ logs: { totalCount: number } }>(
+            LISTENER_KEY,
+            `{ logs(filter: { query: "syslog-throttle" }, first: 1) { totalCount } }`,
+          );
+          total = res.data!.logs.totalCount;
+          if (total >= count) break;
+          await new Promise((r) => setTimeout(r, 250));
+        }
+        return total;
+      };
+      const send = (from: number, count: number) =>
+        sendTcp(
+          Array.from(
+            { length: count },
+            (_, i) => `${rfc5424(`syslog-throttle n${from + i}`)}\n`,
+          ).join(''),
+          sut.vigil.syslog.tcpPort!,
         );
-        count = res.data!.logs.totalCount;
-        if (count >= 600) break;
-        await new Promise((r) => setTimeout(r, 250));
-      }
-      expect(count).toBe(600);
+      // 600 records put the tenant (burst 300 at 60/s) deep in debt...
+      await send(0, 600);
+      expect(await stored(600)).toBe(600);
+      // ...so the next batch is refused, kept, retried, and stored in the end.
+      await send(600, 100);
+      expect(await stored(700)).toBe(700);
+
+      // One connection is allowed; the next is closed at once and counted.
+      const port = sut.vigil.syslog.tcpPort!;
+      const held = connect({ port, host: '127.0.0.1' });
+      await new Promise((r) => held.once('connect', r));
+      await new Promise((r) => setTimeout(r, 100));
+      const refused = connect({ port, host: '127.0.0.1' });
+      await new Promise<void>((resolve) => {
+        refused.on('close', () => resolve());
+        refused.on('error', () => undefined);
+      });
+      const metrics = await (await fetch(`${sut.url}/metrics`)).text();
+      // The limiter did refuse batches on the way (kept and retried, none dropped).
+      expect(metrics).toMatch(/vigil_syslog_deferred_batches_total\{reason="rate_limited"\} [1-9]/);
+      expect(metrics).not.toMatch(/^vigil_syslog_rejected_total\{/m);
+      expect(metrics).toContain('vigil_syslog_connections_total{outcome="refused"} 1');
+      expect(metrics).toContain('vigil_syslog_connections 1');
+      held.destroy();
     } finally {
       await sut.close();
     }

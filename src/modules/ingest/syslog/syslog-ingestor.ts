@@ -43,6 +43,7 @@ export class SyslogMetrics {
   readonly messages: Counter<'transport'>;
   readonly bytes: Counter<'transport'>;
   readonly rejected: Counter<'transport' | 'reason'>;
+  readonly deferred: Counter<'reason'>;
   readonly connections: Gauge;
   readonly connectionsTotal: Counter<'outcome'>;
 
@@ -64,6 +65,12 @@ export class SyslogMetrics {
       name: 'vigil_syslog_rejected_total',
       help: 'Syslog messages not stored, by transport and reason',
       labelNames: ['transport', 'reason'],
+      registers,
+    });
+    this.deferred = new Counter({
+      name: 'vigil_syslog_deferred_batches_total',
+      help: 'Syslog batches kept for a retry because the store was saturated or the tenant throttled',
+      labelNames: ['reason'],
       registers,
     });
     this.connections = new Gauge({
@@ -203,6 +210,7 @@ export class SyslogIngestor {
       }
       // Saturated, throttled or the store is down: keep the messages and try again later.
       this.#blocked = true;
+      this.metrics.deferred.inc({ reason: err.code.toLowerCase() });
       this.requeue(credential, pending, Math.min(err.retryAfterSeconds * 1000, MAX_RETRY_MS));
       return;
     }
