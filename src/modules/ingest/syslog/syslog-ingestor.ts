@@ -161,16 +161,18 @@ export class SyslogIngestor {
   /** Stops taking messages and commits what is buffered (retrying a saturated store briefly). */
   async close(): Promise<void> {
     this.#closing = true;
+    for (const credential of [...this.#pending.keys()]) this.flush(credential);
+    // What the store refuses now comes back with a retry timer; wait for those, up to a limit.
     const deadline = Date.now() + CLOSE_DEADLINE_MS;
     while (this.#pending.size > 0 || this.#inflight.size > 0) {
       if (Date.now() > deadline) {
         for (const [credential, pending] of this.#pending) {
+          if (pending.timer !== null) clearTimeout(pending.timer);
           this.dropAll(pending, 'shutdown');
           this.#pending.delete(credential);
         }
         break;
       }
-      for (const credential of [...this.#pending.keys()]) this.flush(credential);
       await Promise.race([...this.#inflight, delay(50)]);
     }
   }
@@ -195,26 +197,28 @@ export class SyslogIngestor {
       });
       if (principal === null) {
         this.#logger.warn(`refused ${size} syslog message(s): invalid or revoked API key`);
-        return this.dropAll(pending, 'unauthorized');
-      }
-      if (!principal.permissions.has('ingest')) {
+        this.dropAll(pending, 'unauthorized');
+      } else if (!principal.permissions.has('ingest')) {
         this.#logger.warn(`refused ${size} syslog message(s): the API key lacks the ingest scope`);
-        return this.dropAll(pending, 'forbidden');
+        this.dropAll(pending, 'forbidden');
+      } else {
+        await this.store(principal, pending);
+        this.#buffered -= size;
       }
-      await this.store(principal, pending);
-      this.#blocked = false;
     } catch (err) {
-      if (!(err instanceof IngestError) || this.#closing) {
+      if (!(err instanceof IngestError)) {
         this.#logger.error(`syslog commit failed: ${String(err)}`);
-        return this.dropAll(pending, this.#closing ? 'shutdown' : 'store');
+        this.dropAll(pending, 'store');
+      } else {
+        // Saturated, throttled or the store is down: keep the messages and try again later.
+        this.#blocked = true;
+        this.metrics.deferred.inc({ reason: err.code.toLowerCase() });
+        this.requeue(credential, pending, Math.min(err.retryAfterSeconds * 1000, MAX_RETRY_MS));
+        return;
       }
-      // Saturated, throttled or the store is down: keep the messages and try again later.
-      this.#blocked = true;
-      this.metrics.deferred.inc({ reason: err.code.toLowerCase() });
-      this.requeue(credential, pending, Math.min(err.retryAfterSeconds * 1000, MAX_RETRY_MS));
-      return;
     }
-    this.#buffered -= size;
+    // Nothing of this batch waits for a retry: readers may go on.
+    this.#blocked = false;
   }
 
   private async store(principal: Principal, pending: Pending): Promise<void> {
