@@ -100,16 +100,21 @@ export async function startVigil(config: AppConfig): Promise<Vigil> {
 
   let closing: Promise<void> | null = null;
   const { tcpPort, udpPort } = config.syslog;
-  const syslog =
-    tcpPort >= 0 || udpPort >= 0
-      ? await SyslogServer.start(
-          config.syslog,
-          new SyslogIngestor(
-            { ...esOptions, registry: app.get(MetricsService).registry },
-            config.syslog,
-          ),
-        )
-      : null;
+  let syslog: SyslogServer | null = null;
+  if (tcpPort >= 0 || udpPort >= 0) {
+    const ingestor = new SyslogIngestor(
+      { ...esOptions, registry: app.get(MetricsService).registry },
+      config.syslog,
+    );
+    try {
+      syslog = await SyslogServer.start(config.syslog, ingestor);
+    } catch (err) {
+      // A taken syslog port must not leave the HTTP ports open behind a failed start.
+      await es?.close();
+      await app.close();
+      throw err;
+    }
+  }
 
   return {
     app,
