@@ -12,10 +12,15 @@ import { capSubscriptionMessages } from './common/graphql/ws-message-limit';
 import { limitGraphqlRequests } from './common/graphql/graphql-rate-limit.hook';
 import { RateLimiter } from './common/rate-limit/rate-limiter.service';
 import { recordRoutes, type RouteRecord } from './common/http/route-table';
+import { MetricsService } from './common/metrics/metrics.service';
 import type { AppConfig } from './config/app-config';
 import { esApiPlugin, type EsApiOptions } from './modules/ingest/http/es-api.plugin';
 import { jsonIngestPlugin } from './modules/ingest/http/json-ingest.plugin';
+import { lokiPushPlugin } from './modules/ingest/http/loki-push.plugin';
+import { otlpLogsPlugin } from './modules/ingest/http/otlp-logs.plugin';
 import { IngestService } from './modules/ingest/ingest.service';
+import { SyslogIngestor } from './modules/ingest/syslog/syslog-ingestor';
+import { SyslogServer } from './modules/ingest/syslog/syslog.server';
 import { Authenticator } from './modules/tenancy/authenticator.service';
 import { type CreatedTenant, TenancyService } from './modules/tenancy/tenancy.service';
 
@@ -25,6 +30,8 @@ export interface Vigil {
   port: number;
   /** The dedicated Elasticsearch-compatible port, or null when disabled. */
   esPort: number | null;
+  /** The bound syslog ports, null when that listener is disabled. */
+  syslog: { tcpPort: number | null; udpPort: number | null };
   /** What the first start created (the `default` tenant and its key), else null. */
   bootstrap: CreatedTenant | null;
   /** Every route of the main port and of the ES port, as registered. */
@@ -73,6 +80,8 @@ export async function startVigil(config: AppConfig): Promise<Vigil> {
   );
   await http.register(esApiPlugin, { prefix: '/es', ...esOptions });
   await http.register(jsonIngestPlugin, esOptions);
+  await http.register(otlpLogsPlugin, esOptions);
+  await http.register(lokiPushPlugin, esOptions);
   await app.init();
   capSubscriptionMessages(app, config.graphql.maxWsMessageBytes);
 
@@ -91,16 +100,39 @@ export async function startVigil(config: AppConfig): Promise<Vigil> {
     esPort = (es.server.address() as { port: number }).port;
   }
 
+  let closing: Promise<void> | null = null;
+  const { tcpPort, udpPort } = config.syslog;
+  let syslog: SyslogServer | null = null;
+  if (tcpPort >= 0 || udpPort >= 0) {
+    const ingestor = new SyslogIngestor(
+      { ...esOptions, registry: app.get(MetricsService).registry },
+      config.syslog,
+    );
+    try {
+      syslog = await SyslogServer.start(config.syslog, ingestor);
+    } catch (err) {
+      // A taken syslog port must not leave the HTTP ports open behind a failed start.
+      await es?.close();
+      await app.close();
+      throw err;
+    }
+  }
+
   return {
     app,
     port,
     esPort,
+    syslog: { tcpPort: syslog?.tcpPort ?? null, udpPort: syslog?.udpPort ?? null },
     bootstrap,
     routes: { main: mainRoutes, es: esRoutes },
-    close: async () => {
-      await es?.close();
-      await app.close();
-    },
+    // Idempotent: a second call (a signal during shutdown, a test tearing down) waits for the first.
+    close: () =>
+      (closing ??= (async () => {
+        // Syslog first: it commits what it buffered while the log store is still open.
+        await syslog?.close();
+        await es?.close();
+        await app.close();
+      })()),
   };
 }
 

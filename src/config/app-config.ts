@@ -13,6 +13,20 @@ export interface IngestLimits {
   writers: number;
 }
 
+export interface SyslogSettings {
+  /** Address both listeners bind. */
+  host: string;
+  /** -1 disables the listener, 0 picks a free port. */
+  tcpPort: number;
+  udpPort: number;
+  /** Key for messages without a structured-data key; undefined: such messages are refused. */
+  apiKey: string | undefined;
+  maxMessageBytes: number;
+  maxConnections: number;
+  batchMaxMessages: number;
+  flushDelayMs: number;
+}
+
 export interface IdentitySettings {
   accessTokenTtlSeconds: number;
   refreshTokenTtlDays: number;
@@ -68,6 +82,7 @@ export class AppConfig {
   readonly esVersion: string;
   readonly logStore: 'postgres';
   readonly ingest: IngestLimits;
+  readonly syslog: SyslogSettings;
   readonly defaultRetentionDays: number;
   readonly auditRetentionDays: number;
   readonly partitionsAheadDays: number;
@@ -112,6 +127,16 @@ export class AppConfig {
       batchMaxRecords: e.INGEST_BATCH_MAX_RECORDS,
       flushDelayMs: e.INGEST_FLUSH_DELAY_MS,
       writers: e.INGEST_WRITERS,
+    };
+    this.syslog = {
+      host: e.SYSLOG_HOST ?? e.HOST,
+      tcpPort: e.SYSLOG_TCP_PORT,
+      udpPort: e.SYSLOG_UDP_PORT,
+      apiKey: e.SYSLOG_API_KEY,
+      maxMessageBytes: e.SYSLOG_MAX_MESSAGE_BYTES,
+      maxConnections: e.SYSLOG_MAX_CONNECTIONS,
+      batchMaxMessages: e.SYSLOG_BATCH_MAX_MESSAGES,
+      flushDelayMs: e.SYSLOG_FLUSH_DELAY_MS,
     };
     this.defaultRetentionDays = e.LOG_RETENTION_DAYS;
     this.auditRetentionDays = e.AUDIT_RETENTION_DAYS;

@@ -22,6 +22,7 @@ const SECRET_VARIABLES = new Set([
   'VIGIL_SECRET_KEYS',
   'VIGIL_CURSOR_KEY',
   'SMTP_URL',
+  'SYSLOG_API_KEY',
 ]);
 
 const toInt = ({ value }: { value: unknown }): unknown =>
@@ -254,6 +255,61 @@ export class EnvSchema {
   @IsInt()
   @Min(256)
   INGEST_MAX_DOCUMENT_BYTES = 1024 * 1024;
+
+  /** Syslog over TCP (RFC 6587 octet counting or LF framing, per message): -1 disables, 0 = any free port. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(-1)
+  @Max(65535)
+  SYSLOG_TCP_PORT = -1;
+
+  /** Syslog over UDP (one message per datagram): -1 disables, 0 = any free port. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(-1)
+  @Max(65535)
+  SYSLOG_UDP_PORT = -1;
+
+  /** Address the syslog listeners bind; defaults to HOST. */
+  @IsOptional()
+  @IsString()
+  SYSLOG_HOST?: string;
+
+  /**
+   * API key (with the ingest scope) whose tenant receives syslog messages that carry no key of
+   * their own in RFC 5424 structured data (`[vigil@32473 key="..."]`).
+   */
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  SYSLOG_API_KEY?: string;
+
+  /** Longest syslog message (bytes); longer ones are dropped and counted. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(480)
+  @Max(1024 * 1024)
+  SYSLOG_MAX_MESSAGE_BYTES = 64 * 1024;
+
+  /** Open syslog TCP connections at most; more are refused. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  SYSLOG_MAX_CONNECTIONS = 1000;
+
+  /** Most syslog messages in one commit. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(100_000)
+  SYSLOG_BATCH_MAX_MESSAGES = 1000;
+
+  /** Longest a syslog message waits for company before its batch is committed (ms). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(10_000)
+  SYSLOG_FLUSH_DELAY_MS = 100;
 
   /** PEM certificate and key: both ports then speak HTTPS (set both or neither). */
   @IsOptional()

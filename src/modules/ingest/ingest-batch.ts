@@ -143,6 +143,17 @@ export class IngestBatch {
   }
 
   /**
+   * A record that arrived already in Vigil's data model (OTLP), so no document guessing applies
+   * (a log attribute named `level` or `time` stays an attribute). The caller cleans and bounds
+   * its fields; the tenant is always the batch's.
+   */
+  addRecord(fields: Omit<LogRecord, 'id' | 'tenantId'>): void {
+    const i = this.#outcomes.length;
+    this.#outcomes.push(PENDING);
+    this.#store({ ...fields, id: '', tenantId: this.tenantId }, i, null);
+  }
+
+  /**
    * One raw line (text/plain ingest, syslog, a tailed file): detected on its source stream
    * (dataset + service), joined with its continuation lines, parsed. Its record may only come
    * out with a later line or at `commit`.
