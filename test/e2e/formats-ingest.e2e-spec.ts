@@ -58,7 +58,7 @@ describe('format detection in the ingest pipeline', () => {
     const body = [
       'mixed-a starting order worker',
       ...JAVA_TRACE,
-      '{"level":"warn","msg":"mixed-a slow payment provider","provider":"acme","ms":1200}',
+      '{"severity":"warn","message":"mixed-a slow payment provider","provider":"acme","ms":1200}',
       'mixed-a worker stopped',
     ].join('\n');
     const res = await post('/api/v1/logs?service=orders&dataset=files', body, 'text/plain');
@@ -138,6 +138,88 @@ describe('format detection in the ingest pipeline', () => {
     });
   });
 
+  it('parses real formats: raw lines, raw Filebeat messages, CRI partials and syslog programs', async () => {
+    const nginx = (path: string, status: number) =>
+      `203.0.113.7 - - [26/Nov/2026:10:11:12 +0000] "GET ${path} HTTP/1.1" ${status} 512 "-" "curl/8.5.0"`;
+    const text = [nginx('/real-a/cart', 200), nginx('/real-a/pay', 502), nginx('/real-a/x', 404)];
+    const res = await post('/api/v1/logs?dataset=edge', text.join('\n'), 'text/plain');
+    expect(res.body).toMatchObject({ accepted: 3, rejected: 0 });
+    const access = await find({ query: 'url.path:"/real-a/pay"' });
+    expect(access).toEqual([
+      expect.objectContaining({
+        format: 'combined',
+        severityText: 'error',
+        timestamp: '2026-11-26T10:11:12.000Z',
+        attributes: expect.objectContaining({
+          'http.response.status_code': 502,
+          'source.ip': '203.0.113.7',
+        }) as unknown,
+      }),
+    ]);
+
+    // Filebeat tailing the same file: its own @timestamp and fields, the line in `message`.
+    const bulk = await fetch(`${sut.url}/es/_bulk`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${tenant.ingestKey}`,
+        'content-type': 'application/x-ndjson',
+      },
+      body: ndjson([
+        { create: { _index: 'filebeat-nginx' } },
+        {
+          '@timestamp': '2026-11-26T10:20:00.000Z',
+          message: nginx('/real-b/beat', 200),
+          host: { name: 'web-1' },
+          log: { file: { path: '/var/log/nginx/access.log' } },
+        },
+      ]),
+    });
+    expect(bulk.status).toBe(200);
+    expect(await find({ query: 'url.path:"/real-b/beat"' })).toEqual([
+      expect.objectContaining({
+        format: 'combined',
+        host: 'web-1',
+        timestamp: '2026-11-26T10:11:12.000Z',
+        attributes: expect.objectContaining({
+          'log.file.path': '/var/log/nginx/access.log',
+        }) as unknown,
+      }),
+    ]);
+
+    // CRI lines, the first one split by the runtime (P), holding an app's logfmt line.
+    const cri = [
+      '2026-11-26T10:30:00.000000001Z stdout P level=error msg="real-c payment ',
+      '2026-11-26T10:30:00.000000002Z stdout F failed" order=77',
+      '2026-11-26T10:30:01.000000000Z stderr F level=info msg="real-c retry scheduled" order=77',
+    ];
+    const criRes = await post('/api/v1/logs?dataset=k8s', cri.join('\n'), 'text/plain');
+    expect(criRes.body).toMatchObject({ accepted: 3, rejected: 0 });
+    const joined = await find({ query: '"real-c payment failed"' });
+    expect(joined).toEqual([
+      expect.objectContaining({
+        severityText: 'error',
+        attributes: expect.objectContaining({ 'log.wrapper': 'cri', order: 77 }) as unknown,
+      }),
+    ]);
+
+    // A BSD syslog line from sshd: header taken apart, the message read by the sshd sub-parser.
+    const sshd =
+      '<38>Nov 26 10:40:00 bastion sshd[4242]: Failed password for invalid user admin from 198.51.100.9 port 52211 ssh2';
+    await post('/api/v1/logs?dataset=auth', sshd, 'text/plain');
+    expect(await find({ query: '"invalid user admin"' })).toEqual([
+      expect.objectContaining({
+        format: 'syslog-rfc3164',
+        service: 'sshd',
+        host: 'bastion',
+        attributes: expect.objectContaining({
+          'event.dataset': 'sshd',
+          'source.ip': '198.51.100.9',
+          'user.name': 'admin',
+        }) as unknown,
+      }),
+    ]);
+  });
+
   it('lists the formats over GraphQL, for readers only', async () => {
     const query = '{ logFormats { name family description kind sample } }';
     const res = await sut.graphql<{
@@ -145,7 +227,9 @@ describe('format detection in the ingest pipeline', () => {
     }>(tenant.adminKey, query);
     expect(res.errors).toBeUndefined();
     const names = res.data!.logFormats.map((f) => f.name);
-    expect(names.slice(-2)).toEqual(['json', 'text']);
+    expect(names.at(-1)).toBe('text');
+    expect(names).toEqual(expect.arrayContaining(['json', 'combined', 'syslog-rfc5424', 'cri']));
+    expect(names.length).toBeGreaterThanOrEqual(57);
     expect(res.data!.logFormats.find((f) => f.name === 'text')).toMatchObject({
       family: 'text',
       kind: 'line',

@@ -5,6 +5,22 @@ import { FormatRegistry } from './format-registry';
 import { FormatStream } from './format-stream';
 import type { LogFormat } from './log-format';
 
+/** A tenant's own format; one pinned to a dataset or service says so (custom formats do). */
+export type TenantFormat = LogFormat & {
+  /** Pinned formats apply only where `pinnedTo` says, before detection; the others everywhere. */
+  readonly pinned?: boolean;
+  pinnedTo?(dataset: string, service: string): boolean;
+};
+
+const NO_FORMATS: readonly TenantFormat[] = Object.freeze([]);
+
+/** The same format, ranked above every other in its registry. */
+function firstInLine(format: LogFormat): LogFormat {
+  return Object.create(format, {
+    priority: { value: Number.MAX_SAFE_INTEGER, enumerable: true },
+  }) as LogFormat;
+}
+
 /** Streams kept at most; the least recently used one is forgotten (it only settles again). */
 export const MAX_STREAMS = 10_000;
 
@@ -31,6 +47,7 @@ export class FormatsService {
   /** The formats every tenant has (the built-ins, unless a test gives its own). */
   readonly builtIn: FormatRegistry;
   readonly #tenantRegistries = new Map<string, FormatRegistry>();
+  readonly #tenantFormats = new Map<string, readonly TenantFormat[]>();
   readonly #streams = new Map<string, FormatStream>();
 
   constructor(
@@ -38,6 +55,21 @@ export class FormatsService {
     @Optional() @Inject(BASE_FORMAT_REGISTRY) registry?: FormatRegistry,
   ) {
     this.builtIn = registry ?? FormatRegistry.builtIn();
+  }
+
+  /**
+   * Keeps the tenant's own formats current, cheaply: the catalog hands out the same frozen list
+   * until the formats change, so an unchanged list is one comparison.
+   */
+  useTenantFormats(tenantId: string, formats: readonly TenantFormat[]): void {
+    const current = this.#tenantFormats.get(tenantId) ?? NO_FORMATS;
+    if (current === formats || (current.length === 0 && formats.length === 0)) return;
+    if (formats.length === 0) this.#tenantFormats.delete(tenantId);
+    else this.#tenantFormats.set(tenantId, formats);
+    this.setTenantFormats(
+      tenantId,
+      formats.filter((f) => f.pinned !== true),
+    );
   }
 
   /** The registry a tenant's streams detect with. */
@@ -72,7 +104,14 @@ export class FormatsService {
       this.#streams.set(id, found);
       return found;
     }
-    const registry = this.registryFor(key.tenantId);
+    let registry = this.registryFor(key.tenantId);
+    // A tenant's format pinned to this dataset or service is tried before anything else here.
+    const pinnedHere = (this.#tenantFormats.get(key.tenantId) ?? NO_FORMATS).filter(
+      (f) => f.pinnedTo?.(key.dataset, key.service ?? '') === true,
+    );
+    if (pinnedHere.length > 0 && key.format === undefined) {
+      registry = registry.withExtra(pinnedHere.map(firstInLine));
+    }
     let pinned: LogFormat | null = null;
     if (key.format !== undefined) {
       pinned = registry.byName(key.format) ?? null;

@@ -25,6 +25,12 @@ export interface IngestContext {
    * keeps documents as they are (no raw-message parsing); `text` or a format name pins it.
    */
   pin?: string;
+  /**
+   * The endpoint builds each document itself from its protocol's fields (Loki: labels, metadata,
+   * the line as `message`): no shipper JSON format is looked for in its keys, though the raw
+   * message is still parsed.
+   */
+  envelopes?: boolean;
   defaultService?: string;
   receivedAt: number;
 }
@@ -35,6 +41,12 @@ export interface LineHints {
   host?: string;
   /** A format name (pins the stream), `text`, or `auto`. */
   format?: string;
+}
+
+/** PII redaction as the batch needs it (formats/redaction/redactor.ts). */
+export interface RedactionStep {
+  /** Replaces what the tenant's policy redacts in the body and string attributes, in place. */
+  redactRecord(record: { body: string; attributes: Record<string, unknown> }): number;
 }
 
 /** What a batch hands to IngestService.commitBatch. */
@@ -102,6 +114,8 @@ export class IngestBatch {
     private readonly sink: BatchSink,
     private readonly formats: FormatsService,
     private readonly maxDepth: number,
+    /** The tenant's PII redaction, applied to every record before it is stored or tailed. */
+    private readonly redactor: RedactionStep | null = null,
   ) {
     this.#tailed = tailed ? [] : null;
     this.#normalize = {
@@ -225,7 +239,8 @@ export class IngestBatch {
         }
       }
     }
-    const format = streams.documents.detectDoc(source);
+    const format =
+      this.ctx.envelopes === true ? GENERIC_JSON_FORMAT : streams.documents.detectDoc(source);
     if (format !== GENERIC_JSON_FORMAT) {
       const parsed = parseDetectedLine(streams.documents, { format, doc: source }, '', parseCtx);
       if (parsed !== null) return toLogRecord(parsed, this.#recordContext(dataset, undefined));
@@ -314,6 +329,7 @@ export class IngestBatch {
 
   #store(record: LogRecord, owner: number, joined: readonly number[] | null): void {
     record.id = uuidv7(this.ctx.receivedAt);
+    this.redactor?.redactRecord(record);
     this.encoder.add(record);
     const j = this.#ids.length;
     this.#ids.push(record.id);

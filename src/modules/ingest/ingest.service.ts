@@ -2,12 +2,16 @@ import { Injectable, Logger, type BeforeApplicationShutdown } from '@nestjs/comm
 
 import { MetricsService } from '../../common/metrics/metrics.service';
 import { AppConfig } from '../../config/app-config';
+import { CustomFormatCatalog } from '../formats/custom/custom-format-catalog.service';
 import { FormatsService } from '../formats/formats.service';
+import { RedactionService } from '../formats/redaction/redaction.service';
+import type { Redactor } from '../formats/redaction/redactor';
 import type { LogFormat } from '../formats/log-format';
 import { LiveTailService } from '../logs/live-tail.service';
 import { LogStore } from '../logs/log-store.port';
 import type { Principal } from '../tenancy/principal';
 import { GroupCommitWriter } from './group-commit.writer';
+import { IngestError } from './ingest.errors';
 import {
   type BatchCommit,
   type BatchSink,
@@ -47,6 +51,8 @@ export class IngestService implements BeforeApplicationShutdown, BatchSink {
     private readonly tail: LiveTailService,
     private readonly metrics: MetricsService,
     private readonly formats: FormatsService,
+    private readonly customFormats: CustomFormatCatalog,
+    private readonly redaction: RedactionService,
   ) {
     this.#maxDepth = config.ingest.maxDocumentDepth;
     this.#writer = new GroupCommitWriter(store, config.ingest, {
@@ -63,25 +69,41 @@ export class IngestService implements BeforeApplicationShutdown, BatchSink {
    * normalized and encoded at once, so the decoded form dies young and only its encoded bytes
    * wait for the group commit.
    */
-  begin(principal: Principal, ctx: IngestContext): IngestBatch {
+  async begin(principal: Principal, ctx: IngestContext): Promise<IngestBatch> {
+    const tenantId = principal.tenantId;
+    let redactor: Redactor;
+    try {
+      const [formats, loaded] = await Promise.all([
+        this.customFormats.formatsFor(tenantId),
+        this.redaction.redactorFor(tenantId),
+      ]);
+      this.formats.useTenantFormats(tenantId, formats);
+      redactor = loaded;
+    } catch (err) {
+      // Without its redaction policy nothing of the tenant may be stored: the shipper retries.
+      throw new IngestError('STORE_UNAVAILABLE', 'the tenant configuration could not be loaded', {
+        cause: err,
+      });
+    }
     return new IngestBatch(
-      principal.tenantId,
+      tenantId,
       ctx,
       this.store.encoder(),
-      this.tail.isListened(principal.tenantId),
+      this.tail.isListened(tenantId),
       this,
       this.formats,
       this.#maxDepth,
+      redactor,
     );
   }
 
   /** Ingests documents already decoded; see `begin`. */
-  ingest(
+  async ingest(
     principal: Principal,
     documents: readonly IngestDocument[],
     ctx: IngestContext,
   ): Promise<IngestOutcome[]> {
-    const batch = this.begin(principal, ctx);
+    const batch = await this.begin(principal, ctx);
     for (const { doc, dataset } of documents) batch.add(doc, dataset);
     return batch.commit(0);
   }

@@ -202,7 +202,7 @@ export async function esApiPlugin(app: FastifyInstance, options: EsApiOptions): 
       req.headers['content-encoding'],
       options.maxBodyBytes,
     );
-    const batch = options.ingest.begin(principal, {
+    const batch = await options.ingest.begin(principal, {
       endpoint: 'es_bulk',
       format: 'json',
       receivedAt: started,

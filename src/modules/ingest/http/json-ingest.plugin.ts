@@ -97,7 +97,7 @@ export async function jsonIngestPlugin(
       );
 
       const maxBytes = options.limits.maxDocumentBytes;
-      const batch = options.ingest.begin(principal, {
+      const batch = await options.ingest.begin(principal, {
         endpoint: 'api_v1_logs',
         format: 'json',
         pin: format,

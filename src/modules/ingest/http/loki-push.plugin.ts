@@ -110,9 +110,10 @@ export async function lokiPushPlugin(
         ? decodeLokiJson(body, decode)
         : await decodeLokiProtobuf(body, decode);
 
-      const batch = options.ingest.begin(principal, {
+      const batch = await options.ingest.begin(principal, {
         endpoint: 'loki_push',
         format: 'text',
+        envelopes: true,
         receivedAt,
       });
       const reasons: string[] = [];

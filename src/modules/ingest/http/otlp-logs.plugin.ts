@@ -112,7 +112,7 @@ export async function otlpLogsPlugin(
         maxBytes: options.limits.maxDocumentBytes,
       });
 
-      const batch = options.ingest.begin(principal, {
+      const batch = await options.ingest.begin(principal, {
         endpoint: 'otlp_logs',
         format: 'otlp',
         receivedAt,

@@ -224,7 +224,7 @@ export class SyslogIngestor {
   private async store(principal: Principal, pending: Pending): Promise<void> {
     const receivedAt = Date.now();
     await admitIngest(this.deps, principal);
-    const batch = this.deps.ingest.begin(principal, {
+    const batch = await this.deps.ingest.begin(principal, {
       endpoint: 'syslog',
       format: 'text',
       receivedAt,
