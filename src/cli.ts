@@ -10,6 +10,7 @@ import { RedisModule } from './common/redis/redis.module';
 import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { formatsCommand, parseCommand } from './modules/formats/format-cli';
+import { patternsCommand } from './modules/patterns/patterns-cli';
 import { ApiKeyLifecycleService } from './modules/tenancy/api-key-lifecycle.service';
 import { MembershipService } from './modules/tenancy/membership.service';
 import { ROLES, type Role, SCOPES, type Scope } from './modules/tenancy/principal';
@@ -36,6 +37,12 @@ Commands:
   parse FILE [--format NAME|auto]         parse a log file (- for stdin) as ingest would and
                                           print one JSON record per line, with its format
   formats                                 list the log formats Vigil detects
+  patterns FILE [--format auto|text|NAME] [--per-line]
+                                          mine a log file's templates (- for stdin): a table of
+                                          patterns with counts, or with --per-line one JSON
+                                          {"templateId", "template"} per input line, in order;
+                                          auto strips each line's header as ingest does, text
+                                          mines whole lines
 
 Configuration comes from the environment (DATABASE_URL, REDIS_URL, ...); see README.md.
 `;
@@ -87,6 +94,14 @@ async function run(args: string[]): Promise<number> {
     return parseCommand({ file: sub, format: option(rest, '--format'), out: process.stdout });
   }
   if (command === 'formats') return formatsCommand(process.stdout);
+  if (command === 'patterns' && sub !== undefined) {
+    return patternsCommand({
+      file: sub,
+      format: option(rest, '--format'),
+      perLine: rest.includes('--per-line'),
+      out: process.stdout,
+    });
+  }
   if (command === 'migrate') {
     await withTenancy(async () => undefined);
     process.stdout.write('database ready, migrations applied\n');

@@ -3,6 +3,7 @@ import type { LogRecord } from 'src/modules/logs/log-record';
 import type { FormatRegistry } from './format-registry';
 import type { LogFormat, ParsedFields, ParseContext } from './log-format';
 import { setEntry, stripNul } from './normalize/flatten';
+import { boundRecord } from './normalize/record-normalizer';
 import { normalizeSeverity, type Severity } from './normalize/severity';
 
 /** Where a parsed line goes: the record fields the line cannot know. */
@@ -142,12 +143,18 @@ export function mergeWrapped(wrapper: ParsedRecord, inner: ParsedRecord): Parsed
 export function toLogRecord(parsed: ParsedRecord, ctx: RecordContext): Omit<LogRecord, 'id'> {
   const { fields, raw } = parsed;
   let attributes: Record<string, unknown>;
+  // An upper bound on the attributes, so that the usual record is not counted again.
+  let count = -1;
   if (parsed.ownsAttributes === true && fields.attributes !== undefined) {
     attributes = fields.attributes;
   } else {
     attributes = {};
+    count = 2;
     const source = fields.attributes;
-    for (const key in source) setEntry(attributes, key, source[key]);
+    for (const key in source) {
+      setEntry(attributes, key, source[key]);
+      count++;
+    }
   }
   const body = stripNul(fields.message ?? raw);
   if (fields.message !== undefined && fields.message !== raw && parsed.format.kind === 'line') {
@@ -161,6 +168,8 @@ export function toLogRecord(parsed: ParsedRecord, ctx: RecordContext): Omit<LogR
     attributes['log.level'] = fields.level;
   }
   const timestamp = fields.timestamp;
+  const bounded = { body, attributes };
+  boundRecord(bounded, count);
   return {
     tenantId: ctx.tenantId,
     timestamp:
@@ -170,7 +179,7 @@ export function toLogRecord(parsed: ParsedRecord, ctx: RecordContext): Omit<LogR
     observedTimestamp: ctx.receivedAt,
     severityNumber: severity?.number ?? 0,
     severityText: severity?.text ?? '',
-    body,
+    body: bounded.body,
     service: nonEmpty(fields.service) ?? ctx.defaultService ?? '',
     host: nonEmpty(fields.host) ?? ctx.defaultHost ?? '',
     dataset: ctx.dataset,
@@ -194,6 +203,8 @@ export function mergeShipperRecord(
   const line = toLogRecord(parsed, { ...ctx, defaultService: '', defaultHost: '' });
   const attributes = base.attributes;
   for (const key in line.attributes) setEntry(attributes, key, line.attributes[key]);
+  // Each side was bounded alone; together they may hold twice the attributes.
+  boundRecord({ body: '', attributes });
   const f = parsed.fields;
   return {
     ...base,

@@ -122,11 +122,7 @@ export function normalizeDocument(doc: unknown, ctx: NormalizeContext): Omit<Log
   // `written` bounds the keys left, so the usual small document never pays for enumeration.
   const dropped = written > MAX_ATTRIBUTES ? capAttributes(attributes) : 0;
   if (body === null) body = hasAnyKey(attributes) ? toJsonText(attributes) : '';
-  body = trimLineEnd(stripNul(body));
-  if (body.length * 3 > MAX_BODY_BYTES && Buffer.byteLength(body, 'utf8') > MAX_BODY_BYTES) {
-    body = truncateUtf8(body);
-    attributes['vigil.truncated'] = true;
-  }
+  body = boundBody(trimLineEnd(stripNul(body)), attributes);
   if (dropped > 0) attributes['vigil.dropped_attributes'] = dropped;
 
   return {
@@ -248,6 +244,30 @@ function takeId(flat: Record<string, unknown>, keys: readonly string[]): string 
     return id;
   }
   return null;
+}
+
+/**
+ * Holds any record to the limits a normalized document gets: at most MAX_ATTRIBUTES attributes
+ * (the rest counted in `vigil.dropped_attributes`) and a body of at most MAX_BODY_BYTES
+ * (`vigil.truncated`). `attributeCount` is an upper bound the caller knows, or -1 to count.
+ */
+export function boundRecord(
+  record: { body: string; attributes: Record<string, unknown> },
+  attributeCount = -1,
+): void {
+  if (attributeCount < 0 || attributeCount > MAX_ATTRIBUTES) {
+    const dropped = capAttributes(record.attributes);
+    if (dropped > 0) record.attributes['vigil.dropped_attributes'] = dropped;
+  }
+  record.body = boundBody(record.body, record.attributes);
+}
+
+function boundBody(body: string, attributes: Record<string, unknown>): string {
+  if (body.length * 3 <= MAX_BODY_BYTES || Buffer.byteLength(body, 'utf8') <= MAX_BODY_BYTES) {
+    return body;
+  }
+  attributes['vigil.truncated'] = true;
+  return truncateUtf8(body);
 }
 
 /** Drops keys past MAX_ATTRIBUTES (in insertion order) and returns how many went. */
