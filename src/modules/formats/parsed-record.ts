@@ -3,7 +3,16 @@ import type { LogRecord } from 'src/modules/logs/log-record';
 import type { FormatRegistry } from './format-registry';
 import type { LogFormat, ParsedFields, ParseContext } from './log-format';
 import { setEntry, stripNul } from './normalize/flatten';
-import { boundRecord } from './normalize/record-normalizer';
+import {
+  BODY_KEYS,
+  boundRecord,
+  HOST_KEYS,
+  SERVICE_KEYS,
+  SPAN_KEYS,
+  TIMESTAMP_KEYS,
+  TRACE_KEYS,
+} from './normalize/record-normalizer';
+import { parseTimestamp } from './normalize/timestamp';
 import { normalizeSeverity, type Severity } from './normalize/severity';
 
 /** Where a parsed line goes: the record fields the line cannot know. */
@@ -37,7 +46,11 @@ export function parseWith(
   ctx: ParseContext,
 ): ParsedFields | null {
   try {
-    if (format.kind === 'json') return doc === null ? null : format.parse(doc, ctx);
+    if (format.kind === 'json') {
+      if (doc === null) return null;
+      const fields = format.parse(doc, ctx);
+      return fields === null ? null : completeFromDocument(fields, doc);
+    }
     const parsed = format.parse(raw, ctx);
     if (parsed !== null || raw.indexOf('\n') === -1) return parsed;
     // A parser that refuses the joined record still gets its first line; the rest stays in the message.
@@ -48,6 +61,63 @@ export function parseWith(
   } catch {
     return null;
   }
+}
+
+/** Record fields a JSON format may leave out, and where a document usually keeps them. */
+const DOCUMENT_FALLBACKS: ReadonlyArray<
+  readonly ['message' | 'service' | 'host' | 'traceId' | 'spanId', readonly string[]]
+> = [
+  ['message', BODY_KEYS],
+  ['service', SERVICE_KEYS],
+  ['host', HOST_KEYS],
+  ['traceId', TRACE_KEYS],
+  ['spanId', SPAN_KEYS],
+];
+
+/**
+ * A specific JSON format maps the keys it knows; a field it leaves out that the document holds
+ * under a common key (`trace_id`, `service`, `host.name`...) is taken as the generic JSON path
+ * would take it, so claiming a document never loses what the generic path keeps.
+ */
+function completeFromDocument(
+  fields: ParsedFields,
+  doc: Readonly<Record<string, unknown>>,
+): ParsedFields {
+  for (const [field, keys] of DOCUMENT_FALLBACKS) {
+    if (fields[field] !== undefined && fields[field] !== '') continue;
+    for (const key of keys) {
+      const value = lookup(doc, key);
+      if (typeof value !== 'string' && typeof value !== 'number') continue;
+      const text = String(value);
+      if (text === '') continue;
+      fields[field] = text;
+      if (fields.attributes !== undefined && Object.hasOwn(fields.attributes, key)) {
+        delete fields.attributes[key];
+      }
+      break;
+    }
+  }
+  if (fields.timestamp === undefined) {
+    for (const key of TIMESTAMP_KEYS) {
+      const ms = parseTimestamp(lookup(doc, key));
+      if (ms !== null && ms !== 0) {
+        fields.timestamp = ms;
+        break;
+      }
+    }
+  }
+  return fields;
+}
+
+/** `doc[key]`, or for a dotted key the nested value (`trace.id` in `{"trace": {"id": ...}}`). */
+function lookup(doc: Readonly<Record<string, unknown>>, key: string): unknown {
+  if (Object.hasOwn(doc, key)) return doc[key];
+  const dot = key.indexOf('.');
+  if (dot === -1) return undefined;
+  const head = doc[key.slice(0, dot)];
+  return typeof head === 'object' && head !== null && !Array.isArray(head)
+    ? lookup(head as Record<string, unknown>, key.slice(dot + 1))
+    : undefined;
 }
 
 /**
