@@ -5,6 +5,7 @@ import {
   criTestFormat,
 } from '../../../test/factories/log-format.factory';
 import { TEXT_FORMAT } from './format-registry';
+import type { JsonFormat } from './log-format';
 import { normalizeDocument } from './normalize/record-normalizer';
 import { mergeShipperRecord, mergeWrapped, parseWith, toLogRecord } from './parsed-record';
 
@@ -170,5 +171,52 @@ describe(parseWith.name, () => {
       receivedAt,
     });
     expect(fields?.message).toBe('boom\n\tat x');
+  });
+});
+
+describe('a JSON format that maps only what it knows', () => {
+  const auditOnly: JsonFormat = {
+    name: 'audit-only',
+    family: 'structured',
+    kind: 'json',
+    description: 'maps its own keys only',
+    samples: [],
+    detect: (doc) => doc.kind === 'audit',
+    parse: (doc) => ({ level: 'info', attributes: { 'audit.kind': String(doc.kind) } }),
+  };
+
+  it('still gets the message, service, host, trace and time the generic path would find', () => {
+    const fields = parseWith(
+      auditOnly,
+      '',
+      {
+        kind: 'audit',
+        msg: 'granted',
+        service: { name: 'gate' },
+        'host.name': 'node-3',
+        trace_id: '4BF92F3577B34DA6A3CE929D0E0E4736',
+        '@timestamp': '2026-11-26T10:00:00Z',
+      },
+      { receivedAt },
+    );
+    expect(fields).toEqual({
+      level: 'info',
+      message: 'granted',
+      service: 'gate',
+      host: 'node-3',
+      traceId: '4BF92F3577B34DA6A3CE929D0E0E4736',
+      timestamp: Date.parse('2026-11-26T10:00:00Z'),
+      attributes: { 'audit.kind': 'audit' },
+    });
+  });
+
+  it('keeps what the format mapped, and the earliest candidate key when several are present', () => {
+    const fields = parseWith(
+      { ...auditOnly, parse: () => ({ service: 'mapped', attributes: {} }) },
+      '',
+      { kind: 'audit', service: 'ignored', message: 'first', msg: 'second' },
+      { receivedAt },
+    );
+    expect(fields).toMatchObject({ service: 'mapped', message: 'first' });
   });
 });

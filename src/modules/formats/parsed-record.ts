@@ -63,16 +63,46 @@ export function parseWith(
   }
 }
 
+type DocumentField = 'message' | 'service' | 'host' | 'traceId' | 'spanId';
+
 /** Record fields a JSON format may leave out, and where a document usually keeps them. */
-const DOCUMENT_FALLBACKS: ReadonlyArray<
-  readonly ['message' | 'service' | 'host' | 'traceId' | 'spanId', readonly string[]]
-> = [
+const DOCUMENT_FALLBACKS: ReadonlyArray<readonly [DocumentField, readonly string[]]> = [
   ['message', BODY_KEYS],
   ['service', SERVICE_KEYS],
   ['host', HOST_KEYS],
   ['traceId', TRACE_KEYS],
   ['spanId', SPAN_KEYS],
 ];
+
+interface Fallback {
+  field: DocumentField;
+  /** The key's place in its field's list: an earlier key wins. */
+  rank: number;
+  /** The dotted key, split (`['trace', 'id']`). */
+  path: readonly string[];
+  key: string;
+}
+
+/**
+ * The fallbacks by the top-level key they start with, so that a document costs one map look-up
+ * per own key instead of one per candidate key.
+ */
+const FALLBACKS_BY_HEAD = (() => {
+  const byHead = new Map<string, Fallback[]>();
+  for (const [field, keys] of DOCUMENT_FALLBACKS) {
+    keys.forEach((key, rank) => {
+      const path = key.split('.');
+      // A dotted key is found nested (`{"trace": {"id": ...}}`) or literal (`{"trace.id": ...}`).
+      for (const head of new Set([path[0] as string, key])) {
+        const list = byHead.get(head) ?? [];
+        list.push({ field, rank, path, key });
+        byHead.set(head, list);
+      }
+    });
+  }
+  return byHead;
+})();
+const TIMESTAMP_HEADS = new Set(TIMESTAMP_KEYS.flatMap((k) => [k, k.split('.')[0] as string]));
 
 /**
  * A specific JSON format maps the keys it knows; a field it leaves out that the document holds
@@ -83,23 +113,37 @@ function completeFromDocument(
   fields: ParsedFields,
   doc: Readonly<Record<string, unknown>>,
 ): ParsedFields {
-  for (const [field, keys] of DOCUMENT_FALLBACKS) {
-    if (fields[field] !== undefined && fields[field] !== '') continue;
-    for (const key of keys) {
-      const value = lookup(doc, key);
+  let best: Map<DocumentField, { rank: number; value: string; key: string }> | null = null;
+  let timestamped = fields.timestamp !== undefined;
+  let timeCandidate = false;
+  for (const head in doc) {
+    if (!timestamped && TIMESTAMP_HEADS.has(head)) timeCandidate = true;
+    const fallbacks = FALLBACKS_BY_HEAD.get(head);
+    if (fallbacks === undefined) continue;
+    for (const f of fallbacks) {
+      const current = fields[f.field];
+      if (current !== undefined && current !== '') continue;
+      const found = best?.get(f.field);
+      if (found !== undefined && found.rank <= f.rank) continue;
+      const value = at(doc, f.path);
       if (typeof value !== 'string' && typeof value !== 'number') continue;
       const text = String(value);
       if (text === '') continue;
-      fields[field] = text;
+      best ??= new Map();
+      best.set(f.field, { rank: f.rank, value: text, key: f.key });
+    }
+  }
+  if (best !== null) {
+    for (const [field, { value, key }] of best) {
+      fields[field] = value;
       if (fields.attributes !== undefined && Object.hasOwn(fields.attributes, key)) {
         delete fields.attributes[key];
       }
-      break;
     }
   }
-  if (fields.timestamp === undefined) {
+  if (timeCandidate) {
     for (const key of TIMESTAMP_KEYS) {
-      const ms = parseTimestamp(lookup(doc, key));
+      const ms = parseTimestamp(at(doc, key.split('.')));
       if (ms !== null && ms !== 0) {
         fields.timestamp = ms;
         break;
@@ -109,15 +153,17 @@ function completeFromDocument(
   return fields;
 }
 
-/** `doc[key]`, or for a dotted key the nested value (`trace.id` in `{"trace": {"id": ...}}`). */
-function lookup(doc: Readonly<Record<string, unknown>>, key: string): unknown {
-  if (Object.hasOwn(doc, key)) return doc[key];
-  const dot = key.indexOf('.');
-  if (dot === -1) return undefined;
-  const head = doc[key.slice(0, dot)];
-  return typeof head === 'object' && head !== null && !Array.isArray(head)
-    ? lookup(head as Record<string, unknown>, key.slice(dot + 1))
-    : undefined;
+/** The value at a key path: `doc[key]` itself first, then the nested one (`trace` → `id`). */
+function at(doc: Readonly<Record<string, unknown>>, path: readonly string[]): unknown {
+  const whole = path.length === 1 ? (path[0] as string) : path.join('.');
+  if (Object.hasOwn(doc, whole)) return doc[whole];
+  let value: unknown = doc;
+  for (const part of path) {
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+    if (!Object.hasOwn(value, part)) return undefined;
+    value = (value as Record<string, unknown>)[part];
+  }
+  return value;
 }
 
 /**
