@@ -114,7 +114,7 @@ function completeFromDocument(
   doc: Readonly<Record<string, unknown>>,
 ): ParsedFields {
   let best: Map<DocumentField, { rank: number; value: string; key: string }> | null = null;
-  let timestamped = fields.timestamp !== undefined;
+  const timestamped = fields.timestamp !== undefined;
   let timeCandidate = false;
   for (const head in doc) {
     if (!timestamped && TIMESTAMP_HEADS.has(head)) timeCandidate = true;
