@@ -23,6 +23,7 @@ export interface LogFilterInput {
   levels?: readonly string[] | null;
   traceId?: string | null;
   formats?: readonly string[] | null;
+  patternId?: string | null;
 }
 
 export interface LogSearchPage {
@@ -142,6 +143,7 @@ export class LogSearchService {
       });
     }
     if (input.traceId) spec.traceId = input.traceId.toLowerCase();
+    if (input.patternId) spec.patternIds = [input.patternId];
     if (input.formats?.length) {
       // Same meaning as `format:a OR format:b` in the query, which every store already translates.
       const formats: QueryNode = {

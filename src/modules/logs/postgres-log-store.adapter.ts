@@ -335,6 +335,8 @@ export class PostgresLogStore extends LogStore {
     if (filter.levels?.length)
       parts.push(`severity_text = ANY(${params.add(filter.levels)}::text[])`);
     if (filter.traceId) parts.push(`trace_id = ${params.add(filter.traceId)}`);
+    if (filter.patternIds?.length)
+      parts.push(`pattern_id = ANY(${params.add(filter.patternIds)}::text[])`);
     if (filter.query.kind !== 'all') parts.push(`(${translateQueryToSql(filter.query, params)})`);
     return parts.join(' AND ');
   }
