@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
 
 import { LogCursorCodec } from './log-cursor.codec';
 import type { LogRecord } from './log-record';
@@ -10,6 +10,7 @@ import {
   LogStore,
 } from './log-store.port';
 import { LogsError } from './logs.errors';
+import { PatternAliases } from './pattern-aliases.port';
 import { normalizeLevelName } from './query/query-fields';
 import type { QueryNode } from './query/query-ast';
 import { parseQuery, QuerySyntaxError } from './query/query-parser';
@@ -62,6 +63,7 @@ export class LogSearchService {
   constructor(
     private readonly store: LogStore,
     private readonly cursors: LogCursorCodec,
+    @Optional() private readonly aliases?: PatternAliases,
   ) {}
 
   async search(
@@ -73,7 +75,7 @@ export class LogSearchService {
     if (!Number.isInteger(first) || first < 0 || first > MAX_PAGE) {
       throw new LogsError('INVALID_ARGUMENT', `first must be an integer from 0 to ${MAX_PAGE}`);
     }
-    const filter = this.toSpec(tenantId, input);
+    const filter = await this.#withAliases(this.toSpec(tenantId, input));
     const position = after ? this.cursors.decode(tenantId, after) : undefined;
     const page = await this.store.search(filter, first, position);
     const cursors = page.records.map((r) => this.cursors.encode(tenantId, r));
@@ -85,8 +87,8 @@ export class LogSearchService {
     };
   }
 
-  count(tenantId: string, input: LogFilterInput): Promise<number> {
-    return this.store.count(this.toSpec(tenantId, input));
+  async count(tenantId: string, input: LogFilterInput): Promise<number> {
+    return this.store.count(await this.#withAliases(this.toSpec(tenantId, input)));
   }
 
   async histogram(
@@ -95,7 +97,7 @@ export class LogSearchService {
     interval: string,
   ): Promise<HistogramPoint[]> {
     const intervalMs = parseInterval(interval);
-    const filter = this.toSpec(tenantId, input);
+    const filter = await this.#withAliases(this.toSpec(tenantId, input));
     if (filter.from !== undefined && filter.to !== undefined) {
       if ((filter.to - filter.from) / intervalMs > MAX_BUCKETS) {
         throw new LogsError(
@@ -108,7 +110,7 @@ export class LogSearchService {
     return fillBuckets(points, intervalMs, filter.from, filter.to);
   }
 
-  facets(
+  async facets(
     tenantId: string,
     input: LogFilterInput,
     field: string,
@@ -123,7 +125,14 @@ export class LogSearchService {
     const facet: FacetField = column
       ? { kind: 'column', name: column }
       : { kind: 'attribute', key: trimmed.replace(/^attributes\./, '') };
-    return this.store.facets(this.toSpec(tenantId, input), facet, size);
+    return this.store.facets(await this.#withAliases(this.toSpec(tenantId, input)), facet, size);
+  }
+
+  /** A pattern filter also reaches records stored under the pattern's earlier ids. */
+  async #withAliases(spec: LogFilterSpec): Promise<LogFilterSpec> {
+    const [id] = spec.patternIds ?? [];
+    if (id === undefined || !this.aliases) return spec;
+    return { ...spec, patternIds: await this.aliases.idsOf(spec.tenantId, id) };
   }
 
   /** Validates a filter and parses its query; exposed for the live tail, which matches in memory. */

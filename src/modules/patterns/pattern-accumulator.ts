@@ -32,6 +32,8 @@ export interface PatternDelta {
   hours: Map<number, number>;
   examples: string[];
   params: ParamStats[];
+  /** Earlier ids of the pattern met in this batch (re-keys), recorded as aliases. */
+  aliases: string[];
 }
 
 /** A pattern whose id changed (its template generalised): its catalogue row is re-keyed. */
@@ -78,6 +80,7 @@ export class PatternAccumulator {
         hours: new Map(),
         examples: [],
         params: [],
+        aliases: [],
       };
       this.#deltas.set(key, delta);
     } else {
@@ -96,20 +99,28 @@ export class PatternAccumulator {
     }
   }
 
-  /** The pattern `from` is now `to`: what was summed under `from` moves, and the row is re-keyed. */
+  /**
+   * The pattern `from` is now `to`: what was summed under `from` moves, and the row is re-keyed.
+   * Parameter statistics start over: the template's `<*>` positions are not the old ones.
+   */
   rekey(tenantId: string, service: string, from: string, to: string, template: string): void {
     if (from === to) return;
     this.#rekeys.push({ tenantId, service, from, to, template });
-    const old = this.#deltas.get(`${tenantId}\u0000${from}`);
-    if (old === undefined) return;
-    this.#deltas.delete(`${tenantId}\u0000${from}`);
     const key = `${tenantId}\u0000${to}`;
-    const into = this.#deltas.get(key);
-    if (into === undefined) {
-      this.#deltas.set(key, { ...old, id: to, template });
+    const old = this.#deltas.get(`${tenantId}\u0000${from}`);
+    if (old === undefined) {
+      // Nothing summed under `from` in this batch; the stored row (if any) is re-keyed at flush.
+      this.#deltas.get(key)?.aliases.push(from);
       return;
     }
-    mergeDelta(into, old);
+    this.#deltas.delete(`${tenantId}\u0000${from}`);
+    const aliases = [...old.aliases, from];
+    const into = this.#deltas.get(key);
+    if (into === undefined) {
+      this.#deltas.set(key, { ...old, id: to, template, params: [], aliases });
+      return;
+    }
+    mergeDelta(into, { ...old, params: [], aliases });
   }
 
   /** Forgets everything of a tenant (its data was erased). */
@@ -200,6 +211,7 @@ function mergeDelta(into: PatternDelta, from: PatternDelta): void {
     into.examples.push(example);
   }
   into.params = mergeParamStatsList(into.params, from.params);
+  for (const alias of from.aliases) if (!into.aliases.includes(alias)) into.aliases.push(alias);
 }
 
 function clip(value: string): string {

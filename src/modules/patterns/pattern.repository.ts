@@ -121,18 +121,20 @@ export class PatternRepository {
         JSON.stringify(mergeParamStatsList(stored.get(d.id)?.param_stats ?? [], d.params)),
       );
       await tx.query(
-        `INSERT INTO patterns (tenant_id, service, id, template, first_seen, last_seen, count, examples, param_stats)
-         SELECT $1, u.service, u.id, u.template, u.first_seen, u.last_seen, u.count, u.examples, u.stats
+        `INSERT INTO patterns (tenant_id, service, id, template, first_seen, last_seen, count, examples, param_stats, aliases)
+         SELECT $1, u.service, u.id, u.template, u.first_seen, u.last_seen, u.count, u.examples, u.stats,
+                array(SELECT jsonb_array_elements_text(u.aliases))
            FROM unnest($2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::timestamptz[],
-                       $7::bigint[], $8::jsonb[], $9::jsonb[])
-                AS u(service, id, template, first_seen, last_seen, count, examples, stats)
+                       $7::bigint[], $8::jsonb[], $9::jsonb[], $10::jsonb[])
+                AS u(service, id, template, first_seen, last_seen, count, examples, stats, aliases)
          ON CONFLICT (tenant_id, id) DO UPDATE SET
            template = CASE WHEN patterns.user_defined THEN patterns.template ELSE excluded.template END,
            first_seen = least(patterns.first_seen, excluded.first_seen),
            last_seen = greatest(patterns.last_seen, excluded.last_seen),
            count = patterns.count + excluded.count,
            examples = excluded.examples,
-           param_stats = excluded.param_stats`,
+           param_stats = excluded.param_stats,
+           aliases = array(SELECT DISTINCT unnest(patterns.aliases || excluded.aliases))`,
         [
           tenantId,
           deltas.map((d) => d.service),
@@ -143,6 +145,7 @@ export class PatternRepository {
           deltas.map((d) => d.count),
           examples,
           stats,
+          deltas.map((d) => JSON.stringify(d.aliases)),
         ],
       );
       const hourIds: string[] = [];
@@ -180,13 +183,14 @@ export class PatternRepository {
     );
     if (!into) {
       await tx.query(
-        `UPDATE patterns SET id = $3, template = $4,
+        `UPDATE patterns SET id = $3, template = $4, param_stats = '[]',
                 aliases = array(SELECT DISTINCT unnest(aliases || $2::text))
           WHERE tenant_id = $1 AND id = $2`,
         [tx.tenantId, r.from, r.to, r.template],
       );
     } else {
-      await this.fold(tx, fromDb(old), fromDb(into));
+      // The old template's <*> positions are not the new one's: its statistics are dropped.
+      await this.fold(tx, { ...fromDb(old), paramStats: [] }, fromDb(into));
       await tx.query('DELETE FROM patterns WHERE tenant_id = $1 AND id = $2', [
         tx.tenantId,
         r.from,
@@ -258,9 +262,9 @@ export class PatternRepository {
               coalesce(c.second_half, 0) AS second_half
          FROM patterns p
          LEFT JOIN LATERAL (
-           SELECT sum(count) AS total,
-                  sum(count) FILTER (WHERE hour < $4) AS first_half,
-                  sum(count) FILTER (WHERE hour >= $4) AS second_half
+           SELECT sum(pc.count) AS total,
+                  sum(pc.count) FILTER (WHERE pc.hour < $4) AS first_half,
+                  sum(pc.count) FILTER (WHERE pc.hour >= $4) AS second_half
              FROM pattern_counts pc
             WHERE pc.tenant_id = p.tenant_id AND pc.pattern_id = p.id
               AND pc.hour >= date_trunc('hour', $2::timestamptz) AND pc.hour < $3

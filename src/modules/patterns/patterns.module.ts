@@ -1,7 +1,10 @@
 import { Module } from '@nestjs/common';
 
 import { ErasureRegistryModule } from '../../common/privacy/erasure-registry';
+import { PatternAliases } from '../logs/pattern-aliases.port';
+import { PatternCatalogService } from './pattern-catalog.service';
 import { PatternRepository } from './pattern.repository';
+import { PatternsResolver } from './patterns.resolver';
 import { PatternsService } from './patterns.service';
 
 /**
@@ -10,7 +13,13 @@ import { PatternsService } from './patterns.service';
  */
 @Module({
   imports: [ErasureRegistryModule],
-  providers: [PatternRepository, PatternsService],
-  exports: [PatternsService],
+  providers: [
+    PatternRepository,
+    PatternsService,
+    PatternCatalogService,
+    PatternsResolver,
+    { provide: PatternAliases, useExisting: PatternCatalogService },
+  ],
+  exports: [PatternsService, PatternAliases],
 })
 export class PatternsModule {}
