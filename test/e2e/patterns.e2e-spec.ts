@@ -254,6 +254,69 @@ describe('log patterns through ingest and GraphQL', () => {
     expect(gauge.values.find((v) => v.labels.tenant === tenant.id)?.value).toBeGreaterThan(0);
   });
 
+  it('erases a data subject from pattern examples, parameter statistics and stored parameters', async () => {
+    const vigil = first as TestVigil;
+    const orders = Array.from(
+      { length: 8 },
+      (_, i) => `Order ${100 + i} placed by ${i % 2 ? 'u-4711' : 'u-5000'} for ${i + 1} items`,
+    );
+    await ingest(vigil, tenant, 'orders', orders);
+    const [order] = await until(
+      () => list(vigil, tenant.adminKey, { services: ['orders'] }),
+      (ps) => ps[0]?.count === 8,
+    );
+    const before = await gql<{ pattern: Pattern }>(vigil, tenant.adminKey, PATTERN, {
+      id: order!.id,
+    });
+    expect(JSON.stringify(before.pattern)).toContain('u-4711');
+
+    const erase = await gql<{ eraseSubject: { id: string } }>(
+      vigil,
+      tenant.adminKey,
+      `mutation ($ids: SubjectIdentifiers!) { eraseSubject(identifiers: $ids) { id } }`,
+      { ids: { userIds: ['u-4711'] } },
+    );
+    const job = await until(
+      () =>
+        gql<{
+          privacyJob: {
+            status: string;
+            report: { counts: Array<{ name: string; count: number }> } | null;
+          };
+        }>(
+          vigil,
+          tenant.adminKey,
+          `query ($id: ID!) { privacyJob(id: $id) { status report { counts { name count } } } }`,
+          { id: erase.eraseSubject.id },
+        ),
+      (r) => r.privacyJob.status === 'done' || r.privacyJob.status === 'failed',
+      30_000,
+    );
+    expect(job.privacyJob.status).toBe('done');
+    expect(job.privacyJob.report?.counts).toEqual(
+      expect.arrayContaining([{ name: 'patterns.patterns', count: 1 }]),
+    );
+
+    const after = await gql<{ pattern: Pattern }>(vigil, tenant.adminKey, PATTERN, {
+      id: order!.id,
+    });
+    expect(JSON.stringify(after.pattern)).not.toContain('u-4711');
+    expect(JSON.stringify(after.pattern)).toContain('u-5000');
+    const values = after.pattern.parameters.flatMap((p) => p.values);
+    expect(values).toEqual(expect.arrayContaining([{ value: '[erased]', count: 4 }]));
+    const logs = await gql<{ logs: { edges: Array<{ node: Log }> } }>(
+      vigil,
+      tenant.adminKey,
+      LOGS,
+      { filter: { services: ['orders'] } },
+    );
+    expect(logs.logs.edges).toHaveLength(8);
+    expect(JSON.stringify(logs.logs.edges)).not.toContain('u-4711');
+    expect(logs.logs.edges.filter((e) => e.node.patternParams.includes('[erased]'))).toHaveLength(
+      4,
+    );
+  });
+
   it('refuses unknown patterns and bad input, and writes only with the write permission', async () => {
     const vigil = first as TestVigil;
     const missing = await vigil.graphql(tenant.adminKey, RENAME, { id: 'nope', name: 'x' });

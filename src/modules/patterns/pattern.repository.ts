@@ -354,10 +354,12 @@ export class PatternRepository {
     });
   }
 
-  /** Rewrites examples and parameter statistics of the rows `rewrite` changes. */
+  /** Rewrites template, examples and parameter statistics of the rows `rewrite` changes. */
   async rewriteRows(
     tenantId: string,
-    rewrite: (row: PatternRow) => { examples: string[]; paramStats: ParamStats[] } | null,
+    rewrite: (
+      row: PatternRow,
+    ) => { template: string; examples: string[]; paramStats: ParamStats[] } | null,
   ): Promise<number> {
     return this.transaction(tenantId, async (tx) => {
       const rows = (
@@ -370,8 +372,15 @@ export class PatternRepository {
         const next = rewrite(row);
         if (next === null) continue;
         await tx.query(
-          'UPDATE patterns SET examples = $3, param_stats = $4 WHERE tenant_id = $1 AND id = $2',
-          [tenantId, row.id, JSON.stringify(next.examples), JSON.stringify(next.paramStats)],
+          `UPDATE patterns SET template = $3, examples = $4, param_stats = $5
+            WHERE tenant_id = $1 AND id = $2`,
+          [
+            tenantId,
+            row.id,
+            next.template,
+            JSON.stringify(next.examples),
+            JSON.stringify(next.paramStats),
+          ],
         );
         changed++;
       }

@@ -4,6 +4,7 @@ import { ErasureRegistryModule } from '../../common/privacy/erasure-registry';
 import { PatternAliases } from '../logs/pattern-aliases.port';
 import { PatternCatalogService } from './pattern-catalog.service';
 import { PatternRepository } from './pattern.repository';
+import { PatternsErasureParticipant } from './patterns-erasure.participant';
 import { PatternsResolver } from './patterns.resolver';
 import { PatternsService } from './patterns.service';
 
@@ -18,6 +19,7 @@ import { PatternsService } from './patterns.service';
     PatternsService,
     PatternCatalogService,
     PatternsResolver,
+    PatternsErasureParticipant,
     { provide: PatternAliases, useExisting: PatternCatalogService },
   ],
   exports: [PatternsService, PatternAliases],
