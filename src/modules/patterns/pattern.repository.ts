@@ -103,12 +103,14 @@ export class PatternRepository {
     await this.transaction(tenantId, async (tx) => {
       for (const r of rekeys) await this.rekey(tx, r);
       if (deltas.length === 0) return;
+      // One lock order for every replica's flush, so two flushes of a tenant cannot deadlock.
+      deltas = [...deltas].sort((x, y) => (x.id < y.id ? -1 : x.id > y.id ? 1 : 0));
       const ids = deltas.map((d) => d.id);
       const stored = new Map(
         (
           await tx.query<{ id: string; examples: string[]; param_stats: ParamStats[] }>(
             `SELECT id, examples, param_stats FROM patterns
-              WHERE tenant_id = $1 AND id = ANY($2::text[]) FOR UPDATE`,
+              WHERE tenant_id = $1 AND id = ANY($2::text[]) ORDER BY id FOR UPDATE`,
             [tenantId, ids],
           )
         ).map((r) => [r.id, r]),
