@@ -18,6 +18,13 @@ const FLUSH_MS = 2000;
 const SNAPSHOT_MS = 30_000;
 /** Learned patterns per tenant and service (the miner evicts beyond it). */
 const MAX_PATTERNS = 2000;
+/**
+ * Trees per tenant: records of further services (service names come from shippers and can be
+ * anything) share one tree, so a tenant cannot exhaust memory with made-up service names.
+ */
+export const MAX_TREES_PER_TENANT = 500;
+/** The tree records of services beyond MAX_TREES_PER_TENANT are mined in. */
+export const OVERFLOW_SERVICE = '(other services)';
 /** A parameter is stored with the record cut to this many characters. */
 const MAX_STORED_PARAM = 256;
 
@@ -40,6 +47,8 @@ export class PatternsService implements BeforeApplicationShutdown, OnModuleDestr
   readonly #accumulator = new PatternAccumulator();
   readonly #loaded = new Map<string, Promise<void>>();
   readonly #overrides = new Map<string, TenantOverrides>();
+  /** Tenant → the services with a tree. */
+  readonly #trees = new Map<string, Set<string>>();
   readonly #flushTimer: NodeJS.Timeout;
   readonly #snapshotTimer: NodeJS.Timeout;
   #flushing: Promise<void> | null = null;
@@ -70,7 +79,7 @@ export class PatternsService implements BeforeApplicationShutdown, OnModuleDestr
   /** Mines a record's body: sets its patternId and parameters and counts it. Synchronous. */
   assign(record: LogRecord): void {
     const tenantId = record.tenantId;
-    const service = record.service || record.dataset;
+    const service = this.#treeOf(tenantId, record.service || record.dataset);
     const match = this.#miners.add(tenantId, service, record.body);
     let id = match.patternId;
     const merges = this.#overrides.get(tenantId)?.merges;
@@ -124,7 +133,7 @@ export class PatternsService implements BeforeApplicationShutdown, OnModuleDestr
   /** Installs a user pattern (it takes precedence over learning from now on). */
   async applyUserPattern(tenantId: string, service: string, id: string, template: string) {
     await this.prepare(tenantId);
-    this.#miners.miner(tenantId, service).addUserPattern(template, id);
+    this.#miners.miner(tenantId, this.#treeOf(tenantId, service)).addUserPattern(template, id);
   }
 
   /** The id a user pattern gets (stable per tenant, service and template). */
@@ -146,6 +155,7 @@ export class PatternsService implements BeforeApplicationShutdown, OnModuleDestr
     }
     this.#accumulator.dropTenant(tenantId);
     this.#overrides.delete(tenantId);
+    this.#trees.delete(tenantId);
     this.#loaded.delete(tenantId);
     this.#updateGauge();
   }
@@ -169,7 +179,7 @@ export class PatternsService implements BeforeApplicationShutdown, OnModuleDestr
     ]);
     for (const { service, state } of snapshots) {
       try {
-        this.#miners.restore(state);
+        this.#treeOf(tenantId, this.#miners.restore(state).options.service);
       } catch (err) {
         // A snapshot that no longer validates is relearned rather than blocking the tenant.
         this.#logger.warn(`template snapshot of ${tenantId}/${service} ignored: ${String(err)}`);
@@ -179,9 +189,22 @@ export class PatternsService implements BeforeApplicationShutdown, OnModuleDestr
     this.#updateGauge();
   }
 
+  #treeOf(tenantId: string, service: string): string {
+    let trees = this.#trees.get(tenantId);
+    if (trees === undefined) {
+      trees = new Set();
+      this.#trees.set(tenantId, trees);
+    }
+    if (trees.has(service)) return service;
+    if (trees.size >= MAX_TREES_PER_TENANT) return OVERFLOW_SERVICE;
+    trees.add(service);
+    return service;
+  }
+
   #applyOverrides(tenantId: string, rows: readonly PatternRow[]): void {
     const merges = this.#mergesOf(tenantId);
     for (const row of rows) {
+      this.#treeOf(tenantId, row.service);
       const miner = this.#miners.miner(tenantId, row.service);
       if (row.userDefined && row.mergedInto === null && miner.resolve(row.id) === undefined) {
         miner.addUserPattern(row.template, row.id);
