@@ -24,9 +24,9 @@ describe(PatternsService.name, () => {
     ds = new DataSource({ type: 'postgres', url: db.url, logging: ['error'] });
     await ds.initialize();
     repo = new PatternRepository(ds);
-    const rows = (await ds.query(
+    const rows = await ds.query<Array<{ id: string }>>(
       `INSERT INTO tenants (slug, name) VALUES ('svc-a', 'a') RETURNING id`,
-    )) as Array<{ id: string }>;
+    );
     tenant = rows[0]!.id;
   });
   afterAll(async () => {
@@ -71,10 +71,10 @@ describe(PatternsService.name, () => {
     for (let i = 0; i < MAX_TREES_PER_TENANT + 3; i++)
       sut.assign(record('Service started', `s${i}`));
     await sut.flush();
-    const rows = (await ds.query(
+    const rows = await ds.query<Array<{ service: string }>>(
       `SELECT DISTINCT service FROM patterns WHERE tenant_id = $1 AND service IN ($2, $3)`,
       [tenant, OVERFLOW_SERVICE, `s${MAX_TREES_PER_TENANT + 2}`],
-    )) as Array<{ service: string }>;
+    );
     expect(rows.map((r) => r.service)).toEqual([OVERFLOW_SERVICE]);
   });
 });
