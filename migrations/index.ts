@@ -7,6 +7,7 @@ import { ApiKeyLifecycle1764190000000 } from './1764190000000-api-key-lifecycle'
 import { PrivacyJobs1764200000000 } from './1764200000000-privacy-jobs';
 import { MemberDirectory1764205000000 } from './1764205000000-member-directory';
 import { CustomFormatsRedaction1764214000000 } from './1764214000000-custom-formats-redaction';
+import { Patterns1764220000000 } from './1764220000000-patterns';
 
 /** Every migration, oldest first. TypeORM runs the ones not yet applied at start. */
 export const MIGRATIONS = [
@@ -19,4 +20,5 @@ export const MIGRATIONS = [
   PrivacyJobs1764200000000,
   MemberDirectory1764205000000,
   CustomFormatsRedaction1764214000000,
+  Patterns1764220000000,
 ];

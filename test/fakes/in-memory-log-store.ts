@@ -140,6 +140,7 @@ export class InMemoryLogStore extends LogStore {
       const erased = eraseFromRecord(r, matcher);
       if (!erased) continue;
       this.records[i] = { ...r, body: erased.body, attributes: erased.attributes };
+      if (erased.patternParams !== null) this.records[i]!.patternParams = erased.patternParams;
       total.records++;
       total.fields += erased.fields;
     }
@@ -162,6 +163,7 @@ export class InMemoryLogStore extends LogStore {
         (!filter.services?.length || filter.services.includes(r.service)) &&
         (!filter.levels?.length || filter.levels.includes(r.severityText)) &&
         (!filter.traceId || r.traceId === filter.traceId) &&
+        (!filter.patternIds?.length || filter.patternIds.includes(r.patternId ?? '')) &&
         matches(r),
     );
   }

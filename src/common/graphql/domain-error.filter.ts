@@ -12,6 +12,7 @@ import {
   type RedactionErrorCode,
 } from '../../modules/formats/redaction/redaction.errors';
 import { LogsError, type LogsErrorCode } from '../../modules/logs/logs.errors';
+import { PatternsError, type PatternsErrorCode } from '../../modules/patterns/patterns.errors';
 import { PrivacyError, type PrivacyErrorCode } from '../../modules/privacy/privacy.errors';
 import { SecretsError, type SecretsErrorCode } from '../../modules/secrets/secrets.errors';
 import { TenancyError, type TenancyErrorCode } from '../../modules/tenancy/tenancy.errors';
@@ -23,7 +24,8 @@ type DomainError =
   | SecretsError
   | PrivacyError
   | CustomFormatError
-  | RedactionError;
+  | RedactionError
+  | PatternsError;
 
 /** Maps each module's error codes to GraphQL `extensions.code`; services never build GraphQL errors. */
 @Catch(
@@ -34,6 +36,7 @@ type DomainError =
   PrivacyError,
   CustomFormatError,
   RedactionError,
+  PatternsError,
 )
 export class DomainErrorFilter implements ExceptionFilter {
   catch(error: DomainError, host: ArgumentsHost): GraphQLError | void {
@@ -70,6 +73,9 @@ export class DomainErrorFilter implements ExceptionFilter {
       return new GraphQLError(error.message, {
         extensions: { code: customFormatCode(error.code) },
       });
+    }
+    if (error instanceof PatternsError) {
+      return new GraphQLError(error.message, { extensions: { code: patternsCode(error.code) } });
     }
     if (error instanceof RedactionError) {
       return new GraphQLError(error.message, { extensions: { code: redactionCode(error.code) } });
@@ -170,6 +176,15 @@ function customFormatCode(code: CustomFormatErrorCode): string {
     case 'LIMIT_EXCEEDED':
       return 'BAD_USER_INPUT';
     case 'FORMAT_NOT_FOUND':
+      return 'NOT_FOUND';
+  }
+}
+
+function patternsCode(code: PatternsErrorCode): string {
+  switch (code) {
+    case 'INVALID_ARGUMENT':
+      return 'BAD_USER_INPUT';
+    case 'PATTERN_NOT_FOUND':
       return 'NOT_FOUND';
   }
 }

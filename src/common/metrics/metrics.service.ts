@@ -68,6 +68,13 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  readonly templatePatterns = new Gauge({
+    name: 'vigil_template_patterns',
+    help: 'Log patterns (learned and user-defined) held by the template miners, per tenant',
+    labelNames: ['tenant'] as const,
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry });
   }

@@ -49,6 +49,12 @@ export interface RedactionStep {
   redactRecord(record: { body: string; attributes: Record<string, unknown> }): number;
 }
 
+/** Pattern mining as the batch needs it (patterns/patterns.service.ts). */
+export interface PatternStep {
+  /** Sets the record's `patternId` and `patternParams` (and counts it for the catalogue). */
+  assign(record: LogRecord): void;
+}
+
 /** What a batch hands to IngestService.commitBatch. */
 export interface BatchCommit {
   encoded: EncodedRecords;
@@ -116,6 +122,8 @@ export class IngestBatch {
     private readonly maxDepth: number,
     /** The tenant's PII redaction, applied to every record before it is stored or tailed. */
     private readonly redactor: RedactionStep | null = null,
+    /** Mines each record's pattern, after redaction (so no template holds redacted data). */
+    private readonly patterns: PatternStep | null = null,
   ) {
     this.#tailed = tailed ? [] : null;
     this.#normalize = {
@@ -330,6 +338,7 @@ export class IngestBatch {
   #store(record: LogRecord, owner: number, joined: readonly number[] | null): void {
     record.id = uuidv7(this.ctx.receivedAt);
     this.redactor?.redactRecord(record);
+    this.patterns?.assign(record);
     this.encoder.add(record);
     const j = this.#ids.length;
     this.#ids.push(record.id);

@@ -9,6 +9,7 @@ import type { Redactor } from '../formats/redaction/redactor';
 import type { LogFormat } from '../formats/log-format';
 import { LiveTailService } from '../logs/live-tail.service';
 import { LogStore } from '../logs/log-store.port';
+import { PatternsService } from '../patterns/patterns.service';
 import type { Principal } from '../tenancy/principal';
 import { GroupCommitWriter } from './group-commit.writer';
 import { IngestError } from './ingest.errors';
@@ -53,6 +54,7 @@ export class IngestService implements BeforeApplicationShutdown, BatchSink {
     private readonly formats: FormatsService,
     private readonly customFormats: CustomFormatCatalog,
     private readonly redaction: RedactionService,
+    private readonly patterns: PatternsService,
   ) {
     this.#maxDepth = config.ingest.maxDocumentDepth;
     this.#writer = new GroupCommitWriter(store, config.ingest, {
@@ -76,6 +78,7 @@ export class IngestService implements BeforeApplicationShutdown, BatchSink {
       const [formats, loaded] = await Promise.all([
         this.customFormats.formatsFor(tenantId),
         this.redaction.redactorFor(tenantId),
+        this.patterns.prepare(tenantId),
       ]);
       this.formats.useTenantFormats(tenantId, formats);
       redactor = loaded;
@@ -94,6 +97,7 @@ export class IngestService implements BeforeApplicationShutdown, BatchSink {
       this.formats,
       this.#maxDepth,
       redactor,
+      this.patterns,
     );
   }
 

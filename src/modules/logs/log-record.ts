@@ -23,6 +23,13 @@ export interface LogRecord {
   attributes: Record<string, unknown>;
   traceId: string | null;
   spanId: string | null;
+  /**
+   * The pattern the message was mined into (modules/patterns), assigned at ingest after
+   * redaction; null or absent when none was (records stored before patterns existed).
+   */
+  patternId?: string | null;
+  /** The values behind the pattern template's `<*>`, in order. */
+  patternParams?: string[];
 }
 
 /** The canonical severity levels, lowest first, with the OTel number each starts at. */

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
 
 import { LogCursorCodec } from './log-cursor.codec';
 import type { LogRecord } from './log-record';
@@ -10,6 +10,7 @@ import {
   LogStore,
 } from './log-store.port';
 import { LogsError } from './logs.errors';
+import { PatternAliases } from './pattern-aliases.port';
 import { normalizeLevelName } from './query/query-fields';
 import type { QueryNode } from './query/query-ast';
 import { parseQuery, QuerySyntaxError } from './query/query-parser';
@@ -23,6 +24,7 @@ export interface LogFilterInput {
   levels?: readonly string[] | null;
   traceId?: string | null;
   formats?: readonly string[] | null;
+  patternId?: string | null;
 }
 
 export interface LogSearchPage {
@@ -61,6 +63,7 @@ export class LogSearchService {
   constructor(
     private readonly store: LogStore,
     private readonly cursors: LogCursorCodec,
+    @Optional() private readonly aliases?: PatternAliases,
   ) {}
 
   async search(
@@ -72,7 +75,7 @@ export class LogSearchService {
     if (!Number.isInteger(first) || first < 0 || first > MAX_PAGE) {
       throw new LogsError('INVALID_ARGUMENT', `first must be an integer from 0 to ${MAX_PAGE}`);
     }
-    const filter = this.toSpec(tenantId, input);
+    const filter = await this.#withAliases(this.toSpec(tenantId, input));
     const position = after ? this.cursors.decode(tenantId, after) : undefined;
     const page = await this.store.search(filter, first, position);
     const cursors = page.records.map((r) => this.cursors.encode(tenantId, r));
@@ -84,8 +87,8 @@ export class LogSearchService {
     };
   }
 
-  count(tenantId: string, input: LogFilterInput): Promise<number> {
-    return this.store.count(this.toSpec(tenantId, input));
+  async count(tenantId: string, input: LogFilterInput): Promise<number> {
+    return this.store.count(await this.#withAliases(this.toSpec(tenantId, input)));
   }
 
   async histogram(
@@ -94,7 +97,7 @@ export class LogSearchService {
     interval: string,
   ): Promise<HistogramPoint[]> {
     const intervalMs = parseInterval(interval);
-    const filter = this.toSpec(tenantId, input);
+    const filter = await this.#withAliases(this.toSpec(tenantId, input));
     if (filter.from !== undefined && filter.to !== undefined) {
       if ((filter.to - filter.from) / intervalMs > MAX_BUCKETS) {
         throw new LogsError(
@@ -107,7 +110,7 @@ export class LogSearchService {
     return fillBuckets(points, intervalMs, filter.from, filter.to);
   }
 
-  facets(
+  async facets(
     tenantId: string,
     input: LogFilterInput,
     field: string,
@@ -122,7 +125,14 @@ export class LogSearchService {
     const facet: FacetField = column
       ? { kind: 'column', name: column }
       : { kind: 'attribute', key: trimmed.replace(/^attributes\./, '') };
-    return this.store.facets(this.toSpec(tenantId, input), facet, size);
+    return this.store.facets(await this.#withAliases(this.toSpec(tenantId, input)), facet, size);
+  }
+
+  /** A pattern filter also reaches records stored under the pattern's earlier ids. */
+  async #withAliases(spec: LogFilterSpec): Promise<LogFilterSpec> {
+    const [id] = spec.patternIds ?? [];
+    if (id === undefined || !this.aliases) return spec;
+    return { ...spec, patternIds: await this.aliases.idsOf(spec.tenantId, id) };
   }
 
   /** Validates a filter and parses its query; exposed for the live tail, which matches in memory. */
@@ -142,6 +152,7 @@ export class LogSearchService {
       });
     }
     if (input.traceId) spec.traceId = input.traceId.toLowerCase();
+    if (input.patternId) spec.patternIds = [input.patternId];
     if (input.formats?.length) {
       // Same meaning as `format:a OR format:b` in the query, which every store already translates.
       const formats: QueryNode = {

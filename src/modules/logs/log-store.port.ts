@@ -15,6 +15,8 @@ export interface LogFilterSpec {
   /** Canonical level names (`error`, `warn`, ...). */
   levels?: readonly string[];
   traceId?: string;
+  /** Records mined into any of these patterns (a pattern's id and its aliases). */
+  patternIds?: readonly string[];
 }
 
 /** Position in the newest-first order `(timestamp DESC, id DESC)`. */

@@ -2,6 +2,7 @@ import { Module, type OnApplicationShutdown } from '@nestjs/common';
 import { Pool } from 'pg';
 
 import { AppConfig } from '../../config/app-config';
+import { PatternsModule } from '../patterns/patterns.module';
 import { TenancyModule } from '../tenancy/tenancy.module';
 import { LiveTailService } from './live-tail.service';
 import { LogCursorCodec } from './log-cursor.codec';
@@ -13,7 +14,7 @@ import { LogsResolver } from './logs.resolver';
 import { PostgresLogStore } from './postgres-log-store.adapter';
 
 @Module({
-  imports: [TenancyModule],
+  imports: [TenancyModule, PatternsModule],
   providers: [
     {
       provide: LogStore,

@@ -105,12 +105,14 @@ export class LogsResolver {
     const services = spec.services ? new Set(spec.services) : null;
     const levels = spec.levels ? new Set(spec.levels) : null;
     const traceId = spec.traceId ?? null;
+    const patternIds = spec.patternIds ? new Set(spec.patternIds) : null;
     return this.tail.subscribe(
       principal.tenantId,
       (r) =>
         (services === null || services.has(r.service)) &&
         (levels === null || levels.has(r.severityText)) &&
         (traceId === null || r.traceId === traceId) &&
+        (patternIds === null || patternIds.has(r.patternId ?? '')) &&
         matchesQuery(r),
     );
   }

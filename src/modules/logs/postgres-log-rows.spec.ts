@@ -1,5 +1,5 @@
 import type { LogRecord } from './log-record';
-import { CopyLines, copyText, isoTimestamp } from './postgres-log-rows';
+import { CopyLines, copyText, isoTimestamp, pgArray } from './postgres-log-rows';
 
 function toCopyLine(record: LogRecord): string {
   const lines = new CopyLines(64);
@@ -25,10 +25,29 @@ describe(CopyLines.name, () => {
     spanId: 'abc',
   };
 
-  it('writes fourteen tab-separated columns ending in a newline', () => {
+  it('writes sixteen tab-separated columns ending in a newline', () => {
     const line = toCopyLine(record);
     expect(line.endsWith('\n')).toBe(true);
-    expect(line.slice(0, -1).split('\t')).toHaveLength(14);
+    expect(line.slice(0, -1).split('\t')).toHaveLength(16);
+  });
+
+  it('writes the pattern id and its parameters as a text[] literal, escaped for COPY', () => {
+    const cols = toCopyLine({
+      ...record,
+      patternId: 'p1',
+      patternParams: ['a b', 'say "hi"', 'C:\\x', 'tab\there'],
+    })
+      .slice(0, -1)
+      .split('\t');
+    expect(cols[14]).toBe('p1');
+    expect(cols[15]).toBe('{"a b","say \\\\"hi\\\\"","C:\\\\\\\\x","tab\\there"}');
+    const none = toCopyLine(record).slice(0, -1).split('\t');
+    expect(none.slice(14)).toEqual(['\\N', '\\N']);
+  });
+
+  it('writes an empty parameter list as an empty array', () => {
+    expect(pgArray([])).toBe('{}');
+    expect(pgArray(['x'])).toBe('{"x"}');
   });
 
   it('escapes backslashes, tabs and newlines and writes NULL as \\N', () => {

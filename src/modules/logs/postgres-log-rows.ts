@@ -2,7 +2,7 @@ import type { LogRecord } from './log-record';
 
 /** The columns of `logs`, in the order COPY lines carry them and SELECTs read them. */
 export const LOG_COLUMNS =
-  'tenant_id, ts, id, observed_ts, severity_number, severity_text, body, service, host, dataset, format, trace_id, span_id, attributes';
+  'tenant_id, ts, id, observed_ts, severity_number, severity_text, body, service, host, dataset, format, trace_id, span_id, attributes, pattern_id, pattern_params';
 
 const NEEDS_ESCAPE = /[\\\t\n\r]/;
 const ESCAPES = /[\\\t\n\r]/g;
@@ -70,6 +70,9 @@ export class CopyLines {
     // JSON text holds no raw control characters, only backslashes to double.
     const json = JSON.stringify(r.attributes);
     const attributes = json.indexOf('\\') === -1 ? json : json.replaceAll('\\', '\\\\');
+    const patternId = r.patternId == null ? NULL_MARK : copyText(r.patternId);
+    const patternParams =
+      r.patternParams === undefined ? NULL_MARK : copyText(pgArray(r.patternParams));
     // UTF-8 takes at most 3 bytes per UTF-16 unit; ids, times and tabs fit in the 160 spare.
     const bound =
       3 *
@@ -83,7 +86,9 @@ export class CopyLines {
           format.length +
           traceId.length +
           spanId.length +
-          attributes.length) +
+          attributes.length +
+          patternId.length +
+          patternParams.length) +
       160;
     if (this.#at + bound > this.#buf.length) this.next(bound);
     const b = this.#buf;
@@ -115,6 +120,10 @@ export class CopyLines {
     at += b.write(spanId, at);
     b[at++] = TAB;
     at += b.write(attributes, at);
+    b[at++] = TAB;
+    at += b.write(patternId, at);
+    b[at++] = TAB;
+    at += b.write(patternParams, at);
     b[at++] = LF;
     this.#at = at;
   }
@@ -136,6 +145,19 @@ export class CopyLines {
 
 const EMPTY = Buffer.alloc(0);
 
+const ARRAY_ELEMENT_ESCAPE = /["\\]/g;
+
+/** A text[] literal (`{"a","b\\"c"}`): every element quoted, `"` and `\\` backslash-escaped. */
+export function pgArray(values: readonly string[]): string {
+  if (values.length === 0) return '{}';
+  let out = '{';
+  for (let i = 0; i < values.length; i++) {
+    if (i > 0) out += ',';
+    out += `"${(values[i] as string).replace(ARRAY_ELEMENT_ESCAPE, '\\$&')}"`;
+  }
+  return `${out}}`;
+}
+
 export interface LogRow {
   tenant_id: string;
   ts: Date;
@@ -151,6 +173,8 @@ export interface LogRow {
   trace_id: string | null;
   span_id: string | null;
   attributes: Record<string, unknown>;
+  pattern_id: string | null;
+  pattern_params: string[] | null;
 }
 
 export function fromRow(row: LogRow): LogRecord {
@@ -169,5 +193,7 @@ export function fromRow(row: LogRow): LogRecord {
     attributes: row.attributes,
     traceId: row.trace_id,
     spanId: row.span_id,
+    patternId: row.pattern_id,
+    patternParams: row.pattern_params ?? [],
   };
 }

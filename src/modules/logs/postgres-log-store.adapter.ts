@@ -281,20 +281,24 @@ export class PostgresLogStore extends LogStore {
         id: string;
         body: string;
         attributes: Record<string, unknown>;
+        pattern_params: string[] | null;
       }>(
-        `SELECT ts::text AS ts, id, body, attributes FROM logs
+        `SELECT ts::text AS ts, id, body, attributes, pattern_params FROM logs
           WHERE tenant_id = $1 AND (ts, id) > ($2::timestamptz, $3::uuid) AND ${condition}
           ORDER BY ts, id LIMIT ${ERASE_PAGE}`,
         [tenantId, after.ts, after.id, ...conditionParams],
       );
       const changed = rows.flatMap((row) => {
-        const erased = eraseFromRecord(row, matcher);
+        const erased = eraseFromRecord({ ...row, patternParams: row.pattern_params }, matcher);
         return erased ? [{ ts: row.ts, id: row.id, ...erased }] : [];
       });
       if (changed.length > 0) {
         await this.pool.query(
-          `UPDATE logs l SET body = u.body, attributes = u.attributes
-             FROM unnest($2::timestamptz[], $3::uuid[], $4::text[], $5::jsonb[]) AS u(ts, id, body, attributes)
+          `UPDATE logs l SET body = u.body, attributes = u.attributes,
+                  pattern_params = CASE WHEN u.params IS NULL THEN NULL
+                                        ELSE array(SELECT jsonb_array_elements_text(u.params)) END
+             FROM unnest($2::timestamptz[], $3::uuid[], $4::text[], $5::jsonb[], $6::jsonb[])
+                  AS u(ts, id, body, attributes, params)
             WHERE l.tenant_id = $1 AND l.ts = u.ts AND l.id = u.id`,
           [
             tenantId,
@@ -302,6 +306,7 @@ export class PostgresLogStore extends LogStore {
             changed.map((c) => c.id),
             changed.map((c) => c.body),
             changed.map((c) => JSON.stringify(c.attributes)),
+            changed.map((c) => (c.patternParams === null ? null : JSON.stringify(c.patternParams))),
           ],
         );
         total.records += changed.length;
@@ -335,6 +340,8 @@ export class PostgresLogStore extends LogStore {
     if (filter.levels?.length)
       parts.push(`severity_text = ANY(${params.add(filter.levels)}::text[])`);
     if (filter.traceId) parts.push(`trace_id = ${params.add(filter.traceId)}`);
+    if (filter.patternIds?.length)
+      parts.push(`pattern_id = ANY(${params.add(filter.patternIds)}::text[])`);
     if (filter.query.kind !== 'all') parts.push(`(${translateQueryToSql(filter.query, params)})`);
     return parts.join(' AND ');
   }

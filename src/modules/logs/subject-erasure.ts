@@ -12,12 +12,14 @@ export interface SubjectErasure {
 export interface ErasedRecord {
   body: string;
   attributes: Record<string, unknown>;
+  /** The pattern parameters, erased too (they are parts of the body). */
+  patternParams: string[] | null;
   fields: number;
 }
 
 /** The record's body and attributes with the subject erased, or null when nothing matched. */
 export function eraseFromRecord(
-  record: Pick<LogRecord, 'body' | 'attributes'>,
+  record: Pick<LogRecord, 'body' | 'attributes'> & { patternParams?: readonly string[] | null },
   matcher: SubjectMatcher,
 ): ErasedRecord | null {
   let fields = 0;
@@ -35,5 +37,14 @@ export function eraseFromRecord(
       configurable: true,
     });
   }
-  return fields === 0 ? null : { body: body.text, attributes, fields };
+  // Pattern parameters are pieces of the body: rewritten with it, not counted as fields of their own.
+  let paramHits = 0;
+  const patternParams =
+    record.patternParams?.map((p) => {
+      const erased = matcher.redact(p);
+      paramHits += erased.hits;
+      return erased.text;
+    }) ?? null;
+  if (fields === 0 && paramHits === 0) return null;
+  return { body: body.text, attributes, patternParams, fields };
 }

@@ -29,4 +29,10 @@ export class LogFilterInput {
     description: 'Format names (nginx-combined, text, json, ...; see the logFormats query)',
   })
   formats?: string[] | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'Records mined into this pattern (see the patterns query)',
+  })
+  patternId?: string | null;
 }

@@ -46,6 +46,12 @@ export class LogRecordObject {
   @Field(() => String, { nullable: true })
   spanId!: string | null;
 
+  @Field(() => String, { nullable: true, description: 'The pattern the message belongs to' })
+  patternId!: string | null;
+
+  @Field(() => [String], { description: 'The values behind the pattern template’s <*>, in order' })
+  patternParams!: string[];
+
   static from(r: LogRecord): LogRecordObject {
     const o = new LogRecordObject();
     o.id = r.id;
@@ -61,6 +67,8 @@ export class LogRecordObject {
     o.attributes = r.attributes;
     o.traceId = r.traceId;
     o.spanId = r.spanId;
+    o.patternId = r.patternId ?? null;
+    o.patternParams = r.patternParams ?? [];
     return o;
   }
 }
