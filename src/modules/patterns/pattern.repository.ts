@@ -343,6 +343,25 @@ export class PatternRepository {
     }));
   }
 
+  /** Tenants with hourly counts (owner role: the retention pass crosses tenants). */
+  async tenantsWithCounts(): Promise<string[]> {
+    const rows = await this.db.query<Array<{ tenant_id: string }>>(
+      'SELECT DISTINCT tenant_id FROM pattern_counts',
+    );
+    return rows.map((r) => r.tenant_id);
+  }
+
+  /** Deletes a tenant's hourly counts of hours before `cutoff`; returns how many went. */
+  async deleteCountsBefore(tenantId: string, cutoff: Date): Promise<number> {
+    return this.transaction(tenantId, async (tx) => {
+      const rows = await tx.query(
+        'DELETE FROM pattern_counts WHERE tenant_id = $1 AND hour < $2 RETURNING 1',
+        [tenantId, cutoff],
+      );
+      return rows.length;
+    });
+  }
+
   async eraseTenant(tenantId: string): Promise<Record<string, number>> {
     return this.transaction(tenantId, async (tx) => {
       const out: Record<string, number> = {};

@@ -105,6 +105,19 @@ export class PatternsService implements BeforeApplicationShutdown, OnModuleDestr
     );
   }
 
+  /**
+   * The patterns' share of the retention pass: hourly counts older than their tenant's
+   * retention go (the catalogue rows stay while the miner knows the pattern). Returns how many.
+   */
+  async expireCounts(now: number, retentionDays: (tenantId: string) => number): Promise<number> {
+    let removed = 0;
+    for (const tenantId of await this.repo.tenantsWithCounts()) {
+      const cutoff = new Date(now - retentionDays(tenantId) * 86_400_000);
+      removed += await this.repo.deleteCountsBefore(tenantId, cutoff);
+    }
+    return removed;
+  }
+
   /** Writes what was summed since the last flush; one at a time. */
   flush(): Promise<void> {
     if (this.#flushing !== null) return this.#flushing.then(() => this.flush());

@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 
 import { AuditModule } from '../audit/audit.module';
 import { LogsModule } from '../logs/logs.module';
+import { PatternsModule } from '../patterns/patterns.module';
 import { TenancyModule } from '../tenancy/tenancy.module';
 import { ExportDownloadController } from './export-download.controller';
 import { ExportFiles } from './export-files';
@@ -23,7 +24,13 @@ import { TenantTablesParticipant } from './tenant-tables.participant';
  * `ErasureParticipant` (src/common/privacy); this module runs them.
  */
 @Module({
-  imports: [TypeOrmModule.forFeature([PrivacyJobEntity]), TenancyModule, LogsModule, AuditModule],
+  imports: [
+    TypeOrmModule.forFeature([PrivacyJobEntity]),
+    TenancyModule,
+    LogsModule,
+    AuditModule,
+    PatternsModule,
+  ],
   controllers: [ExportDownloadController],
   providers: [
     PrivacyJobRepository,

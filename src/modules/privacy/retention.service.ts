@@ -8,6 +8,7 @@ import {
 import { AppConfig } from '../../config/app-config';
 import { AuditService } from '../audit/audit.service';
 import { LogRetentionService } from '../logs/log-retention.service';
+import { PatternsService } from '../patterns/patterns.service';
 import type { Principal } from '../tenancy/principal';
 import { TenancyService } from '../tenancy/tenancy.service';
 import { ExportFiles } from './export-files';
@@ -26,8 +27,8 @@ export interface Retention {
 
 /**
  * Per-tenant retention: the setting, and the privacy module's share of the retention pass (job
- * records and export archives older than the tenant's retention, audit entries older than
- * AUDIT_RETENTION_DAYS; the log store runs its own).
+ * records, export archives and hourly pattern counts older than the tenant's retention, audit
+ * entries older than AUDIT_RETENTION_DAYS; the log store runs its own).
  */
 @Injectable()
 export class RetentionService implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -41,6 +42,7 @@ export class RetentionService implements OnApplicationBootstrap, OnApplicationSh
     private readonly files: ExportFiles,
     private readonly config: AppConfig,
     private readonly auditLog: AuditService,
+    private readonly patterns: PatternsService,
   ) {}
 
   async get(principal: Principal): Promise<Retention> {
@@ -86,6 +88,10 @@ export class RetentionService implements OnApplicationBootstrap, OnApplicationSh
   async runOnce(now: number): Promise<number> {
     await this.auditLog.deleteOlderThan(new Date(now - this.config.auditRetentionDays * DAY_MS));
     const retention = await this.tenancy.retentionByTenant();
+    await this.patterns.expireCounts(
+      now,
+      (tenantId) => retention.get(tenantId) ?? this.config.defaultRetentionDays,
+    );
     let removed = 0;
     for (const tenantId of await this.jobs.tenantsWithJobs()) {
       const days = retention.get(tenantId) ?? this.config.defaultRetentionDays;
