@@ -14,8 +14,13 @@ export interface OpenSearchStoreSettings {
   /** A backing index rolls over at this age or primary shard size, whichever comes first. */
   rolloverAge: string;
   rolloverPrimaryShardSize: string;
-  /** Longest value the keyword fields (and `message.keyword`) index; longer ones are kept, not indexed. */
+  /**
+   * Longest value (characters) the keyword fields index; longer ones are kept in `_source` but
+   * not found. 8191 is the most that stays under Lucene's 32766-byte term limit in any UTF-8.
+   */
   keywordIgnoreAbove: number;
+  /** The same for `message.keyword`, the exact-match copy of short messages. */
+  messageKeywordIgnoreAbove: number;
   /** `index.mapping.total_fields.limit`: bounds the attribute fields one backing index may grow. */
   totalFieldsLimit: number;
   /** A bulk request carries at most this many bytes and documents. */
@@ -44,7 +49,8 @@ export const DEFAULT_OPENSEARCH_SETTINGS: OpenSearchStoreSettings = {
   replicas: 1,
   rolloverAge: '1d',
   rolloverPrimaryShardSize: '30gb',
-  keywordIgnoreAbove: 1024,
+  keywordIgnoreAbove: 8191,
+  messageKeywordIgnoreAbove: 1024,
   totalFieldsLimit: 2000,
   bulkMaxBytes: 5 * 1024 * 1024,
   bulkMaxDocuments: 5000,

@@ -58,7 +58,9 @@ export function mappingsComponent(settings: OpenSearchStoreSettings): object {
           '@timestamp': { type: 'date', format: 'strict_date_optional_time||epoch_millis' },
           message: {
             type: 'text',
-            fields: { keyword },
+            fields: {
+              keyword: { type: 'keyword', ignore_above: settings.messageKeywordIgnoreAbove },
+            },
           },
           log: object({ level: { type: 'keyword' } }),
           service: object({ name: keyword }),
