@@ -128,7 +128,11 @@ export class DslEvaluator {
 
   mappingOf(field: string): FieldMapping | undefined {
     for (const template of this.mappings.dynamic_templates ?? []) {
-      const [, { path_match: pattern, mapping }] = single(template);
+      const [, spec] = single(template);
+      const { path_match: pattern, mapping } = spec as {
+        path_match: string;
+        mapping: FieldMapping;
+      };
       const prefix = pattern.replace(/\*$/, '');
       if (field.startsWith(prefix) && !field.slice(prefix.length).includes('.')) return mapping;
     }
