@@ -99,13 +99,22 @@ export class LogsResolver {
   async logTail(
     @CurrentPrincipal() principal: Principal,
     @Args('filter') filter: LogFilterInput,
+    @Args('backfill', {
+      type: () => Int,
+      nullable: true,
+      defaultValue: 0,
+      description:
+        'Stored records to send first (the newest n matching, oldest first), read once from the log store; then live records',
+    })
+    backfill: number,
   ): Promise<AsyncIterableIterator<LogRecord>> {
     const spec = this.search.toSpec(principal.tenantId, { ...filter, from: null, to: null });
     const matchesQuery = compileQueryMatcher(spec.query);
     const services = spec.services ? new Set(spec.services) : null;
     const levels = spec.levels ? new Set(spec.levels) : null;
     const traceId = spec.traceId ?? null;
-    return this.tail.subscribe(
+    // Subscribed before the backfill is read, so that nothing stored in between is missed.
+    const sub = await this.tail.subscribe(
       principal.tenantId,
       (r) =>
         (services === null || services.has(r.service)) &&
@@ -113,5 +122,18 @@ export class LogsResolver {
         (traceId === null || r.traceId === traceId) &&
         matchesQuery(r),
     );
+    try {
+      sub.prepend(
+        await this.search.recent(
+          principal.tenantId,
+          { ...filter, from: null, to: null },
+          backfill ?? 0,
+        ),
+      );
+    } catch (err) {
+      sub.close();
+      throw err;
+    }
+    return sub;
   }
 }
