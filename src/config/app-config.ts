@@ -48,6 +48,7 @@ export interface OpenSearchSettings {
   tlsInsecure: boolean;
   indexPrefix: string;
   dedicatedTenantLimit: number;
+  routeByTenant: boolean;
   sharedShards: number;
   replicas: number;
   bulkMaxBytes: number;
@@ -211,6 +212,7 @@ function openSearchSettings(e: EnvSchema): OpenSearchSettings {
     tlsInsecure: e.OPENSEARCH_TLS_INSECURE,
     indexPrefix: e.OPENSEARCH_INDEX_PREFIX,
     dedicatedTenantLimit: e.OPENSEARCH_DEDICATED_TENANT_LIMIT,
+    routeByTenant: e.OPENSEARCH_ROUTING === 'tenant',
     sharedShards: e.OPENSEARCH_SHARED_SHARDS,
     replicas: e.OPENSEARCH_REPLICAS,
     bulkMaxBytes: e.OPENSEARCH_BULK_MAX_BYTES,

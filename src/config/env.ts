@@ -109,6 +109,14 @@ export class EnvSchema {
   @Min(0)
   OPENSEARCH_DEDICATED_TENANT_LIMIT = 100;
 
+  /**
+   * `tenant`: documents are routed by tenant id (a tenant's records on one shard of the shared
+   * stream); `none`: OpenSearch's default routing, every read asks every shard. Switching from
+   * `tenant` to `none` is safe, the other way round is not.
+   */
+  @IsIn(['tenant', 'none'])
+  OPENSEARCH_ROUTING: 'tenant' | 'none' = 'tenant';
+
   /** Primary shards of the shared stream's backing indices (a tenant's own stream has 1). */
   @Transform(toInt)
   @IsInt()

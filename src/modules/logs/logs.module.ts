@@ -27,6 +27,7 @@ import { PostgresLogStore } from './postgres-log-store.adapter';
             settings: {
               prefix: os.indexPrefix,
               dedicatedTenantLimit: os.dedicatedTenantLimit,
+              routeByTenant: os.routeByTenant,
               sharedShards: os.sharedShards,
               replicas: os.replicas,
               bulkMaxBytes: os.bulkMaxBytes,

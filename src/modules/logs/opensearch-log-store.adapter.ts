@@ -111,7 +111,7 @@ export class OpenSearchLogStore extends LogStore {
     this.#settings = { ...DEFAULT_OPENSEARCH_SETTINGS, ...options.settings };
     this.#clock = options.clock ?? SYSTEM_CLOCK;
     this.#names = new OpenSearchNames(this.#settings.prefix);
-    this.#requests = new OpenSearchRequests(this.#names);
+    this.#requests = new OpenSearchRequests(this.#names, this.#settings.routeByTenant);
     this.#transport = new OpenSearchTransport(client, this.#settings, this.#clock);
     this.#bulk = new BulkWriter(this.#transport, this.#requests, this.#settings);
     this.#retention = new OpenSearchRetention(

@@ -45,6 +45,7 @@ async function open(
     tlsInsecure: false,
     indexPrefix: 'logs-vigil',
     dedicatedTenantLimit: 100,
+    routeByTenant: true,
     sharedShards: 1,
     replicas: 0,
     bulkMaxBytes: 1 << 20,

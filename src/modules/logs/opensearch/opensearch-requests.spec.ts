@@ -133,6 +133,23 @@ describe(OpenSearchRequests.name, () => {
     });
   });
 
+  it('leaves routing out of writes and reads when routing by tenant is off', () => {
+    const unrouted = new OpenSearchRequests(new OpenSearchNames('logs-vigil'), false);
+    expect(JSON.parse(unrouted.createAction(T, 'r', false))).toEqual({
+      create: { _index: 'logs-vigil-shared', _id: 'r' },
+    });
+    const s = unrouted.forTenant(T);
+    for (const request of [
+      s.count(s.all()),
+      s.search(s.all(), { size: 1 }),
+      s.openPit('1m'),
+      s.deleteByQuery(s.all()),
+    ]) {
+      expect(request.querystring).not.toHaveProperty('routing');
+    }
+    expect(s.count(s.all()).body).toEqual({ query: { bool: { filter: [TENANT_TERM] } } });
+  });
+
   it('cuts retention for several tenants with their terms, on every stream', () => {
     expect(sut.retentionDelete([T], 99)).toEqual({
       method: 'POST',

@@ -39,17 +39,24 @@ const enc = encodeURIComponent;
  * other requests touch templates, policies, streams and tasks, not documents.
  */
 export class OpenSearchRequests {
-  constructor(readonly names: OpenSearchNames) {}
+  /** `routeByTenant`: documents are written, and read, with `routing` = tenant id. */
+  constructor(
+    readonly names: OpenSearchNames,
+    private readonly routeByTenant = true,
+  ) {}
 
   forTenant(tenantId: string): TenantScope {
-    return new TenantScope(this.names, tenantId);
+    return new TenantScope(this.names, tenantId, this.routeByTenant);
   }
 
   /** The bulk action line of one record; `stream` is the tenant's dedicated or the shared one. */
   createAction(tenantId: string, id: string, dedicated: boolean): string {
     assertTenantId(tenantId);
     const index = dedicated ? this.names.dedicatedStream(tenantId) : this.names.sharedStream;
-    return JSON.stringify({ create: { _index: index, _id: id, routing: tenantId } });
+    const create = this.routeByTenant
+      ? { _index: index, _id: id, routing: tenantId }
+      : { _index: index, _id: id };
+    return JSON.stringify({ create });
   }
 
   bulk(ndjson: Buffer, refresh: 'false' | 'wait_for'): OpenSearchRequest {
@@ -158,11 +165,15 @@ const TASK_PARAMS = {
 export class TenantScope {
   readonly targets: string;
 
+  readonly #routing: { routing?: string };
+
   constructor(
     private readonly names: OpenSearchNames,
     readonly tenantId: string,
+    routeByTenant: boolean,
   ) {
     assertTenantId(tenantId);
+    this.#routing = routeByTenant ? { routing: tenantId } : {};
     // Wildcards, so that a tenant without a stream of its own (or a store before its first
     // write) reads nothing instead of failing: an expression matching no index is allowed.
     // Tenant ids have one length (UUIDs); the tenant term keeps any other match out anyway.
@@ -205,7 +216,7 @@ export class TenantScope {
     return {
       method: 'POST',
       path: `/${this.targets}/_search`,
-      querystring: { routing: this.tenantId, allow_no_indices: true, ignore_unavailable: true },
+      querystring: { ...this.#routing, allow_no_indices: true, ignore_unavailable: true },
       body: { ...searchBody(parts), query },
     };
   }
@@ -229,7 +240,7 @@ export class TenantScope {
     return {
       method: 'POST',
       path: `/${this.targets}/_search/point_in_time`,
-      querystring: { keep_alive: keepAlive, routing: this.tenantId, expand_wildcards: 'open' },
+      querystring: { keep_alive: keepAlive, ...this.#routing, expand_wildcards: 'open' },
     };
   }
 
@@ -238,7 +249,7 @@ export class TenantScope {
     return {
       method: 'POST',
       path: `/${this.targets}/_count`,
-      querystring: { routing: this.tenantId, allow_no_indices: true, ignore_unavailable: true },
+      querystring: { ...this.#routing, allow_no_indices: true, ignore_unavailable: true },
       body: { query },
     };
   }
@@ -248,7 +259,7 @@ export class TenantScope {
     return {
       method: 'POST',
       path: `/${this.targets}/_delete_by_query`,
-      querystring: { ...TASK_PARAMS, routing: this.tenantId, allow_no_indices: true },
+      querystring: { ...TASK_PARAMS, ...this.#routing, allow_no_indices: true },
       body: { query },
     };
   }
@@ -258,7 +269,7 @@ export class TenantScope {
     return {
       method: 'POST',
       path: `/${this.targets}/_update_by_query`,
-      querystring: { ...TASK_PARAMS, routing: this.tenantId, allow_no_indices: true },
+      querystring: { ...TASK_PARAMS, ...this.#routing, allow_no_indices: true },
       body: { query, script: { lang: 'painless', ...script } },
     };
   }

@@ -6,6 +6,12 @@ export interface OpenSearchStoreSettings {
   dedicatedTenantLimit: number;
   /** Retention of tenants without a setting of their own (days). */
   defaultRetentionDays: number;
+  /**
+   * Write and read with `routing` = tenant id, so that a tenant's records sit on one shard of the
+   * shared stream. Turning it off later is safe (reads then ask every shard); turning it on over
+   * records written without it is not.
+   */
+  routeByTenant: boolean;
   /** Primary shards of a dedicated (per-tenant) backing index. */
   dedicatedShards: number;
   /** Primary shards of a shared backing index. */
@@ -44,6 +50,7 @@ export const DEFAULT_OPENSEARCH_SETTINGS: OpenSearchStoreSettings = {
   prefix: 'logs-vigil',
   dedicatedTenantLimit: 100,
   defaultRetentionDays: 7,
+  routeByTenant: true,
   dedicatedShards: 1,
   sharedShards: 3,
   replicas: 1,
