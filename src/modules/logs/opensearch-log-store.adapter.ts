@@ -27,11 +27,8 @@ import {
   indexedAttributes,
   RECORD_SOURCE_FIELDS,
 } from './opensearch/opensearch-documents';
-import {
-  OpenSearchRequests,
-  type SearchParts,
-  type TenantScope,
-} from './opensearch/opensearch-requests';
+import { OpenSearchRequests, type SearchParts } from './opensearch/opensearch-requests';
+import { OpenSearchPits, type SearchResponse } from './opensearch/opensearch-pits';
 import { OpenSearchRetention } from './opensearch/opensearch-retention';
 import {
   DEFAULT_OPENSEARCH_SETTINGS,
@@ -50,8 +47,6 @@ import { eraseFromRecord, type SubjectErasure } from './subject-erasure';
 
 /** Records read and rewritten at a time by a subject erasure. */
 const ERASE_PAGE = 500;
-/** Points in time kept open for `logs` listings being paged through. */
-const MAX_OPEN_PITS = 256;
 
 const UPDATE_ERASED = `
 def c = params.changes.get(ctx._id);
@@ -63,18 +58,6 @@ if (c == null) {
   ctx._source.vigil.attr = c.attr;
   ctx._source.vigil.lexemes = c.lexemes;
 }`;
-
-interface SearchHit {
-  _id: string;
-  _source?: unknown;
-  sort?: [number, string];
-}
-
-interface SearchResponse {
-  pit_id?: string;
-  hits?: { hits?: SearchHit[] };
-  aggregations?: Record<string, { buckets?: Array<{ key: number | string; doc_count: number }> }>;
-}
 
 export interface OpenSearchLogStoreOptions {
   settings?: Partial<OpenSearchStoreSettings>;
@@ -98,8 +81,7 @@ export class OpenSearchLogStore extends LogStore {
   readonly #retention: OpenSearchRetention;
   /** Tenants that write to a stream of their own. */
   readonly #dedicated = new Set<string>();
-  /** Open points in time of `logs` listings, by tenant and query, oldest first. */
-  readonly #pits = new Map<string, string>();
+  readonly #pits: OpenSearchPits;
   #ready: Promise<void> | null = null;
   #maxRetentionDays: number;
 
@@ -120,6 +102,7 @@ export class OpenSearchLogStore extends LogStore {
       this.#names,
       this.#settings,
     );
+    this.#pits = new OpenSearchPits(this.#transport, this.#requests, this.#settings);
     this.#maxRetentionDays = this.#settings.defaultRetentionDays;
   }
 
@@ -166,7 +149,7 @@ export class OpenSearchLogStore extends LogStore {
     const scope = this.#requests.forTenant(filter.tenantId);
     const query = scope.filter(filter);
     const parts: SearchParts = { size: first + 1, after, source: RECORD_SOURCE_FIELDS };
-    const hits = await this.searchThroughPit(scope, query, parts, after === undefined);
+    const hits = await this.#pits.page(scope, query, parts, after === undefined);
     const hasMore = hits.length > first;
     return { records: hits.slice(0, first).map((h) => fromSource(h._source)), hasMore };
   }
@@ -221,7 +204,7 @@ export class OpenSearchLogStore extends LogStore {
   async *exportTenant(tenantId: string, pageSize = 1000): AsyncIterable<LogRecord[]> {
     await this.ready();
     const scope = this.#requests.forTenant(tenantId);
-    for await (const hits of this.scan(scope, pageSize, RECORD_SOURCE_FIELDS)) {
+    for await (const hits of this.#pits.scan(scope, pageSize, RECORD_SOURCE_FIELDS)) {
       yield hits.map((h) => fromSource(h._source));
     }
   }
@@ -248,9 +231,25 @@ export class OpenSearchLogStore extends LogStore {
     if (matcher.terms.length === 0) return total;
     await this.ready();
     const scope = this.#requests.forTenant(tenantId);
-    for await (const hits of this.scan(scope, ERASE_PAGE, ['message', 'attributes'])) {
-      const changes: Record<string, unknown> = {};
-      let fields = 0;
+    let changes = new Map<string, unknown>();
+    let bytes = 0;
+    const flush = async (): Promise<void> => {
+      const ids = [...changes.keys()];
+      if (ids.length === 0) return;
+      const request = scope.updateByQuery(scope.ids(ids), {
+        source: UPDATE_ERASED,
+        // fromEntries defines own properties, whatever the id.
+        params: { changes: Object.fromEntries(changes) },
+      });
+      changes = new Map();
+      bytes = 0;
+      const { task } = await this.#transport.send<{ task: string }>(request);
+      const result = await this.#transport.waitForTask(task, this.#requests.getTask(task));
+      if ((result.updated ?? 0) !== ids.length) {
+        this.#logger.warn(`subject erasure updated ${result.updated} of ${ids.length} records`);
+      }
+    };
+    for await (const hits of this.#pits.scan(scope, ERASE_PAGE, ['message', 'attributes'])) {
       for (const hit of hits) {
         const source = (hit._source ?? {}) as {
           message?: string;
@@ -261,27 +260,21 @@ export class OpenSearchLogStore extends LogStore {
           matcher,
         );
         if (!erased) continue;
-        changes[hit._id] = {
+        const change = {
           message: erased.body,
           attributes: erased.attributes,
           attr: indexedAttributes(erased.attributes),
           lexemes: bodyLexemes(erased.body),
         };
-        fields += erased.fields;
+        const size = Buffer.byteLength(JSON.stringify(change));
+        // One update request carries its records' new values: keep it within a bulk's size.
+        if (bytes > 0 && bytes + size > this.#settings.bulkMaxBytes) await flush();
+        changes.set(hit._id, change);
+        bytes += size;
+        total.records++;
+        total.fields += erased.fields;
       }
-      const ids = Object.keys(changes);
-      if (ids.length === 0) continue;
-      const request = scope.updateByQuery(scope.ids(ids), {
-        source: UPDATE_ERASED,
-        params: { changes },
-      });
-      const { task } = await this.#transport.send<{ task: string }>(request);
-      const result = await this.#transport.waitForTask(task, this.#requests.getTask(task));
-      if ((result.updated ?? 0) !== ids.length) {
-        this.#logger.warn(`subject erasure updated ${result.updated} of ${ids.length} records`);
-      }
-      total.records += ids.length;
-      total.fields += fields;
+      await flush();
     }
     return total;
   }
@@ -291,9 +284,7 @@ export class OpenSearchLogStore extends LogStore {
   }
 
   async close(): Promise<void> {
-    const pits = [...this.#pits.values()];
-    this.#pits.clear();
-    await Promise.all(pits.map((id) => this.closePit(id)));
+    await this.#pits.closeAll();
     await this.client.close();
   }
 
@@ -333,89 +324,6 @@ export class OpenSearchLogStore extends LogStore {
       scope.search(scope.filter(filter), { size: 0, aggs: { result: aggregation } }),
     );
     return response.aggregations?.result?.buckets ?? [];
-  }
-
-  /**
-   * A `logs` page. The first page opens a point in time, later pages of the same listing reuse
-   * it while this replica has it, so that the listing reads one snapshot; search_after on
-   * (timestamp, id) alone keeps pages without gaps or duplicates when it does not.
-   */
-  private async searchThroughPit(
-    scope: TenantScope,
-    query: Record<string, unknown>,
-    parts: SearchParts,
-    firstPage: boolean,
-  ): Promise<SearchHit[]> {
-    const key = `${scope.tenantId}\u0000${JSON.stringify(query)}`;
-    let pitId = this.#pits.get(key);
-    if (firstPage || pitId === undefined) {
-      if (pitId !== undefined) void this.closePit(pitId);
-      pitId = await this.openPit(scope);
-    }
-    this.#pits.delete(key);
-    const keepAlive = this.#settings.pitKeepAlive;
-    const { status, body } = await this.#transport.sendWithStatus<SearchResponse>(
-      scope.searchPit(pitId, keepAlive, query, parts),
-      [404],
-    );
-    if (status === 404) {
-      // The point in time expired between two pages: read the live data instead.
-      const response = await this.#transport.send<SearchResponse>(scope.search(query, parts));
-      return response.hits?.hits ?? [];
-    }
-    this.#pits.set(key, body.pit_id ?? pitId);
-    while (this.#pits.size > MAX_OPEN_PITS) {
-      const [oldestKey, oldest] = this.#pits.entries().next().value as [string, string];
-      this.#pits.delete(oldestKey);
-      void this.closePit(oldest);
-    }
-    return body.hits?.hits ?? [];
-  }
-
-  /** All of the tenant's records, oldest first, a page at a time, through one point in time. */
-  private async *scan(
-    scope: TenantScope,
-    pageSize: number,
-    source: string[],
-  ): AsyncGenerator<SearchHit[]> {
-    const pitId = await this.openPit(scope);
-    try {
-      let after: LogCursor | undefined;
-      for (;;) {
-        const response = await this.#transport.send<SearchResponse>(
-          scope.searchPit(pitId, this.#settings.pitKeepAlive, scope.all(), {
-            size: pageSize,
-            sort: 'asc',
-            after,
-            source,
-          }),
-        );
-        const hits = response.hits?.hits ?? [];
-        if (hits.length === 0) return;
-        yield hits;
-        const last = (hits[hits.length - 1] as SearchHit).sort;
-        if (!last || hits.length < pageSize) return;
-        after = { timestamp: last[0], id: last[1] };
-      }
-    } finally {
-      await this.closePit(pitId);
-    }
-  }
-
-  private async openPit(scope: TenantScope): Promise<string> {
-    const { pit_id: id } = await this.#transport.send<{ pit_id: string }>(
-      scope.openPit(this.#settings.pitKeepAlive),
-    );
-    return id;
-  }
-
-  private async closePit(pitId: string): Promise<void> {
-    try {
-      await this.#transport.send(this.#requests.deletePit(pitId), [404]);
-    } catch (err) {
-      // It expires on its own after keep_alive.
-      this.#logger.warn(`closing a point in time failed: ${String(err)}`);
-    }
   }
 }
 

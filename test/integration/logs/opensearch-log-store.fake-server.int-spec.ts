@@ -1,3 +1,4 @@
+import { SubjectMatcher } from 'src/common/privacy/subject-matcher';
 import { parseQuery } from 'src/modules/logs/query/query-parser';
 import { createOpenSearchClient } from 'src/modules/logs/opensearch/opensearch-client';
 import type {
@@ -365,6 +366,32 @@ describe('OpenSearchLogStore against a fake OpenSearch server on 127.0.0.1', () 
     const { store: impatient } = await open(fake, { taskTimeoutMs: 2000, taskPollMs: 500 });
     await expect(impatient.eraseTenant(A)).rejects.toThrow(/did not finish within 2000 ms/);
     await impatient.close();
+  });
+
+  it('rewrites erased records in update-by-query tasks bounded like a bulk', async () => {
+    const { store: bounded } = await open(fake, { bulkMaxBytes: 1500 });
+    const filler = 'words '.repeat(40);
+    await bounded.append(
+      Array.from({ length: 5 }, (_, i) =>
+        buildLogRecord({ tenantId: A, body: `mail ${i} to alice@example.com ${filler}` }),
+      ),
+    );
+    const matcher = new SubjectMatcher({
+      emails: ['alice@example.com'],
+      userIds: [],
+      ips: [],
+      values: [],
+    });
+    expect(await bounded.eraseSubject(A, matcher)).toEqual({ records: 5, fields: 5 });
+    const updates = fake.seen('POST', /_update_by_query$/);
+    expect(updates.length).toBeGreaterThan(1);
+    for (const u of updates) {
+      const { changes } = (u.body as { script: { params: { changes: object } } }).script.params;
+      expect(Buffer.byteLength(JSON.stringify(changes))).toBeLessThanOrEqual(1500 + 100);
+    }
+    expect(await bounded.count({ tenantId: A, query: parseQuery('"alice@example.com"') })).toBe(0);
+    expect(await bounded.count({ tenantId: A, query: parseQuery('erased') })).toBe(5);
+    await bounded.close();
   });
 
   it('closes the point in time of an export once it is read', async () => {
