@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 
 import { SecretBox } from '../common/crypto/secret-box';
-import { ConfigError, parseEnv } from './env';
+import { ConfigError, type EnvSchema, parseEnv } from './env';
 
 export interface IngestLimits {
   maxBodyBytes: number;
@@ -57,6 +57,19 @@ export interface GraphqlLimits {
   maxWsMessageBytes: number;
 }
 
+export interface OpenSearchSettings {
+  nodes: string[];
+  auth: { username: string; password: string } | null;
+  caFile: string | undefined;
+  tlsInsecure: boolean;
+  indexPrefix: string;
+  dedicatedTenantLimit: number;
+  routeByTenant: boolean;
+  sharedShards: number;
+  replicas: number;
+  bulkMaxBytes: number;
+}
+
 export interface RateLimits {
   enabled: boolean;
   graphqlPerSecond: number;
@@ -80,7 +93,9 @@ export class AppConfig {
   /** -1 when the dedicated ES port is disabled. */
   readonly esPort: number;
   readonly esVersion: string;
-  readonly logStore: 'postgres';
+  readonly logStore: 'postgres' | 'opensearch';
+  /** Set when LOG_STORE=opensearch. */
+  readonly openSearch: OpenSearchSettings | null;
   readonly ingest: IngestLimits;
   readonly syslog: SyslogSettings;
   readonly defaultRetentionDays: number;
@@ -119,6 +134,7 @@ export class AppConfig {
     this.esPort = e.ES_PORT;
     this.esVersion = e.ES_VERSION;
     this.logStore = e.LOG_STORE;
+    this.openSearch = e.LOG_STORE === 'opensearch' ? openSearchSettings(e) : null;
     this.ingest = {
       maxBodyBytes: e.INGEST_MAX_BODY_BYTES,
       maxDocumentDepth: e.INGEST_MAX_DOCUMENT_DEPTH,
@@ -209,6 +225,28 @@ export class AppConfig {
   static fromProcessEnv(): AppConfig {
     return new AppConfig(process.env);
   }
+}
+
+function openSearchSettings(e: EnvSchema): OpenSearchSettings {
+  if (!e.OPENSEARCH_URL) throw new ConfigError('LOG_STORE=opensearch needs OPENSEARCH_URL');
+  if ((e.OPENSEARCH_USERNAME === undefined) !== (e.OPENSEARCH_PASSWORD === undefined)) {
+    throw new ConfigError('OPENSEARCH_USERNAME and OPENSEARCH_PASSWORD go together');
+  }
+  return {
+    nodes: e.OPENSEARCH_URL.split(',').map((url) => url.trim()),
+    auth:
+      e.OPENSEARCH_USERNAME !== undefined && e.OPENSEARCH_PASSWORD !== undefined
+        ? { username: e.OPENSEARCH_USERNAME, password: e.OPENSEARCH_PASSWORD }
+        : null,
+    caFile: e.OPENSEARCH_CA_FILE,
+    tlsInsecure: e.OPENSEARCH_TLS_INSECURE,
+    indexPrefix: e.OPENSEARCH_INDEX_PREFIX,
+    dedicatedTenantLimit: e.OPENSEARCH_DEDICATED_TENANT_LIMIT,
+    routeByTenant: e.OPENSEARCH_ROUTING === 'tenant',
+    sharedShards: e.OPENSEARCH_SHARED_SHARDS,
+    replicas: e.OPENSEARCH_REPLICAS,
+    bulkMaxBytes: e.OPENSEARCH_BULK_MAX_BYTES,
+  };
 }
 
 function parseTrustProxy(value: string): boolean | number | string[] {

@@ -23,6 +23,8 @@ const SECRET_VARIABLES = new Set([
   'VIGIL_CURSOR_KEY',
   'SMTP_URL',
   'SYSLOG_API_KEY',
+  'OPENSEARCH_URL',
+  'OPENSEARCH_PASSWORD',
 ]);
 
 const toInt = ({ value }: { value: unknown }): unknown =>
@@ -71,8 +73,69 @@ export class EnvSchema {
   @Matches(/^\d+\.\d+\.\d+$/)
   ES_VERSION = '8.17.0';
 
-  @IsIn(['postgres'])
-  LOG_STORE = 'postgres' as const;
+  /** Where logs are stored: `postgres` (default, nothing else to run) or `opensearch`. */
+  @IsIn(['postgres', 'opensearch'])
+  LOG_STORE: 'postgres' | 'opensearch' = 'postgres';
+
+  /** OpenSearch node(s) for LOG_STORE=opensearch: comma-separated `http(s)://host:port` URLs. */
+  @IsOptional()
+  @Matches(/^https?:\/\/[^,\s]+(\s*,\s*https?:\/\/[^,\s]+)*$/)
+  OPENSEARCH_URL?: string;
+
+  /** Basic-auth user and password for OpenSearch (the security plugin). */
+  @IsOptional()
+  @IsString()
+  OPENSEARCH_USERNAME?: string;
+
+  @IsOptional()
+  @IsString()
+  OPENSEARCH_PASSWORD?: string;
+
+  /** PEM file of the CA that signed OpenSearch's certificate (for a private CA). */
+  @IsOptional()
+  @IsString()
+  OPENSEARCH_CA_FILE?: string;
+
+  /** Accept any certificate from OpenSearch: for a local demo cluster only. */
+  @Transform(toBool)
+  OPENSEARCH_TLS_INSECURE = false;
+
+  /** Data streams and templates are named `<prefix>-...`. */
+  @Matches(/^[a-z0-9][a-z0-9_-]{0,59}$/)
+  OPENSEARCH_INDEX_PREFIX = 'logs-vigil';
+
+  /** Tenants that get a data stream of their own; the ones after share one, routed by tenant. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  OPENSEARCH_DEDICATED_TENANT_LIMIT = 100;
+
+  /**
+   * `tenant`: documents are routed by tenant id (a tenant's records on one shard of the shared
+   * stream); `none`: OpenSearch's default routing, every read asks every shard. Switching from
+   * `tenant` to `none` is safe, the other way round is not.
+   */
+  @IsIn(['tenant', 'none'])
+  OPENSEARCH_ROUTING: 'tenant' | 'none' = 'tenant';
+
+  /** Primary shards of the shared stream's backing indices (a tenant's own stream has 1). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1024)
+  OPENSEARCH_SHARED_SHARDS = 3;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(15)
+  OPENSEARCH_REPLICAS = 1;
+
+  /** Largest bulk request Vigil sends (bytes). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(64 * 1024)
+  OPENSEARCH_BULK_MAX_BYTES = 5 * 1024 * 1024;
 
   /** Largest accepted request body, after decompression (ES defaults to 100 MiB). */
   @Transform(toInt)

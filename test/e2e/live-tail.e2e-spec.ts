@@ -120,6 +120,47 @@ describe('logTail subscription over graphql-ws', () => {
     }
   });
 
+  it('sends the backfill from the store first, oldest first, then live records', async () => {
+    await ship(a.ingestKey, [
+      { message: 'backfill one', '@timestamp': new Date(Date.now() - 3000).toISOString() },
+      { message: 'backfill two', '@timestamp': new Date(Date.now() - 2000).toISOString() },
+      { message: 'backfill three', '@timestamp': new Date(Date.now() - 1000).toISOString() },
+      { message: 'not matching' },
+    ]);
+    const c = client({ authorization: `Bearer ${a.adminKey}` });
+    const received: string[] = [];
+    const iterator = c.iterate<{ logTail: Tailed }>({
+      query: `subscription($f: LogFilter!) { logTail(filter: $f, backfill: 2) { body } }`,
+      variables: { f: { query: 'backfill' } },
+    });
+    const done = (async () => {
+      for await (const event of iterator) {
+        if (event.errors) throw new Error(JSON.stringify(event.errors));
+        received.push(event.data!.logTail.body);
+        if (received.length === 2) {
+          await settle();
+          await ship(a.ingestKey, [{ message: 'backfill live' }]);
+        }
+        if (received.length >= 3) break;
+      }
+      return received;
+    })();
+    expect(await withTimeout(done, 8000)).toEqual([
+      'backfill two',
+      'backfill three',
+      'backfill live',
+    ]);
+  });
+
+  it('refuses a backfill larger than a page', async () => {
+    const c = client({ authorization: `Bearer ${a.adminKey}` });
+    const iterator = c.iterate({
+      query: 'subscription { logTail(filter: {}, backfill: 5000) { body } }',
+    });
+    const first = await withTimeout(iterator.next(), 5000);
+    expect(JSON.stringify(first.value)).toMatch(/backfill must be an integer from 0 to 1000/);
+  });
+
   it('closes a connection without a valid key with 4401, and one without read scope with 4403', async () => {
     const codes: number[] = [];
     const bad = client({ authorization: 'Bearer not-a-key' }, (code) => codes.push(code));

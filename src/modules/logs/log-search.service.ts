@@ -87,6 +87,16 @@ export class LogSearchService {
     };
   }
 
+  /** The newest `n` records matching `input`, oldest first: the backfill of a live tail. */
+  async recent(tenantId: string, input: LogFilterInput, n: number): Promise<LogRecord[]> {
+    if (!Number.isInteger(n) || n < 0 || n > MAX_PAGE) {
+      throw new LogsError('INVALID_ARGUMENT', `backfill must be an integer from 0 to ${MAX_PAGE}`);
+    }
+    if (n === 0) return [];
+    const page = await this.store.search(await this.#withAliases(this.toSpec(tenantId, input)), n);
+    return page.records.reverse();
+  }
+
   async count(tenantId: string, input: LogFilterInput): Promise<number> {
     return this.store.count(await this.#withAliases(this.toSpec(tenantId, input)));
   }

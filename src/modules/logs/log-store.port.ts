@@ -73,8 +73,8 @@ export type FacetField =
   | { kind: 'attribute'; key: string };
 
 /**
- * Where logs live. Adapters: Postgres (default) and, later, OpenSearch; both pass
- * `test/contracts/log-store.contract.ts`.
+ * Where logs live. Adapters: Postgres (default) and OpenSearch (`LOG_STORE=opensearch`); both
+ * pass `test/contracts/log-store.contract.ts`.
  */
 export abstract class LogStore {
   /** Starts encoding records for `appendEncoded`. Synchronous and pure: no I/O. */

@@ -11,6 +11,8 @@ import { LogSearchService } from './log-search.service';
 import { LogStore } from './log-store.port';
 import { LogsErasureParticipant } from './logs-erasure.participant';
 import { LogsResolver } from './logs.resolver';
+import { createOpenSearchClient } from './opensearch/opensearch-client';
+import { OpenSearchLogStore } from './opensearch-log-store.adapter';
 import { PostgresLogStore } from './postgres-log-store.adapter';
 
 @Module({
@@ -20,6 +22,20 @@ import { PostgresLogStore } from './postgres-log-store.adapter';
       provide: LogStore,
       inject: [AppConfig],
       useFactory: (config: AppConfig): LogStore => {
+        if (config.openSearch) {
+          const os = config.openSearch;
+          return new OpenSearchLogStore(createOpenSearchClient(os), {
+            settings: {
+              prefix: os.indexPrefix,
+              dedicatedTenantLimit: os.dedicatedTenantLimit,
+              routeByTenant: os.routeByTenant,
+              sharedShards: os.sharedShards,
+              replicas: os.replicas,
+              bulkMaxBytes: os.bulkMaxBytes,
+              defaultRetentionDays: config.defaultRetentionDays,
+            },
+          });
+        }
         // Its own pool: group commits hold connections for the length of a COPY.
         const pool = new Pool({
           connectionString: config.databaseUrl,

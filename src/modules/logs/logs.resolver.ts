@@ -99,6 +99,14 @@ export class LogsResolver {
   async logTail(
     @CurrentPrincipal() principal: Principal,
     @Args('filter') filter: LogFilterInput,
+    @Args('backfill', {
+      type: () => Int,
+      nullable: true,
+      defaultValue: 0,
+      description:
+        'Stored records to send first (the newest n matching, oldest first), read once from the log store; then live records',
+    })
+    backfill: number,
   ): Promise<AsyncIterableIterator<LogRecord>> {
     const spec = this.search.toSpec(principal.tenantId, { ...filter, from: null, to: null });
     const matchesQuery = compileQueryMatcher(spec.query);
@@ -106,7 +114,8 @@ export class LogsResolver {
     const levels = spec.levels ? new Set(spec.levels) : null;
     const traceId = spec.traceId ?? null;
     const patternIds = spec.patternIds ? new Set(spec.patternIds) : null;
-    return this.tail.subscribe(
+    // Subscribed before the backfill is read, so that nothing stored in between is missed.
+    const sub = await this.tail.subscribe(
       principal.tenantId,
       (r) =>
         (services === null || services.has(r.service)) &&
@@ -115,5 +124,18 @@ export class LogsResolver {
         (patternIds === null || patternIds.has(r.patternId ?? '')) &&
         matchesQuery(r),
     );
+    try {
+      sub.prepend(
+        await this.search.recent(
+          principal.tenantId,
+          { ...filter, from: null, to: null },
+          backfill ?? 0,
+        ),
+      );
+    } catch (err) {
+      sub.close();
+      throw err;
+    }
+    return sub;
   }
 }

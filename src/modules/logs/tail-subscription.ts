@@ -32,6 +32,25 @@ export class TailSubscription implements AsyncIterableIterator<LogRecord> {
     this.#buffer.push(record);
   }
 
+  /**
+   * Puts stored records (oldest first) ahead of the live ones: the backfill of a new tail. Live
+   * records that arrived meanwhile and are in the backfill too are not delivered twice.
+   */
+  prepend(records: readonly LogRecord[]): void {
+    if (this.#closed || records.length === 0) return;
+    const ids = new Set(records.map((r) => r.id));
+    const live = this.#buffer.filter((r) => !ids.has(r.id));
+    this.#buffer.splice(0, this.#buffer.length, ...records, ...live);
+    const waiting = this.#waiting;
+    const first = this.#buffer.shift();
+    if (waiting && first) {
+      this.#waiting = null;
+      waiting({ value: first, done: false });
+    } else if (first) {
+      this.#buffer.unshift(first);
+    }
+  }
+
   next(): Promise<IteratorResult<LogRecord>> {
     const value = this.#buffer.shift();
     if (value) return Promise.resolve({ value, done: false });
