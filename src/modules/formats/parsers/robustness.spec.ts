@@ -1,5 +1,5 @@
-import type { LogFormat } from '../../log-format';
-import { SYSLOG_FORMATS, SYSLOG_MESSAGE_PARSERS } from './index';
+import type { LogFormat } from '../log-format';
+import { BUILT_IN_FORMATS, MESSAGE_PARSERS } from './index';
 
 const ctx = { receivedAt: Date.parse('2026-11-26T12:00:00Z') };
 const NOISE = [
@@ -70,8 +70,8 @@ function exercise(format: LogFormat, text: string): void {
   }
 }
 
-describe('syslog formats on damaged input', () => {
-  for (const format of SYSLOG_FORMATS) {
+describe('built-in formats on damaged input', () => {
+  for (const format of BUILT_IN_FORMATS) {
     it(`${format.name}: never throws on cut or mangled samples`, () => {
       const rng = mulberry32(42);
       for (const sample of format.samples) {
@@ -80,7 +80,7 @@ describe('syslog formats on damaged input', () => {
     });
   }
 
-  for (const p of SYSLOG_MESSAGE_PARSERS) {
+  for (const p of MESSAGE_PARSERS) {
     it(`${p.name} messages: never throws on cut or mangled messages`, () => {
       const rng = mulberry32(7);
       for (const s of p.samples) {
