@@ -63,7 +63,11 @@ export class FakeOpenSearch {
       .template.mappings,
   );
 
+  /** Listens on a free loopback port; a second call gives the same server's URL. */
   async start(): Promise<string> {
+    if (this.#server !== null) {
+      return `http://127.0.0.1:${(this.#server.address() as AddressInfo).port}`;
+    }
     this.#server = createServer((req, res) => void this.handle(req, res));
     await new Promise<void>((resolve) => this.#server?.listen(0, '127.0.0.1', resolve));
     const { port } = this.#server.address() as AddressInfo;
@@ -71,7 +75,12 @@ export class FakeOpenSearch {
   }
 
   async stop(): Promise<void> {
-    await new Promise<void>((resolve) => this.#server?.close(() => resolve()));
+    const server = this.#server;
+    if (server === null) return;
+    this.#server = null;
+    // The client keeps connections alive; close() alone would wait for them to time out.
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
   }
 
   seen(method: string, pathPattern: RegExp): SeenRequest[] {

@@ -69,6 +69,8 @@ describeLogStoreContract(
 
 describe('OpenSearchLogStore against a fake OpenSearch server on 127.0.0.1', () => {
   let fake: FakeOpenSearch;
+  /** Servers a test starts besides `fake`, stopped after it. */
+  const extraServers: FakeOpenSearch[] = [];
   let store: OpenSearchLogStore;
   let clock: TestClock;
 
@@ -81,6 +83,7 @@ describe('OpenSearchLogStore against a fake OpenSearch server on 127.0.0.1', () 
     }));
   });
   afterEach(async () => {
+    for (const server of extraServers.splice(0)) await server.stop();
     await store.close();
     await fake.stop();
   });
@@ -231,6 +234,7 @@ describe('OpenSearchLogStore against a fake OpenSearch server on 127.0.0.1', () 
 
   it('splits bulks by documents and by bytes', async () => {
     const other = new FakeOpenSearch();
+    extraServers.push(other);
     const { store: bounded } = await open(other, { bulkMaxDocuments: 3, bulkMaxBytes: 4000 });
     const records = Array.from({ length: 7 }, (_, i) =>
       buildLogRecord({ tenantId: A, body: `small ${i}` }),
