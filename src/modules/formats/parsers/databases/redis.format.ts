@@ -1,6 +1,6 @@
 import type { LineFormat, ParsedAttributes, ParsedFields, ParseContext } from '../../log-format';
 import { monthNumber, utcMillis } from '../support/time';
-import { yearlessMillis } from '../runtimes/clock';
+import { yearlessMillis } from '../support/time';
 import { firstLine, withContinuation } from '../runtimes/record-text';
 
 // `pid:role dd Mon yyyy HH:mm:ss.mmm level msg` (Redis 3+; 3.x leaves the year out) and Redis 2's

@@ -1,6 +1,6 @@
 import type { LineFormat, ParsedAttributes, ParsedFields, ParseContext } from '../../log-format';
 import { utcMillis } from '../support/time';
-import { yearlessMillis } from '../runtimes/clock';
+import { yearlessMillis } from '../support/time';
 import { firstLine, javaError, putError, withContinuation } from '../runtimes/record-text';
 
 // `logcat -v threadtime`: `MM-dd HH:mm:ss.mmm  pid  tid L tag     : message` (the tag padded to 8),

@@ -3,32 +3,9 @@
  * and date-less stamps, two-digit years and the zone abbreviations PostgreSQL and friends print.
  * Every function returns epoch ms or null; zone-less times are UTC.
  */
-import { utcMillis, zoneOffset } from '../support/time';
+import { zoneOffset } from '../support/time';
 
 const DAY_MS = 86_400_000;
-
-/**
- * A month/day without a year (logcat, Redis 2.x/3.x): the latest year that does not put the time
- * more than a day after `receivedAt` (a day of slack for zones and clock skew). A December 31
- * line read on January 1 belongs to the year before; nothing is dated months into the future.
- */
-export function yearlessMillis(
-  month: number,
-  day: number,
-  hour: number,
-  minute: number,
-  second: number,
-  millis: number,
-  receivedAt: number,
-): number | null {
-  const year = new Date(receivedAt).getUTCFullYear();
-  for (const y of [year + 1, year, year - 1, year - 2, year - 3, year - 4]) {
-    const t = utcMillis(y, month, day, hour, minute, second, millis);
-    // Feb 29 is refused in common years: keep looking back for a leap year.
-    if (t !== null && t <= receivedAt + DAY_MS) return t;
-  }
-  return null;
-}
 
 /**
  * A time of day without a date (log4j2's default `%d{HH:mm:ss.SSS}`): the day that puts it

@@ -107,8 +107,8 @@ const FUTURE_SLACK_MS = 2 * 86_400_000;
  * Epoch ms of a time written without its year (BSD syslog, klog, Snort): the latest year that
  * does not put it more than two days after `receivedAt`. So a December line read in January is
  * last year's, a January line read on December 31st (a sender ahead of us) next year's, and March
- * read in November this year's — logs describe the past. Null when the date exists in none of
- * those years (Feb 29, Apr 31).
+ * read in November this year's — logs describe the past; Feb 29 goes back to the last leap year.
+ * Null when the date exists in none of those years (Apr 31).
  */
 export function yearlessMillis(
   month: number,
@@ -120,7 +120,8 @@ export function yearlessMillis(
   receivedAt: number,
 ): number | null {
   const year = new Date(receivedAt).getUTCFullYear();
-  for (const y of [year + 1, year, year - 1]) {
+  // Back up to four years, so that a Feb 29 finds its leap year.
+  for (const y of [year + 1, year, year - 1, year - 2, year - 3, year - 4]) {
     const t = utcMillis(y, month, day, hour, minute, second, millis);
     if (t !== null && t <= receivedAt + FUTURE_SLACK_MS) return t;
   }

@@ -54,11 +54,14 @@ describe(bsd.name, () => {
     );
   });
 
-  it('leaves out a Feb 29 that exists in no nearby year', () => {
-    const parsed = bsd.parse('Feb 29 10:00:00 h app: x', { receivedAt: Date.parse('2026-06-01') });
-    expect(parsed).not.toBeNull();
-    expect(parsed?.timestamp).toBeUndefined();
-    expect(parsed?.message).toBe('x');
+  it('dates a Feb 29 in the last leap year, and leaves out a date no year has', () => {
+    const receivedAt = Date.parse('2026-06-01');
+    const leap = bsd.parse('Feb 29 10:00:00 h app: x', { receivedAt });
+    expect(leap?.timestamp).toBe(Date.parse('2024-02-29T10:00:00Z'));
+    const never = bsd.parse('Apr 31 10:00:00 h app: x', { receivedAt });
+    expect(never).not.toBeNull();
+    expect(never?.timestamp).toBeUndefined();
+    expect(never?.message).toBe('x');
   });
 
   it('reads the /var/log/messages form without PRI, and has no level then', () => {
