@@ -52,6 +52,8 @@ export function describeLogStoreContract(
             host: `h${i % 3}`,
             attributes: { region: i % 2 ? 'eu' : 'us', 'http.status': i % 4 === 0 ? 500 : 200 },
             traceId: i === 7 ? '4bf92f3577b34da6a3ce929d0e0e4736' : null,
+            patternId: i % 4 === 0 ? 'a000000000000001' : 'a000000000000002',
+            patternParams: i % 4 === 0 ? [String(i)] : ['/api/items', String(i)],
           }),
         );
       }
@@ -85,6 +87,16 @@ export function describeLogStoreContract(
       expect(await store.count(spec('', { from: now + 10 * 60_000, to: now + 20 * 60_000 }))).toBe(
         10,
       );
+    });
+
+    it('filters on the pattern and on its parameters by position', async () => {
+      expect(await store.count(spec('', { patternIds: ['a000000000000001'] }))).toBe(10);
+      expect(await store.count(spec('pattern:a000000000000002'))).toBe(30);
+      expect(await store.count(spec('pattern:a00000000000000*'))).toBe(40);
+      expect(await store.count(spec('param.0:8 OR param.0:12'))).toBe(2);
+      expect(await store.count(spec('param.1:1*'))).toBe(9);
+      expect(await store.count(spec('param.0:/api/items AND NOT param.1:3*'))).toBe(21);
+      expect(await store.count(spec('param.2:*'))).toBe(0);
     });
 
     it('pages newest first, strictly after the cursor, to the end', async () => {

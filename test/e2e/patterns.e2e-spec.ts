@@ -157,6 +157,19 @@ describe('log patterns through ingest and GraphQL', () => {
       else expect(node.patternParams).toEqual([ip, ms]);
     }
     expect(logs.logs.edges.filter((e) => e.node.patternId === login!.id)).toHaveLength(11);
+
+    // The search language reaches the pattern (with its aliases) and each parameter by position.
+    const count = async (query: string) =>
+      (
+        await gql<{ logs: { totalCount: number } }>(vigil, tenant.adminKey, LOGS, {
+          filter: { query },
+        })
+      ).logs.totalCount;
+    expect(await count(`pattern:${login!.id}`)).toBe(12);
+    expect(await count(`pattern:${login!.id} AND param.0:user1`)).toBe(4);
+    expect(await count(`pattern:${login!.id} AND param.2:2*`)).toBe(2);
+    expect(await count(`param.1:10.0.0.3 OR param.0:10.0.0.0`)).toBe(2);
+    expect(await count(`NOT pattern:${login!.id} AND service:auth`)).toBe(0);
   });
 
   it('shows another tenant none of the patterns or their logs', async () => {

@@ -11,7 +11,7 @@ import {
 } from './log-store.port';
 import { LogsError } from './logs.errors';
 import { PatternAliases } from './pattern-aliases.port';
-import { normalizeLevelName } from './query/query-fields';
+import { normalizeLevelName, resolveField } from './query/query-fields';
 import type { QueryNode } from './query/query-ast';
 import { parseQuery, QuerySyntaxError } from './query/query-parser';
 
@@ -138,11 +138,18 @@ export class LogSearchService {
     return this.store.facets(await this.#withAliases(this.toSpec(tenantId, input)), facet, size);
   }
 
-  /** A pattern filter also reaches records stored under the pattern's earlier ids. */
+  /**
+   * A pattern filter (`LogFilter.patternId` or `pattern:<id>` in the query) also reaches records
+   * stored under the pattern's earlier ids.
+   */
   async #withAliases(spec: LogFilterSpec): Promise<LogFilterSpec> {
+    const aliases = this.aliases;
+    if (!aliases) return spec;
+    const idsOf = (id: string) => aliases.idsOf(spec.tenantId, id);
     const [id] = spec.patternIds ?? [];
-    if (id === undefined || !this.aliases) return spec;
-    return { ...spec, patternIds: await this.aliases.idsOf(spec.tenantId, id) };
+    const query = await expandPatternTerms(spec.query, idsOf);
+    if (id === undefined) return query === spec.query ? spec : { ...spec, query };
+    return { ...spec, query, patternIds: await idsOf(id) };
   }
 
   /** Validates a filter and parses its query; exposed for the live tail, which matches in memory. */
@@ -178,6 +185,33 @@ export class LogSearchService {
         spec.query.kind === 'all' ? formats : { kind: 'and', children: [spec.query, formats] };
     }
     return spec;
+  }
+}
+
+/** Rewrites each exact `pattern:<id>` term into `pattern:<id> OR pattern:<alias> ...`. */
+async function expandPatternTerms(
+  node: QueryNode,
+  idsOf: (id: string) => Promise<string[]>,
+): Promise<QueryNode> {
+  switch (node.kind) {
+    case 'all':
+    case 'phrase':
+      return node;
+    case 'not':
+      return { kind: 'not', child: await expandPatternTerms(node.child, idsOf) };
+    case 'and':
+    case 'or': {
+      const children: QueryNode[] = [];
+      // One at a time: a query has few pattern terms, and each is one small catalogue read.
+      for (const child of node.children) children.push(await expandPatternTerms(child, idsOf));
+      return { kind: node.kind, children };
+    }
+    case 'term': {
+      if (node.prefix || resolveField(node.field).kind !== 'pattern') return node;
+      const ids = await idsOf(node.value);
+      if (ids.length <= 1) return node;
+      return { kind: 'or', children: ids.map((value) => ({ ...node, value })) };
+    }
   }
 }
 

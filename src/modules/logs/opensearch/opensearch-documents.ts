@@ -1,6 +1,6 @@
 import type { LogRecord } from '../log-record';
 import { tokenizeFullText } from '../query/full-text-tokenizer';
-import { attributeText } from '../query/query-fields';
+import { attributeText, MAX_PARAM_FIELD } from '../query/query-fields';
 
 /**
  * Where each record field lives in a document. Documents use ECS names so that OpenSearch
@@ -23,6 +23,8 @@ export const FIELDS = {
   patternId: 'vigil.pattern_id',
   /** The values behind the pattern's `<*>`, in order (stored, not indexed). */
   patternParams: 'vigil.pattern_params',
+  /** The same values indexed by position (`vigil.param.0`, ...), for `param.N:` queries. */
+  params: 'vigil.param',
   /** The body's lexemes as Vigil's tokenizer cuts them, space-separated: what full-text search reads. */
   lexemes: 'vigil.lexemes',
   /** Attribute values as keyword text, one field per attribute key (see `attributeField`). */
@@ -47,6 +49,7 @@ export interface LogDocument {
     severity_number: number;
     pattern_id?: string;
     pattern_params?: string[];
+    param?: Record<string, string>;
     lexemes: string;
     attr: Record<string, string>;
   };
@@ -83,6 +86,14 @@ export function indexedAttributes(attributes: Record<string, unknown>): Record<s
   return indexed;
 }
 
+/** The parameters keyed by position; arrays in OpenSearch are unordered, so they cannot serve. */
+export function indexedParams(params: readonly string[]): Record<string, string> {
+  const indexed: Record<string, string> = {};
+  const n = Math.min(params.length, MAX_PARAM_FIELD + 1);
+  for (let i = 0; i < n; i++) indexed[i] = params[i] as string;
+  return indexed;
+}
+
 export function bodyLexemes(body: string): string {
   return tokenizeFullText(body)
     .map((token) => token.lexeme)
@@ -110,7 +121,10 @@ export function toDocument(record: LogRecord): LogDocument {
   if (record.traceId !== null) doc.trace = { id: record.traceId };
   if (record.spanId !== null) doc.span = { id: record.spanId };
   if (record.patternId) doc.vigil.pattern_id = record.patternId;
-  if (record.patternParams?.length) doc.vigil.pattern_params = record.patternParams;
+  if (record.patternParams?.length) {
+    doc.vigil.pattern_params = record.patternParams;
+    doc.vigil.param = indexedParams(record.patternParams);
+  }
   return doc;
 }
 

@@ -75,6 +75,10 @@ export function fieldName(field: Exclude<ResolvedField, { kind: 'body' }>): stri
       return field.column === 'trace_id' ? FIELDS.traceId : FIELDS.spanId;
     case 'id':
       return FIELDS.id;
+    case 'pattern':
+      return FIELDS.patternId;
+    case 'param':
+      return `${FIELDS.params}.${field.index}`;
     case 'attribute':
       return attributeField(field.key);
   }

@@ -74,7 +74,7 @@ describe('OpenSearch templates', () => {
       });
     });
 
-    it('keeps raw attributes unindexed and maps indexed attributes as keywords only', () => {
+    it('keeps raw attributes unindexed and maps indexed attributes and parameters as keywords only', () => {
       expect(field('attributes')).toEqual({ type: 'object', enabled: false });
       const mappings = (mappingsComponent(settings) as { template: { mappings: object } }).template
         .mappings;
@@ -87,10 +87,17 @@ describe('OpenSearch templates', () => {
               mapping: { type: 'keyword', ignore_above: 8191 },
             },
           },
+          {
+            params_as_keyword: {
+              path_match: 'vigil.param.*',
+              mapping: { type: 'keyword', ignore_above: 8191 },
+            },
+          },
         ],
-        _source: { excludes: ['vigil.lexemes', 'vigil.attr'] },
+        _source: { excludes: ['vigil.lexemes', 'vigil.attr', 'vigil.param'] },
       });
       expect(field('vigil.attr')).toEqual({ type: 'object', dynamic: 'true' });
+      expect(field('vigil.param')).toEqual({ type: 'object', dynamic: 'true' });
     });
   });
 

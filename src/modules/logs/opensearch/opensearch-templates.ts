@@ -41,11 +41,11 @@ export function mappingsComponent(settings: OpenSearchStoreSettings): object {
     template: {
       mappings: {
         // Fields nobody declared are refused from the index (kept in _source) instead of mapped:
-        // only `vigil.attr` grows fields, and only as keywords under the dynamic template.
+        // only `vigil.attr` and `vigil.param` grow fields, and only as keywords (dynamic templates).
         dynamic: 'false',
         // Both are derived from `message` and `attributes`, which _source keeps; the search
         // fields alone would double the stored size.
-        _source: { excludes: [FIELDS.lexemes, FIELDS.attributes] },
+        _source: { excludes: [FIELDS.lexemes, FIELDS.attributes, FIELDS.params] },
         dynamic_templates: [
           {
             attributes_as_keyword: {
@@ -53,6 +53,7 @@ export function mappingsComponent(settings: OpenSearchStoreSettings): object {
               mapping: keyword,
             },
           },
+          { params_as_keyword: { path_match: `${FIELDS.params}.*`, mapping: keyword } },
         ],
         properties: {
           '@timestamp': { type: 'date', format: 'strict_date_optional_time||epoch_millis' },
@@ -89,6 +90,7 @@ export function mappingsComponent(settings: OpenSearchStoreSettings): object {
                 index_options: 'positions',
               },
               attr: { type: 'object', dynamic: 'true' },
+              param: { type: 'object', dynamic: 'true' },
             },
           },
         },

@@ -78,6 +78,13 @@ describe(translateQueryToSql.name, () => {
     });
   });
 
+  it('compares the pattern id and parameters by position', () => {
+    expect(translate('pattern:9f2c param.0:alice params.2:10.*')).toEqual({
+      sql: '(pattern_id = $1 AND pattern_params[1] = $2 AND pattern_params[3] LIKE $3)',
+      values: ['9f2c', 'alice', '10.%'],
+    });
+  });
+
   it('escapes LIKE wildcards in a field prefix', () => {
     expect(translate('dataset:a%b_c\\\\d*')).toEqual({
       sql: 'dataset LIKE $1',
@@ -196,10 +203,14 @@ const ROWS: Record<string, Partial<LogRecord>> = {
     body: 'upstream request timeout while calling payments service',
     service: 'gateway',
     severityText: 'warn',
+    patternId: 'a1b2c3d4e5f60718',
+    patternParams: ['payments', 'calling'],
     attributes: { upstream: 'payments', 'http.status': '504' },
   },
   health: {
     body: 'GET /healthz 200 OK',
+    patternId: 'a1b2c3d4e5f60719',
+    patternParams: ['/healthz', '200'],
     severityText: 'trace',
     attributes: { 'http.status': 200, 'kubernetes.pod.name': 'api-7d9f-x2' },
   },
@@ -216,6 +227,12 @@ const except = (...names: RowName[]): RowName[] => ALL.filter((name) => !names.i
 
 const CASES: [query: string, expected: RowName[]][] = [
   ['', ALL],
+  ['pattern:a1b2c3d4e5f60718', ['gatewayTimeout']],
+  ['pattern:a1b2c3d4e5f6071*', ['gatewayTimeout', 'health']],
+  ['param.0:/healthz', ['health']],
+  ['param.1:2*', ['health']],
+  ['param.0:payments OR param.0:/healthz', ['gatewayTimeout', 'health']],
+  ['NOT param.1:*', except('health', 'gatewayTimeout')],
   ['timeout', ['api500', 'gatewayTimeout']],
   ['"upstream timeout"', ['api500']],
   ['user-42', ['login']],
@@ -290,7 +307,7 @@ describe(`${translateQueryToSql.name} against PostgreSQL`, () => {
         tenant_id uuid NOT NULL, ts timestamptz NOT NULL, id uuid NOT NULL, observed_ts timestamptz NOT NULL,
         severity_number smallint NOT NULL, severity_text text NOT NULL, body text NOT NULL,
         service text NOT NULL, host text NOT NULL, dataset text NOT NULL, format text NOT NULL,
-        trace_id text, span_id text, attributes jsonb NOT NULL
+        trace_id text, span_id text, attributes jsonb NOT NULL, pattern_id text, pattern_params text[]
       ) PARTITION BY RANGE (ts)`);
     await client.query('CREATE TABLE logs_default PARTITION OF logs DEFAULT');
     await client.query(
@@ -301,7 +318,7 @@ describe(`${translateQueryToSql.name} against PostgreSQL`, () => {
       const record = buildRecord(tenantId, n++, overrides);
       records.set(name, record);
       await client.query(
-        `INSERT INTO logs VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
+        `INSERT INTO logs VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)`,
         [
           record.tenantId,
           new Date(record.timestamp),
@@ -317,6 +334,8 @@ describe(`${translateQueryToSql.name} against PostgreSQL`, () => {
           record.traceId,
           record.spanId,
           JSON.stringify(record.attributes),
+          record.patternId ?? null,
+          record.patternParams ?? null,
         ],
       );
     }

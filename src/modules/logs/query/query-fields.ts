@@ -7,6 +7,10 @@ export type ResolvedField =
   | { kind: 'level' }
   | { kind: 'hex'; column: 'trace_id' | 'span_id' }
   | { kind: 'id' }
+  /** The pattern the record was mined into (its current id; aliases are expanded by the search). */
+  | { kind: 'pattern' }
+  /** The value behind the pattern template's `<*>` number `index` (0-based). */
+  | { kind: 'param'; index: number }
   | { kind: 'attribute'; key: string };
 
 const FIELDS = new Map<string, ResolvedField>([
@@ -25,7 +29,16 @@ const FIELDS = new Map<string, ResolvedField>([
   ['spanId', { kind: 'hex', column: 'span_id' }],
   ['span.id', { kind: 'hex', column: 'span_id' }],
   ['id', { kind: 'id' }],
+  ['pattern', { kind: 'pattern' }],
+  ['pattern_id', { kind: 'pattern' }],
+  ['patternId', { kind: 'pattern' }],
+  ['vigil.pattern_id', { kind: 'pattern' }],
 ]);
+
+/** Parameters a query can address by position: as many as a record stores. */
+export const MAX_PARAM_FIELD = 63;
+/** `param.0`, `params.2`, `pattern.param.1`: the value behind one `<*>`, 0-based like `patternParams`. */
+const PARAM_FIELD = /^(?:pattern\.)?params?\.(\d{1,2})$/;
 
 const ATTRIBUTES_PREFIX = 'attributes.';
 
@@ -35,7 +48,13 @@ export function resolveField(field: string | null): ResolvedField {
   if (field.startsWith(ATTRIBUTES_PREFIX)) {
     return { kind: 'attribute', key: field.slice(ATTRIBUTES_PREFIX.length) };
   }
-  return FIELDS.get(field) ?? { kind: 'attribute', key: field };
+  const named = FIELDS.get(field);
+  if (named !== undefined) return named;
+  const param = PARAM_FIELD.exec(field);
+  if (param !== null && Number(param[1]) <= MAX_PARAM_FIELD) {
+    return { kind: 'param', index: Number(param[1]) };
+  }
+  return { kind: 'attribute', key: field };
 }
 
 const LEVEL_ALIASES = new Map<string, string>([
@@ -119,6 +138,8 @@ export function fieldValue(field: ResolvedField, value: string): string {
       return value.toLowerCase();
     case 'body':
     case 'column':
+    case 'pattern':
+    case 'param':
     case 'attribute':
       return value;
   }

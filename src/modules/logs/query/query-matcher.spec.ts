@@ -101,6 +101,12 @@ describe(resolveField.name, () => {
     ['http.status', { kind: 'attribute', key: 'http.status' }],
     ['attributes.service', { kind: 'attribute', key: 'service' }],
     ['constructor', { kind: 'attribute', key: 'constructor' }],
+    ['pattern', { kind: 'pattern' }],
+    ['vigil.pattern_id', { kind: 'pattern' }],
+    ['param.0', { kind: 'param', index: 0 }],
+    ['pattern.params.12', { kind: 'param', index: 12 }],
+    ['param.64', { kind: 'attribute', key: 'param.64' }],
+    ['param.x', { kind: 'attribute', key: 'param.x' }],
   ])('resolves %s', (field, expected) => {
     expect(resolveField(field)).toEqual(expected);
   });
@@ -156,6 +162,8 @@ describe(compileQueryMatcher.name, () => {
     service: 'api',
     severityText: 'warn',
     traceId: '4bf92f3577b34da6a3ce929d0e0e4736',
+    patternId: '9f2c41d07b3e8a15',
+    patternParams: ['/api/v1/users/42', 'user-42', '10.0.0.17'],
     attributes: Object.assign(Object.create(null) as Record<string, unknown>, {
       'http.status': 504,
       'kubernetes.pod.name': 'api-7d9f',
@@ -207,6 +215,14 @@ describe(compileQueryMatcher.name, () => {
     ['timeout AND NOT service:api', false],
     ['(nothing OR timeout) service:(web OR api)', true],
     ['"..."', false],
+    ['pattern:9f2c41d07b3e8a15', true],
+    ['pattern_id:9f2c*', true],
+    ['pattern:0000000000000000', false],
+    ['param.1:user-42', true],
+    ['param.2:10.0.*', true],
+    ['param.0:user-42', false],
+    ['param.3:*', false],
+    ['NOT param.3:x', true],
   ])('%j → %s', (query, expected) => {
     expect(matches(query, record)).toBe(expected);
   });

@@ -72,6 +72,10 @@ function fieldReader(
     case 'id':
       // uuid::text is lower case.
       return (record) => record.id.toLowerCase();
+    case 'pattern':
+      return (record) => record.patternId ?? null;
+    case 'param':
+      return (record) => record.patternParams?.[field.index] ?? null;
     case 'attribute':
       return (record) => attributeText(record.attributes[field.key]);
   }
