@@ -8,6 +8,7 @@ import { RedactionService } from 'src/modules/formats/redaction/redaction.servic
 
 import { codeOf, createMember, login } from '../support/test-users';
 import { type TestTenant, TestVigil } from '../support/test-vigil';
+import { until } from '../support/until';
 
 jest.setTimeout(60_000);
 
@@ -30,15 +31,6 @@ const COMBINED =
   '203.0.113.9 - alice [26/Nov/2026:10:15:32 +0100] "POST /api/cart HTTP/1.1" 201 512 "https://shop.example.com/" "curl/8.4.0"';
 
 type Format = { id: string; name: string; pattern: string; service: string | null };
-
-async function until<T>(read: () => Promise<T>, ok: (v: T) => boolean, ms = 10_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await read();
-    if (ok(value) || Date.now() > deadline) return value;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 describe('custom log formats and redaction policies over GraphQL', () => {
   let sut: TestVigil;

@@ -1,6 +1,7 @@
 import { MetricsService } from 'src/common/metrics/metrics.service';
 
 import { type TestTenant, TestVigil } from '../support/test-vigil';
+import { until } from '../support/until';
 
 jest.setTimeout(90_000);
 
@@ -17,6 +18,7 @@ const LOGS = `query ($filter: LogFilter!) {
 }`;
 const RENAME = `mutation ($id: ID!, $name: String!) { renamePattern(id: $id, name: $name) { id name } }`;
 const MERGE = `mutation ($from: ID!, $into: ID!) { mergePatterns(from: $from, into: $into) { id totalCount aliases } }`;
+const PIN = `mutation ($id: ID!, $pinned: Boolean) { pinPattern(id: $id, pinned: $pinned) { id template pinned } }`;
 const CREATE = `mutation ($service: String!, $template: String!) { createPattern(service: $service, template: $template) { id template userDefined } }`;
 
 interface Param {
@@ -43,15 +45,6 @@ interface Log {
   service: string;
   patternId: string | null;
   patternParams: string[];
-}
-
-async function until<T>(read: () => Promise<T>, ok: (v: T) => boolean, ms = 10_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await read();
-    if (ok(value) || Date.now() > deadline) return value;
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 describe('log patterns through ingest and GraphQL', () => {
@@ -265,6 +258,62 @@ describe('log patterns through ingest and GraphQL', () => {
 
     const gauge = await restarted.vigil.app.get(MetricsService).templatePatterns.get();
     expect(gauge.values.find((v) => v.labels.tenant === tenant.id)?.value).toBeGreaterThan(0);
+  });
+
+  it('applies a decision made through one replica on another at once, and pins a learned pattern', async () => {
+    const third = await sut.createTenant('patterns-c');
+    const other = first as TestVigil;
+    // `sut` has the tenant's miners loaded before the decisions are made through `other`.
+    await ingest(sut, third, 'cron', ['Cron job nightly-report finished']);
+    await ingest(sut, third, 'backup', ['Backup of volume vol-1 finished in 12 s']);
+    const learned = await until(
+      () => list(sut, third.adminKey, { services: ['cron'] }),
+      (ps) => ps.length === 1,
+    );
+    const nightly = learned[0]!;
+    expect(nightly.template).toBe('Cron job nightly-report finished');
+
+    const pinned = await gql<{ pinPattern: { pinned: boolean } }>(other, third.adminKey, PIN, {
+      id: nightly.id,
+    });
+    expect(pinned.pinPattern.pinned).toBe(true);
+    const created = await gql<{ createPattern: { id: string } }>(other, third.adminKey, CREATE, {
+      service: 'backup',
+      template: 'Backup of volume <*> finished in <*> s',
+    });
+
+    const tagged = async () => {
+      await ingest(sut, third, 'backup', ['Backup of volume vol-2 finished in 14 s']);
+      const logs = await gql<{ logs: { edges: Array<{ node: Log }> } }>(sut, third.adminKey, LOGS, {
+        filter: { query: 'vol-2', services: ['backup'] },
+      });
+      return logs.logs.edges.map((e) => e.node.patternId);
+    };
+    // The replica that did not make the decision hears of it through Redis within moments.
+    const ids = await until(tagged, (ids) => ids.includes(created.createPattern.id));
+    expect(ids).toContain(created.createPattern.id);
+
+    // Pinned: a similar line becomes a pattern of its own instead of generalising the pin.
+    await ingest(sut, third, 'cron', ['Cron job weekly-report finished']);
+    const cron = await until(
+      () => list(sut, third.adminKey, { services: ['cron'] }),
+      (ps) => ps.length === 2,
+    );
+    expect(cron.find((p) => p.id === nightly.id)).toMatchObject({
+      template: 'Cron job nightly-report finished',
+      pinned: true,
+    });
+
+    const unpinned = await gql<{ pinPattern: { pinned: boolean } }>(other, third.adminKey, PIN, {
+      id: nightly.id,
+      pinned: false,
+    });
+    expect(unpinned.pinPattern.pinned).toBe(false);
+    const refused = await sut.graphql(third.adminKey, PIN, {
+      id: created.createPattern.id,
+      pinned: false,
+    });
+    expect(refused.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
   });
 
   it('erases a data subject from pattern examples, parameter statistics and stored parameters', async () => {

@@ -111,6 +111,26 @@ export class PatternCluster {
     return changed;
   }
 
+  /**
+   * Turns into wildcards the constants that are wildcards in `kinds` (the same template
+   * generalised elsewhere, e.g. by another replica); true when anything changed.
+   */
+  generaliseLike(kinds: readonly TokenKind[]): boolean {
+    if (kinds.length !== this.kinds.length) return false;
+    let changed = false;
+    for (let i = 0; i < kinds.length; i++) {
+      if (this.kinds[i] === WORD && kinds[i] === VARIABLE) {
+        this.kinds[i] = VARIABLE;
+        this.tokens[i] = WILDCARD;
+        this.constants--;
+        this.generalised++;
+        changed = true;
+      }
+    }
+    if (changed) this.template = render(this.tokens, this.space);
+    return changed;
+  }
+
   /** The line's values behind each wildcard, in order. */
   parameters(buf: TokenBuffer): string[] {
     const params: string[] = [];

@@ -46,6 +46,13 @@ export interface TemplateMatch {
   previousId?: string;
 }
 
+/** What {@link TemplateMiner.absorb} changed. */
+export interface AbsorbResult {
+  added: number;
+  /** Patterns of this miner generalised like the other's: their old and new ids. */
+  renamed: Array<{ previousId: string; patternId: string; template: string }>;
+}
+
 export interface TemplateMinerStats {
   patterns: number;
   userPatterns: number;
@@ -211,6 +218,15 @@ export class TemplateMiner {
     return true;
   }
 
+  /** Lets a pinned pattern generalise and be evicted again (a merged one stays pinned). */
+  unpin(id: string): boolean {
+    const cluster = this.#cluster(id);
+    if (!cluster || cluster.mergedInto !== undefined) return false;
+    if ([...this.#byId.values()].some((c) => c.mergedInto === cluster)) return false;
+    cluster.pinned = false;
+    return true;
+  }
+
   /**
    * Makes `fromId` an alias of `intoId`: lines of the first pattern report the second's id from
    * now on (their template and parameters stay their own). Both are pinned, so the link survives.
@@ -345,6 +361,65 @@ export class TemplateMiner {
       miner.#users.add(new UserPattern(u.id, u.template, tokens), u.count);
     }
     return miner;
+  }
+
+  /**
+   * Learns what another miner of the same tenant and service learned (another replica's
+   * checkpoint), so replicas converge on one catalogue: a pattern this miner lacks is added (as
+   * recently matched, with the other's count), and a pattern of this miner that the other has
+   * since generalised is generalised the same way (its id changes, the old one stays an alias).
+   * Merges, pins and user patterns are the users' decisions and are applied from the catalogue,
+   * not from here. Returns how many patterns were added, and the ids that changed.
+   */
+  absorb(state: unknown): AbsorbResult {
+    const s = validateState(state);
+    const o = this.#options;
+    if (s.options.tenant !== o.tenant || s.options.service !== o.service) {
+      throw new RangeError(
+        `cannot absorb ${s.options.tenant}/${s.options.service} into ${o.tenant}/${o.service}`,
+      );
+    }
+    const result: AbsorbResult = { added: 0, renamed: [] };
+    for (const p of s.patterns) {
+      const kinds = [...p.kinds].map(Number) as PatternCluster['kinds'];
+      const template = render(p.tokens, [...p.space].map(Number));
+      const id = templateId(o.tenant, o.service, template);
+      if (this.#cluster(id) !== undefined) continue;
+      const older = (p.aliases ?? []).map((a) => this.#byId.get(a)).find((c) => c !== undefined);
+      if (older !== undefined) {
+        const previousId = older.id;
+        if (older.generaliseLike(kinds)) {
+          const survivor = this.#renamed(older);
+          this.#recency.touch(survivor);
+          result.renamed.push({ previousId, patternId: survivor.id, template: survivor.template });
+        }
+        continue;
+      }
+      if (this.#byId.size >= o.maxPatterns) this.#evict();
+      const leaf = this.#tree.at(p.tokens.length, p.path);
+      const cluster = new PatternCluster(
+        ++this.#seq,
+        [...p.tokens],
+        kinds,
+        [...p.space].map(Number),
+        p.path,
+        leaf,
+      );
+      cluster.id = id;
+      cluster.count = p.count;
+      cluster.last = this.#tick;
+      cluster.generalised = p.generalised ?? 0;
+      for (const a of p.aliases ?? []) {
+        if (this.#alias.has(a) || this.#byId.has(a)) continue;
+        cluster.aliases.push(a);
+        this.#alias.set(a, id);
+      }
+      leaf.clusters.push(cluster);
+      this.#byId.set(id, cluster);
+      this.#recency.touch(cluster);
+      result.added++;
+    }
+    return result;
   }
 
   #tokenise(line: string): TokenBuffer {

@@ -117,7 +117,31 @@ export class PatternCatalogService implements PatternAliases {
       return { from, into };
     });
     await this.patterns.applyMerge(tenantId, from.service, from.id, into.id);
+    await this.patterns.announceDecisions(tenantId);
     return (await this.get(tenantId, into.id)) ?? into;
+  }
+
+  /**
+   * Pins a learned pattern (it keeps its template: it never generalises further and is never
+   * evicted), or unpins it. A user pattern or a merge stays pinned.
+   */
+  async pin(tenantId: string, id: string, pinned: boolean): Promise<PatternRow> {
+    await this.patterns.flush();
+    const row = await this.repo.transaction(tenantId, async (tx) => {
+      const row = await this.repo.find(tx, id);
+      if (!row) throw new PatternsError('PATTERN_NOT_FOUND', `no pattern "${id}"`);
+      if (!pinned && (row.userDefined || row.mergedInto !== null)) {
+        throw new PatternsError(
+          'INVALID_ARGUMENT',
+          'a pattern written by hand or merged into another stays pinned',
+        );
+      }
+      await this.repo.setPinned(tx, row.id, pinned);
+      return { ...row, pinned };
+    });
+    await this.patterns.applyPin(tenantId, row.service, row.id, pinned);
+    await this.patterns.announceDecisions(tenantId);
+    return row;
   }
 
   /** A user pattern (`User <*> logged in`): matching lines get it before any learned one. */
@@ -137,6 +161,7 @@ export class PatternCatalogService implements PatternAliases {
       this.repo.insertUserPattern(tx, service, id, text),
     );
     await this.patterns.applyUserPattern(tenantId, service, id, text);
+    await this.patterns.announceDecisions(tenantId);
     const row = await this.get(tenantId, id);
     if (!row) throw new PatternsError('PATTERN_NOT_FOUND', `no pattern "${id}"`);
     return row;

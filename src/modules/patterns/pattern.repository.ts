@@ -53,6 +53,11 @@ interface DbRow {
 const COLUMNS =
   'service, id, template, name, first_seen, last_seen, count, examples, param_stats, aliases, merged_into, pinned, user_defined';
 
+export interface StoredSnapshot {
+  state: unknown;
+  version: string;
+}
+
 /**
  * The only file of the patterns module that touches the database. Every statement runs in a
  * tenant transaction as `vigil_app` (row-level security) and names its tenant too.
@@ -74,15 +79,45 @@ export class PatternRepository {
     );
   }
 
-  async saveSnapshot(tenantId: string, service: string, state: unknown): Promise<void> {
-    await this.transaction(tenantId, (tx) =>
-      tx.query(
-        `INSERT INTO template_snapshots (tenant_id, service, state, updated_at)
-         VALUES ($1, $2, $3, now())
-         ON CONFLICT (tenant_id, service) DO UPDATE SET state = excluded.state, updated_at = now()`,
-        [tenantId, service, JSON.stringify(state)],
+  /** One tree's checkpoint; `version` is its write time as Postgres prints it. */
+  async loadSnapshot(tenantId: string, service: string): Promise<StoredSnapshot | null> {
+    const [row] = await this.transaction(tenantId, (tx) =>
+      tx.query<StoredSnapshot>(
+        `SELECT state, updated_at::text AS version FROM template_snapshots
+          WHERE tenant_id = $1 AND service = $2`,
+        [tenantId, service],
       ),
     );
+    return row ?? null;
+  }
+
+  /**
+   * Replaces one tree's checkpoint with what `merge` makes of the stored one (null when there is
+   * none), holding the row lock meanwhile, so replicas checkpointing the same tree take turns and
+   * none overwrites what another learned. Returns the new version.
+   */
+  async checkpointSnapshot(
+    tenantId: string,
+    service: string,
+    merge: (stored: StoredSnapshot | null) => unknown,
+  ): Promise<string> {
+    return this.transaction(tenantId, async (tx) => {
+      const [stored] = await tx.query<StoredSnapshot>(
+        `SELECT state, updated_at::text AS version FROM template_snapshots
+          WHERE tenant_id = $1 AND service = $2 FOR UPDATE`,
+        [tenantId, service],
+      );
+      const state = merge(stored ?? null);
+      const [saved] = await tx.query<{ version: string }>(
+        `INSERT INTO template_snapshots (tenant_id, service, state, updated_at)
+         VALUES ($1, $2, $3, clock_timestamp())
+         ON CONFLICT (tenant_id, service)
+           DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at
+         RETURNING updated_at::text AS version`,
+        [tenantId, service, JSON.stringify(state)],
+      );
+      return (saved as { version: string }).version;
+    });
   }
 
   /** What users decided (their patterns, merges, pins): re-applied to a restored miner. */
@@ -314,6 +349,14 @@ export class PatternRepository {
         WHERE tenant_id = $1 AND (id = $2 OR merged_into = $2)`,
       [tx.tenantId, from.id, into.id],
     );
+  }
+
+  async setPinned(tx: TenantTx, id: string, pinned: boolean): Promise<void> {
+    await tx.query('UPDATE patterns SET pinned = $3 WHERE tenant_id = $1 AND id = $2', [
+      tx.tenantId,
+      id,
+      pinned,
+    ]);
   }
 
   async insertUserPattern(tx: TenantTx, service: string, id: string, template: string) {

@@ -45,7 +45,7 @@ export class PatternsErasureParticipant implements ErasureParticipant, OnModuleI
   }
 
   async eraseTenant(tenantId: string): Promise<ErasureCounts> {
-    this.patterns.forgetTenant(tenantId);
+    await this.patterns.resetTenant(tenantId);
     const erased = await this.repo.eraseTenant(tenantId);
     // A batch mined while the rows were deleted must not bring the tenant back.
     this.patterns.forgetTenant(tenantId);
@@ -59,7 +59,8 @@ export class PatternsErasureParticipant implements ErasureParticipant, OnModuleI
   async eraseSubject(tenantId: string, identifiers: SubjectIdentifiers): Promise<ErasureCounts> {
     const matcher = new SubjectMatcher(identifiers);
     await this.patterns.flush();
-    this.patterns.forgetTenant(tenantId);
+    // Every replica drops its miners (they may hold the subject's values as constants).
+    await this.patterns.resetTenant(tenantId);
     const snapshots = await this.repo.deleteSnapshots(tenantId);
     const changed = await this.repo.rewriteRows(tenantId, (row) => {
       let hits = 0;

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 
 import { ErasureRegistryModule } from '../../common/privacy/erasure-registry';
+import { TenantConfigBusModule } from '../formats/custom/tenant-config-bus.module';
 import { PatternAliases } from '../logs/pattern-aliases.port';
 import { PatternCatalogService } from './pattern-catalog.service';
 import { PatternRepository } from './pattern.repository';
@@ -13,7 +14,7 @@ import { PatternsService } from './patterns.service';
  * catalogue, its GraphQL and its GDPR participant live here too.
  */
 @Module({
-  imports: [ErasureRegistryModule],
+  imports: [ErasureRegistryModule, TenantConfigBusModule],
   providers: [
     PatternRepository,
     PatternsService,

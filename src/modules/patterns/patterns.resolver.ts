@@ -66,6 +66,19 @@ export class PatternsResolver {
   }
 
   @Mutation(() => PatternObject, {
+    description:
+      'Pins a learned pattern (its template stays as it is and it is never evicted), or unpins it',
+  })
+  @Authorize('write')
+  async pinPattern(
+    @CurrentPrincipal() principal: Principal,
+    @Args('id', { type: () => ID }) id: string,
+    @Args('pinned', { type: () => Boolean, defaultValue: true }) pinned: boolean,
+  ): Promise<PatternObject> {
+    return PatternObject.from(await this.catalog.pin(principal.tenantId, id, pinned));
+  }
+
+  @Mutation(() => PatternObject, {
     description: 'A pattern written by hand (<*> for a variable part); it wins over learning',
   })
   @Authorize('write')

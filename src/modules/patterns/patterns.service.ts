@@ -3,14 +3,16 @@ import {
   Logger,
   type BeforeApplicationShutdown,
   type OnModuleDestroy,
+  type OnModuleInit,
 } from '@nestjs/common';
 
 import { MetricsService } from '../../common/metrics/metrics.service';
 import { TemplateMiner } from '../../ml/templates/template-miner';
 import { TemplateMinerSet } from '../../ml/templates/template-miner-set';
+import { TenantConfigBus } from '../formats/custom/tenant-config.bus';
 import type { LogRecord } from '../logs/log-record';
-import { PatternAccumulator } from './pattern-accumulator';
-import { PatternRepository, type PatternRow } from './pattern.repository';
+import { PatternAccumulator, type PatternDelta, type Rekey } from './pattern-accumulator';
+import { PatternRepository, type PatternRow, type StoredSnapshot } from './pattern.repository';
 
 /** How often summed counts reach the catalogue. */
 const FLUSH_MS = 2000;
@@ -28,10 +30,21 @@ export const OVERFLOW_SERVICE = '(other services)';
 /** A parameter is stored with the record cut to this many characters. */
 const MAX_STORED_PARAM = 256;
 
+/** Patterns whose sums are held per tenant while the catalogue cannot be written. */
+const MAX_UNFLUSHED = 50_000;
+
+/** Sums taken from the accumulator for one tenant, written in one transaction. */
+interface FlushBatch {
+  rekeys: Rekey[];
+  deltas: PatternDelta[];
+}
+
 /** What a user decided for a tenant, applied on top of learning. */
 interface TenantOverrides {
   /** Merged-away id → the id it reports. */
   merges: Map<string, string>;
+  /** Pinned learned pattern → its tree, so a pin withdrawn on another replica is withdrawn here. */
+  pins: Map<string, string>;
 }
 
 /**
@@ -39,9 +52,13 @@ interface TenantOverrides {
  * dataset when the service is empty), keeps the catalogue in Postgres (summed in memory, flushed
  * every couple of seconds) and checkpoints the miners so a restart or another replica resumes
  * their learning. A tenant's checkpoints and user decisions are loaded on its first ingest.
+ *
+ * Replicas converge through the checkpoints: each checkpoint first absorbs what other replicas
+ * stored for the tree (under the row lock) and then tells them, through the tenant-config bus,
+ * to absorb the result; user decisions and erasures are announced the same way.
  */
 @Injectable()
-export class PatternsService implements BeforeApplicationShutdown, OnModuleDestroy {
+export class PatternsService implements BeforeApplicationShutdown, OnModuleDestroy, OnModuleInit {
   readonly #logger = new Logger(PatternsService.name);
   readonly #miners = new TemplateMinerSet({ maxPatterns: MAX_PATTERNS });
   readonly #accumulator = new PatternAccumulator();
@@ -52,15 +69,44 @@ export class PatternsService implements BeforeApplicationShutdown, OnModuleDestr
   readonly #flushTimer: NodeJS.Timeout;
   readonly #snapshotTimer: NodeJS.Timeout;
   #flushing: Promise<void> | null = null;
+  /** Tenant → sums whose flush failed, oldest first; retried before newer ones. */
+  readonly #unflushed = new Map<string, FlushBatch[]>();
+  /** Tenant/service key → the checkpoint version this replica last wrote or absorbed. */
+  readonly #versions = new Map<string, string>();
+  readonly #unlisten: Array<() => void> = [];
 
   constructor(
     private readonly repo: PatternRepository,
     private readonly metrics: MetricsService,
+    private readonly bus: TenantConfigBus,
   ) {
     this.#flushTimer = setInterval(() => void this.flush(), FLUSH_MS);
     this.#flushTimer.unref();
     this.#snapshotTimer = setInterval(() => void this.checkpoint(), SNAPSHOT_MS);
     this.#snapshotTimer.unref();
+  }
+
+  onModuleInit(): void {
+    const ignoreResync = () => undefined;
+    this.#unlisten.push(
+      this.bus.listen('pattern_snapshot', {
+        changed: (tenantId, service) => {
+          if (service !== undefined) this.#absorbStored(tenantId, service);
+        },
+        // A missed checkpoint is absorbed at this replica's own next checkpoint of the tree.
+        resync: ignoreResync,
+      }),
+      this.bus.listen('pattern_decisions', {
+        changed: (tenantId) => this.#reloadOverrides(tenantId),
+        resync: () => {
+          for (const tenantId of this.#loaded.keys()) this.#reloadOverrides(tenantId);
+        },
+      }),
+      this.bus.listen('pattern_reset', {
+        changed: (tenantId) => this.forgetTenant(tenantId),
+        resync: ignoreResync,
+      }),
+    );
   }
 
   /** Loads the tenant's checkpoints and user decisions once; ingest awaits it before mining. */
@@ -128,13 +174,24 @@ export class PatternsService implements BeforeApplicationShutdown, OnModuleDestr
     return run;
   }
 
-  /** Saves the miners changed since the last checkpoint and refreshes the pattern gauge. */
+  /**
+   * Saves the miners changed since the last checkpoint (each merged first with what other
+   * replicas stored), tells the other replicas, and refreshes the pattern gauge.
+   */
   async checkpoint(): Promise<void> {
     for (const { tenant, service } of this.#miners.takeDirty()) {
       const miner = this.#miners.get(tenant, service);
       if (!miner) continue;
+      const key = `${tenant}\u0000${service}`;
       try {
-        await this.repo.saveSnapshot(tenant, service, miner.toState());
+        const version = await this.repo.checkpointSnapshot(tenant, service, (stored) => {
+          if (stored !== null && stored.version !== this.#versions.get(key)) {
+            this.#absorb(tenant, service, stored);
+          }
+          return miner.toState();
+        });
+        this.#versions.set(key, version);
+        await this.bus.publish('pattern_snapshot', tenant, { subject: service, local: false });
       } catch (err) {
         this.#logger.warn(`template snapshot of ${tenant}/${service} failed: ${String(err)}`);
         this.#miners.miner(tenant, service);
@@ -161,15 +218,41 @@ export class PatternsService implements BeforeApplicationShutdown, OnModuleDestr
     this.#miners.miner(tenantId, service).merge(from, into);
   }
 
+  async applyPin(tenantId: string, service: string, id: string, pinned: boolean): Promise<void> {
+    await this.prepare(tenantId);
+    const tree = this.#treeOf(tenantId, service);
+    const miner = this.#miners.miner(tenantId, tree);
+    const pins = this.#overridesOf(tenantId).pins;
+    if (pinned && miner.pin(id)) pins.set(id, tree);
+    if (!pinned && miner.unpin(id)) pins.delete(id);
+  }
+
+  /** Tells the other replicas that the tenant's decisions changed (they reload them). */
+  announceDecisions(tenantId: string): Promise<void> {
+    return this.bus.publish('pattern_decisions', tenantId, { local: false });
+  }
+
+  /**
+   * Forgets the tenant's learned patterns on every replica (an erasure): each relearns from the
+   * stored checkpoints, which the caller deletes.
+   */
+  async resetTenant(tenantId: string): Promise<void> {
+    this.forgetTenant(tenantId);
+    await this.bus.publish('pattern_reset', tenantId, { local: false });
+  }
+
   /** Forgets the tenant's in-memory state (its stored state is erased by the caller). */
   forgetTenant(tenantId: string): void {
     for (const { tenant, service } of this.#miners.counts()) {
       if (tenant === tenantId) this.#miners.delete(tenant, service);
     }
     this.#accumulator.dropTenant(tenantId);
+    this.#unflushed.delete(tenantId);
     this.#overrides.delete(tenantId);
     this.#trees.delete(tenantId);
     this.#loaded.delete(tenantId);
+    const prefix = `${tenantId}\u0000`;
+    for (const key of this.#versions.keys()) if (key.startsWith(prefix)) this.#versions.delete(key);
     this.#updateGauge();
   }
 
@@ -183,6 +266,54 @@ export class PatternsService implements BeforeApplicationShutdown, OnModuleDestr
   onModuleDestroy(): void {
     clearInterval(this.#flushTimer);
     clearInterval(this.#snapshotTimer);
+    for (const unlisten of this.#unlisten.splice(0)) unlisten();
+  }
+
+  /** Absorbs another replica's checkpoint of a tree of a tenant this replica has loaded. */
+  #absorbStored(tenantId: string, service: string): void {
+    const loading = this.#loaded.get(tenantId);
+    if (loading === undefined) return; // loaded in full on the tenant's next ingest
+    const key = `${tenantId}\u0000${service}`;
+    loading
+      .then(() => this.repo.loadSnapshot(tenantId, service))
+      .then((stored) => {
+        if (stored === null || stored.version === this.#versions.get(key)) return;
+        if (this.#loaded.get(tenantId) !== loading) return; // forgotten meanwhile
+        this.#absorb(tenantId, service, stored);
+        this.#versions.set(key, stored.version);
+        this.#updateGauge();
+      })
+      .catch((err: unknown) => {
+        this.#logger.warn(`absorbing ${tenantId}/${service} failed: ${String(err)}`);
+      });
+  }
+
+  /** Merges a stored checkpoint into the tree (installing it when the tree is new here). */
+  #absorb(tenantId: string, service: string, stored: StoredSnapshot): void {
+    const miner = this.#miners.get(tenantId, service);
+    if (miner === undefined) {
+      this.#treeOf(tenantId, this.#miners.restore(stored.state).options.service);
+      return;
+    }
+    const { renamed } = miner.absorb(stored.state);
+    for (const r of renamed) {
+      const merges = this.#overrides.get(tenantId)?.merges;
+      const id = merges?.get(r.patternId) ?? r.patternId;
+      this.#accumulator.rekey(tenantId, service, r.previousId, id, r.template);
+    }
+  }
+
+  #reloadOverrides(tenantId: string): void {
+    const loading = this.#loaded.get(tenantId);
+    if (loading === undefined) return;
+    loading
+      .then(() => this.repo.loadOverrides(tenantId))
+      .then((rows) => {
+        if (this.#loaded.get(tenantId) === loading) this.#applyOverrides(tenantId, rows);
+      })
+      .catch((err: unknown) => {
+        this.#logger.warn(`reloading the pattern decisions of ${tenantId} failed: ${String(err)}`);
+      });
   }
 
   async #load(tenantId: string): Promise<void> {
@@ -215,45 +346,82 @@ export class PatternsService implements BeforeApplicationShutdown, OnModuleDestr
   }
 
   #applyOverrides(tenantId: string, rows: readonly PatternRow[]): void {
-    const merges = this.#mergesOf(tenantId);
+    const overrides = this.#overridesOf(tenantId);
+    const pins = new Map<string, string>();
     for (const row of rows) {
-      this.#treeOf(tenantId, row.service);
-      const miner = this.#miners.miner(tenantId, row.service);
+      const service = this.#treeOf(tenantId, row.service);
+      const miner = this.#miners.miner(tenantId, service);
       if (row.userDefined && row.mergedInto === null && miner.resolve(row.id) === undefined) {
         miner.addUserPattern(row.template, row.id);
       }
       if (row.mergedInto !== null) {
-        merges.set(row.id, row.mergedInto);
+        overrides.merges.set(row.id, row.mergedInto);
         miner.merge(row.id, row.mergedInto);
-      } else if (row.pinned) miner.pin(row.id);
+      } else if (row.pinned) {
+        miner.pin(row.id);
+        pins.set(row.id, service);
+      }
     }
+    for (const [id, service] of overrides.pins) {
+      if (!pins.has(id)) this.#miners.get(tenantId, service)?.unpin(id);
+    }
+    overrides.pins = pins;
   }
 
   #mergesOf(tenantId: string): Map<string, string> {
+    return this.#overridesOf(tenantId).merges;
+  }
+
+  #overridesOf(tenantId: string): TenantOverrides {
     let o = this.#overrides.get(tenantId);
     if (o === undefined) {
-      o = { merges: new Map() };
+      o = { merges: new Map(), pins: new Map() };
       this.#overrides.set(tenantId, o);
     }
-    return o.merges;
+    return o;
   }
 
   async #flushOnce(): Promise<void> {
     const { rekeys, deltas } = this.#accumulator.take();
-    if (rekeys.length === 0 && deltas.length === 0) return;
-    const tenants = new Set([...rekeys.map((r) => r.tenantId), ...deltas.map((d) => d.tenantId)]);
+    const tenants = new Set([
+      ...this.#unflushed.keys(),
+      ...rekeys.map((r) => r.tenantId),
+      ...deltas.map((d) => d.tenantId),
+    ]);
     for (const tenantId of tenants) {
-      try {
-        await this.repo.flush(
-          tenantId,
-          rekeys.filter((r) => r.tenantId === tenantId),
-          deltas.filter((d) => d.tenantId === tenantId),
-        );
-      } catch (err) {
-        // Counts of this flush are lost for the tenant; the logs themselves are stored.
-        this.#logger.warn(`pattern catalogue flush for ${tenantId} failed: ${String(err)}`);
+      const batches = this.#unflushed.get(tenantId) ?? [];
+      const fresh: FlushBatch = {
+        rekeys: rekeys.filter((r) => r.tenantId === tenantId),
+        deltas: deltas.filter((d) => d.tenantId === tenantId),
+      };
+      if (fresh.rekeys.length > 0 || fresh.deltas.length > 0) batches.push(fresh);
+      this.#unflushed.delete(tenantId);
+      // In order: a re-key must reach the catalogue before the counts summed under the new id.
+      for (let i = 0; i < batches.length; i++) {
+        const batch = batches[i] as FlushBatch;
+        try {
+          await this.repo.flush(tenantId, batch.rekeys, batch.deltas);
+        } catch (err) {
+          // Each flush is one transaction: a failed one wrote nothing, and is retried next time.
+          this.#logger.warn(`pattern catalogue flush for ${tenantId} failed: ${String(err)}`);
+          this.#keepUnflushed(tenantId, batches.slice(i));
+          break;
+        }
       }
     }
+  }
+
+  /** Keeps what could not be written for the next flush, within MAX_UNFLUSHED patterns. */
+  #keepUnflushed(tenantId: string, batches: FlushBatch[]): void {
+    let size = batches.reduce((n, b) => n + b.deltas.length, 0);
+    while (size > MAX_UNFLUSHED && batches.length > 1) {
+      const dropped = batches.shift() as FlushBatch;
+      size -= dropped.deltas.length;
+      this.#logger.error(
+        `dropped the counts of ${dropped.deltas.length} patterns of ${tenantId}: the catalogue has been unwritable too long`,
+      );
+    }
+    this.#unflushed.set(tenantId, batches);
   }
 
   #updateGauge(): void {

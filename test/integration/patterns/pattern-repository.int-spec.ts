@@ -111,7 +111,7 @@ describe(PatternRepository.name, () => {
   });
 
   it('erases a tenant’s catalogue, counts and snapshots only', async () => {
-    await sut.saveSnapshot(b, 'api', { version: 1 });
+    await sut.checkpointSnapshot(b, 'api', () => ({ version: 1 }));
     expect(await sut.eraseTenant(b)).toEqual({
       pattern_counts: 1,
       patterns: 1,

@@ -5,13 +5,26 @@ import type Redis from 'ioredis';
 
 import { RedisService } from '../../../common/redis/redis.service';
 
-/** What changed: a tenant's custom formats, or its redaction policy. */
-export const CONFIG_TOPICS = ['log_formats', 'redaction_policy'] as const;
+/**
+ * What changed: a tenant's custom formats or redaction policy; its pattern decisions (user
+ * patterns, merges, pins); a checkpoint of one of its template miners (subject: the service); or
+ * its learned patterns were discarded (an erasure).
+ */
+export const CONFIG_TOPICS = [
+  'log_formats',
+  'redaction_policy',
+  'pattern_decisions',
+  'pattern_snapshot',
+  'pattern_reset',
+] as const;
 export type ConfigTopic = (typeof CONFIG_TOPICS)[number];
 
 export interface ConfigChangeListener {
-  /** The tenant's configuration under this topic changed: drop what is cached for it. */
-  changed(tenantId: string): void;
+  /**
+   * The tenant's configuration under this topic changed: drop what is cached for it. `subject`
+   * narrows it when the publisher gave one (the service of a miner checkpoint).
+   */
+  changed(tenantId: string, subject?: string): void;
   /** Messages may have been missed (the bus was disconnected): drop everything. */
   resync(): void;
 }
@@ -46,9 +59,19 @@ export class TenantConfigBus implements OnApplicationBootstrap {
     return () => set.delete(listener);
   }
 
-  async publish(topic: ConfigTopic, tenantId: string): Promise<void> {
-    this.deliver(topic, tenantId);
-    const message = JSON.stringify({ topic, tenantId, origin: this.#origin });
+  /** Tells this replica's listeners at once, then the others'; `local: false` skips this one. */
+  async publish(
+    topic: ConfigTopic,
+    tenantId: string,
+    options: { subject?: string; local?: boolean } = {},
+  ): Promise<void> {
+    if (options.local !== false) this.deliver(topic, tenantId, options.subject);
+    const message = JSON.stringify({
+      topic,
+      tenantId,
+      subject: options.subject,
+      origin: this.#origin,
+    });
     try {
       await this.redis.client.publish(this.channel(), message);
     } catch (err) {
@@ -90,25 +113,31 @@ export class TenantConfigBus implements OnApplicationBootstrap {
       this.#logger.error('ignored a configuration change message that is not JSON');
       return;
     }
-    const m = parsed as { topic?: unknown; tenantId?: unknown; origin?: unknown } | null;
+    const m = parsed as {
+      topic?: unknown;
+      tenantId?: unknown;
+      subject?: unknown;
+      origin?: unknown;
+    } | null;
     if (
       typeof m !== 'object' ||
       m === null ||
       !CONFIG_TOPICS.includes(m.topic as ConfigTopic) ||
       typeof m.tenantId !== 'string' ||
-      !UUID.test(m.tenantId)
+      !UUID.test(m.tenantId) ||
+      (m.subject !== undefined && typeof m.subject !== 'string')
     ) {
       this.#logger.error('ignored a malformed configuration change message');
       return;
     }
     if (m.origin === this.#origin) return; // delivered locally by publish()
-    this.deliver(m.topic as ConfigTopic, m.tenantId);
+    this.deliver(m.topic as ConfigTopic, m.tenantId, m.subject as string | undefined);
   }
 
-  private deliver(topic: ConfigTopic, tenantId: string): void {
+  private deliver(topic: ConfigTopic, tenantId: string, subject: string | undefined): void {
     for (const listener of this.#listeners.get(topic) ?? []) {
       try {
-        listener.changed(tenantId);
+        listener.changed(tenantId, subject);
       } catch (err) {
         this.#logger.error(`a configuration listener failed: ${String(err)}`);
       }
