@@ -8,6 +8,7 @@ import { PrivacyJobs1764200000000 } from './1764200000000-privacy-jobs';
 import { MemberDirectory1764205000000 } from './1764205000000-member-directory';
 import { CustomFormatsRedaction1764214000000 } from './1764214000000-custom-formats-redaction';
 import { Patterns1764220000000 } from './1764220000000-patterns';
+import { Anomalies1764230000000 } from './1764230000000-anomalies';
 
 /** Every migration, oldest first. TypeORM runs the ones not yet applied at start. */
 export const MIGRATIONS = [
@@ -21,4 +22,5 @@ export const MIGRATIONS = [
   MemberDirectory1764205000000,
   CustomFormatsRedaction1764214000000,
   Patterns1764220000000,
+  Anomalies1764230000000,
 ];

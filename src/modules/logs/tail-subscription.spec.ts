@@ -1,9 +1,10 @@
 import { buildLogRecord } from '../../../test/factories/log-record.factory';
-import { TailSubscription } from './tail-subscription';
+import { LiveSubscription } from '../../common/pubsub/live-subscription';
+import type { LogRecord } from './log-record';
 
-describe(TailSubscription.name, () => {
+describe(LiveSubscription.name, () => {
   it('delivers the backfill before live records, and a record in both only once', async () => {
-    const sut = new TailSubscription(
+    const sut = new LiveSubscription<LogRecord>(
       () => true,
       () => undefined,
     );
@@ -17,7 +18,7 @@ describe(TailSubscription.name, () => {
   });
 
   it('hands the first backfilled record to a consumer already waiting', async () => {
-    const sut = new TailSubscription(
+    const sut = new LiveSubscription<LogRecord>(
       () => true,
       () => undefined,
     );
@@ -28,7 +29,7 @@ describe(TailSubscription.name, () => {
   });
 
   it('ignores a backfill after close', async () => {
-    const sut = new TailSubscription(
+    const sut = new LiveSubscription<LogRecord>(
       () => true,
       () => undefined,
     );

@@ -1,0 +1,200 @@
+import {
+  type AnomalyChange,
+  AnomalyEnsemble,
+  type EnsembleOptions,
+  type EnsembleState,
+} from './anomaly-ensemble';
+import {
+  type Candidate,
+  DEFAULT_DETECTOR_SETTINGS,
+  DETECTOR_KINDS,
+  type DetectorKind,
+  type DetectorSettings,
+  type Observation,
+  type StreamingDetector,
+} from './detector';
+
+/** What a tenant (and, narrower, one of its services) configured for detection. */
+export interface DetectionConfig {
+  /** Tenant-wide detector settings. */
+  settings: DetectorSettings;
+  /** The detectors that run for the tenant. */
+  enabled: DetectorKind[];
+  /** Per service: another sensitivity, fewer detectors, or none at all (muted). */
+  services: Record<string, ServiceDetectionConfig>;
+}
+
+export interface ServiceDetectionConfig {
+  /** In (0, 1]; replaces the tenant's for this service's anomalies. */
+  sensitivity?: number;
+  /** The detectors whose candidates count for this service (a subset of the tenant's). */
+  enabled?: DetectorKind[];
+  /** No anomaly for this service at all. */
+  muted?: boolean;
+}
+
+export const DEFAULT_DETECTION_CONFIG: DetectionConfig = {
+  settings: DEFAULT_DETECTOR_SETTINGS,
+  enabled: [...DETECTOR_KINDS],
+  services: {},
+};
+
+/** Builds and restores the detectors of one kind; supplied by the caller so this file stays small. */
+export type DetectorFactory = {
+  [K in DetectorKind]: {
+    create(settings: DetectorSettings): StreamingDetector;
+    restore(state: unknown, settings: DetectorSettings): StreamingDetector;
+  };
+};
+
+export interface TenantDetectionState {
+  version: 1;
+  /** The latest event time seen. */
+  clock: number;
+  detectors: Partial<Record<DetectorKind, unknown>>;
+  ensemble: EnsembleState;
+}
+
+/** The ensemble's open score at the default sensitivity (0.5). */
+const BASE_OPEN_SCORE = 0.6;
+
+/**
+ * The open score for a sensitivity: 0.5 gives BASE_OPEN_SCORE; 1 opens at 0.35, 0.1 at 0.8.
+ * Exported for tests and the settings API, which explains it.
+ */
+export function openScoreFor(sensitivity: number): number {
+  const s = Math.min(1, Math.max(0.01, sensitivity));
+  return Math.min(0.95, Math.max(0.3, BASE_OPEN_SCORE + (0.5 - s) * 0.5));
+}
+
+/**
+ * Everything detection keeps for one tenant: its detectors (one of each enabled kind, each keyed
+ * by service inside), the ensemble that turns their candidates into anomalies, and the event
+ * clock. Pure and synchronous; the detection module feeds it records and ticks.
+ *
+ * @example
+ *   const detection = new TenantDetection(DEFAULT_DETECTION_CONFIG, factory, () => randomUUID());
+ *   const changes: AnomalyChange[] = [];
+ *   detection.observe(observation, changes);
+ *   detection.advance(detection.clock + 1000, changes);
+ */
+export class TenantDetection {
+  readonly #detectors: StreamingDetector[] = [];
+  readonly #ensemble: AnomalyEnsemble;
+  readonly #candidates: Candidate[] = [];
+  #config: DetectionConfig;
+  #clock = 0;
+
+  constructor(
+    config: DetectionConfig,
+    private readonly factory: DetectorFactory,
+    newId: () => string,
+    state?: unknown,
+  ) {
+    this.#config = config;
+    const ensembleOptions: Partial<EnsembleOptions> = {
+      corroborationMs: config.settings.windowMs,
+      quietMs: 3 * config.settings.windowMs,
+    };
+    const s = state === undefined ? undefined : validState(state);
+    this.#ensemble = s
+      ? AnomalyEnsemble.fromState(s.ensemble, ensembleOptions, newId)
+      : new AnomalyEnsemble(ensembleOptions, newId);
+    this.#clock = s?.clock ?? 0;
+    for (const kind of config.enabled) {
+      const saved = s?.detectors[kind];
+      const make = factory[kind];
+      this.#detectors.push(
+        saved === undefined ? make.create(config.settings) : make.restore(saved, config.settings),
+      );
+    }
+  }
+
+  /** The latest event time seen or advanced to. */
+  get clock(): number {
+    return this.#clock;
+  }
+
+  get config(): DetectionConfig {
+    return this.#config;
+  }
+
+  /**
+   * Takes a new configuration. Per-service changes apply at once; changed tenant settings or
+   * detectors rebuild the detectors from their state (a detector switched on starts learning).
+   */
+  reconfigure(config: DetectionConfig, out: AnomalyChange[]): void {
+    const old = this.#config;
+    this.#config = config;
+    if (
+      JSON.stringify(old.settings) === JSON.stringify(config.settings) &&
+      JSON.stringify(old.enabled) === JSON.stringify(config.enabled)
+    ) {
+      return;
+    }
+    const states = new Map(this.#detectors.map((d) => [d.kind, d.toState()]));
+    this.#detectors.length = 0;
+    for (const kind of config.enabled) {
+      const saved = states.get(kind);
+      const make = this.factory[kind];
+      this.#detectors.push(
+        saved === undefined ? make.create(config.settings) : make.restore(saved, config.settings),
+      );
+    }
+    if (config.enabled.length === 0) this.#ensemble.resolveAll(out);
+  }
+
+  observe(o: Observation, out: AnomalyChange[]): void {
+    if (o.at > this.#clock) this.#clock = o.at;
+    const candidates = this.#candidates;
+    for (const d of this.#detectors) d.observe(o, candidates);
+    if (candidates.length > 0) this.#consider(out);
+  }
+
+  /** Moves event time to `now` (never backwards): windows close, quiet anomalies resolve. */
+  advance(now: number, out: AnomalyChange[]): void {
+    if (now > this.#clock) this.#clock = now;
+    const candidates = this.#candidates;
+    for (const d of this.#detectors) d.advance(this.#clock, candidates);
+    if (candidates.length > 0) this.#consider(out);
+    this.#ensemble.advance(this.#clock, out);
+  }
+
+  get openAnomalies() {
+    return this.#ensemble.open;
+  }
+
+  toState(): TenantDetectionState {
+    const detectors: Partial<Record<DetectorKind, unknown>> = {};
+    for (const d of this.#detectors) detectors[d.kind] = d.toState();
+    return { version: 1, clock: this.#clock, detectors, ensemble: this.#ensemble.toState() };
+  }
+
+  #consider(out: AnomalyChange[]): void {
+    const candidates = this.#candidates;
+    const tenantSensitivity = this.#config.settings.sensitivity;
+    for (const c of candidates) {
+      const service = this.#config.services[c.service];
+      if (service?.muted) continue;
+      if (service?.enabled && !service.enabled.includes(c.kind)) continue;
+      const sensitivity = service?.sensitivity ?? tenantSensitivity;
+      this.#ensemble.add(c, out, openScoreFor(sensitivity));
+    }
+    candidates.length = 0;
+  }
+}
+
+function validState(state: unknown): TenantDetectionState {
+  const s = state as Partial<TenantDetectionState> | null;
+  if (
+    s === null ||
+    typeof s !== 'object' ||
+    s.version !== 1 ||
+    typeof s.clock !== 'number' ||
+    typeof s.detectors !== 'object' ||
+    s.detectors === null
+  ) {
+    throw new TypeError('invalid tenant detection state');
+  }
+  return s as TenantDetectionState;
+}
