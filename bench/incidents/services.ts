@@ -161,7 +161,7 @@ const database: ServiceDef = {
       (r) => `replication heartbeat from standby db-2 lag=${r.int(0, 4096)} bytes`,
       'key',
     ),
-    t('info', 2, (r) => `checkpoint starting: time`),
+    t('info', 2, () => 'checkpoint starting: time'),
     t(
       'info',
       2,
