@@ -15,6 +15,8 @@ export interface WorkloadSummary {
   perService: Record<string, number>;
   severities: Record<Severity, number>;
   traced: number;
+  /** Records of an incident's service inside its [from, to). */
+  inIncidents: number;
   perKind: Record<string, number>;
 }
 
@@ -24,15 +26,19 @@ export function summarizeWorkload(w: Workload): WorkloadSummary {
   const severities = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
   let records = 0;
   let traced = 0;
+  let inIncidents = 0;
   for (const rec of w.records()) {
     records++;
+    for (const inc of w.incidents) {
+      if (rec.at >= inc.from && rec.at < inc.to && rec.service === inc.service) inIncidents++;
+    }
     perService[rec.service] = (perService[rec.service] ?? 0) + 1;
     severities[rec.severity]++;
     if (rec.traceId !== null) traced++;
   }
   const perKind: Record<string, number> = Object.fromEntries(INCIDENT_KINDS.map((k) => [k, 0]));
   for (const inc of w.incidents) perKind[inc.kind] = (perKind[inc.kind] ?? 0) + 1;
-  return { records, perService, severities, traced, perKind };
+  return { records, perService, severities, traced, inIncidents, perKind };
 }
 
 const pct = (n: number, total: number): string => `${((100 * n) / Math.max(1, total)).toFixed(1)}%`;
@@ -50,7 +56,7 @@ export function describeWorkload(w: Workload): string {
         .join(', '),
     'severity: ' +
       SEVERITIES.map((sev) => `${sev} ${pct(s.severities[sev], s.records)}`).join(', ') +
-      `; traced ${pct(s.traced, s.records)}`,
+      `; traced ${pct(s.traced, s.records)}; inside incidents ${pct(s.inIncidents, s.records)}`,
     `incidents: ${w.incidents.length} (` +
       INCIDENT_KINDS.map((k) => `${k} ${s.perKind[k] ?? 0}`).join(', ') +
       ')',

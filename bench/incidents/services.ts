@@ -335,17 +335,58 @@ export const SERVICES: readonly ServiceDef[] = [web, database, auth, queue, chec
  * Never-before-seen failure templates for new_failure_pattern incidents (one per incident,
  * cycled with a distinct component name when a long run needs more).
  */
-export const NOVEL_FAILURES: readonly ((r: Rand, component: string) => string)[] = [
-  (r, c) => `java.lang.IllegalStateException: pool exhausted for shard ${r.int(1, 64)} in ${c}`,
-  (r, c) => `FATAL ${c}: segfault at ${r.hex(12)} ip ${r.hex(12)} error 4 in libssl.so.3`,
-  (r, c) => `OutOfMemoryError: unable to create native thread (${c} threads=${r.int(4000, 4100)})`,
-  (r, c) => `x509: certificate signed by unknown authority while dialing ${c} ${r.ip()}:443`,
-  (r, c) =>
-    `panic: runtime error: index out of range [${r.int(5, 40)}] with length ${r.int(0, 4)} [${c}]`,
-  (r, c) => `ENOSPC: no space left on device, write '/var/lib/${c}/wal/${r.hex(8)}.seg'`,
-  (r, c) => `KeyError: 'tenant_id' in ${c} handler serialize_order line ${r.int(100, 900)}`,
-  (r, c) => `circuit breaker ${c}-upstream OPEN after ${r.int(20, 60)} consecutive failures`,
-  (r, c) =>
-    `schema mismatch in ${c}: column "discount_cents" does not exist (migration ${r.int(40, 99)} pending)`,
-  (r, c) => `Too many open files: accept4() failed in ${c} listener fd=${r.int(1020, 1030)}`,
+export interface NovelFailure {
+  severity: 'error' | 'fatal';
+  render: (r: Rand, component: string) => string;
+}
+
+const novel = (
+  severity: 'error' | 'fatal',
+  render: (r: Rand, component: string) => string,
+): NovelFailure => ({ severity, render });
+
+export const NOVEL_FAILURES: readonly NovelFailure[] = [
+  novel(
+    'error',
+    (r, c) => `java.lang.IllegalStateException: pool exhausted for shard ${r.int(1, 64)} in ${c}`,
+  ),
+  novel(
+    'fatal',
+    (r, c) => `FATAL ${c}: segfault at ${r.hex(12)} ip ${r.hex(12)} error 4 in libssl.so.3`,
+  ),
+  novel(
+    'fatal',
+    (r, c) =>
+      `OutOfMemoryError: unable to create native thread (${c} threads=${r.int(4000, 4100)})`,
+  ),
+  novel(
+    'error',
+    (r, c) => `x509: certificate signed by unknown authority while dialing ${c} ${r.ip()}:443`,
+  ),
+  novel(
+    'fatal',
+    (r, c) =>
+      `panic: runtime error: index out of range [${r.int(5, 40)}] with length ${r.int(0, 4)} [${c}]`,
+  ),
+  novel(
+    'error',
+    (r, c) => `ENOSPC: no space left on device, write '/var/lib/${c}/wal/${r.hex(8)}.seg'`,
+  ),
+  novel(
+    'error',
+    (r, c) => `KeyError: 'tenant_id' in ${c} handler serialize_order line ${r.int(100, 900)}`,
+  ),
+  novel(
+    'error',
+    (r, c) => `circuit breaker ${c}-upstream OPEN after ${r.int(20, 60)} consecutive failures`,
+  ),
+  novel(
+    'error',
+    (r, c) =>
+      `schema mismatch in ${c}: column "discount_cents" does not exist (migration ${r.int(40, 99)} pending)`,
+  ),
+  novel(
+    'error',
+    (r, c) => `Too many open files: accept4() failed in ${c} listener fd=${r.int(1020, 1030)}`,
+  ),
 ];

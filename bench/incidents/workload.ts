@@ -115,6 +115,7 @@ interface IncidentPlan {
   mode: BrokenMode;
   novelPerMinute: number;
   novel: (r: Rand) => string;
+  novelSeverity: 'error' | 'fatal';
 }
 
 /** Builds the workload: plans the incidents now, generates records on demand. */
@@ -192,8 +193,9 @@ function makePlan(
   const mode = r.pick(BROKEN_MODES);
   const novelPerMinute = r.int(3, 10);
   const makeNovel = NOVEL_FAILURES[novelIndex % NOVEL_FAILURES.length]!;
-  const component = `${service}-${['core', 'pool', 'io', 'sched'][Math.floor(novelIndex / NOVEL_FAILURES.length) % 4]}`;
-  const novel = (rr: Rand): string => makeNovel(rr, component);
+  const round = Math.floor(novelIndex / NOVEL_FAILURES.length);
+  const component = `${service}-${['core', 'pool', 'io', 'sched'][round % 4]}`;
+  const novel = (rr: Rand): string => makeNovel.render(rr, component);
   const minutes = (to - from) / MINUTE;
   const what: Record<IncidentKind, string> = {
     error_burst: `errors rise to ~${Math.round(errorShare * 100)}% of ${service} traffic`,
@@ -210,6 +212,7 @@ function makePlan(
     mode,
     novelPerMinute,
     novel,
+    novelSeverity: makeNovel.severity,
   };
 }
 
@@ -349,6 +352,6 @@ function emitBackground(
   } else if (kind === 'new_failure_pattern') {
     const k = r.poisson(p.novelPerMinute * Math.max(0.5, lambda / 40));
     for (let i = 0; i < k; i++)
-      push(minute + Math.floor(r.next() * MINUTE), name, 'error', p.novel(r), null);
+      push(minute + Math.floor(r.next() * MINUTE), name, p.novelSeverity, p.novel(r), null);
   }
 }

@@ -91,7 +91,8 @@ describe('generateWorkload incidents (3 days, 10 a day)', () => {
   it('new_failure_pattern: an error never seen before repeats during the incident', () => {
     for (const w of ofKind('new_failure_pattern')) {
       const fresh = w.during.filter(
-        (r) => r.severity === 'error' && firstSeen.get(shape(r.message))! >= w.incident.from,
+        (r) =>
+          /error|fatal/.test(r.severity) && firstSeen.get(shape(r.message))! >= w.incident.from,
       );
       expect(fresh.length).toBeGreaterThanOrEqual(3);
       expect(new Set(fresh.map((r) => shape(r.message))).size).toBe(1);
