@@ -29,6 +29,8 @@ export interface ServiceDef {
   /** Background records per minute, as a multiple of the workload's `ratePerMinute`. */
   share: number;
   templates: readonly Template[];
+  /** What the `key` templates are, for incident descriptions. */
+  keyPatterns?: string;
 }
 
 /** A normal request duration: mostly 50–150 ms, a 1% tail to 250 ms, times `drift`. */
@@ -134,6 +136,7 @@ const database: ServiceDef = {
   name: 'database',
   hosts: ['db-1', 'db-2'],
   share: 1,
+  keyPatterns: 'replication heartbeats',
   templates: [
     t('info', 8, (r) => `connection received: host=${r.ip()} port=${r.int(30000, 60999)}`),
     t(
@@ -222,6 +225,7 @@ const auth: ServiceDef = {
   name: 'auth',
   hosts: ['auth-1', 'auth-2'],
   share: 0.8,
+  keyPatterns: 'token refreshes',
   templates: [
     t('info', 14, (r) => `login ok user=${r.user()} ip=${r.publicIp()} method=password`),
     t('info', 3, (r) => `login ok user=${r.user()} ip=${r.publicIp()} method=sso provider=google`),
@@ -253,6 +257,7 @@ const queue: ServiceDef = {
   name: 'queue',
   hosts: ['mq-1', 'mq-2', 'mq-3'],
   share: 1,
+  keyPatterns: 'acks and consumer heartbeats',
   templates: [
     t(
       'info',

@@ -200,7 +200,7 @@ function makePlan(
   const what: Record<IncidentKind, string> = {
     error_burst: `errors rise to ~${Math.round(errorShare * 100)}% of ${service} traffic`,
     new_failure_pattern: `new error "${novel(new Rand(novelIndex))}" ~${novelPerMinute}/min`,
-    dependency_silent: `${service} heartbeats/acks (key patterns) stop`,
+    dependency_silent: `${service} ${SERVICES.find((d) => d.name === service)?.keyPatterns ?? 'key patterns'} stop`,
     latency_drift: `${service} request duration drifts to ${drift.toFixed(1)}x normal`,
     broken_sequence: `${Math.round(BROKEN_FLOW_SHARE * 100)}% of ${service} traced flows: ${mode}`,
     volume_drop: `${service} volume falls to ${VOLUME_DROP_FACTOR * 100}%`,
