@@ -4,6 +4,10 @@ import { GraphQLError } from 'graphql';
 
 import { AuditError, type AuditErrorCode } from '../../modules/audit/audit.errors';
 import {
+  DetectionError,
+  type DetectionErrorCode,
+} from '../../modules/detection/detection.errors';
+import {
   CustomFormatError,
   type CustomFormatErrorCode,
 } from '../../modules/formats/custom/custom-formats.errors';
@@ -25,7 +29,8 @@ type DomainError =
   | PrivacyError
   | CustomFormatError
   | RedactionError
-  | PatternsError;
+  | PatternsError
+  | DetectionError;
 
 /** Maps each module's error codes to GraphQL `extensions.code`; services never build GraphQL errors. */
 @Catch(
@@ -37,6 +42,7 @@ type DomainError =
   CustomFormatError,
   RedactionError,
   PatternsError,
+  DetectionError,
 )
 export class DomainErrorFilter implements ExceptionFilter {
   catch(error: DomainError, host: ArgumentsHost): GraphQLError | void {
@@ -79,6 +85,9 @@ export class DomainErrorFilter implements ExceptionFilter {
     }
     if (error instanceof RedactionError) {
       return new GraphQLError(error.message, { extensions: { code: redactionCode(error.code) } });
+    }
+    if (error instanceof DetectionError) {
+      return new GraphQLError(error.message, { extensions: { code: detectionCode(error.code) } });
     }
     return new GraphQLError(error.message, { extensions: { code: tenancyCode(error.code) } });
   }
@@ -185,6 +194,15 @@ function patternsCode(code: PatternsErrorCode): string {
     case 'INVALID_ARGUMENT':
       return 'BAD_USER_INPUT';
     case 'PATTERN_NOT_FOUND':
+      return 'NOT_FOUND';
+  }
+}
+
+function detectionCode(code: DetectionErrorCode): string {
+  switch (code) {
+    case 'INVALID_ARGUMENT':
+      return 'BAD_USER_INPUT';
+    case 'ANOMALY_NOT_FOUND':
       return 'NOT_FOUND';
   }
 }

@@ -23,7 +23,11 @@ export type QueueProcessor<J extends QueueJob> = (
 export interface QueueRegistration<J extends QueueJob> {
   /** Queue name; the module's `*.jobs.ts` owns it. */
   name: string;
-  processor: QueueProcessor<J>;
+  /**
+   * Runs each job in this process. Absent for a queue another module consumes (it calls
+   * `consume` with the same name); its jobs wait in Redis meanwhile.
+   */
+  processor?: QueueProcessor<J>;
   /** Retries and backoff of every job of this queue, set once here. */
   jobOptions?: JobsOptions;
   /** Jobs run at once by this process; defaults to QUEUE_CONCURRENCY. */
@@ -75,22 +79,30 @@ export class QueueService implements BeforeApplicationShutdown, OnApplicationShu
       },
     });
     queue.on('error', (err) => this.warn(registration.name, err));
+    this.#queues.set(registration.name, queue);
+    if (registration.processor) {
+      this.consume(registration.name, registration.processor, registration.concurrency);
+    }
+    return new TypedQueue<J>(queue);
+  }
+
+  /** Starts a worker in this process for a registered queue. */
+  consume<J extends QueueJob>(name: string, processor: QueueProcessor<J>, concurrency?: number) {
+    if (!this.#queues.has(name)) throw new Error(`queue "${name}" is not registered`);
     const worker = new Worker(
-      registration.name,
-      (job: Job) => registration.processor(job as Job<J['data'], unknown, J['name']>),
+      name,
+      (job: Job) => processor(job as Job<J['data'], unknown, J['name']>),
       {
-        connection,
-        prefix,
-        concurrency: registration.concurrency ?? this.config.queueConcurrency,
+        connection: this.connection(),
+        prefix: `${this.config.redisPrefix}bull`,
+        concurrency: concurrency ?? this.config.queueConcurrency,
       },
     );
-    worker.on('error', (err) => this.warn(registration.name, err));
+    worker.on('error', (err) => this.warn(name, err));
     worker.on('failed', (job, err) => {
-      this.#logger.warn(`${registration.name} job ${job?.name ?? '?'} failed: ${err.message}`);
+      this.#logger.warn(`${name} job ${job?.name ?? '?'} failed: ${err.message}`);
     });
-    this.#queues.set(registration.name, queue);
     this.#workers.push(worker);
-    return new TypedQueue<J>(queue);
   }
 
   /** Finishes running jobs and stops taking new ones, while the rest of the app still runs. */
