@@ -1,6 +1,9 @@
 import { type Candidate, type DetectorSettings, type Observation } from './detector';
 import { ErrorSurgeDetector } from './error-surge-detector';
 
+/** A JSON round trip, as a job persisting the state would do. */
+const json = <T>(x: T): T => JSON.parse(JSON.stringify(x)) as T;
+
 const MIN = 60_000;
 const HOUR = 60 * MIN;
 const T0 = Date.UTC(2026, 0, 5);
@@ -83,7 +86,9 @@ describe(ErrorSurgeDetector.name, () => {
     expect(c?.evidence.patternIds).toEqual(['db-down', 'other-error']);
     expect(c?.evidence.templates?.[0]).toBe('template of db-down');
     expect(c?.evidence.exampleLogIds).toHaveLength(5);
-    expect(c?.explanation).toMatch(/^errors rose to \d+% of records on auth \(normally \d(\.\d)?%\)$/);
+    expect(c?.explanation).toMatch(
+      /^errors rose to \d+% of records on auth \(normally \d(\.\d)?%\)$/,
+    );
   });
 
   it('does not flag a window with too few records or errors', () => {
@@ -112,10 +117,7 @@ describe(ErrorSurgeDetector.name, () => {
     const rng = mulberry32(5);
     const share = (w: number) => (w >= 500 ? 0.4 : 0.02);
     const first = run(400, () => 50, share, rng);
-    const copy = ErrorSurgeDetector.fromState(
-      JSON.parse(JSON.stringify(first.sut.toState())),
-      SETTINGS,
-    );
+    const copy = ErrorSurgeDetector.fromState(json(first.sut.toState()), SETTINGS);
     const a = run(200, () => 50, share, mulberry32(9), first.sut, 400);
     const b = run(200, () => 50, share, mulberry32(9), copy, 400);
     expect(a.candidates.length).toBeGreaterThan(0);

@@ -7,7 +7,11 @@ import {
   type StreamingDetector,
   windowStart,
 } from './detector';
-import { type Expectation, SeasonalBaseline, type SeasonalBaselineState } from './seasonal-baseline';
+import {
+  type Expectation,
+  SeasonalBaseline,
+  type SeasonalBaselineState,
+} from './seasonal-baseline';
 
 export interface ErrorSurgeOptions {
   /** Most services tracked; the least recently seen is evicted (default 2,000). */
@@ -118,7 +122,11 @@ export class ErrorSurgeDetector implements StreamingDetector<ErrorSurgeState> {
     if (at < this.#current) return;
     let s = this.#services.get(o.service);
     if (!s) {
-      s = new ServiceErrors(o.service, at, new SeasonalBaseline({ windowMs: this.#settings.windowMs }));
+      s = new ServiceErrors(
+        o.service,
+        at,
+        new SeasonalBaseline({ windowMs: this.#settings.windowMs }),
+      );
       this.#insert(s);
     }
     if (s.touched !== at) {
@@ -237,7 +245,9 @@ export class ErrorSurgeDetector implements StreamingDetector<ErrorSurgeState> {
   }
 
   #candidate(s: ServiceErrors, at: number, share: number, expected: number, z: number): Candidate {
-    const top = [...s.top].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, TOP_SHOWN);
+    const top = [...s.top]
+      .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+      .slice(0, TOP_SHOWN);
     return {
       kind: this.kind,
       service: s.service,

@@ -1,6 +1,9 @@
 import { type Candidate, type DetectorSettings, type Observation } from './detector';
 import { NewPatternDetector } from './new-pattern-detector';
 
+/** A JSON round trip, as a job persisting the state would do. */
+const json = <T>(x: T): T => JSON.parse(JSON.stringify(x)) as T;
+
 const MIN = 60_000;
 const HOUR = 60 * MIN;
 const DAY = 24 * HOUR;
@@ -113,7 +116,7 @@ describe(NewPatternDetector.name, () => {
   it('restores from state and continues exactly like the original', () => {
     const sut = new NewPatternDetector(SETTINGS);
     steady(sut, T0, DAY, mulberry32(4));
-    const copy = NewPatternDetector.fromState(JSON.parse(JSON.stringify(sut.toState())), SETTINGS);
+    const copy = NewPatternDetector.fromState(json(sut.toState()), SETTINGS);
     const a: Candidate[] = [];
     const b: Candidate[] = [];
     for (let k = 0; k < 50; k++) {

@@ -116,7 +116,9 @@ export class NewPatternDetector implements StreamingDetector<NewPatternState> {
     const age = o.at - s.first;
     if (age >= this.#settings.learningMs / 4) s.newInWindow++;
     if (age < this.#settings.learningMs) return;
-    const score = clampScore((severityWeight(o.severityNumber) / damping) * (0.5 + this.#settings.sensitivity));
+    const score = clampScore(
+      (severityWeight(o.severityNumber) / damping) * (0.5 + this.#settings.sensitivity),
+    );
     if (score < this.#minScore) return;
     const template = o.template.length > 120 ? `${o.template.slice(0, 117)}...` : o.template;
     out.push({

@@ -1,6 +1,9 @@
 import { type Candidate, type DetectorSettings, type Observation } from './detector';
 import { ParameterOutlierDetector, parseMeasure } from './parameter-outlier-detector';
 
+/** A JSON round trip, as a job persisting the state would do. */
+const json = <T>(x: T): T => JSON.parse(JSON.stringify(x)) as T;
+
 const MIN = 60_000;
 const HOUR = 60 * MIN;
 const DAY = 24 * HOUR;
@@ -146,10 +149,7 @@ describe(ParameterOutlierDetector.name, () => {
     const start = 500;
     const median = (w: number) => 100 * 4 ** Math.min(1, Math.max(0, (w - start) / 60));
     const first = run(400, median, mulberry32(4));
-    const copy = ParameterOutlierDetector.fromState(
-      JSON.parse(JSON.stringify(first.sut.toState())),
-      SETTINGS,
-    );
+    const copy = ParameterOutlierDetector.fromState(json(first.sut.toState()), SETTINGS);
     const extra = (w: number) => (w === 450 ? '9s' : null);
     const a = run(200, median, mulberry32(5), first.sut, 400, extra);
     const b = run(200, median, mulberry32(5), copy, 400, extra);

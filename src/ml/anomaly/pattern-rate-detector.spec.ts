@@ -1,6 +1,9 @@
 import { type Candidate, type DetectorSettings, type Observation } from './detector';
 import { PatternRateDetector } from './pattern-rate-detector';
 
+/** A JSON round trip, as a job persisting the state would do. */
+const json = <T>(x: T): T => JSON.parse(JSON.stringify(x)) as T;
+
 const MIN = 60_000;
 const HOUR = 60 * MIN;
 const DAY = 24 * HOUR;
@@ -92,7 +95,9 @@ describe(PatternRateDetector.name, () => {
     expect(c?.from).toBe(T0 + spikeAt * MIN);
     expect(c?.subject).toBe('a');
     expect(c?.score).toBeGreaterThan(0.9);
-    expect(c?.explanation).toMatch(/^`Timeout connecting to <\*> \(a\)` rose from \d+\/min to \d+\/min on checkout-api$/);
+    expect(c?.explanation).toMatch(
+      /^`Timeout connecting to <\*> \(a\)` rose from \d+\/min to \d+\/min on checkout-api$/,
+    );
     expect(c?.evidence.exampleLogIds).toHaveLength(5);
     expect(c?.evidence.observed).toBeGreaterThan(5 * (c?.evidence.expected ?? 0));
   });
@@ -111,7 +116,11 @@ describe(PatternRateDetector.name, () => {
 
   it('never flags a rare pattern (0.2 per window) that stops or bursts a little', () => {
     const rng = mulberry32(4);
-    const { candidates } = run({ rare: (_, w) => (w < 2000 ? 0.2 : w < 2100 ? 0.8 : 0) }, 3000, rng);
+    const { candidates } = run(
+      { rare: (_, w) => (w < 2000 ? 0.2 : w < 2100 ? 0.8 : 0) },
+      3000,
+      rng,
+    );
     expect(candidates).toEqual([]);
   });
 
@@ -158,10 +167,7 @@ describe(PatternRateDetector.name, () => {
     const rng = mulberry32(6);
     const rates = { a: seasonal(20, 15), b: (_: number, w: number) => (w > 1000 ? 0 : 40) };
     const first = run(rates, 900, rng);
-    const restored = PatternRateDetector.fromState(
-      JSON.parse(JSON.stringify(first.sut.toState())),
-      SETTINGS,
-    );
+    const restored = PatternRateDetector.fromState(json(first.sut.toState()), SETTINGS);
     const seed = 7;
     const a = run(rates, 300, mulberry32(seed), first.sut, 900);
     const b = run(rates, 300, mulberry32(seed), restored, 900);

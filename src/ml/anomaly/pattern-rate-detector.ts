@@ -7,7 +7,11 @@ import {
   type StreamingDetector,
   windowStart,
 } from './detector';
-import { type Expectation, SeasonalBaseline, type SeasonalBaselineState } from './seasonal-baseline';
+import {
+  type Expectation,
+  SeasonalBaseline,
+  type SeasonalBaselineState,
+} from './seasonal-baseline';
 
 export interface PatternRateOptions {
   /** Most (service, pattern) series tracked; the least recently seen is evicted (default 20,000). */

@@ -1,5 +1,8 @@
 import { SeasonalBaseline } from './seasonal-baseline';
 
+/** A JSON round trip, as a job persisting the state would do. */
+const json = <T>(x: T): T => JSON.parse(JSON.stringify(x)) as T;
+
 const MIN = 60_000;
 const HOUR = 60 * MIN;
 const DAY = 24 * HOUR;
@@ -90,7 +93,7 @@ describe(SeasonalBaseline.name, () => {
     const rng = mulberry32(2);
     const sut = new SeasonalBaseline({ windowMs: MIN, weekly: true });
     for (let t = T0; t < T0 + 8 * DAY; t += MIN) sut.update(t, rng() * 100, rng());
-    const copy = SeasonalBaseline.fromState(JSON.parse(JSON.stringify(sut.toState())));
+    const copy = SeasonalBaseline.fromState(json(sut.toState()));
     for (let t = T0 + 8 * DAY; t < T0 + 9 * DAY; t += MIN) {
       const v = rng() * 100;
       sut.update(t, v);
