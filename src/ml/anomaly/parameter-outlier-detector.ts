@@ -21,7 +21,7 @@ export interface ParameterOutlierOptions {
   repeatMs?: number;
 }
 
-/** One key's numbers, in the order of {@link ParamKey.toArray}; NaN is stored as null. */
+/** One key's state; `numbers` in the order of the key's field list, NaN stored as null. */
 export interface ParameterKeyState {
   service: string;
   patternId: string;
@@ -43,23 +43,12 @@ const Mode = { Classifying: 0, Log: 1, Linear: 2, Ignored: 3 } as const;
 type Mode = (typeof Mode)[keyof typeof Mode];
 const UNIT_NAMES = ['value', 'ms', 'bytes', '%'];
 /** [suffix, unit (1 duration, 2 size, 3 percent), factor to ms or bytes]. */
+// prettier-ignore
 const SUFFIXES: readonly [string, number, number][] = [
-  ['ms', 1, 1],
-  ['s', 1, 1000],
-  ['us', 1, 1e-3],
-  ['µs', 1, 1e-3],
-  ['ns', 1, 1e-6],
-  ['min', 1, 60_000],
-  ['h', 1, 3_600_000],
-  ['B', 2, 1],
-  ['bytes', 2, 1],
-  ['KB', 2, 1e3],
-  ['kB', 2, 1e3],
-  ['KiB', 2, 1024],
-  ['MB', 2, 1e6],
-  ['MiB', 2, 1024 ** 2],
-  ['GB', 2, 1e9],
-  ['GiB', 2, 1024 ** 3],
+  ['ms', 1, 1], ['s', 1, 1000], ['us', 1, 1e-3], ['µs', 1, 1e-3], ['ns', 1, 1e-6],
+  ['min', 1, 60_000], ['h', 1, 3_600_000],
+  ['B', 2, 1], ['bytes', 2, 1], ['KB', 2, 1e3], ['kB', 2, 1e3], ['KiB', 2, 1024],
+  ['MB', 2, 1e6], ['MiB', 2, 1024 ** 2], ['GB', 2, 1e9], ['GiB', 2, 1024 ** 3],
   ['%', 3, 1],
 ];
 const RING = 8;
@@ -155,31 +144,12 @@ class ParamKey implements RecencyLinked<ParamKey> {
     public first: number,
   ) {}
 
+  /** The numeric fields, in the order of {@link ParameterKeyState.numbers}. */
+  // prettier-ignore
   static readonly FIELDS = [
-    'touched',
-    'mode',
-    'unit',
-    'total',
-    'numeric',
-    'integers',
-    'idLike',
-    'negatives',
-    'repeats',
-    'magnitude',
-    'ringPos',
-    'intLike',
-    'baseN',
-    'med',
-    'dev',
-    'rate',
-    'fast',
-    'run',
-    'lastRaised',
-    'raised',
-    'wCount',
-    'wSum',
-    'wMax',
-    'first',
+    'touched', 'mode', 'unit', 'total', 'numeric', 'integers', 'idLike', 'negatives', 'repeats',
+    'magnitude', 'ringPos', 'intLike', 'baseN', 'med', 'dev', 'rate', 'fast', 'run', 'lastRaised',
+    'raised', 'wCount', 'wSum', 'wMax', 'first',
   ] as const;
 }
 

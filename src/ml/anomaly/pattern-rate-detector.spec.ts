@@ -114,6 +114,13 @@ describe(PatternRateDetector.name, () => {
     expect(c?.explanation).toMatch(/fell from \d+\/min to 0\/min on checkout-api/);
   });
 
+  it('raises a partial drop only once it lasts a second window', () => {
+    const lone = run({ a: (_, w) => (w === 1000 ? 20 : 60) }, 1010, mulberry32(8));
+    expect(lone.candidates).toEqual([]);
+    const lasting = run({ a: (_, w) => (w >= 1000 ? 20 : 60) }, 1010, mulberry32(8));
+    expect(lasting.candidates.map((c) => (c.from - T0) / MIN)).toEqual([1001]);
+  });
+
   it('never flags a rare pattern (0.2 per window) that stops or bursts a little', () => {
     const rng = mulberry32(4);
     const { candidates } = run(

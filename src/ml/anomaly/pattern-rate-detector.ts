@@ -75,6 +75,8 @@ class Series implements RecencyLinked<Series> {
  * spread exceeds the Poisson one (over-dispersion); F. J. Anscombe, "The transformation of
  * Poisson, binomial and negative-binomial data" (1948). Rare patterns cannot flap: a spike needs
  * `minExcess` records above the expectation and a drop needs an expectation of `minDropMean`.
+ * A drop is raised once it lasts two windows, or at once when it is 2 beyond the threshold (the
+ * Poisson lower tail is what makes a lone low window the commonest false alarm).
  * Memory is capped by `maxSeries`, evicting the series seen least recently.
  *
  * @example
@@ -234,8 +236,11 @@ export class PatternRateDetector implements StreamingDetector<PatternRateState> 
       const weight = anomalous && !adapted ? Math.max(0.02, (3 / z) ** 2) : 1;
       const expected = e.mean;
       s.baseline.update(at, x, Math.min(1, weight));
-      const repeat = s.lastRaised === null || at - s.lastRaised >= this.#repeatMs;
-      if (anomalous && at - s.first >= learningMs && (s.run === 1 || repeat)) {
+      const runStart = at - (s.run - 1) * this.#settings.windowMs;
+      const fresh = s.lastRaised === null || s.lastRaised < runStart;
+      const repeat = fresh || at - (s.lastRaised ?? 0) >= this.#repeatMs;
+      const sure = spike || s.run >= 2 || z <= -this.#zThreshold - 2;
+      if (anomalous && sure && repeat && at - s.first >= learningMs) {
         s.lastRaised = at;
         out.push(this.#candidate(s, at, x, expected, z));
       }
