@@ -121,6 +121,14 @@ describe(PatternRateDetector.name, () => {
     expect(lasting.candidates.map((c) => (c.from - T0) / MIN)).toEqual([1001]);
   });
 
+  it('flags a modest rise (20 to 35 per window) at sensitivity 1 but not at 0.5', () => {
+    const rates = { a: (_: number, w: number) => (w === 1000 ? 35 : 20) };
+    expect(run(rates, 1005, mulberry32(9)).candidates).toEqual([]);
+    const eager = new PatternRateDetector({ ...SETTINGS, sensitivity: 1 });
+    const flagged = run(rates, 1005, mulberry32(9), eager).candidates;
+    expect(flagged.map((c) => (c.from - T0) / MIN)).toContain(1000);
+  });
+
   it('never flags a rare pattern (0.2 per window) that stops or bursts a little', () => {
     const rng = mulberry32(4);
     const { candidates } = run(
