@@ -1,0 +1,135 @@
+import { type Candidate, type DetectorSettings, type Observation } from './detector';
+import { ErrorSurgeDetector } from './error-surge-detector';
+
+/** A JSON round trip, as a job persisting the state would do. */
+const json = <T>(x: T): T => JSON.parse(JSON.stringify(x)) as T;
+
+const MIN = 60_000;
+const HOUR = 60 * MIN;
+const T0 = Date.UTC(2026, 0, 5);
+const SETTINGS: DetectorSettings = { windowMs: MIN, learningMs: 6 * HOUR, sensitivity: 0.5 };
+
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function record(at: number, i: number, error: boolean, pattern: string): Observation {
+  return {
+    logId: `${at}-${i}`,
+    service: 'auth',
+    at: at + i,
+    severityNumber: error ? 17 : 9,
+    patternId: pattern,
+    template: `template of ${pattern}`,
+    newPattern: false,
+    params: [],
+    sessionKey: null,
+  };
+}
+
+/** `records(w)` records per window, each an error with probability `share(w)`. */
+function run(
+  windows: number,
+  records: (w: number) => number,
+  share: (w: number) => number,
+  rng: () => number,
+  sut = new ErrorSurgeDetector(SETTINGS),
+  from = 0,
+): { candidates: Candidate[]; sut: ErrorSurgeDetector } {
+  const candidates: Candidate[] = [];
+  for (let w = from; w < from + windows; w++) {
+    const at = T0 + w * MIN;
+    const n = records(w);
+    for (let i = 0; i < n; i++) {
+      const error = rng() < share(w);
+      const pattern = error ? (rng() < 0.8 ? 'db-down' : 'other-error') : 'ok';
+      sut.observe(record(at, i, error, pattern), candidates);
+    }
+    sut.advance(at + MIN, candidates);
+  }
+  return { candidates, sut };
+}
+
+describe(ErrorSurgeDetector.name, () => {
+  it('raises nothing over a clean week with a 2% error share and varying volume', () => {
+    const rng = mulberry32(1);
+    const { candidates } = run(
+      7 * 1440,
+      () => 20 + Math.floor(rng() * 180),
+      () => 0.02,
+      rng,
+    );
+    expect(candidates).toEqual([]);
+  });
+
+  it('flags errors rising from 2% to 30%, with the top error patterns as evidence', () => {
+    const rng = mulberry32(2);
+    const surge = 1440;
+    const { candidates } = run(
+      surge + 10,
+      () => 100,
+      (w) => (w >= surge ? 0.3 : 0.02),
+      rng,
+    );
+    expect(candidates).toHaveLength(1);
+    const [c] = candidates;
+    expect(c?.from).toBe(T0 + surge * MIN);
+    expect(c?.subject).toBe('errors');
+    expect(c?.score).toBeGreaterThan(0.9);
+    expect(c?.evidence.patternIds).toEqual(['db-down', 'other-error']);
+    expect(c?.evidence.templates?.[0]).toBe('template of db-down');
+    expect(c?.evidence.exampleLogIds).toHaveLength(5);
+    expect(c?.explanation).toMatch(
+      /^errors rose to \d+% of records on auth \(normally \d(\.\d)?%\)$/,
+    );
+  });
+
+  it('does not flag a window with too few records or errors', () => {
+    const rng = mulberry32(3);
+    const { candidates } = run(
+      800,
+      (w) => (w === 700 ? 4 : 100),
+      (w) => (w === 700 ? 1 : 0.02),
+      rng,
+    );
+    expect(candidates).toEqual([]);
+  });
+
+  it('stays silent while learning', () => {
+    const rng = mulberry32(4);
+    const { candidates } = run(
+      300,
+      () => 100,
+      (w) => (w > 200 ? 0.5 : 0.02),
+      rng,
+    );
+    expect(candidates).toEqual([]);
+  });
+
+  it('restores from state and continues exactly like the original', () => {
+    const rng = mulberry32(5);
+    const share = (w: number) => (w >= 500 ? 0.4 : 0.02);
+    const first = run(400, () => 50, share, rng);
+    const copy = ErrorSurgeDetector.fromState(json(first.sut.toState()), SETTINGS);
+    const a = run(200, () => 50, share, mulberry32(9), first.sut, 400);
+    const b = run(200, () => 50, share, mulberry32(9), copy, 400);
+    expect(a.candidates.length).toBeGreaterThan(0);
+    expect(b.candidates).toEqual(a.candidates);
+    expect(copy.toState()).toEqual(first.sut.toState());
+  });
+
+  it('never throws on late records', () => {
+    const sut = new ErrorSurgeDetector(SETTINGS);
+    const out: Candidate[] = [];
+    sut.observe(record(T0 + 5 * MIN, 0, true, 'x'), out);
+    expect(() => sut.observe(record(T0, 1, true, 'x'), out)).not.toThrow();
+    expect(sut.toState().services[0]?.total).toBe(1);
+  });
+});

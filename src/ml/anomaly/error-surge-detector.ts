@@ -1,0 +1,293 @@
+import { RecencyList, type RecencyLinked } from '../templates/recency-list';
+import {
+  type Candidate,
+  clampScore,
+  type DetectorSettings,
+  type Observation,
+  type StreamingDetector,
+  windowStart,
+} from './detector';
+import {
+  type Expectation,
+  SeasonalBaseline,
+  type SeasonalBaselineState,
+} from './seasonal-baseline';
+
+export interface ErrorSurgeOptions {
+  /** Most services tracked; the least recently seen is evicted (default 2,000). */
+  maxServices?: number;
+  /** Records a window needs before its share can surge (default 20). */
+  minRecords?: number;
+  /** Error records a window needs before it can surge (default 5). */
+  minErrors?: number;
+  /** The share must exceed the expected share by at least this much (default 0.05). */
+  minRise?: number;
+  /** While a surge lasts, it is raised again at most this often, ms (default one hour). */
+  repeatMs?: number;
+  /** After this long, a surge teaches the baseline at full weight (default six hours). */
+  adaptMs?: number;
+}
+
+export interface ErrorSurgeServiceState {
+  service: string;
+  first: number;
+  seen: number | null;
+  total: number;
+  errors: number;
+  run: number;
+  lastRaised: number | null;
+  examples: string[];
+  /** Error records per pattern in the open window: [patternId, count, template]. */
+  top: [string, number, string][];
+  baseline: SeasonalBaselineState;
+}
+
+export interface ErrorSurgeState {
+  current: number | null;
+  /** Least recently seen first. */
+  services: ErrorSurgeServiceState[];
+}
+
+/** Severity numbers from here up are errors (OpenTelemetry ERROR..FATAL4). */
+const ERROR_SEVERITY = 17;
+const MAX_EXAMPLES = 5;
+/** Distinct error patterns counted per service and window; later ones are not tallied. */
+const MAX_TOP = 64;
+const TOP_SHOWN = 5;
+
+class ServiceErrors implements RecencyLinked<ServiceErrors> {
+  newer: ServiceErrors | undefined;
+  older: ServiceErrors | undefined;
+  total = 0;
+  errors = 0;
+  run = 0;
+  lastRaised: number | null = null;
+  touched = Number.NaN;
+  examples: string[] = [];
+  readonly top = new Map<string, number>();
+  readonly templates = new Map<string, string>();
+
+  constructor(
+    readonly service: string,
+    readonly first: number,
+    readonly baseline: SeasonalBaseline,
+  ) {}
+}
+
+/**
+ * Tracks, per service, the share of records at error severity (17 and above) per window against
+ * a seasonal baseline of that share, and raises a surge when the share stands out by a robust z
+ * whose spread is at least the binomial one, `√(p̃(1−p̃)/n)` with the Agresti–Coull adjusted
+ * `p̃ = (pn+1)/(n+2)` (A. Agresti & B. Coull, "Approximate is better than exact for interval
+ * estimation of binomial proportions", 1998), so a quiet window of a few records cannot surge.
+ * Memory is capped by `maxServices`, evicting the service seen least recently.
+ *
+ * @example
+ *   const sut = new ErrorSurgeDetector(DEFAULT_DETECTOR_SETTINGS);
+ *   for (const o of records) sut.observe(o, out);
+ *   sut.advance(now, out);
+ */
+export class ErrorSurgeDetector implements StreamingDetector<ErrorSurgeState> {
+  readonly kind = 'error_surge' as const;
+  readonly #settings: DetectorSettings;
+  readonly #maxServices: number;
+  readonly #minRecords: number;
+  readonly #minErrors: number;
+  readonly #minRise: number;
+  readonly #repeatMs: number;
+  readonly #adaptMs: number;
+  readonly #zThreshold: number;
+  readonly #services = new Map<string, ServiceErrors>();
+  readonly #recency = new RecencyList<ServiceErrors>();
+  readonly #expectation: Expectation = { mean: 0, spread: 0, support: 0 };
+  #current: number | null = null;
+
+  constructor(settings: DetectorSettings, options: ErrorSurgeOptions = {}) {
+    checkSettings(settings);
+    this.#settings = settings;
+    this.#maxServices = positive('maxServices', options.maxServices ?? 2_000);
+    this.#minRecords = positive('minRecords', options.minRecords ?? 20);
+    this.#minErrors = positive('minErrors', options.minErrors ?? 5);
+    this.#minRise = positive('minRise', options.minRise ?? 0.05);
+    this.#repeatMs = positive('repeatMs', options.repeatMs ?? 3_600_000);
+    this.#adaptMs = positive('adaptMs', options.adaptMs ?? 6 * 3_600_000);
+    this.#zThreshold = 2 + 6 * (1 - settings.sensitivity);
+  }
+
+  observe(o: Observation, out: Candidate[]): void {
+    if (!Number.isFinite(o.at)) return;
+    const at = windowStart(o.at, this.#settings.windowMs);
+    if (this.#current === null) this.#current = at;
+    else if (at > this.#current) this.advance(at, out);
+    if (at < this.#current) return;
+    let s = this.#services.get(o.service);
+    if (!s) {
+      s = new ServiceErrors(
+        o.service,
+        at,
+        new SeasonalBaseline({ windowMs: this.#settings.windowMs }),
+      );
+      this.#insert(s);
+    }
+    if (s.touched !== at) {
+      s.touched = at;
+      this.#recency.touch(s);
+    }
+    s.total++;
+    if (o.severityNumber < ERROR_SEVERITY) return;
+    s.errors++;
+    if (s.examples.length < MAX_EXAMPLES) s.examples.push(o.logId);
+    const count = s.top.get(o.patternId);
+    if (count !== undefined) s.top.set(o.patternId, count + 1);
+    else if (s.top.size < MAX_TOP) {
+      s.top.set(o.patternId, 1);
+      s.templates.set(o.patternId, o.template);
+    }
+  }
+
+  advance(now: number, out: Candidate[]): void {
+    if (!Number.isFinite(now)) return;
+    const w = this.#settings.windowMs;
+    const target = windowStart(now, w);
+    if (this.#current === null) {
+      this.#current = target;
+      return;
+    }
+    if (target <= this.#current) return;
+    // Only the open window can hold records; the empty ones after it teach nothing about a share.
+    this.#close(this.#current, out);
+    this.#current = target;
+  }
+
+  toState(): ErrorSurgeState {
+    const services: ErrorSurgeServiceState[] = [];
+    for (let s = this.#recency.oldest; s; s = s.newer) {
+      services.push({
+        service: s.service,
+        first: s.first,
+        seen: Number.isNaN(s.touched) ? null : s.touched,
+        total: s.total,
+        errors: s.errors,
+        run: s.run,
+        lastRaised: s.lastRaised,
+        examples: [...s.examples],
+        top: [...s.top].map(([id, n]) => [id, n, s.templates.get(id) ?? '']),
+        baseline: s.baseline.toState(),
+      });
+    }
+    return { current: this.#current, services };
+  }
+
+  static fromState(
+    state: ErrorSurgeState,
+    settings: DetectorSettings,
+    options: ErrorSurgeOptions = {},
+  ): ErrorSurgeDetector {
+    const sut = new ErrorSurgeDetector(settings, options);
+    sut.#current = state.current;
+    for (const x of state.services) {
+      const s = new ServiceErrors(x.service, x.first, SeasonalBaseline.fromState(x.baseline));
+      s.touched = x.seen ?? Number.NaN;
+      s.total = x.total;
+      s.errors = x.errors;
+      s.run = x.run;
+      s.lastRaised = x.lastRaised;
+      s.examples = [...x.examples];
+      for (const [id, n, template] of x.top) {
+        s.top.set(id, n);
+        s.templates.set(id, template);
+      }
+      sut.#insert(s);
+    }
+    return sut;
+  }
+
+  #insert(s: ServiceErrors): void {
+    this.#services.set(s.service, s);
+    this.#recency.touch(s);
+    const oldest = this.#recency.oldest;
+    if (this.#services.size > this.#maxServices && oldest && oldest !== s) {
+      this.#recency.remove(oldest);
+      this.#services.delete(oldest.service);
+    }
+  }
+
+  #close(at: number, out: Candidate[]): void {
+    for (let s = this.#recency.oldest; s; s = s.newer) {
+      if (s.total === 0) continue;
+      const n = s.total;
+      const share = s.errors / n;
+      const e = s.baseline.expected(at, this.#expectation);
+      const p = Math.min(1, Math.max(0, e.mean));
+      const adjusted = (p * n + 1) / (n + 2);
+      const sd = Math.max(e.spread, Math.sqrt((adjusted * (1 - adjusted)) / n));
+      const z = e.support > 0 ? (share - p) / sd : 0;
+      const surge =
+        z >= this.#zThreshold &&
+        n >= this.#minRecords &&
+        s.errors >= this.#minErrors &&
+        share - p >= this.#minRise;
+      s.run = surge ? s.run + 1 : 0;
+      const adapted = s.run * this.#settings.windowMs > this.#adaptMs;
+      const influence = surge && !adapted ? Math.max(0.02, (3 / z) ** 2) : 1;
+      s.baseline.update(at, share, Math.min(1, influence, n / this.#minRecords));
+      const repeat = s.lastRaised === null || at - s.lastRaised >= this.#repeatMs;
+      if (surge && at - s.first >= this.#settings.learningMs && (s.run === 1 || repeat)) {
+        s.lastRaised = at;
+        out.push(this.#candidate(s, at, share, p, z));
+      }
+      s.total = 0;
+      s.errors = 0;
+      s.examples.length = 0;
+      s.top.clear();
+      s.templates.clear();
+    }
+  }
+
+  #candidate(s: ServiceErrors, at: number, share: number, expected: number, z: number): Candidate {
+    const top = [...s.top]
+      .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+      .slice(0, TOP_SHOWN);
+    return {
+      kind: this.kind,
+      service: s.service,
+      subject: 'errors',
+      from: at,
+      to: at + this.#settings.windowMs,
+      score: clampScore(1 / (1 + Math.exp(this.#zThreshold - z))),
+      explanation:
+        `errors rose to ${percent(share)} of records on ${s.service} ` +
+        `(normally ${percent(expected)})`,
+      evidence: {
+        patternIds: top.map(([id]) => id),
+        templates: top.map(([id]) => s.templates.get(id) ?? ''),
+        observed: share,
+        expected,
+        unit: 'share',
+        exampleLogIds: [...s.examples],
+      },
+    };
+  }
+}
+
+function percent(share: number): string {
+  const p = share * 100;
+  return p >= 10 || p === 0 ? `${Math.round(p)}%` : `${Math.round(p * 10) / 10}%`;
+}
+
+function checkSettings(s: DetectorSettings): void {
+  if (!(s.windowMs > 0 && Number.isFinite(s.windowMs))) {
+    throw new RangeError(`windowMs must be a positive number, got ${s.windowMs}`);
+  }
+  if (!(s.learningMs >= 0 && Number.isFinite(s.learningMs))) {
+    throw new RangeError(`learningMs must be a non-negative number, got ${s.learningMs}`);
+  }
+  if (!(s.sensitivity > 0 && s.sensitivity <= 1)) {
+    throw new RangeError(`sensitivity must be in (0, 1], got ${s.sensitivity}`);
+  }
+}
+
+function positive(name: string, x: number): number {
+  if (!(x > 0 && Number.isFinite(x))) throw new RangeError(`${name} must be positive, got ${x}`);
+  return x;
+}

@@ -1,0 +1,198 @@
+import { type Candidate, type DetectorSettings, type Observation } from './detector';
+import { PatternRateDetector } from './pattern-rate-detector';
+
+/** A JSON round trip, as a job persisting the state would do. */
+const json = <T>(x: T): T => JSON.parse(JSON.stringify(x)) as T;
+
+const MIN = 60_000;
+const HOUR = 60 * MIN;
+const DAY = 24 * HOUR;
+const T0 = Date.UTC(2026, 0, 5);
+const SETTINGS: DetectorSettings = { windowMs: MIN, learningMs: 6 * HOUR, sensitivity: 0.5 };
+
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function poisson(lambda: number, rng: () => number): number {
+  const limit = Math.exp(-lambda);
+  let k = 0;
+  for (let p = rng(); p > limit; p *= rng()) k++;
+  return k;
+}
+
+function record(patternId: string, at: number, i: number, service = 'checkout-api'): Observation {
+  return {
+    logId: `${patternId}-${at}-${i}`,
+    service,
+    at: at + ((i * 997) % MIN),
+    severityNumber: 9,
+    patternId,
+    template: `Timeout connecting to <*> (${patternId})`,
+    newPattern: false,
+    params: ['db'],
+    sessionKey: null,
+  };
+}
+
+/** Daily-seasonal rate: `level` at the daily mean, +-`amp` over the day. */
+const seasonal = (level: number, amp: number) => (at: number) =>
+  level + amp * Math.sin((2 * Math.PI * (at % DAY)) / DAY);
+
+interface Run {
+  candidates: Candidate[];
+  sut: PatternRateDetector;
+}
+
+function run(
+  rates: Record<string, (at: number, w: number) => number>,
+  windows: number,
+  rng: () => number,
+  sut = new PatternRateDetector(SETTINGS),
+  from = 0,
+): Run {
+  const candidates: Candidate[] = [];
+  for (let w = from; w < from + windows; w++) {
+    const at = T0 + w * MIN;
+    for (const [id, rate] of Object.entries(rates)) {
+      const n = poisson(rate(at, w), rng);
+      for (let i = 0; i < n; i++) sut.observe(record(id, at, i), candidates);
+    }
+    sut.advance(at + MIN, candidates);
+  }
+  return { candidates, sut };
+}
+
+describe(PatternRateDetector.name, () => {
+  it('raises nothing over a clean seasonal week of one-minute windows', () => {
+    const rng = mulberry32(1);
+    const { candidates } = run(
+      { a: seasonal(20, 15), b: seasonal(200, 120), c: () => 3, rare: () => 0.2 },
+      7 * 1440,
+      rng,
+    );
+    expect(candidates).toEqual([]);
+  });
+
+  it('flags an injected 10x spike in exactly that window', () => {
+    const rng = mulberry32(2);
+    const spikeAt = 2 * 1440 + 600;
+    const base = seasonal(20, 15);
+    const { candidates } = run(
+      { a: (at, w) => (w === spikeAt ? 10 * base(at) : base(at)) },
+      3 * 1440,
+      rng,
+    );
+    expect(candidates).toHaveLength(1);
+    const [c] = candidates;
+    expect(c?.from).toBe(T0 + spikeAt * MIN);
+    expect(c?.subject).toBe('a');
+    expect(c?.score).toBeGreaterThan(0.9);
+    expect(c?.explanation).toMatch(
+      /^`Timeout connecting to <\*> \(a\)` rose from \d+\/min to \d+\/min on checkout-api$/,
+    );
+    expect(c?.evidence.exampleLogIds).toHaveLength(5);
+    expect(c?.evidence.observed).toBeGreaterThan(5 * (c?.evidence.expected ?? 0));
+  });
+
+  it('flags a pattern that goes silent within two windows, even with no records at all', () => {
+    const rng = mulberry32(3);
+    const stopAt = 1440;
+    const { candidates, sut } = run({ a: (_, w) => (w < stopAt ? 30 : 0) }, stopAt + 1, rng);
+    sut.advance(T0 + (stopAt + 3) * MIN, candidates);
+    expect(candidates.length).toBeGreaterThanOrEqual(1);
+    const [c] = candidates;
+    expect(c?.from).toBeLessThanOrEqual(T0 + (stopAt + 1) * MIN);
+    expect(c?.from).toBeGreaterThanOrEqual(T0 + stopAt * MIN);
+    expect(c?.explanation).toMatch(/fell from \d+\/min to 0\/min on checkout-api/);
+  });
+
+  it('raises a partial drop only once it lasts a second window', () => {
+    const lone = run({ a: (_, w) => (w === 1000 ? 20 : 60) }, 1010, mulberry32(8));
+    expect(lone.candidates).toEqual([]);
+    const lasting = run({ a: (_, w) => (w >= 1000 ? 20 : 60) }, 1010, mulberry32(8));
+    expect(lasting.candidates.map((c) => (c.from - T0) / MIN)).toEqual([1001]);
+  });
+
+  it('flags a modest rise (20 to 35 per window) at sensitivity 1 but not at 0.5', () => {
+    const rates = { a: (_: number, w: number) => (w === 1000 ? 35 : 20) };
+    expect(run(rates, 1005, mulberry32(9)).candidates).toEqual([]);
+    const eager = new PatternRateDetector({ ...SETTINGS, sensitivity: 1 });
+    const flagged = run(rates, 1005, mulberry32(9), eager).candidates;
+    expect(flagged.map((c) => (c.from - T0) / MIN)).toContain(1000);
+  });
+
+  it('never flags a rare pattern (0.2 per window) that stops or bursts a little', () => {
+    const rng = mulberry32(4);
+    const { candidates } = run(
+      { rare: (_, w) => (w < 2000 ? 0.2 : w < 2100 ? 0.8 : 0) },
+      3000,
+      rng,
+    );
+    expect(candidates).toEqual([]);
+  });
+
+  it('stays silent during the learning period', () => {
+    const rng = mulberry32(5);
+    const { candidates } = run({ a: (_, w) => (w === 100 ? 500 : 20) }, 200, rng);
+    expect(candidates).toEqual([]);
+  });
+
+  it('says "per 5 min" for five-minute windows', () => {
+    const settings = { ...SETTINGS, windowMs: 5 * MIN, learningMs: 0 };
+    const sut = new PatternRateDetector(settings);
+    const out: Candidate[] = [];
+    for (let w = 0; w < 300; w++) {
+      const at = T0 + w * 5 * MIN;
+      const n = w === 299 ? 400 : 20;
+      for (let i = 0; i < n; i++) sut.observe(record('a', at, i), out);
+      sut.advance(at + 5 * MIN, out);
+    }
+    expect(out.at(-1)?.explanation).toMatch(/rose from 20 per 5 min to 400 per 5 min/);
+  });
+
+  it('ignores late records and non-finite times without throwing', () => {
+    const sut = new PatternRateDetector(SETTINGS);
+    const out: Candidate[] = [];
+    sut.observe(record('a', T0 + 10 * MIN, 0), out);
+    expect(() => sut.observe(record('a', T0, 0), out)).not.toThrow();
+    expect(() => sut.observe({ ...record('a', T0, 0), at: Number.NaN }, out)).not.toThrow();
+    expect(sut.toState().series[0]?.count).toBe(1);
+  });
+
+  it('evicts the least recently seen series beyond maxSeries', () => {
+    const sut = new PatternRateDetector(SETTINGS, { maxSeries: 2 });
+    const out: Candidate[] = [];
+    sut.observe(record('a', T0, 0), out);
+    sut.observe(record('b', T0, 0), out);
+    sut.observe(record('a', T0 + MIN, 0), out);
+    sut.observe(record('c', T0 + MIN, 0), out);
+    expect(sut.size).toBe(2);
+    expect(sut.toState().series.map((s) => s.patternId)).toEqual(['a', 'c']);
+  });
+
+  it('restores from state and continues exactly like the original', () => {
+    const rng = mulberry32(6);
+    const rates = { a: seasonal(20, 15), b: (_: number, w: number) => (w > 1000 ? 0 : 40) };
+    const first = run(rates, 900, rng);
+    const restored = PatternRateDetector.fromState(json(first.sut.toState()), SETTINGS);
+    const seed = 7;
+    const a = run(rates, 300, mulberry32(seed), first.sut, 900);
+    const b = run(rates, 300, mulberry32(seed), restored, 900);
+    expect(b.candidates).toEqual(a.candidates);
+    expect(a.candidates.length).toBeGreaterThan(0);
+    expect(restored.toState()).toEqual(first.sut.toState());
+  });
+
+  it('rejects settings out of range', () => {
+    expect(() => new PatternRateDetector({ ...SETTINGS, sensitivity: 0 })).toThrow(RangeError);
+    expect(() => new PatternRateDetector({ ...SETTINGS, windowMs: -1 })).toThrow(RangeError);
+  });
+});

@@ -1,0 +1,319 @@
+import { RecencyList, type RecencyLinked } from '../templates/recency-list';
+import {
+  type Candidate,
+  clampScore,
+  type DetectorSettings,
+  type Observation,
+  type StreamingDetector,
+  windowStart,
+} from './detector';
+import {
+  type Expectation,
+  SeasonalBaseline,
+  type SeasonalBaselineState,
+} from './seasonal-baseline';
+
+export interface PatternRateOptions {
+  /** Most (service, pattern) series tracked; the least recently seen is evicted (default 20,000). */
+  maxSeries?: number;
+  /** Most windows closed per `advance`; a longer gap skips the rest unlearned (default 1,440). */
+  maxGapWindows?: number;
+  /** While an anomaly lasts, it is raised again at most this often, ms (default one hour). */
+  repeatMs?: number;
+  /** After this long, an anomaly teaches the baseline at full weight (default six hours). */
+  adaptMs?: number;
+  /** A spike must exceed the expectation by at least this many records (default 5). */
+  minExcess?: number;
+  /** A pattern that averages fewer records per window cannot drop (default 1). */
+  minDropMean?: number;
+}
+
+export interface PatternRateSeriesState {
+  service: string;
+  patternId: string;
+  template: string;
+  count: number;
+  first: number;
+  run: number;
+  lastRaised: number | null;
+  /** The window the series was last seen in. */
+  seen: number | null;
+  examples: string[];
+  baseline: SeasonalBaselineState;
+}
+
+export interface PatternRateState {
+  current: number | null;
+  /** Least recently seen first. */
+  series: PatternRateSeriesState[];
+}
+
+const MAX_EXAMPLES = 5;
+
+class Series implements RecencyLinked<Series> {
+  newer: Series | undefined;
+  older: Series | undefined;
+  count = 0;
+  run = 0;
+  lastRaised: number | null = null;
+  touched = Number.NaN;
+  examples: string[] = [];
+
+  constructor(
+    readonly service: string,
+    readonly patternId: string,
+    public template: string,
+    readonly first: number,
+    readonly baseline: SeasonalBaseline,
+  ) {}
+}
+
+/**
+ * Counts each (service, pattern) per window and compares the count with a seasonal baseline, so a
+ * pattern that suddenly floods or falls silent is raised. The deviation is a robust z on the
+ * Anscombe (variance-stabilised Poisson) scale, `2(√(x+3/8) − √(λ+3/8))`, shrunk when the learned
+ * spread exceeds the Poisson one (over-dispersion); F. J. Anscombe, "The transformation of
+ * Poisson, binomial and negative-binomial data" (1948). Rare patterns cannot flap: a spike needs
+ * `minExcess` records above the expectation and a drop needs an expectation of `minDropMean`.
+ * A drop is raised once it lasts two windows, or at once when it is 2 beyond the threshold (the
+ * Poisson lower tail is what makes a lone low window the commonest false alarm).
+ * Memory is capped by `maxSeries`, evicting the series seen least recently.
+ *
+ * @example
+ *   const sut = new PatternRateDetector(DEFAULT_DETECTOR_SETTINGS);
+ *   const out: Candidate[] = [];
+ *   for (const o of records) sut.observe(o, out);
+ *   sut.advance(now, out);
+ */
+export class PatternRateDetector implements StreamingDetector<PatternRateState> {
+  readonly kind = 'pattern_rate' as const;
+  readonly #settings: DetectorSettings;
+  readonly #maxSeries: number;
+  readonly #maxGap: number;
+  readonly #repeatMs: number;
+  readonly #adaptMs: number;
+  readonly #minExcess: number;
+  readonly #minDropMean: number;
+  readonly #zThreshold: number;
+  readonly #byService = new Map<string, Map<string, Series>>();
+  readonly #recency = new RecencyList<Series>();
+  readonly #expectation: Expectation = { mean: 0, spread: 0, support: 0 };
+  #size = 0;
+  #current: number | null = null;
+
+  constructor(settings: DetectorSettings, options: PatternRateOptions = {}) {
+    checkSettings(settings);
+    this.#settings = settings;
+    this.#maxSeries = positive('maxSeries', options.maxSeries ?? 20_000);
+    this.#maxGap = positive('maxGapWindows', options.maxGapWindows ?? 1_440);
+    this.#repeatMs = positive('repeatMs', options.repeatMs ?? 3_600_000);
+    this.#adaptMs = positive('adaptMs', options.adaptMs ?? 6 * 3_600_000);
+    this.#minExcess = positive('minExcess', options.minExcess ?? 5);
+    this.#minDropMean = positive('minDropMean', options.minDropMean ?? 1);
+    this.#zThreshold = zThreshold(settings.sensitivity);
+  }
+
+  /** Number of (service, pattern) series tracked. */
+  get size(): number {
+    return this.#size;
+  }
+
+  observe(o: Observation, out: Candidate[]): void {
+    if (!Number.isFinite(o.at)) return;
+    const at = windowStart(o.at, this.#settings.windowMs);
+    if (this.#current === null) this.#current = at;
+    else if (at > this.#current) this.advance(at, out);
+    if (at < this.#current) return;
+    let patterns = this.#byService.get(o.service);
+    if (!patterns) {
+      patterns = new Map();
+      this.#byService.set(o.service, patterns);
+    }
+    let s = patterns.get(o.patternId);
+    if (!s) {
+      const baseline = new SeasonalBaseline({ windowMs: this.#settings.windowMs });
+      s = new Series(o.service, o.patternId, o.template, at, baseline);
+      this.#insert(patterns, s);
+    }
+    if (s.touched !== at) {
+      s.touched = at;
+      this.#recency.touch(s);
+      s.template = o.template;
+    }
+    s.count++;
+    if (s.examples.length < MAX_EXAMPLES) s.examples.push(o.logId);
+  }
+
+  advance(now: number, out: Candidate[]): void {
+    if (!Number.isFinite(now)) return;
+    const w = this.#settings.windowMs;
+    const target = windowStart(now, w);
+    if (this.#current === null) {
+      this.#current = target;
+      return;
+    }
+    const windows = Math.min((target - this.#current) / w, this.#maxGap);
+    for (let i = 0; i < windows; i++) this.#close(this.#current + i * w, out);
+    if (target > this.#current) this.#current = target;
+  }
+
+  toState(): PatternRateState {
+    const series: PatternRateSeriesState[] = [];
+    for (let s = this.#recency.oldest; s; s = s.newer) {
+      series.push({
+        service: s.service,
+        patternId: s.patternId,
+        template: s.template,
+        count: s.count,
+        first: s.first,
+        run: s.run,
+        lastRaised: s.lastRaised,
+        seen: Number.isNaN(s.touched) ? null : s.touched,
+        examples: [...s.examples],
+        baseline: s.baseline.toState(),
+      });
+    }
+    return { current: this.#current, series };
+  }
+
+  static fromState(
+    state: PatternRateState,
+    settings: DetectorSettings,
+    options: PatternRateOptions = {},
+  ): PatternRateDetector {
+    const sut = new PatternRateDetector(settings, options);
+    sut.#current = state.current;
+    for (const x of state.series) {
+      let patterns = sut.#byService.get(x.service);
+      if (!patterns) {
+        patterns = new Map();
+        sut.#byService.set(x.service, patterns);
+      }
+      const baseline = SeasonalBaseline.fromState(x.baseline);
+      const s = new Series(x.service, x.patternId, x.template, x.first, baseline);
+      s.count = x.count;
+      s.run = x.run;
+      s.lastRaised = x.lastRaised;
+      s.examples = [...x.examples];
+      s.touched = x.seen ?? Number.NaN;
+      sut.#insert(patterns, s);
+    }
+    return sut;
+  }
+
+  #insert(patterns: Map<string, Series>, s: Series): void {
+    patterns.set(s.patternId, s);
+    this.#recency.touch(s);
+    this.#size++;
+    const oldest = this.#recency.oldest;
+    if (this.#size > this.#maxSeries && oldest && oldest !== s) {
+      this.#recency.remove(oldest);
+      const owner = this.#byService.get(oldest.service);
+      owner?.delete(oldest.patternId);
+      if (owner?.size === 0) this.#byService.delete(oldest.service);
+      this.#size--;
+    }
+  }
+
+  #close(at: number, out: Candidate[]): void {
+    const { learningMs } = this.#settings;
+    for (let s = this.#recency.oldest; s; s = s.newer) {
+      const x = s.count;
+      s.count = 0;
+      const e = s.baseline.expected(at, this.#expectation);
+      let z = 0;
+      if (e.support > 0) {
+        const lambda = Math.max(0, e.mean);
+        const poissonSd = Math.sqrt(lambda + 0.25);
+        z = 2 * (Math.sqrt(x + 0.375) - Math.sqrt(lambda + 0.375));
+        if (e.spread > poissonSd) z *= poissonSd / e.spread;
+      }
+      const spike = z >= this.#zThreshold && x - e.mean >= this.#minExcess;
+      const drop = z <= -this.#zThreshold && e.mean >= this.#minDropMean;
+      const anomalous = spike || drop;
+      s.run = anomalous ? s.run + 1 : 0;
+      const adapted = s.run * this.#settings.windowMs > this.#adaptMs;
+      const weight = anomalous && !adapted ? Math.max(0.02, (3 / z) ** 2) : 1;
+      const expected = e.mean;
+      s.baseline.update(at, x, Math.min(1, weight));
+      const runStart = at - (s.run - 1) * this.#settings.windowMs;
+      const fresh = s.lastRaised === null || s.lastRaised < runStart;
+      const repeat = fresh || at - (s.lastRaised ?? 0) >= this.#repeatMs;
+      const sure = spike || s.run >= 2 || z <= -this.#zThreshold - 2;
+      if (anomalous && sure && repeat && at - s.first >= learningMs) {
+        s.lastRaised = at;
+        out.push(this.#candidate(s, at, x, expected, z));
+      }
+      s.examples.length = 0;
+    }
+  }
+
+  #candidate(s: Series, at: number, x: number, expected: number, z: number): Candidate {
+    const unit = rateUnit(this.#settings.windowMs);
+    const verb = z > 0 ? 'rose' : 'fell';
+    return {
+      kind: this.kind,
+      service: s.service,
+      subject: s.patternId,
+      from: at,
+      to: at + this.#settings.windowMs,
+      score: clampScore(1 / (1 + Math.exp(this.#zThreshold - Math.abs(z)))),
+      explanation:
+        `\`${shorten(s.template)}\` ${verb} from ${formatCount(expected)}${unit} ` +
+        `to ${formatCount(x)}${unit} on ${s.service}`,
+      evidence: {
+        patternIds: [s.patternId],
+        templates: [s.template],
+        observed: x,
+        expected,
+        unit: 'per window',
+        exampleLogIds: [...s.examples],
+      },
+    };
+  }
+}
+
+/** The |z| at which a candidate is raised: 5 at the default sensitivity 0.5, 2 at 1, 8 near 0. */
+function zThreshold(sensitivity: number): number {
+  return 2 + 6 * (1 - sensitivity);
+}
+
+function checkSettings(s: DetectorSettings): void {
+  if (!(s.windowMs > 0 && Number.isFinite(s.windowMs))) {
+    throw new RangeError(`windowMs must be a positive number, got ${s.windowMs}`);
+  }
+  if (!(s.learningMs >= 0 && Number.isFinite(s.learningMs))) {
+    throw new RangeError(`learningMs must be a non-negative number, got ${s.learningMs}`);
+  }
+  if (!(s.sensitivity > 0 && s.sensitivity <= 1)) {
+    throw new RangeError(`sensitivity must be in (0, 1], got ${s.sensitivity}`);
+  }
+}
+
+function positive(name: string, x: number): number {
+  if (!(x > 0 && Number.isFinite(x))) throw new RangeError(`${name} must be positive, got ${x}`);
+  return x;
+}
+
+/** "/min" for one-minute windows, " per 5 min" for five, and so on. */
+function rateUnit(windowMs: number): string {
+  const units: [number, string][] = [
+    [86_400_000, 'day'],
+    [3_600_000, 'h'],
+    [60_000, 'min'],
+    [1_000, 's'],
+  ];
+  for (const [ms, name] of units) {
+    if (windowMs % ms === 0) return windowMs === ms ? `/${name}` : ` per ${windowMs / ms} ${name}`;
+  }
+  return ` per ${windowMs} ms`;
+}
+
+function formatCount(x: number): string {
+  if (Math.abs(x) >= 10) return String(Math.round(x));
+  return String(Math.round(x * 10) / 10);
+}
+
+function shorten(template: string): string {
+  return template.length > 120 ? `${template.slice(0, 117)}...` : template;
+}
