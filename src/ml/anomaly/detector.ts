@@ -131,3 +131,35 @@ export function clampScore(x: number): number {
 export function windowStart(at: number, windowMs: number): number {
   return Math.floor(at / windowMs) * windowMs;
 }
+
+/** Throws RangeError unless the settings are usable (every detector checks them first). */
+export function checkSettings(s: DetectorSettings): void {
+  if (!(s.windowMs > 0 && Number.isFinite(s.windowMs))) {
+    throw new RangeError(`windowMs must be a positive number, got ${s.windowMs}`);
+  }
+  if (!(s.learningMs >= 0 && Number.isFinite(s.learningMs))) {
+    throw new RangeError(`learningMs must be a non-negative number, got ${s.learningMs}`);
+  }
+  if (!(s.sensitivity > 0 && s.sensitivity <= 1)) {
+    throw new RangeError(`sensitivity must be in (0, 1], got ${s.sensitivity}`);
+  }
+}
+
+/** A detector option that must be a positive finite number. */
+export function positiveOption(name: string, x: number): number {
+  if (!(x > 0 && Number.isFinite(x))) throw new RangeError(`${name} must be positive, got ${x}`);
+  return x;
+}
+
+/**
+ * The robust z-score a detector needs before it raises anything, for a sensitivity: 5 at the
+ * default 0.5, 2 at 1, nearly 8 near 0.
+ */
+export function zThreshold(sensitivity: number): number {
+  return 2 + 6 * (1 - sensitivity);
+}
+
+/** A z-score as a candidate score: logistic, 0.5 exactly at the threshold. */
+export function thresholdScore(z: number, threshold: number): number {
+  return clampScore(1 / (1 + Math.exp(threshold - z)));
+}

@@ -1,11 +1,14 @@
 import { RecencyList, type RecencyLinked } from '../templates/recency-list';
 import {
   type Candidate,
-  clampScore,
+  checkSettings,
   type DetectorSettings,
   type Observation,
+  positiveOption,
   type StreamingDetector,
+  thresholdScore,
   windowStart,
+  zThreshold,
 } from './detector';
 import {
   type Expectation,
@@ -105,13 +108,13 @@ export class ErrorSurgeDetector implements StreamingDetector<ErrorSurgeState> {
   constructor(settings: DetectorSettings, options: ErrorSurgeOptions = {}) {
     checkSettings(settings);
     this.#settings = settings;
-    this.#maxServices = positive('maxServices', options.maxServices ?? 2_000);
-    this.#minRecords = positive('minRecords', options.minRecords ?? 20);
-    this.#minErrors = positive('minErrors', options.minErrors ?? 5);
-    this.#minRise = positive('minRise', options.minRise ?? 0.05);
-    this.#repeatMs = positive('repeatMs', options.repeatMs ?? 3_600_000);
-    this.#adaptMs = positive('adaptMs', options.adaptMs ?? 6 * 3_600_000);
-    this.#zThreshold = 2 + 6 * (1 - settings.sensitivity);
+    this.#maxServices = positiveOption('maxServices', options.maxServices ?? 2_000);
+    this.#minRecords = positiveOption('minRecords', options.minRecords ?? 20);
+    this.#minErrors = positiveOption('minErrors', options.minErrors ?? 5);
+    this.#minRise = positiveOption('minRise', options.minRise ?? 0.05);
+    this.#repeatMs = positiveOption('repeatMs', options.repeatMs ?? 3_600_000);
+    this.#adaptMs = positiveOption('adaptMs', options.adaptMs ?? 6 * 3_600_000);
+    this.#zThreshold = zThreshold(settings.sensitivity);
   }
 
   observe(o: Observation, out: Candidate[]): void {
@@ -254,7 +257,7 @@ export class ErrorSurgeDetector implements StreamingDetector<ErrorSurgeState> {
       subject: 'errors',
       from: at,
       to: at + this.#settings.windowMs,
-      score: clampScore(1 / (1 + Math.exp(this.#zThreshold - z))),
+      score: thresholdScore(z, this.#zThreshold),
       explanation:
         `errors rose to ${percent(share)} of records on ${s.service} ` +
         `(normally ${percent(expected)})`,
@@ -273,21 +276,4 @@ export class ErrorSurgeDetector implements StreamingDetector<ErrorSurgeState> {
 function percent(share: number): string {
   const p = share * 100;
   return p >= 10 || p === 0 ? `${Math.round(p)}%` : `${Math.round(p * 10) / 10}%`;
-}
-
-function checkSettings(s: DetectorSettings): void {
-  if (!(s.windowMs > 0 && Number.isFinite(s.windowMs))) {
-    throw new RangeError(`windowMs must be a positive number, got ${s.windowMs}`);
-  }
-  if (!(s.learningMs >= 0 && Number.isFinite(s.learningMs))) {
-    throw new RangeError(`learningMs must be a non-negative number, got ${s.learningMs}`);
-  }
-  if (!(s.sensitivity > 0 && s.sensitivity <= 1)) {
-    throw new RangeError(`sensitivity must be in (0, 1], got ${s.sensitivity}`);
-  }
-}
-
-function positive(name: string, x: number): number {
-  if (!(x > 0 && Number.isFinite(x))) throw new RangeError(`${name} must be positive, got ${x}`);
-  return x;
 }

@@ -1,8 +1,10 @@
 import {
   type Candidate,
+  checkSettings,
   clampScore,
   type DetectorSettings,
   type Observation,
+  positiveOption,
   type StreamingDetector,
 } from './detector';
 
@@ -79,9 +81,12 @@ export class NewPatternDetector implements StreamingDetector<NewPatternState> {
   constructor(settings: DetectorSettings, options: NewPatternOptions = {}) {
     checkSettings(settings);
     this.#settings = settings;
-    this.#maxPatterns = positive('maxPatternsPerService', options.maxPatternsPerService ?? 10_000);
-    this.#maxServices = positive('maxServices', options.maxServices ?? 2_000);
-    const memory = positive('rateMemoryMs', options.rateMemoryMs ?? 24 * HOUR_MS);
+    this.#maxPatterns = positiveOption(
+      'maxPatternsPerService',
+      options.maxPatternsPerService ?? 10_000,
+    );
+    this.#maxServices = positiveOption('maxServices', options.maxServices ?? 2_000);
+    const memory = positiveOption('rateMemoryMs', options.rateMemoryMs ?? 24 * HOUR_MS);
     this.#alpha = Math.min(1, settings.windowMs / memory);
     this.#minScore = options.minScore ?? 0.1;
     if (!(this.#minScore >= 0 && this.#minScore <= 1)) {
@@ -205,21 +210,4 @@ function severityWord(severity: number): string {
   if (severity >= 13) return 'warning ';
   if (severity >= 9 || severity === 0) return '';
   return 'debug ';
-}
-
-function checkSettings(s: DetectorSettings): void {
-  if (!(s.windowMs > 0 && Number.isFinite(s.windowMs))) {
-    throw new RangeError(`windowMs must be a positive number, got ${s.windowMs}`);
-  }
-  if (!(s.learningMs >= 0 && Number.isFinite(s.learningMs))) {
-    throw new RangeError(`learningMs must be a non-negative number, got ${s.learningMs}`);
-  }
-  if (!(s.sensitivity > 0 && s.sensitivity <= 1)) {
-    throw new RangeError(`sensitivity must be in (0, 1], got ${s.sensitivity}`);
-  }
-}
-
-function positive(name: string, x: number): number {
-  if (!(x > 0 && Number.isFinite(x))) throw new RangeError(`${name} must be positive, got ${x}`);
-  return x;
 }

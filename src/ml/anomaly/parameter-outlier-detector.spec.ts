@@ -1,5 +1,6 @@
 import { type Candidate, type DetectorSettings, type Observation } from './detector';
-import { ParameterOutlierDetector, parseMeasure } from './parameter-outlier-detector';
+import { ParameterOutlierDetector } from './parameter-outlier-detector';
+import { parseMeasure } from './parameter-value';
 
 /** A JSON round trip, as a job persisting the state would do. */
 const json = <T>(x: T): T => JSON.parse(JSON.stringify(x)) as T;

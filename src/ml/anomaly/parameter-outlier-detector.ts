@@ -1,11 +1,15 @@
 import { RecencyList, type RecencyLinked } from '../templates/recency-list';
+import { parsed, parseMeasure, UNIT_NAMES } from './parameter-value';
 import {
   type Candidate,
-  clampScore,
+  checkSettings,
   type DetectorSettings,
   type Observation,
+  positiveOption,
   type StreamingDetector,
+  thresholdScore,
   windowStart,
+  zThreshold,
 } from './detector';
 
 export interface ParameterOutlierOptions {
@@ -41,69 +45,10 @@ export interface ParameterOutlierState {
 /** What a key is: still being judged, a measurement (log or linear space), or not one. */
 const Mode = { Classifying: 0, Log: 1, Linear: 2, Ignored: 3 } as const;
 type Mode = (typeof Mode)[keyof typeof Mode];
-const UNIT_NAMES = ['value', 'ms', 'bytes', '%'];
-/** [suffix, unit (1 duration, 2 size, 3 percent), factor to ms or bytes]. */
-// prettier-ignore
-const SUFFIXES: readonly [string, number, number][] = [
-  ['ms', 1, 1], ['s', 1, 1000], ['us', 1, 1e-3], ['µs', 1, 1e-3], ['ns', 1, 1e-6],
-  ['min', 1, 60_000], ['h', 1, 3_600_000],
-  ['B', 2, 1], ['bytes', 2, 1], ['KB', 2, 1e3], ['kB', 2, 1e3], ['KiB', 2, 1024],
-  ['MB', 2, 1e6], ['MiB', 2, 1024 ** 2], ['GB', 2, 1e9], ['GiB', 2, 1024 ** 3],
-  ['%', 3, 1],
-];
 const RING = 8;
 /** Samples averaged plainly before the baseline switches to its slow robust steps. */
 const WARM = 32;
 const MAD_TO_SD = 1.2533;
-
-/** Scratch outputs of {@link parseMeasure}, so parsing allocates nothing. */
-let parsedUnit = 0;
-let parsedInteger = false;
-let parsedIdLike = false;
-
-/**
- * Parses `250`, `1.5s`, `-3`, `12KB`, `99%` into a number in ms / bytes / as is, or NaN, without
- * allocating (a hand-written scan, then `parseFloat`). Sets the module's scratch `parsedUnit`,
- * `parsedInteger` and `parsedIdLike` (leading zeros or more than 15 digits); units after the
- * conventions of UCUM (Schadow & McDonald, "The Unified Code for Units of Measure").
- *
- * @example
- *   parseMeasure('1.5s'); // 1500 (ms)
- *   parseMeasure('0x1f'); // NaN
- */
-export function parseMeasure(s: string): number {
-  const n = s.length;
-  if (n === 0 || n > 40) return Number.NaN;
-  let i = s.charCodeAt(0) === 43 || s.charCodeAt(0) === 45 ? 1 : 0;
-  const start = i;
-  while (i < n && isDigit(s.charCodeAt(i))) i++;
-  const intDigits = i - start;
-  let digits = intDigits;
-  parsedInteger = true;
-  if (i < n && s.charCodeAt(i) === 46) {
-    parsedInteger = false;
-    const f = ++i;
-    while (i < n && isDigit(s.charCodeAt(i))) i++;
-    digits += i - f;
-  }
-  if (digits === 0) return Number.NaN;
-  parsedIdLike = intDigits > 15 || (parsedInteger && intDigits > 1 && s.charCodeAt(start) === 48);
-  if (i === n) {
-    parsedUnit = 0;
-    return parseFloat(s);
-  }
-  for (const [suffix, unit, factor] of SUFFIXES) {
-    if (n - i === suffix.length && s.startsWith(suffix, i)) {
-      parsedUnit = unit;
-      return parseFloat(s) * factor;
-    }
-  }
-  return Number.NaN;
-}
-
-function isDigit(c: number): boolean {
-  return c >= 48 && c <= 57;
-}
 
 class ParamKey implements RecencyLinked<ParamKey> {
   newer: ParamKey | undefined;
@@ -194,22 +139,17 @@ export class ParameterOutlierDetector implements StreamingDetector<ParameterOutl
   #current: number | null = null;
 
   constructor(settings: DetectorSettings, options: ParameterOutlierOptions = {}) {
-    if (!(settings.windowMs > 0 && Number.isFinite(settings.windowMs))) {
-      throw new RangeError(`windowMs must be a positive number, got ${settings.windowMs}`);
-    }
-    if (!(settings.learningMs >= 0 && Number.isFinite(settings.learningMs))) {
-      throw new RangeError(`learningMs must be a non-negative number, got ${settings.learningMs}`);
-    }
-    if (!(settings.sensitivity > 0 && settings.sensitivity <= 1)) {
-      throw new RangeError(`sensitivity must be in (0, 1], got ${settings.sensitivity}`);
-    }
+    checkSettings(settings);
     this.#settings = settings;
-    this.#maxKeys = positive('maxKeys', options.maxKeys ?? 20_000);
-    this.#maxParams = positive('maxParams', options.maxParams ?? 8);
-    this.#step = Math.min(1, settings.windowMs / positive('memoryMs', options.memoryMs ?? 7.2e6));
-    this.#classifyAt = positive('classifySamples', options.classifySamples ?? 32);
-    this.#repeatMs = positive('repeatMs', options.repeatMs ?? 3_600_000);
-    this.#zThreshold = 2 + 6 * (1 - settings.sensitivity);
+    this.#maxKeys = positiveOption('maxKeys', options.maxKeys ?? 20_000);
+    this.#maxParams = positiveOption('maxParams', options.maxParams ?? 8);
+    this.#step = Math.min(
+      1,
+      settings.windowMs / positiveOption('memoryMs', options.memoryMs ?? 7.2e6),
+    );
+    this.#classifyAt = positiveOption('classifySamples', options.classifySamples ?? 32);
+    this.#repeatMs = positiveOption('repeatMs', options.repeatMs ?? 3_600_000);
+    this.#zThreshold = zThreshold(settings.sensitivity);
   }
 
   /** Number of keys tracked. */
@@ -341,8 +281,8 @@ export class ParameterOutlierDetector implements StreamingDetector<ParameterOutl
     }
     key.total++;
     if (key.mode === Mode.Ignored || Number.isNaN(v)) return;
-    if (key.unit === -1) key.unit = parsedUnit;
-    else if (key.unit !== parsedUnit) return;
+    if (key.unit === -1) key.unit = parsed.unit;
+    else if (key.unit !== parsed.unit) return;
     key.numeric++;
     if (key.mode === Mode.Classifying) return this.#classify(key, v);
     if (key.mode === Mode.Log && v < 0) return;
@@ -366,8 +306,8 @@ export class ParameterOutlierDetector implements StreamingDetector<ParameterOutl
 
   #classify(key: ParamKey, v: number): void {
     const ring = key.ring ?? [];
-    if (parsedInteger) key.integers++;
-    if (parsedIdLike) key.idLike++;
+    if (parsed.integer) key.integers++;
+    if (parsed.idLike) key.idLike++;
     if (v < 0) key.negatives++;
     if (ring.includes(v)) key.repeats++;
     ring[key.ringPos++ % RING] = v;
@@ -458,7 +398,7 @@ export class ParameterOutlierDetector implements StreamingDetector<ParameterOutl
       subject: `${key.patternId}#${key.index}`,
       from,
       to,
-      score: clampScore(1 / (1 + Math.exp(this.#zThreshold - z))),
+      score: thresholdScore(z, this.#zThreshold),
       explanation:
         `parameter ${key.index + 1} of \`${template}\` ${verb} ${format(observed)}${suffix} ` +
         `on ${key.service} (typically ${format(expected)}${suffix})`,
@@ -482,9 +422,4 @@ function format(x: number): string {
 
 function finite(x: number): number | null {
   return Number.isFinite(x) ? x : null;
-}
-
-function positive(name: string, x: number): number {
-  if (!(x > 0 && Number.isFinite(x))) throw new RangeError(`${name} must be positive, got ${x}`);
-  return x;
 }

@@ -1,11 +1,14 @@
 import { RecencyList, type RecencyLinked } from '../templates/recency-list';
 import {
   type Candidate,
-  clampScore,
+  checkSettings,
   type DetectorSettings,
   type Observation,
+  positiveOption,
   type StreamingDetector,
+  thresholdScore,
   windowStart,
+  zThreshold,
 } from './detector';
 import {
   type Expectation,
@@ -104,12 +107,12 @@ export class PatternRateDetector implements StreamingDetector<PatternRateState> 
   constructor(settings: DetectorSettings, options: PatternRateOptions = {}) {
     checkSettings(settings);
     this.#settings = settings;
-    this.#maxSeries = positive('maxSeries', options.maxSeries ?? 20_000);
-    this.#maxGap = positive('maxGapWindows', options.maxGapWindows ?? 1_440);
-    this.#repeatMs = positive('repeatMs', options.repeatMs ?? 3_600_000);
-    this.#adaptMs = positive('adaptMs', options.adaptMs ?? 6 * 3_600_000);
-    this.#minExcess = positive('minExcess', options.minExcess ?? 5);
-    this.#minDropMean = positive('minDropMean', options.minDropMean ?? 1);
+    this.#maxSeries = positiveOption('maxSeries', options.maxSeries ?? 20_000);
+    this.#maxGap = positiveOption('maxGapWindows', options.maxGapWindows ?? 1_440);
+    this.#repeatMs = positiveOption('repeatMs', options.repeatMs ?? 3_600_000);
+    this.#adaptMs = positiveOption('adaptMs', options.adaptMs ?? 6 * 3_600_000);
+    this.#minExcess = positiveOption('minExcess', options.minExcess ?? 5);
+    this.#minDropMean = positiveOption('minDropMean', options.minDropMean ?? 1);
     this.#zThreshold = zThreshold(settings.sensitivity);
   }
 
@@ -257,7 +260,7 @@ export class PatternRateDetector implements StreamingDetector<PatternRateState> 
       subject: s.patternId,
       from: at,
       to: at + this.#settings.windowMs,
-      score: clampScore(1 / (1 + Math.exp(this.#zThreshold - Math.abs(z)))),
+      score: thresholdScore(Math.abs(z), this.#zThreshold),
       explanation:
         `\`${shorten(s.template)}\` ${verb} from ${formatCount(expected)}${unit} ` +
         `to ${formatCount(x)}${unit} on ${s.service}`,
@@ -271,28 +274,6 @@ export class PatternRateDetector implements StreamingDetector<PatternRateState> 
       },
     };
   }
-}
-
-/** The |z| at which a candidate is raised: 5 at the default sensitivity 0.5, 2 at 1, 8 near 0. */
-function zThreshold(sensitivity: number): number {
-  return 2 + 6 * (1 - sensitivity);
-}
-
-function checkSettings(s: DetectorSettings): void {
-  if (!(s.windowMs > 0 && Number.isFinite(s.windowMs))) {
-    throw new RangeError(`windowMs must be a positive number, got ${s.windowMs}`);
-  }
-  if (!(s.learningMs >= 0 && Number.isFinite(s.learningMs))) {
-    throw new RangeError(`learningMs must be a non-negative number, got ${s.learningMs}`);
-  }
-  if (!(s.sensitivity > 0 && s.sensitivity <= 1)) {
-    throw new RangeError(`sensitivity must be in (0, 1], got ${s.sensitivity}`);
-  }
-}
-
-function positive(name: string, x: number): number {
-  if (!(x > 0 && Number.isFinite(x))) throw new RangeError(`${name} must be positive, got ${x}`);
-  return x;
 }
 
 /** "/min" for one-minute windows, " per 5 min" for five, and so on. */
