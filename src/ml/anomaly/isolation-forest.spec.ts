@@ -1,4 +1,4 @@
-import { IsolationForest, averagePathLength } from './isolation-forest';
+import { IsolationForest, type IsolationForestState, averagePathLength } from './isolation-forest';
 import { SeededRandom } from './seeded-random';
 
 function gaussian(rng: () => number): number {
@@ -22,6 +22,16 @@ describe(IsolationForest.name, () => {
     expect(sut.score([0, 0, 0])).toBeLessThan(0.55);
   });
 
+  it('scores a point far beyond its training range higher than the extreme sample', () => {
+    const rows = cluster(300, [0, 0, 0, 0], 1, new SeededRandom(4).next);
+    const forest = IsolationForest.fit(rows, { rng: new SeededRandom(8).next });
+    const max = Math.max(...rows.map((r) => r[0]!));
+    const edge = forest.score([max, 0, 0, 0]);
+    const far = forest.score([max + 20, 0, 0, 0]);
+    expect(far).toBeGreaterThan(edge + 0.1);
+    expect(far).toBeGreaterThan(0.7);
+  });
+
   it('normalises with c(n) = 2H(n-1) - 2(n-1)/n', () => {
     expect(averagePathLength(1)).toBe(0);
     expect(averagePathLength(2)).toBe(1);
@@ -34,7 +44,9 @@ describe(IsolationForest.name, () => {
     const rows = cluster(100, [1, 2], 1, new SeededRandom(5).next);
     const a = IsolationForest.fit(rows, { trees: 20, rng: new SeededRandom(9).next });
     const b = IsolationForest.fit(rows, { trees: 20, rng: new SeededRandom(9).next });
-    const restored = IsolationForest.fromState(JSON.parse(JSON.stringify(a.toState())));
+    const restored = IsolationForest.fromState(
+      JSON.parse(JSON.stringify(a.toState())) as IsolationForestState,
+    );
     for (const x of [
       [1, 2],
       [5, -3],

@@ -11,6 +11,9 @@ export interface IsolationForestState {
   value: number[];
   /** Per node: the index of the left child; the right child follows it. */
   left: number[];
+  /** Per split node: the lowest and highest value of the split feature among its samples. */
+  lo: number[];
+  hi: number[];
 }
 
 /** Options of {@link IsolationForest.fit}. */
@@ -40,7 +43,11 @@ export function averagePathLength(n: number): number {
  * mean depth over many random trees, normalised by c(ψ), measures how easy it is to isolate.
  * F. T. Liu, K. M. Ting, Z.-H. Zhou, "Isolation Forest", ICDM 2008. One deviation: a split
  * picks among the features that still vary in the node (as scikit-learn's extra trees do), so
- * constant dimensions do not waste depth.
+ * constant dimensions do not waste depth. One extension: a point beyond the range a node's
+ * samples span in its split feature (which the original scores exactly like the most extreme
+ * sample, however far out it lies) ends its path there with the probability that a split drawn
+ * over the range widened to include the point would have isolated it at once; inside the
+ * ranges the score is the original one.
  *
  * @example
  *   const forest = IsolationForest.fit(rows, { trees: 100, sampleSize: 256, rng });
@@ -54,6 +61,8 @@ export class IsolationForest {
     private readonly feature: Int32Array,
     private readonly value: Float64Array,
     private readonly left: Int32Array,
+    private readonly lo: Float64Array,
+    private readonly hi: Float64Array,
   ) {}
 
   /** Grows the forest on `samples` (rows of equal length); reads randomness only from `rng`. */
@@ -75,6 +84,8 @@ export class IsolationForest {
     const feature: number[] = [];
     const value: number[] = [];
     const left: number[] = [];
+    const lows: number[] = [];
+    const highs: number[] = [];
     const roots: number[] = [];
     const indices = samples.map((_, i) => i);
     const varying: number[] = [];
@@ -91,6 +102,7 @@ export class IsolationForest {
         feature[node] = -1;
         value[node] = rows.length;
         left[node] = -1;
+        lows[node] = highs[node] = 0;
         return;
       }
       const d = varying[Math.floor(options.rng() * varying.length)]!;
@@ -107,9 +119,13 @@ export class IsolationForest {
       feature[node] = d;
       value[node] = split;
       left[node] = l;
+      lows[node] = lo;
+      highs[node] = hi;
       feature.push(-1, -1);
       value.push(0, 0);
       left.push(-1, -1);
+      lows.push(0, 0);
+      highs.push(0, 0);
       grow(
         l,
         rows.filter((r) => samples[r]![d]! < split),
@@ -134,6 +150,8 @@ export class IsolationForest {
       feature.push(-1);
       value.push(0);
       left.push(-1);
+      lows.push(0);
+      highs.push(0);
       grow(root, indices.slice(0, psi), 0);
     }
     return new IsolationForest(
@@ -143,12 +161,14 @@ export class IsolationForest {
       Int32Array.from(feature),
       Float64Array.from(value),
       Int32Array.from(left),
+      Float64Array.from(lows),
+      Float64Array.from(highs),
     );
   }
 
   static fromState(state: IsolationForestState): IsolationForest {
     const n = state.feature.length;
-    if (state.value.length !== n || state.left.length !== n) {
+    if ([state.value, state.left, state.lo, state.hi].some((a) => a.length !== n)) {
       throw new RangeError('isolation forest state arrays differ in length');
     }
     return new IsolationForest(
@@ -158,6 +178,8 @@ export class IsolationForest {
       Int32Array.from(state.feature),
       Float64Array.from(state.value),
       Int32Array.from(state.left),
+      Float64Array.from(state.lo),
+      Float64Array.from(state.hi),
     );
   }
 
@@ -174,13 +196,23 @@ export class IsolationForest {
     for (let t = 0; t < this.roots.length; t++) {
       let node = this.roots[t]!;
       let depth = 0;
+      let alive = 1;
       for (;;) {
         const f = this.feature[node]!;
         if (f < 0) break;
-        node = this.left[node]! + (x[f]! < this.value[node]! ? 0 : 1);
+        const v = x[f]!;
+        const lo = this.lo[node]!;
+        const hi = this.hi[node]!;
+        const gap = v > hi ? v - hi : v < lo ? lo - v : 0;
+        if (gap > 0) {
+          const cut = gap / (gap + hi - lo);
+          total += alive * cut * (depth + 1);
+          alive *= 1 - cut;
+        }
+        node = this.left[node]! + (v < this.value[node]! ? 0 : 1);
         depth++;
       }
-      total += depth + averagePathLength(this.value[node]!);
+      total += alive * (depth + averagePathLength(this.value[node]!));
     }
     const norm = averagePathLength(this.sampleSize);
     return norm > 0 ? Math.pow(2, -total / this.roots.length / norm) : 0.5;
@@ -194,6 +226,8 @@ export class IsolationForest {
       feature: Array.from(this.feature),
       value: Array.from(this.value),
       left: Array.from(this.left),
+      lo: Array.from(this.lo),
+      hi: Array.from(this.hi),
     };
   }
 }

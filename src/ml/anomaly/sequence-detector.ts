@@ -176,7 +176,7 @@ export class SequenceDetector implements StreamingDetector<SequenceDetectorState
       const cut = t.indexOf('\u0000');
       const service = t.slice(0, cut);
       let byPattern = d.#tokens.get(service);
-      if (!byPattern) d.#tokens.set(service, (byPattern = new Map()));
+      if (!byPattern) d.#tokens.set(service, (byPattern = new Map<string, number>()));
       byPattern.set(t.slice(cut + 1), id);
     }
     for (const plain of state.sessions) {
@@ -193,7 +193,7 @@ export class SequenceDetector implements StreamingDetector<SequenceDetectorState
 
   #tokenId(o: Observation): number {
     let byPattern = this.#tokens.get(o.service);
-    if (!byPattern) this.#tokens.set(o.service, (byPattern = new Map()));
+    if (!byPattern) this.#tokens.set(o.service, (byPattern = new Map<string, number>()));
     let id = byPattern.get(o.patternId);
     if (id === undefined) {
       id = this.#model.tokenId(`${o.service}\u0000${o.patternId}`);

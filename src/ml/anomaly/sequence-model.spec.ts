@@ -1,5 +1,5 @@
 import { SeededRandom } from './seeded-random';
-import { SequenceModel } from './sequence-model';
+import { SequenceModel, type SequenceModelState } from './sequence-model';
 
 /** A small grammar: open (read | write)+ close, with an optional retry of read. */
 function sentence(rng: () => number): string[] {
@@ -70,7 +70,9 @@ describe(SequenceModel.name, () => {
   });
 
   it('restores exactly from its JSON state', () => {
-    const restored = SequenceModel.fromState(JSON.parse(JSON.stringify(sut.toState())));
+    const restored = SequenceModel.fromState(
+      JSON.parse(JSON.stringify(sut.toState())) as SequenceModelState,
+    );
     expect(restored.toState()).toEqual(sut.toState());
     const probe = new SeededRandom(3).next;
     for (let i = 0; i < 50; i++) {
