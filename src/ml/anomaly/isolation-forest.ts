@@ -7,7 +7,10 @@ export interface IsolationForestState {
   roots: number[];
   /** Per node: the split feature, or -1 for a leaf. */
   feature: number[];
-  /** Per node: the split value (go left when x[feature] < value), or a leaf's sample count. */
+  /**
+   * Per node: the split value (go left when x[feature] < value), or a leaf's sample count.
+   * Split values and ranges are single precision (half the memory; exact through JSON).
+   */
   value: number[];
   /** Per node: the index of the left child; the right child follows it. */
   left: number[];
@@ -59,10 +62,10 @@ export class IsolationForest {
     private readonly dimensions: number,
     private readonly roots: Int32Array,
     private readonly feature: Int32Array,
-    private readonly value: Float64Array,
+    private readonly value: Float32Array,
     private readonly left: Int32Array,
-    private readonly lo: Float64Array,
-    private readonly hi: Float64Array,
+    private readonly lo: Float32Array,
+    private readonly hi: Float32Array,
   ) {}
 
   /** Grows the forest on `samples` (rows of equal length); reads randomness only from `rng`. */
@@ -113,14 +116,14 @@ export class IsolationForest {
         if (x < lo) lo = x;
         if (x > hi) hi = x;
       }
-      let split = lo + options.rng() * (hi - lo);
-      if (split <= lo) split = (lo + hi) / 2;
+      let split = Math.fround(lo + options.rng() * (hi - lo));
+      if (!(split > lo && split <= hi)) split = hi;
       const l = feature.length;
       feature[node] = d;
       value[node] = split;
       left[node] = l;
-      lows[node] = lo;
-      highs[node] = hi;
+      lows[node] = Math.fround(lo);
+      highs[node] = Math.fround(hi);
       feature.push(-1, -1);
       value.push(0, 0);
       left.push(-1, -1);
@@ -159,10 +162,10 @@ export class IsolationForest {
       dims,
       Int32Array.from(roots),
       Int32Array.from(feature),
-      Float64Array.from(value),
+      Float32Array.from(value),
       Int32Array.from(left),
-      Float64Array.from(lows),
-      Float64Array.from(highs),
+      Float32Array.from(lows),
+      Float32Array.from(highs),
     );
   }
 
@@ -176,10 +179,10 @@ export class IsolationForest {
       state.dimensions,
       Int32Array.from(state.roots),
       Int32Array.from(state.feature),
-      Float64Array.from(state.value),
+      Float32Array.from(state.value),
       Int32Array.from(state.left),
-      Float64Array.from(state.lo),
-      Float64Array.from(state.hi),
+      Float32Array.from(state.lo),
+      Float32Array.from(state.hi),
     );
   }
 
