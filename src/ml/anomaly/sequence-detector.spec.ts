@@ -218,6 +218,15 @@ describe(SequenceDetector.name, () => {
     expect(restored.toState()).toEqual(sut.toState());
   });
 
+  it('takes a late record into its session without crashing', () => {
+    const { sut, at } = trained();
+    const out: Candidate[] = [];
+    play(sut, 'late', [['gateway', 'recv']], at, out);
+    play(sut, 'late', [['auth', 'ok']], at - 5_000, out);
+    expect(out).toEqual([]);
+    expect(sut.openSessions).toBeGreaterThan(0);
+  });
+
   it('rejects bad options', () => {
     expect(() => new SequenceDetector(SETTINGS, { sessionIdleMs: 0 })).toThrow(RangeError);
     expect(() => new SequenceDetector({ ...SETTINGS, sensitivity: 0 })).toThrow(RangeError);

@@ -136,6 +136,14 @@ describe(WindowOutlierDetector.name, () => {
     expect(restored.toState()).toEqual(sut.toState());
   });
 
+  it('counts a late record into the open window without crashing', () => {
+    const sut = new WindowOutlierDetector(SETTINGS);
+    const out: Candidate[] = [];
+    minute(sut, 'api', 10, { req: 3 }, out);
+    sut.observe(obs('api', 'req', T0), out);
+    expect(sut.toState().services.api!.total).toBe(1);
+  });
+
   it('rejects bad settings', () => {
     expect(() => new WindowOutlierDetector({ ...SETTINGS, sensitivity: 2 })).toThrow(RangeError);
     expect(() => new WindowOutlierDetector(SETTINGS, { minTraining: 1 })).toThrow(RangeError);
