@@ -106,7 +106,7 @@ export class SequenceDetector implements StreamingDetector<SequenceDetectorState
     const s = settings.sensitivity;
     if (!(s > 0 && s <= 1)) throw new RangeError(`sensitivity must be in (0, 1], got ${s}`);
     this.#model = new SequenceModel({ n: this.#options.n, maxContexts: this.#options.maxContexts });
-    this.#mass = 1 - 0.002 * s;
+    this.#mass = 1 - 0.01 * s;
     this.#minSupport = Math.max(1, Math.round(20 * (1 - s)));
     this.#runFactor = 1 + 2 * (1 - s);
   }
@@ -241,10 +241,10 @@ export class SequenceDetector implements StreamingDetector<SequenceDetectorState
   }
 
   #check(s: Session, o: Observation, token: number, last: number, out: Candidate[]): void {
-    const seen = this.#model.maxRun(token);
+    const seen = this.#model.runLength(token, this.#mass);
     if (token === last && seen > 0 && s.run > Math.ceil(seen * this.#runFactor) + 2) {
       const score = 0.6 + (0.3 * (s.run - seen)) / (s.run + seen);
-      const text = `session ${s.key} repeated ${this.#name(token)} ${s.run} times in a row on ${o.service} (at most ${seen} before)`;
+      const text = `session ${s.key} repeated ${this.#name(token)} ${s.run} times in a row on ${o.service} (usually at most ${seen})`;
       this.#raise(s, o.service, o.at, o.at, score, text, [token], o, out);
       return;
     }

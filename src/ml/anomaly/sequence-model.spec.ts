@@ -42,9 +42,16 @@ describe(SequenceModel.name, () => {
     expect(sut.isExpected(['open'], 'never-seen')).toBe(false);
   });
 
-  it('learns the longest run of each token', () => {
-    expect(sut.maxRun(sut.tokenId('read'))).toBeGreaterThanOrEqual(2);
-    expect(sut.maxRun(sut.tokenId('open'))).toBe(1);
+  it('learns how long runs of a token get, ignoring rare outliers', () => {
+    expect(sut.runLength(sut.tokenId('open'))).toBe(1);
+    expect(sut.runLength(sut.tokenId('nothing'))).toBe(0);
+    const model = new SequenceModel();
+    for (let i = 0; i < 990; i++) model.learn(['a', 'b']);
+    for (let i = 0; i < 10; i++) model.learn(['a', 'b', 'b']);
+    model.learn(['a', ...Array<string>(40).fill('b')]);
+    expect(model.runLength(model.tokenId('b'))).toBe(2);
+    expect(model.runLength(model.tokenId('b'), 0.98)).toBe(1);
+    expect(model.runLength(model.tokenId('b'), 1)).toBe(40);
   });
 
   it('treats a successor rarer than 1 - mass as unexpected, and keeps it under top-k', () => {

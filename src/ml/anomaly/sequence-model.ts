@@ -13,8 +13,8 @@ export interface SequenceModelState {
   maxContexts: number;
   /** Token strings by id (ids 0 and 1 are START and END). */
   tokens: string[];
-  /** Flat [tokenId, longest run] pairs. */
-  maxRuns: number[];
+  /** Per token `[tokenId, run1, count1, run2, count2, ...]` (runs seen, sparse). */
+  runs: number[][];
   /**
    * Contexts in pre-order, each `[parentIndex, token, total, next1, count1, next2, count2, ...]`
    * (the root has parent -1).
@@ -31,6 +31,8 @@ export interface SequenceModelOptions {
 }
 
 const START = '\u0002START';
+/** Runs this long or longer share one histogram bucket. */
+const MAX_RUN = 64;
 const END = '\u0002END';
 
 /**
@@ -42,16 +44,20 @@ const END = '\u0002END';
  *
  * A transition is expected when the next token is among the most likely successors of its
  * history. DeepLog uses a fixed top-k (k = 9 on HDFS); the default here is adaptive instead:
- * the smallest set of successors that covers `mass` (0.999) of the history's observed
- * successors. A fixed k is too lax where a step is deterministic (one successor: k = 9 accepts
- * nothing unseen anyway, but would also accept a 1-in-100,000 successor) and too strict at a
- * fan-out with more than k legitimate branches; the mass cover adapts to both. Pass `topK` to
- * get DeepLog's rule. A successor never seen after the history is never expected.
+ * the smallest set of successors that covers `mass` (0.995) of the history's observed
+ * successors. A fixed k is too lax where a step is deterministic (it accepts a successor seen
+ * once in 100,000, e.g. an anomaly that slipped into the training data) and too strict at a
+ * fan-out with more than k legitimate branches; the mass cover adapts to both, and a little
+ * noise in the training data (sequences.eval: 1% corrupted sessions) costs it far less recall
+ * than top-9. Pass `topK` to get DeepLog's rule. A successor never seen after the history is
+ * never expected.
  *
  * Sequences are wrapped in START and END tokens, so "how a session may start" and "where it
- * may stop" are transitions like any other. Memory is bounded by `maxContexts`: when exceeded,
- * the leaf contexts (longest histories) seen least often are dropped until 90% of the cap
- * remains; shorter histories then answer for them through back-off.
+ * may stop" are transitions like any other. Runs of one token (retries) are kept as a
+ * per-token histogram of run lengths; `runLength` reads it with the same probability mass.
+ * Memory is bounded by `maxContexts`: when exceeded, the leaf contexts (longest histories) seen
+ * least often are dropped until 90% of the cap remains; shorter histories then answer for them
+ * through back-off.
  *
  * @example
  *   const model = new SequenceModel({ n: 3 });
@@ -70,7 +76,8 @@ export class SequenceModel {
     [START, 0],
     [END, 1],
   ]);
-  #maxRuns = new Map<number, number>();
+  /** Per token, how many runs of length 1, 2, ..., MAX_RUN (or longer) were learned. */
+  #runs = new Map<number, number[]>();
   #root: Context = newContext();
   #contextCount = 1;
 
@@ -110,7 +117,7 @@ export class SequenceModel {
     for (let i = 1; i < ids.length; i++) {
       this.learnIds(ids, i, ids[i]!);
       run = ids[i] === ids[i - 1] ? run + 1 : 1;
-      if (i < ids.length - 1) this.noteRun(ids[i]!, run);
+      if (i < ids.length - 1 && ids[i + 1] !== ids[i]) this.noteRun(ids[i]!, run);
     }
   }
 
@@ -135,18 +142,32 @@ export class SequenceModel {
     if (this.#contextCount > this.maxContexts) this.#prune();
   }
 
-  /** Records that `token` was seen `run` times in a row in a normal sequence. */
+  /** Records a complete run: `token` seen `run` times in a row in a normal sequence. */
   noteRun(token: number, run: number): void {
-    if (run > (this.#maxRuns.get(token) ?? 0)) this.#maxRuns.set(token, run);
+    let histogram = this.#runs.get(token);
+    if (!histogram) this.#runs.set(token, (histogram = new Array<number>(MAX_RUN).fill(0)));
+    histogram[Math.min(run, MAX_RUN) - 1]!++;
   }
 
-  /** The longest run of `token` ever learned (0 if never seen). */
-  maxRun(token: number): number {
-    return this.#maxRuns.get(token) ?? 0;
+  /**
+   * The run length of `token` that covers `mass` of its learned runs (0 if never seen), so a
+   * few storms in the training data do not raise the limit the way a maximum would.
+   */
+  runLength(token: number, mass = 0.995): number {
+    const histogram = this.#runs.get(token);
+    if (!histogram) return 0;
+    let total = 0;
+    for (const c of histogram) total += c;
+    let covered = 0;
+    for (let r = 0; r < MAX_RUN; r++) {
+      covered += histogram[r]!;
+      if (covered >= mass * total) return r + 1;
+    }
+    return MAX_RUN;
   }
 
   /** True when `next` may follow `history` (see the class comment for the rule). */
-  isExpected(history: readonly string[], next: string, topK = 0, mass = 0.999): boolean {
+  isExpected(history: readonly string[], next: string, topK = 0, mass = 0.995): boolean {
     const ids = history.map((t) => this.#ids.get(t) ?? -1);
     return this.surprise(ids, ids.length, this.#ids.get(next) ?? -1, topK, mass) === 0;
   }
@@ -161,7 +182,7 @@ export class SequenceModel {
     end: number,
     next: number,
     topK = 0,
-    mass = 0.999,
+    mass = 0.995,
     minSupport = 1,
   ): number {
     const ctx = this.#context(history, end, minSupport);
@@ -202,7 +223,7 @@ export class SequenceModel {
       n: this.n,
       maxContexts: this.maxContexts,
       tokens: [...this.#tokens],
-      maxRuns: [...this.#maxRuns].flat(),
+      runs: [...this.#runs].map(([t, h]) => [t, ...h.flatMap((c, r) => (c > 0 ? [r + 1, c] : []))]),
       contexts,
     };
   }
@@ -211,8 +232,10 @@ export class SequenceModel {
     const model = new SequenceModel({ n: state.n, maxContexts: state.maxContexts });
     model.#tokens = [...state.tokens];
     model.#ids = new Map(state.tokens.map((t, i) => [t, i]));
-    for (let i = 0; i + 1 < state.maxRuns.length; i += 2) {
-      model.#maxRuns.set(state.maxRuns[i]!, state.maxRuns[i + 1]!);
+    for (const [token, ...pairs] of state.runs) {
+      const histogram = new Array<number>(MAX_RUN).fill(0);
+      for (let i = 0; i + 1 < pairs.length; i += 2) histogram[pairs[i]! - 1] = pairs[i + 1]!;
+      model.#runs.set(token!, histogram);
     }
     const nodes: Context[] = [];
     for (const row of state.contexts) {
