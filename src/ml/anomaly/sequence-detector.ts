@@ -1,10 +1,11 @@
 import { RecencyList, type RecencyLinked } from '../templates/recency-list';
 import {
   type Candidate,
+  checkSettings,
+  clampScore,
   type DetectorSettings,
   type Observation,
   type StreamingDetector,
-  clampScore,
 } from './detector';
 import { SequenceModel, type SequenceModelState } from './sequence-model';
 
@@ -103,8 +104,8 @@ export class SequenceDetector implements StreamingDetector<SequenceDetectorState
     };
     if (!(this.#options.sessionIdleMs > 0)) throw new RangeError('sessionIdleMs must be > 0');
     if (!(this.#options.maxSessions >= 1)) throw new RangeError('maxSessions must be >= 1');
+    checkSettings(settings);
     const s = settings.sensitivity;
-    if (!(s > 0 && s <= 1)) throw new RangeError(`sensitivity must be in (0, 1], got ${s}`);
     this.#model = new SequenceModel({ n: this.#options.n, maxContexts: this.#options.maxContexts });
     this.#mass = 1 - 0.01 * s;
     this.#minSupport = Math.max(1, Math.round(20 * (1 - s)));

@@ -1,9 +1,10 @@
 import {
   type Candidate,
+  checkSettings,
+  clampScore,
   type DetectorSettings,
   type Observation,
   type StreamingDetector,
-  clampScore,
   windowStart,
 } from './detector';
 import { IsolationForest, type IsolationForestState } from './isolation-forest';
@@ -120,10 +121,7 @@ export class WindowOutlierDetector implements StreamingDetector<WindowOutlierDet
       maxPatternsPerWindow: options.maxPatternsPerWindow ?? 256,
     };
     const o = this.#options;
-    if (!(settings.windowMs > 0)) throw new RangeError('windowMs must be > 0');
-    if (!(settings.sensitivity > 0 && settings.sensitivity <= 1)) {
-      throw new RangeError(`sensitivity must be in (0, 1], got ${settings.sensitivity}`);
-    }
+    checkSettings(settings);
     if (!(o.minTraining >= 2 && o.ringSize >= o.minTraining)) {
       throw new RangeError('need 2 <= minTraining <= ringSize');
     }
