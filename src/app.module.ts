@@ -27,6 +27,7 @@ import { AuditModule } from './modules/audit/audit.module';
 import { CustomFormatsModule } from './modules/formats/custom/custom-formats.module';
 import { RedactionModule } from './modules/formats/redaction/redaction.module';
 import { HealthModule } from './modules/health/health.module';
+import { DetectionModule } from './modules/detection/detection.module';
 import { IngestModule } from './modules/ingest/ingest.module';
 import { LogsModule } from './modules/logs/logs.module';
 import { SecretsModule } from './modules/secrets/secrets.module';
@@ -55,6 +56,7 @@ export class AppModule {
         TenancyModule,
         LogsModule,
         IngestModule,
+        DetectionModule,
         HealthModule,
         AuditModule,
         SecretsModule,

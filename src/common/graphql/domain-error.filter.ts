@@ -3,10 +3,7 @@ import type { FastifyReply } from 'fastify';
 import { GraphQLError } from 'graphql';
 
 import { AuditError, type AuditErrorCode } from '../../modules/audit/audit.errors';
-import {
-  DetectionError,
-  type DetectionErrorCode,
-} from '../../modules/detection/detection.errors';
+import { DetectionError, type DetectionErrorCode } from '../../modules/detection/detection.errors';
 import {
   CustomFormatError,
   type CustomFormatErrorCode,

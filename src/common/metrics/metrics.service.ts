@@ -75,6 +75,13 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  readonly anomalyChanges = new Counter({
+    name: 'vigil_anomaly_changes_total',
+    help: 'Anomalies opened, updated and resolved by the detection ensemble, by kind',
+    labelNames: ['type', 'kind'] as const,
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry });
   }

@@ -25,7 +25,8 @@ export interface ErrorSurgeOptions {
   minErrors?: number;
   /** The share must exceed the expected share by at least this much (default 0.05). */
   minRise?: number;
-  /** While a surge lasts, it is raised again at most this often, ms (default one hour). */
+  /** While a surge lasts, it is raised again at most this often, ms (default: every window, so the ensemble
+   * keeps the anomaly open while it lasts and resolves it when it ends). */
   repeatMs?: number;
   /** After this long, a surge teaches the baseline at full weight (default six hours). */
   adaptMs?: number;
@@ -112,7 +113,7 @@ export class ErrorSurgeDetector implements StreamingDetector<ErrorSurgeState> {
     this.#minRecords = positiveOption('minRecords', options.minRecords ?? 20);
     this.#minErrors = positiveOption('minErrors', options.minErrors ?? 5);
     this.#minRise = positiveOption('minRise', options.minRise ?? 0.05);
-    this.#repeatMs = positiveOption('repeatMs', options.repeatMs ?? 3_600_000);
+    this.#repeatMs = positiveOption('repeatMs', options.repeatMs ?? settings.windowMs);
     this.#adaptMs = positiveOption('adaptMs', options.adaptMs ?? 6 * 3_600_000);
     this.#zThreshold = zThreshold(settings.sensitivity);
   }

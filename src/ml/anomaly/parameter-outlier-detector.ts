@@ -21,7 +21,8 @@ export interface ParameterOutlierOptions {
   memoryMs?: number;
   /** Occurrences of a parameter before it is judged a measurement or not (default 32). */
   classifySamples?: number;
-  /** While a drift lasts, it is raised again at most this often, ms (default one hour). */
+  /** While a drift lasts, it is raised again at most this often, ms (default: every window, so the ensemble
+   * keeps the anomaly open while it lasts and resolves it when it ends). */
   repeatMs?: number;
 }
 
@@ -148,7 +149,7 @@ export class ParameterOutlierDetector implements StreamingDetector<ParameterOutl
       settings.windowMs / positiveOption('memoryMs', options.memoryMs ?? 7.2e6),
     );
     this.#classifyAt = positiveOption('classifySamples', options.classifySamples ?? 32);
-    this.#repeatMs = positiveOption('repeatMs', options.repeatMs ?? 3_600_000);
+    this.#repeatMs = positiveOption('repeatMs', options.repeatMs ?? settings.windowMs);
     this.#zThreshold = zThreshold(settings.sensitivity);
   }
 

@@ -114,11 +114,32 @@ describe(PatternRateDetector.name, () => {
     expect(c?.explanation).toMatch(/fell from \d+\/min to 0\/min on checkout-api/);
   });
 
+  it('adds up silent windows: a steady 2/min pattern that stops is raised within a few windows', () => {
+    const stopAt = 1440;
+    const { candidates, sut } = run(
+      { beat: (_, w) => (w < stopAt ? 2 : 0) },
+      stopAt,
+      mulberry32(6),
+    );
+    expect(candidates).toEqual([]);
+    sut.advance(T0 + (stopAt + 15) * MIN, candidates);
+    // Raised from the first conclusive window on, every window the silence lasts.
+    expect(candidates.length).toBeGreaterThan(5);
+    expect(candidates.every((c) => c.evidence.observed === 0)).toBe(true);
+    const late = (candidates[0]!.from - T0) / MIN - stopAt;
+    // One silent window is ordinary at 2/min (p = e^-2); five in a row are not.
+    expect(late).toBeGreaterThanOrEqual(2);
+    expect(late).toBeLessThanOrEqual(8);
+    expect(candidates[0]!.evidence.observed).toBe(0);
+  });
+
   it('raises a partial drop only once it lasts a second window', () => {
     const lone = run({ a: (_, w) => (w === 1000 ? 20 : 60) }, 1010, mulberry32(8));
     expect(lone.candidates).toEqual([]);
     const lasting = run({ a: (_, w) => (w >= 1000 ? 20 : 60) }, 1010, mulberry32(8));
-    expect(lasting.candidates.map((c) => (c.from - T0) / MIN)).toEqual([1001]);
+    expect(lasting.candidates.map((c) => (c.from - T0) / MIN)).toEqual([
+      1001, 1002, 1003, 1004, 1005, 1006, 1007, 1008, 1009,
+    ]);
   });
 
   it('flags a modest rise (20 to 35 per window) at sensitivity 1 but not at 0.5', () => {

@@ -21,7 +21,10 @@ export interface PatternRateOptions {
   maxSeries?: number;
   /** Most windows closed per `advance`; a longer gap skips the rest unlearned (default 1,440). */
   maxGapWindows?: number;
-  /** While an anomaly lasts, it is raised again at most this often, ms (default one hour). */
+  /**
+   * While an anomaly lasts, it is raised again at most this often, ms (default: every window, so
+   * the ensemble keeps the anomaly open while it lasts and resolves it when it ends).
+   */
   repeatMs?: number;
   /** After this long, an anomaly teaches the baseline at full weight (default six hours). */
   adaptMs?: number;
@@ -38,6 +41,8 @@ export interface PatternRateSeriesState {
   count: number;
   first: number;
   run: number;
+  /** Records and expectation summed over the current run of below-expectation windows. */
+  short?: [observed: number, expected: number, windows: number];
   lastRaised: number | null;
   /** The window the series was last seen in. */
   seen: number | null;
@@ -52,12 +57,23 @@ export interface PatternRateState {
 }
 
 const MAX_EXAMPLES = 5;
+/** Windows a run of below-expectation windows is summed over at most. */
+const MAX_SHORT_RUN = 60;
+
+/** The deviation of a count from its Poisson expectation on the variance-stabilised scale. */
+function anscombe(x: number, lambda: number): number {
+  return 2 * (Math.sqrt(x + 0.375) - Math.sqrt(lambda + 0.375));
+}
 
 class Series implements RecencyLinked<Series> {
   newer: Series | undefined;
   older: Series | undefined;
   count = 0;
   run = 0;
+  /** Sums over consecutive windows below expectation: a slow silence adds up. */
+  shortObserved = 0;
+  shortExpected = 0;
+  shortWindows = 0;
   lastRaised: number | null = null;
   touched = Number.NaN;
   examples: string[] = [];
@@ -79,7 +95,10 @@ class Series implements RecencyLinked<Series> {
  * Poisson, binomial and negative-binomial data" (1948). Rare patterns cannot flap: a spike needs
  * `minExcess` records above the expectation and a drop needs an expectation of `minDropMean`.
  * A drop is raised once it lasts two windows, or at once when it is 2 beyond the threshold (the
- * Poisson lower tail is what makes a lone low window the commonest false alarm).
+ * Poisson lower tail is what makes a lone low window the commonest false alarm). Windows missing
+ * half their records or more also add up: the same z on the sums of a run of them catches a pattern that stops
+ * when one window alone is not conclusive (a pattern of 2/min is raised after about five
+ * silent minutes, one of 6/min after two).
  * Memory is capped by `maxSeries`, evicting the series seen least recently.
  *
  * @example
@@ -109,7 +128,7 @@ export class PatternRateDetector implements StreamingDetector<PatternRateState> 
     this.#settings = settings;
     this.#maxSeries = positiveOption('maxSeries', options.maxSeries ?? 20_000);
     this.#maxGap = positiveOption('maxGapWindows', options.maxGapWindows ?? 1_440);
-    this.#repeatMs = positiveOption('repeatMs', options.repeatMs ?? 3_600_000);
+    this.#repeatMs = positiveOption('repeatMs', options.repeatMs ?? settings.windowMs);
     this.#adaptMs = positiveOption('adaptMs', options.adaptMs ?? 6 * 3_600_000);
     this.#minExcess = positiveOption('minExcess', options.minExcess ?? 5);
     this.#minDropMean = positiveOption('minDropMean', options.minDropMean ?? 1);
@@ -170,6 +189,11 @@ export class PatternRateDetector implements StreamingDetector<PatternRateState> 
         count: s.count,
         first: s.first,
         run: s.run,
+        ...(s.shortWindows > 0
+          ? {
+              short: [s.shortObserved, s.shortExpected, s.shortWindows] as [number, number, number],
+            }
+          : {}),
         lastRaised: s.lastRaised,
         seen: Number.isNaN(s.touched) ? null : s.touched,
         examples: [...s.examples],
@@ -196,6 +220,7 @@ export class PatternRateDetector implements StreamingDetector<PatternRateState> 
       const s = new Series(x.service, x.patternId, x.template, x.first, baseline);
       s.count = x.count;
       s.run = x.run;
+      if (x.short) [s.shortObserved, s.shortExpected, s.shortWindows] = x.short;
       s.lastRaised = x.lastRaised;
       s.examples = [...x.examples];
       s.touched = x.seen ?? Number.NaN;
@@ -225,16 +250,29 @@ export class PatternRateDetector implements StreamingDetector<PatternRateState> 
       s.count = 0;
       const e = s.baseline.expected(at, this.#expectation);
       let z = 0;
+      let zRun = 0;
       if (e.support > 0) {
         const lambda = Math.max(0, e.mean);
         const poissonSd = Math.sqrt(lambda + 0.25);
-        z = 2 * (Math.sqrt(x + 0.375) - Math.sqrt(lambda + 0.375));
-        if (e.spread > poissonSd) z *= poissonSd / e.spread;
+        const shrink = e.spread > poissonSd ? poissonSd / e.spread : 1;
+        z = anscombe(x, lambda) * shrink;
+        // Only windows missing at least half their records add up: a slight, lasting shortfall
+        // is a baseline lagging its season, not a silence.
+        if (x <= lambda / 2 && lambda > 0 && s.shortWindows < MAX_SHORT_RUN) {
+          s.shortObserved += x;
+          s.shortExpected += lambda;
+          s.shortWindows++;
+          zRun = anscombe(s.shortObserved, s.shortExpected) * shrink;
+        } else if (x > lambda / 2) {
+          s.shortObserved = s.shortExpected = s.shortWindows = 0;
+        }
       }
       const spike = z >= this.#zThreshold && x - e.mean >= this.#minExcess;
-      const drop = z <= -this.#zThreshold && e.mean >= this.#minDropMean;
+      const slow = s.shortWindows >= 2 && zRun <= -this.#zThreshold;
+      const drop = (z <= -this.#zThreshold || slow) && e.mean >= this.#minDropMean;
       const anomalous = spike || drop;
       s.run = anomalous ? s.run + 1 : 0;
+      if (drop && zRun < z) z = zRun;
       const adapted = s.run * this.#settings.windowMs > this.#adaptMs;
       const weight = anomalous && !adapted ? Math.max(0.02, (3 / z) ** 2) : 1;
       const expected = e.mean;
@@ -242,7 +280,7 @@ export class PatternRateDetector implements StreamingDetector<PatternRateState> 
       const runStart = at - (s.run - 1) * this.#settings.windowMs;
       const fresh = s.lastRaised === null || s.lastRaised < runStart;
       const repeat = fresh || at - (s.lastRaised ?? 0) >= this.#repeatMs;
-      const sure = spike || s.run >= 2 || z <= -this.#zThreshold - 2;
+      const sure = spike || slow || s.run >= 2 || z <= -this.#zThreshold - 2;
       if (anomalous && sure && repeat && at - s.first >= learningMs) {
         s.lastRaised = at;
         out.push(this.#candidate(s, at, x, expected, z));

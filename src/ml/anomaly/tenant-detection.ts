@@ -160,6 +160,11 @@ export class TenantDetection {
     this.#ensemble.advance(this.#clock, out);
   }
 
+  /** Resolves every open anomaly now (detection switched off, say). */
+  resolveAll(out: AnomalyChange[]): void {
+    this.#ensemble.resolveAll(out);
+  }
+
   get openAnomalies() {
     return this.#ensemble.open;
   }

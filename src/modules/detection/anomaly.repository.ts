@@ -196,31 +196,53 @@ export class AnomalyRepository {
     );
   }
 
-  async saveSettings(
-    tenantId: string,
-    service: string,
-    settings: unknown,
-    updatedBy: string,
-  ): Promise<void> {
-    await this.transaction(tenantId, (tx) =>
-      tx.query(
-        `INSERT INTO detection_settings (tenant_id, service, settings, updated_at, updated_by)
-         VALUES ($1, $2, $3, now(), $4)
-         ON CONFLICT (tenant_id, service)
-           DO UPDATE SET settings = excluded.settings, updated_at = now(), updated_by = $4`,
-        [tenantId, service, JSON.stringify(settings), updatedBy],
-      ),
+  async saveSettings(tx: TenantTx, service: string, settings: unknown, updatedBy: string) {
+    await tx.query(
+      `INSERT INTO detection_settings (tenant_id, service, settings, updated_at, updated_by)
+       VALUES ($1, $2, $3, now(), $4)
+       ON CONFLICT (tenant_id, service)
+         DO UPDATE SET settings = excluded.settings, updated_at = now(), updated_by = $4`,
+      [tx.tenantId, service, JSON.stringify(settings), updatedBy],
     );
   }
 
-  async deleteSettings(tenantId: string, service: string): Promise<boolean> {
-    const rows = await this.transaction(tenantId, (tx) =>
-      tx.query(
-        'DELETE FROM detection_settings WHERE tenant_id = $1 AND service = $2 RETURNING 1',
-        [tenantId, service],
-      ),
+  async deleteSettings(tx: TenantTx, service: string): Promise<boolean> {
+    const rows = await tx.query(
+      'DELETE FROM detection_settings WHERE tenant_id = $1 AND service = $2 RETURNING 1',
+      [tx.tenantId, service],
     );
     return rows.length > 0;
+  }
+
+  /** Everything of the tenant, for an export: anomalies oldest first, and the settings rows. */
+  async exportRows(
+    tenantId: string,
+  ): Promise<{ anomalies: AnomalyRow[]; settings: Array<{ service: string; settings: unknown }> }> {
+    return this.transaction(tenantId, async (tx) => ({
+      anomalies: (
+        await tx.query<DbRow>(
+          `SELECT ${COLUMNS} FROM anomalies WHERE tenant_id = $1 ORDER BY started_at, id`,
+          [tenantId],
+        )
+      ).map(fromDb),
+      settings: await tx.query<{ service: string; settings: unknown }>(
+        'SELECT service, settings FROM detection_settings WHERE tenant_id = $1 ORDER BY service',
+        [tenantId],
+      ),
+    }));
+  }
+
+  async eraseTenant(tenantId: string): Promise<Record<string, number>> {
+    return this.transaction(tenantId, async (tx) => {
+      const out: Record<string, number> = {};
+      for (const table of ['anomalies', 'detector_states', 'detection_settings']) {
+        const rows = await tx.query(`DELETE FROM ${table} WHERE tenant_id = $1 RETURNING 1`, [
+          tenantId,
+        ]);
+        out[table] = rows.length;
+      }
+      return out;
+    });
   }
 
   /** Rewrites anomalies for a subject erasure: `rewrite` returns the new text or null. */

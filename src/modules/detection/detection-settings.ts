@@ -38,7 +38,10 @@ export interface ResolvedSettings {
   config: DetectionConfig;
   sessionKey: SessionKeySource;
   /** Reads a record's session key; null when it has none. */
-  sessionKeyOf: (r: { traceId: string | null; attributes: Record<string, unknown> }, params: readonly string[]) => string | null;
+  sessionKeyOf: (
+    r: { traceId: string | null; attributes: Record<string, unknown> },
+    params: readonly string[],
+  ) => string | null;
   tenant: TenantSettingsDoc;
   services: Record<string, ServiceSettingsDoc>;
 }
@@ -50,7 +53,11 @@ export function validateTenantSettings(doc: TenantSettingsDoc): TenantSettingsDo
   const out: TenantSettingsDoc = {};
   if (doc.enabled !== undefined && doc.enabled !== null) out.enabled = doc.enabled;
   if (doc.windowSeconds != null) {
-    if (!Number.isInteger(doc.windowSeconds) || doc.windowSeconds < 10 || doc.windowSeconds > 3600) {
+    if (
+      !Number.isInteger(doc.windowSeconds) ||
+      doc.windowSeconds < 10 ||
+      doc.windowSeconds > 3600
+    ) {
       throw invalid('windowSeconds must be an integer from 10 to 3600');
     }
     out.windowSeconds = doc.windowSeconds;
@@ -99,7 +106,7 @@ export function resolveSettings(
     if (row.service === '') tenant = row.settings as TenantSettingsDoc;
     else if (Object.keys(services).length < MAX_SERVICE_OVERRIDES) {
       Object.defineProperty(services, row.service, {
-        value: row.settings as ServiceSettingsDoc,
+        value: row.settings,
         enumerable: true,
       });
     }

@@ -1,5 +1,6 @@
 import { uuidv7 } from '../../common/ids/uuidv7';
 import { exceedsDepth } from '../../common/json/json-depth';
+import type { Observation } from '../../ml/anomaly/detector';
 import { GENERIC_JSON_FORMAT, TEXT_FORMAT } from '../formats/format-registry';
 import type { FormatStream } from '../formats/format-stream';
 import type { LogFormat } from '../formats/log-format';
@@ -49,10 +50,23 @@ export interface RedactionStep {
   redactRecord(record: { body: string; attributes: Record<string, unknown> }): number;
 }
 
+/** The pattern a record was mined into, beyond what the record itself carries. */
+export interface MinedPattern {
+  template: string;
+  /** True when the miner created the pattern with this record. */
+  isNew: boolean;
+}
+
 /** Pattern mining as the batch needs it (patterns/patterns.service.ts). */
 export interface PatternStep {
   /** Sets the record's `patternId` and `patternParams` (and counts it for the catalogue). */
-  assign(record: LogRecord): void;
+  assign(record: LogRecord): MinedPattern;
+}
+
+/** Anomaly detection as the batch needs it (detection/anomaly-detection.service.ts). */
+export interface DetectionStep {
+  /** What the detectors are handed once the record is stored; null when they want nothing. */
+  observation(record: LogRecord, mined: MinedPattern, receivedAt: number): Observation | null;
 }
 
 /** What a batch hands to IngestService.commitBatch. */
@@ -66,6 +80,8 @@ export interface BatchCommit {
   outcomes: IngestOutcome[];
   tailed: readonly string[] | null;
   formats: ReadonlyMap<string, number>;
+  /** For record j, what anomaly detection sees once it is stored (null: nothing). */
+  observations: ReadonlyArray<Observation | null> | null;
 }
 
 /** What IngestBatch needs from IngestService (kept narrow to avoid a circular import). */
@@ -99,6 +115,8 @@ export class IngestBatch {
   readonly #joined: number[] = [];
   /** The records as JSON, kept only while somebody tails this tenant. */
   readonly #tailed: string[] | null;
+  /** Per record, its observation for anomaly detection (when detection runs). */
+  readonly #observations: Array<Observation | null> | null;
   readonly #normalize: NormalizeContext;
   readonly #pipelines = new Map<string, LinePipeline<number> | null>();
   #docStreams: DocStreams | null = null;
@@ -124,8 +142,11 @@ export class IngestBatch {
     private readonly redactor: RedactionStep | null = null,
     /** Mines each record's pattern, after redaction (so no template holds redacted data). */
     private readonly patterns: PatternStep | null = null,
+    /** Anomaly detection, handed each stored record's observation after the commit. */
+    private readonly detection: DetectionStep | null = null,
   ) {
     this.#tailed = tailed ? [] : null;
+    this.#observations = detection !== null && patterns !== null ? [] : null;
     this.#normalize = {
       tenantId,
       dataset: '',
@@ -215,6 +236,7 @@ export class IngestBatch {
         outcomes: this.#outcomes,
         tailed: this.#tailed,
         formats: this.#formatCounts,
+        observations: this.#observations,
       },
       rejectedWhileDecoding,
     );
@@ -338,8 +360,13 @@ export class IngestBatch {
   #store(record: LogRecord, owner: number, joined: readonly number[] | null): void {
     record.id = uuidv7(this.ctx.receivedAt);
     this.redactor?.redactRecord(record);
-    this.patterns?.assign(record);
+    const mined = this.patterns?.assign(record);
     this.encoder.add(record);
+    if (this.#observations !== null && mined !== undefined) {
+      this.#observations.push(
+        (this.detection as DetectionStep).observation(record, mined, this.ctx.receivedAt),
+      );
+    }
     const j = this.#ids.length;
     this.#ids.push(record.id);
     this.#owners.push(owner);

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 
+import { DetectionModule } from '../detection/detection.module';
 import { CustomFormatsModule } from '../formats/custom/custom-formats.module';
 import { FormatsModule } from '../formats/formats.module';
 import { RedactionModule } from '../formats/redaction/redaction.module';
@@ -16,6 +17,7 @@ import { IngestService } from './ingest.service';
     RedactionModule,
     LogsModule,
     PatternsModule,
+    DetectionModule,
     TenancyModule,
   ],
   providers: [IngestService],

@@ -1,6 +1,7 @@
 import { Injectable, Logger, type BeforeApplicationShutdown } from '@nestjs/common';
 
 import { MetricsService } from '../../common/metrics/metrics.service';
+import type { Observation } from '../../ml/anomaly/detector';
 import { AppConfig } from '../../config/app-config';
 import { CustomFormatCatalog } from '../formats/custom/custom-format-catalog.service';
 import { FormatsService } from '../formats/formats.service';
@@ -9,6 +10,7 @@ import type { Redactor } from '../formats/redaction/redactor';
 import type { LogFormat } from '../formats/log-format';
 import { LiveTailService } from '../logs/live-tail.service';
 import { LogStore } from '../logs/log-store.port';
+import { AnomalyDetectionService } from '../detection/anomaly-detection.service';
 import { PatternsService } from '../patterns/patterns.service';
 import type { Principal } from '../tenancy/principal';
 import { GroupCommitWriter } from './group-commit.writer';
@@ -55,6 +57,7 @@ export class IngestService implements BeforeApplicationShutdown, BatchSink {
     private readonly customFormats: CustomFormatCatalog,
     private readonly redaction: RedactionService,
     private readonly patterns: PatternsService,
+    private readonly detection: AnomalyDetectionService,
   ) {
     this.#maxDepth = config.ingest.maxDocumentDepth;
     this.#writer = new GroupCommitWriter(store, config.ingest, {
@@ -74,12 +77,19 @@ export class IngestService implements BeforeApplicationShutdown, BatchSink {
   async begin(principal: Principal, ctx: IngestContext): Promise<IngestBatch> {
     const tenantId = principal.tenantId;
     let redactor: Redactor;
+    let detecting: boolean;
     try {
-      const [formats, loaded] = await Promise.all([
+      const [formats, loaded, , detect] = await Promise.all([
         this.customFormats.formatsFor(tenantId),
         this.redaction.redactorFor(tenantId),
         this.patterns.prepare(tenantId),
+        // Detection that cannot load its state must not keep logs from being stored.
+        this.detection.prepare(tenantId).catch((err: unknown) => {
+          this.#logger.warn(`anomaly detection unavailable for ${tenantId}: ${String(err)}`);
+          return false;
+        }),
       ]);
+      detecting = detect;
       this.formats.useTenantFormats(tenantId, formats);
       redactor = loaded;
     } catch (err) {
@@ -98,6 +108,7 @@ export class IngestService implements BeforeApplicationShutdown, BatchSink {
       this.#maxDepth,
       redactor,
       this.patterns,
+      detecting ? this.detection : null,
     );
   }
 
@@ -124,6 +135,15 @@ export class IngestService implements BeforeApplicationShutdown, BatchSink {
     const rejected = await this.#writer.write(batch.encoded);
 
     const stored = resolveOutcomes(batch, rejected);
+    const observations = batch.observations;
+    if (observations !== null && stored > 0) {
+      const kept: Observation[] = [];
+      for (let j = 0; j < observations.length; j++) {
+        const o = observations[j];
+        if (o != null && !rejected.has(j)) kept.push(o);
+      }
+      this.detection.observe(tenantId, kept);
+    }
     this.formats.countFormats(batch.formats);
     this.metrics.ingestRecords.inc({ endpoint: ctx.endpoint, outcome: 'stored' }, stored);
     this.metrics.ingestRecords.inc(

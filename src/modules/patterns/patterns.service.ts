@@ -7,7 +7,7 @@ import {
 } from '@nestjs/common';
 
 import { MetricsService } from '../../common/metrics/metrics.service';
-import { TemplateMiner } from '../../ml/templates/template-miner';
+import { TemplateMiner, type TemplateMatch } from '../../ml/templates/template-miner';
 import { TemplateMinerSet } from '../../ml/templates/template-miner-set';
 import { TenantConfigBus } from '../formats/custom/tenant-config.bus';
 import type { LogRecord } from '../logs/log-record';
@@ -122,8 +122,11 @@ export class PatternsService implements BeforeApplicationShutdown, OnModuleDestr
     return loading;
   }
 
-  /** Mines a record's body: sets its patternId and parameters and counts it. Synchronous. */
-  assign(record: LogRecord): void {
+  /**
+   * Mines a record's body: sets its patternId and parameters and counts it. Synchronous. Returns
+   * the match (its template, and whether the pattern is new).
+   */
+  assign(record: LogRecord): TemplateMatch {
     const tenantId = record.tenantId;
     const service = this.#treeOf(tenantId, record.service || record.dataset);
     const match = this.#miners.add(tenantId, service, record.body);
@@ -149,6 +152,7 @@ export class PatternsService implements BeforeApplicationShutdown, OnModuleDestr
       record.timestamp,
       record.body,
     );
+    return match;
   }
 
   /**
