@@ -147,9 +147,9 @@ export class AnomalyDetectionService
   /** Moves every tenant's event time on by the wall time that passed since its last record. */
   tick(now: number): void {
     for (const [tenantId, runtime] of this.#tenants) {
-      if (runtime.detection.clock === 0) continue;
+      if (runtime.detection.clock === 0 || now <= runtime.wallAt) continue;
       const changes: AnomalyChange[] = [];
-      const elapsed = Math.max(0, now - runtime.wallAt);
+      const elapsed = now - runtime.wallAt;
       runtime.wallAt = now;
       runtime.detection.advance(runtime.detection.clock + elapsed, changes);
       if (changes.length > 0) this.#emit(tenantId, runtime, changes);
