@@ -56,7 +56,13 @@ export interface DetectionScore {
   recall: number;
   anomalies: number;
   matchedAnomalies: number;
-  /** matchedAnomalies / anomalies (0 without anomalies). */
+  /**
+   * Unmatched anomalies on another service while an incident runs (within the slack): the
+   * incident's knock-on effects (a checkout outage silences its database calls). Counted neither
+   * as matched nor as false.
+   */
+  relatedAnomalies: number;
+  /** matchedAnomalies / (matchedAnomalies + falsePositives) (0 without either). */
   precision: number;
   falsePositives: number;
   falsePositivesPerDay: number;
@@ -102,12 +108,21 @@ export function scoreDetection(
   const overall = kindScore(outcomes);
   const falsePositivesByKind: Record<string, number> = {};
   let falsePositives = 0;
+  let relatedAnomalies = 0;
   for (const a of anomalies) {
     if (matched.has(a.id)) continue;
+    const during = workload.incidents.some(
+      (i) => a.from >= i.from - slack && a.from < i.to + slack,
+    );
+    if (during) {
+      relatedAnomalies++;
+      continue;
+    }
     falsePositives++;
     falsePositivesByKind[a.kind] = (falsePositivesByKind[a.kind] ?? 0) + 1;
   }
-  const matchedAnomalies = anomalies.length - falsePositives;
+  const matchedAnomalies = anomalies.length - falsePositives - relatedAnomalies;
+  const judged = matchedAnomalies + falsePositives;
   return {
     perKind,
     outcomes,
@@ -116,7 +131,8 @@ export function scoreDetection(
     recall: overall.recall,
     anomalies: anomalies.length,
     matchedAnomalies,
-    precision: anomalies.length ? matchedAnomalies / anomalies.length : 0,
+    relatedAnomalies,
+    precision: judged ? matchedAnomalies / judged : 0,
     falsePositives,
     falsePositivesPerDay: falsePositives / workload.days,
     falsePositivesByKind,
@@ -168,7 +184,7 @@ export function format(score: DetectionScore): string {
   }
   const fpKinds = Object.entries(score.falsePositivesByKind).sort((a, b) => b[1] - a[1]);
   lines.push(
-    `anomalies ${score.anomalies}, matched ${score.matchedAnomalies}, false positives ${score.falsePositives}` +
+    `anomalies ${score.anomalies}, matched ${score.matchedAnomalies}, on another service during an incident ${score.relatedAnomalies} (not counted), false positives ${score.falsePositives}` +
       (fpKinds.length ? ` (${fpKinds.map(([k, n]) => `${k} ${n}`).join(', ')})` : ''),
   );
   lines.push(

@@ -21,11 +21,18 @@ function mulberry32(seed: number): () => number {
   };
 }
 
+/** Templates of distinct patterns differ in more than one word (one word apart is a variant). */
+function templateOf(patternId: string): string {
+  const words = [...patternId].map((c) => `w${c.charCodeAt(0)}`);
+  return `Failed ${words.join(' ')} to charge card <*>: <*> ${words.join('-')}`;
+}
+
 function record(
   patternId: string,
   at: number,
   severityNumber = 9,
   service = 'checkout-api',
+  template = templateOf(patternId),
 ): Observation {
   return {
     logId: `${patternId}@${at}`,
@@ -33,7 +40,7 @@ function record(
     at,
     severityNumber,
     patternId,
-    template: `Failed to charge card <*>: <*> (${patternId})`,
+    template,
     newPattern: false,
     params: ['1', '2'],
     sessionKey: null,
@@ -55,8 +62,9 @@ describe(NewPatternDetector.name, () => {
     const sut = new NewPatternDetector(SETTINGS);
     expect(steady(sut, T0, DAY, rng)).toEqual([]);
     const out: Candidate[] = [];
-    sut.observe(record('boom', T0 + DAY, 17), out);
-    sut.observe(record('boom', T0 + DAY + 1000, 17), out);
+    const boom = 'Failed to charge card <*>: <*> (boom)';
+    sut.observe(record('boom', T0 + DAY, 17, 'checkout-api', boom), out);
+    sut.observe(record('boom', T0 + DAY + 1000, 17, 'checkout-api', boom), out);
     expect(out).toHaveLength(1);
     expect(out[0]).toMatchObject({
       kind: 'new_pattern',
@@ -111,6 +119,17 @@ describe(NewPatternDetector.name, () => {
       sut.observe(record(id, T0 + k * 2 * DAY), out);
     }
     expect(sut.toState().services[0]?.known.map(([id]) => id)).toEqual(['b', 'c', 'd']);
+  });
+
+  it('damps a variant of a known pattern: one token apart is not news', () => {
+    const sut = new NewPatternDetector(SETTINGS);
+    const out: Candidate[] = [];
+    sut.observe(record('a', T0, 13, 'checkout', 'coupon AAEFFD rejected: expired'), out);
+    sut.observe(record('b', T0 + DAY, 13, 'checkout', 'coupon BFCCBD rejected: expired'), out);
+    sut.observe(record('c', T0 + DAY + 1, 13, 'checkout', 'payment provider timed out'), out);
+    expect(out.map((c) => c.subject)).toEqual(['b', 'c']);
+    expect(out[0]!.score).toBeLessThan(0.3);
+    expect(out[1]!.score).toBeGreaterThan(0.6);
   });
 
   it('restores from state and continues exactly like the original', () => {

@@ -27,6 +27,8 @@ export interface NewPatternServiceState {
   rate: number;
   /** [patternId, index of the window it was last seen in], oldest insertion first. */
   known: [string, number][];
+  /** Hashes of the known templates with one token wildcarded (see `variantHashes`). */
+  shapes?: number[];
 }
 
 export interface NewPatternState {
@@ -38,8 +40,16 @@ const HOUR_MS = 3_600_000;
 /** How many of the oldest known patterns eviction looks at before dropping one regardless. */
 const SECOND_CHANCES = 4;
 
+/** Shapes (one-token variants of known templates) kept per service. */
+const MAX_SHAPES = 20_000;
+/** A template this short differs from another in a word that matters, not in a value. */
+const MIN_VARIANT_TOKENS = 4;
+/** How much a near-duplicate of a known pattern is damped. */
+const VARIANT_DAMPING = 0.3;
+
 class ServicePatterns {
   readonly known = new Map<string, number>();
+  readonly shapes = new Set<number>();
   window: number;
   newInWindow = 0;
   rate = 0;
@@ -63,7 +73,9 @@ class ServicePatterns {
  * service with a new pattern every six minutes scores a sixth of a quiet one. Each pattern is
  * raised once per service. Memory: at most `maxPatternsPerService` ids per service, evicted in
  * insertion order with a second chance for ids seen within the last day (CLOCK); an evicted id
- * can be raised again if it returns.
+ * can be raised again if it returns. A new pattern that differs from a known one of the service
+ * in a single token (`coupon BFCCBD rejected` beside `coupon AAEFFD rejected`, a value the miner
+ * kept apart) is a variant, not news: its score is damped.
  *
  * @example
  *   const sut = new NewPatternDetector(DEFAULT_DETECTOR_SETTINGS);
@@ -117,7 +129,10 @@ export class NewPatternDetector implements StreamingDetector<NewPatternState> {
       return;
     }
     this.#remember(s, o.patternId, window);
-    const damping = 1 + (s.rate * HOUR_MS) / this.#settings.windowMs / 2 + s.newInWindow / 10;
+    const variant = this.#rememberShape(s, o.template);
+    const damping =
+      (1 + (s.rate * HOUR_MS) / this.#settings.windowMs / 2 + s.newInWindow / 10) /
+      (variant ? VARIANT_DAMPING : 1);
     const age = o.at - s.first;
     if (age >= this.#settings.learningMs / 4) s.newInWindow++;
     if (age < this.#settings.learningMs) return;
@@ -154,6 +169,7 @@ export class NewPatternDetector implements StreamingDetector<NewPatternState> {
         newInWindow: s.newInWindow,
         rate: s.rate,
         known: [...s.known],
+        shapes: [...s.shapes],
       })),
     };
   }
@@ -169,6 +185,7 @@ export class NewPatternDetector implements StreamingDetector<NewPatternState> {
       s.newInWindow = x.newInWindow;
       s.rate = x.rate;
       for (const [id, window] of x.known) s.known.set(id, window);
+      for (const h of x.shapes ?? []) s.shapes.add(h);
       sut.#services.set(x.service, s);
     }
     return sut;
@@ -180,6 +197,18 @@ export class NewPatternDetector implements StreamingDetector<NewPatternState> {
     s.rate *= (1 - a) ** Math.min(window - s.window - 1, 1e6);
     s.newInWindow = 0;
     s.window = window;
+  }
+
+  /** Records the template's shapes; true when one was known (a near-duplicate). */
+  #rememberShape(s: ServicePatterns, template: string): boolean {
+    const hashes = variantHashes(template);
+    let known = false;
+    for (const h of hashes) if (s.shapes.has(h)) known = true;
+    for (const h of hashes) {
+      s.shapes.add(h);
+      if (s.shapes.size > MAX_SHAPES) s.shapes.delete(s.shapes.values().next().value as number);
+    }
+    return known;
   }
 
   #remember(s: ServicePatterns, patternId: string, window: number): void {
@@ -195,6 +224,31 @@ export class NewPatternDetector implements StreamingDetector<NewPatternState> {
     const id = s.known.keys().next().value;
     if (id !== undefined) s.known.delete(id);
   }
+}
+
+/**
+ * FNV-1a hashes of the template with each of its tokens in turn replaced by `<*>` (none for a
+ * template of fewer than MIN_VARIANT_TOKENS tokens): two templates share a hash exactly when they
+ * differ in one token at most (or collide, one in four billion).
+ */
+export function variantHashes(template: string): number[] {
+  const tokens = template.split(' ');
+  if (tokens.length < MIN_VARIANT_TOKENS) return [];
+  const out: number[] = [];
+  for (let i = 0; i < tokens.length; i++) {
+    let h = 0x811c9dc5;
+    for (let t = 0; t < tokens.length; t++) {
+      const token = t === i ? '<*>' : (tokens[t] as string);
+      for (let c = 0; c < token.length; c++) {
+        h ^= token.charCodeAt(c);
+        h = Math.imul(h, 0x01000193);
+      }
+      h ^= 32;
+      h = Math.imul(h, 0x01000193);
+    }
+    out.push((h ^ i) >>> 0);
+  }
+  return out;
 }
 
 function severityWeight(severity: number): number {

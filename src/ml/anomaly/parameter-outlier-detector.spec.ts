@@ -92,6 +92,24 @@ describe(ParameterOutlierDetector.name, () => {
     ]);
   });
 
+  it('treats HTTP status codes as codes, not a quantity whose mean could drift', () => {
+    const sut = new ParameterOutlierDetector(SETTINGS);
+    const rng = mulberry32(5);
+    const out: Candidate[] = [];
+    for (let w = 0; w < 1500; w++) {
+      const at = T0 + w * MIN;
+      // 2% errors, then half of the requests fail with 500 after a day.
+      const failing = w >= 1440 ? 0.5 : 0.02;
+      for (let i = 0; i < 10; i++) {
+        const status = rng() < failing ? '500' : rng() < 0.1 ? '404' : '200';
+        sut.observe(record(at + i * 6000, [status, `${50 + i}ms`, 'x'], i), out);
+      }
+      sut.advance(at + MIN, out);
+    }
+    expect(out.filter((c) => c.subject === 'req#0')).toEqual([]);
+    expect(sut.toState().keys.find((k) => k.index === 0)?.numbers[1]).toBe(3);
+  });
+
   it('flags latency drifting from 100 ms to 400 ms over an hour, while it drifts', () => {
     const start = 1440;
     const median = (w: number) => 100 * 4 ** Math.min(1, Math.max(0, (w - start) / 60));

@@ -116,7 +116,9 @@ type Field = (typeof ParamKey.FIELDS)[number];
  * Not a measurement, after `classifySamples` occurrences, and then ignored for good: fewer than 90%
  * numeric; over 10% id-shaped (leading zeros, more than 15 digits); or unit-less integers that
  * almost never repeat (under 10% equal to one of the previous 8) with a typical magnitude of
- * 10^4 or more, which are identifiers (block ids, ports, timestamps) rather than quantities.
+ * 10^4 or more, which are identifiers (block ids, ports, timestamps) rather than quantities; or
+ * unit-less integers that mostly repeat (60% or more equal to one of the previous 8), which are
+ * codes (HTTP statuses, exit codes) rather than quantities.
  * Memory is capped by `maxKeys`, evicting the key seen least recently.
  *
  * @example
@@ -315,9 +317,12 @@ export class ParameterOutlierDetector implements StreamingDetector<ParameterOutl
     key.magnitude += Math.log10(Math.abs(v) + 1);
     if (key.total < this.#classifyAt) return;
     const n = key.numeric;
-    const identifier =
-      key.unit === 0 && key.integers >= 0.95 * n && key.repeats < 0.1 * n && key.magnitude >= 4 * n;
-    if (n < 0.9 * key.total || key.idLike > 0.1 * n || identifier) key.mode = Mode.Ignored;
+    const unitlessInts = key.unit === 0 && key.integers >= 0.95 * n;
+    const identifier = unitlessInts && key.repeats < 0.1 * n && key.magnitude >= 4 * n;
+    // Mostly repeating unit-less integers are codes (HTTP statuses, exit codes, enum values):
+    // their mean moves when the mix of codes does, which the error and rate detectors judge.
+    const code = unitlessInts && key.repeats >= 0.6 * n;
+    if (n < 0.9 * key.total || key.idLike > 0.1 * n || identifier || code) key.mode = Mode.Ignored;
     else key.mode = key.negatives === 0 ? Mode.Log : Mode.Linear;
     key.intLike = key.integers >= 0.95 * n;
     key.ring = null;

@@ -133,6 +133,16 @@ describe(PatternRateDetector.name, () => {
     expect(candidates[0]!.evidence.observed).toBe(0);
   });
 
+  it('knows an intermittent pattern by its bursts: the usual ones and its absence are normal', () => {
+    // A batch of ~35 records at minute 30 of each hour, nothing otherwise, for three days.
+    const hourly = (_: number, w: number) => (w % 60 === 30 ? 35 : 0);
+    expect(run({ batch: hourly }, 3 * 1440, mulberry32(12)).candidates).toEqual([]);
+    // A burst ten times its usual size is still raised.
+    const flood = (at: number, w: number) => (w === 3 * 1440 - 30 ? 350 : hourly(at, w));
+    const flagged = run({ batch: flood }, 3 * 1440, mulberry32(12)).candidates;
+    expect(flagged.map((c) => (c.from - T0) / MIN)).toEqual([3 * 1440 - 30]);
+  });
+
   it('raises a partial drop only once it lasts a second window', () => {
     const lone = run({ a: (_, w) => (w === 1000 ? 20 : 60) }, 1010, mulberry32(8));
     expect(lone.candidates).toEqual([]);

@@ -43,6 +43,8 @@ export interface PatternRateSeriesState {
   run: number;
   /** Records and expectation summed over the current run of below-expectation windows. */
   short?: [observed: number, expected: number, windows: number];
+  /** Share of windows with records (EWMA) and the usual count of those windows (EWMA). */
+  presence?: [share: number, level: number];
   lastRaised: number | null;
   /** The window the series was last seen in. */
   seen: number | null;
@@ -57,6 +59,12 @@ export interface PatternRateState {
 }
 
 const MAX_EXAMPLES = 5;
+/** A pattern present in fewer windows than this share is intermittent. */
+const INTERMITTENT = 0.5;
+/** EWMA step of an intermittent pattern's usual burst size. */
+const LEVEL_STEP = 0.1;
+/** Event time the share of windows with records averages over. */
+const PRESENCE_MEMORY_MS = 6 * 3_600_000;
 /** Windows a run of below-expectation windows is summed over at most. */
 const MAX_SHORT_RUN = 60;
 
@@ -74,6 +82,9 @@ class Series implements RecencyLinked<Series> {
   shortObserved = 0;
   shortExpected = 0;
   shortWindows = 0;
+  /** Share of windows the pattern appears in, and its usual count when it does. */
+  presence = 1;
+  level = 0;
   lastRaised: number | null = null;
   touched = Number.NaN;
   examples: string[] = [];
@@ -99,7 +110,9 @@ class Series implements RecencyLinked<Series> {
  * half their records or more also add up: the same z on the sums of a run of them catches a pattern that stops
  * when one window alone is not conclusive (a pattern of 2/min is raised after about five
  * silent minutes, one of 6/min after two).
- * Memory is capped by `maxSeries`, evicting the series seen least recently.
+ * A pattern present in fewer than half the windows (a batch job, an hourly burst) is
+ * intermittent: it is compared with its usual burst size when it appears, and its absence is
+ * normal. Memory is capped by `maxSeries`, evicting the series seen least recently.
  *
  * @example
  *   const sut = new PatternRateDetector(DEFAULT_DETECTOR_SETTINGS);
@@ -114,6 +127,7 @@ export class PatternRateDetector implements StreamingDetector<PatternRateState> 
   readonly #maxGap: number;
   readonly #repeatMs: number;
   readonly #adaptMs: number;
+  readonly #presenceStep: number;
   readonly #minExcess: number;
   readonly #minDropMean: number;
   readonly #zThreshold: number;
@@ -130,6 +144,7 @@ export class PatternRateDetector implements StreamingDetector<PatternRateState> 
     this.#maxGap = positiveOption('maxGapWindows', options.maxGapWindows ?? 1_440);
     this.#repeatMs = positiveOption('repeatMs', options.repeatMs ?? settings.windowMs);
     this.#adaptMs = positiveOption('adaptMs', options.adaptMs ?? 6 * 3_600_000);
+    this.#presenceStep = Math.min(1, settings.windowMs / PRESENCE_MEMORY_MS);
     this.#minExcess = positiveOption('minExcess', options.minExcess ?? 5);
     this.#minDropMean = positiveOption('minDropMean', options.minDropMean ?? 1);
     this.#zThreshold = zThreshold(settings.sensitivity);
@@ -189,6 +204,7 @@ export class PatternRateDetector implements StreamingDetector<PatternRateState> 
         count: s.count,
         first: s.first,
         run: s.run,
+        presence: [s.presence, s.level] as [number, number],
         ...(s.shortWindows > 0
           ? {
               short: [s.shortObserved, s.shortExpected, s.shortWindows] as [number, number, number],
@@ -221,6 +237,7 @@ export class PatternRateDetector implements StreamingDetector<PatternRateState> 
       s.count = x.count;
       s.run = x.run;
       if (x.short) [s.shortObserved, s.shortExpected, s.shortWindows] = x.short;
+      if (x.presence) [s.presence, s.level] = x.presence;
       s.lastRaised = x.lastRaised;
       s.examples = [...x.examples];
       s.touched = x.seen ?? Number.NaN;
@@ -267,9 +284,16 @@ export class PatternRateDetector implements StreamingDetector<PatternRateState> 
           s.shortObserved = s.shortExpected = s.shortWindows = 0;
         }
       }
-      const spike = z >= this.#zThreshold && x - e.mean >= this.#minExcess;
+      // An intermittent pattern (a batch job, an hourly burst) is judged by its usual burst:
+      // appearing at its usual size is normal, and so is its absence.
+      const intermittent = s.presence < INTERMITTENT;
+      const burstZ = intermittent && x > 0 ? anscombe(x, s.level) : z;
+      const spike =
+        z >= this.#zThreshold && burstZ >= this.#zThreshold && x - e.mean >= this.#minExcess;
       const slow = s.shortWindows >= 2 && zRun <= -this.#zThreshold;
-      const drop = (z <= -this.#zThreshold || slow) && e.mean >= this.#minDropMean;
+      const drop = !intermittent && (z <= -this.#zThreshold || slow) && e.mean >= this.#minDropMean;
+      s.presence += this.#presenceStep * ((x > 0 ? 1 : 0) - s.presence);
+      if (x > 0) s.level = s.level === 0 ? x : s.level + LEVEL_STEP * (x - s.level);
       const anomalous = spike || drop;
       s.run = anomalous ? s.run + 1 : 0;
       if (drop && zRun < z) z = zRun;

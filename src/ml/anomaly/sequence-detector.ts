@@ -54,6 +54,8 @@ export interface SequenceDetectorState {
 
 const PREFIX = 40;
 const TAIL = 10;
+/** Joins service and pattern id in a token; not NUL, which a jsonb checkpoint cannot hold. */
+const TOKEN_SEPARATOR = '\u001f';
 
 /**
  * Flags sessions (traces, HDFS blocks, ...) whose sequence of log patterns breaks the usual
@@ -174,7 +176,7 @@ export class SequenceDetector implements StreamingDetector<SequenceDetectorState
     d.#clock = state.clock;
     for (let id = 2; id < state.templates.length; id++) {
       const t = d.#model.token(id);
-      const cut = t.indexOf('\u0000');
+      const cut = t.indexOf(TOKEN_SEPARATOR);
       const service = t.slice(0, cut);
       let byPattern = d.#tokens.get(service);
       if (!byPattern) d.#tokens.set(service, (byPattern = new Map<string, number>()));
@@ -197,7 +199,7 @@ export class SequenceDetector implements StreamingDetector<SequenceDetectorState
     if (!byPattern) this.#tokens.set(o.service, (byPattern = new Map<string, number>()));
     let id = byPattern.get(o.patternId);
     if (id === undefined) {
-      id = this.#model.tokenId(`${o.service}\u0000${o.patternId}`);
+      id = this.#model.tokenId(`${o.service}${TOKEN_SEPARATOR}${o.patternId}`);
       byPattern.set(o.patternId, id);
     }
     this.#templates[id] = o.template;
@@ -359,12 +361,12 @@ export class SequenceDetector implements StreamingDetector<SequenceDetectorState
 
   #service(token: number): string {
     const t = this.#model.token(token);
-    return t.slice(0, t.indexOf('\u0000'));
+    return t.slice(0, t.indexOf(TOKEN_SEPARATOR));
   }
 
   #pattern(token: number): string {
     const t = this.#model.token(token);
-    return t.slice(t.indexOf('\u0000') + 1);
+    return t.slice(t.indexOf(TOKEN_SEPARATOR) + 1);
   }
 }
 
