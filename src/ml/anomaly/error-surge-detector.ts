@@ -70,6 +70,11 @@ class ServiceErrors implements RecencyLinked<ServiceErrors> {
   examples: string[] = [];
   readonly top = new Map<string, number>();
   readonly templates = new Map<string, string>();
+  /** The current window's expected share and its spread (NaN: not judged early). */
+  expectedShare = Number.NaN;
+  expectedSpread = 0;
+  /** The window already raised mid-window. */
+  earlyAt = Number.NaN;
 
   constructor(
     readonly service: string,
@@ -136,6 +141,10 @@ export class ErrorSurgeDetector implements StreamingDetector<ErrorSurgeState> {
     if (s.touched !== at) {
       s.touched = at;
       this.#recency.touch(s);
+      const e = s.baseline.expected(at, this.#expectation);
+      const judged = e.support > 0 && at - s.first >= this.#settings.learningMs;
+      s.expectedShare = judged ? Math.min(1, Math.max(0, e.mean)) : Number.NaN;
+      s.expectedSpread = e.spread;
     }
     s.total++;
     if (o.severityNumber < ERROR_SEVERITY) return;
@@ -147,6 +156,27 @@ export class ErrorSurgeDetector implements StreamingDetector<ErrorSurgeState> {
       s.top.set(o.patternId, 1);
       s.templates.set(o.patternId, o.template);
     }
+    this.#early(s, at, o.at, out);
+  }
+
+  /**
+   * Raises a surge mid-window once the records so far already make one (the same test on fewer
+   * records is stricter), so a burst of errors is known within seconds, not at the window's end.
+   */
+  #early(s: ServiceErrors, at: number, now: number, out: Candidate[]): void {
+    const p = s.expectedShare;
+    if (Number.isNaN(p) || s.earlyAt === at) return;
+    const n = s.total;
+    if (n < this.#minRecords || s.errors < this.#minErrors) return;
+    const share = s.errors / n;
+    const z = (share - p) / surgeSpread(p, n, s.expectedSpread);
+    // Tested again at every error, so held to a stricter bar: the Poisson tail of the error
+    // count (variance-stabilised) must clear the threshold with a margin.
+    const countZ = 2 * (Math.sqrt(s.errors + 0.375) - Math.sqrt(p * n + 0.375));
+    if (z < this.#zThreshold || countZ < this.#zThreshold + EARLY_MARGIN) return;
+    if (share - p < this.#minRise) return;
+    s.earlyAt = at;
+    out.push(this.#candidate(s, at, share, p, z, now));
   }
 
   advance(now: number, out: Candidate[]): void {
@@ -223,9 +253,7 @@ export class ErrorSurgeDetector implements StreamingDetector<ErrorSurgeState> {
       const share = s.errors / n;
       const e = s.baseline.expected(at, this.#expectation);
       const p = Math.min(1, Math.max(0, e.mean));
-      const adjusted = (p * n + 1) / (n + 2);
-      const sd = Math.max(e.spread, Math.sqrt((adjusted * (1 - adjusted)) / n));
-      const z = e.support > 0 ? (share - p) / sd : 0;
+      const z = e.support > 0 ? (share - p) / surgeSpread(p, n, e.spread) : 0;
       const surge =
         z >= this.#zThreshold &&
         n >= this.#minRecords &&
@@ -248,7 +276,14 @@ export class ErrorSurgeDetector implements StreamingDetector<ErrorSurgeState> {
     }
   }
 
-  #candidate(s: ServiceErrors, at: number, share: number, expected: number, z: number): Candidate {
+  #candidate(
+    s: ServiceErrors,
+    at: number,
+    share: number,
+    expected: number,
+    z: number,
+    to = at + this.#settings.windowMs,
+  ): Candidate {
     const top = [...s.top]
       .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
       .slice(0, TOP_SHOWN);
@@ -257,7 +292,7 @@ export class ErrorSurgeDetector implements StreamingDetector<ErrorSurgeState> {
       service: s.service,
       subject: 'errors',
       from: at,
-      to: at + this.#settings.windowMs,
+      to,
       score: thresholdScore(z, this.#zThreshold),
       explanation:
         `errors rose to ${percent(share)} of records on ${s.service} ` +
@@ -272,6 +307,15 @@ export class ErrorSurgeDetector implements StreamingDetector<ErrorSurgeState> {
       },
     };
   }
+}
+
+/** How much further than the threshold a surge must be to be raised before its window ends. */
+const EARLY_MARGIN = 2;
+
+/** The share's spread: the baseline's, but never below the binomial one (small-sample adjusted). */
+function surgeSpread(p: number, n: number, spread: number): number {
+  const adjusted = (p * n + 1) / (n + 2);
+  return Math.max(spread, Math.sqrt((adjusted * (1 - adjusted)) / n));
 }
 
 function percent(share: number): string {

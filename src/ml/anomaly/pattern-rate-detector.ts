@@ -85,6 +85,9 @@ class Series implements RecencyLinked<Series> {
   /** Share of windows the pattern appears in, and its usual count when it does. */
   presence = 1;
   level = 0;
+  /** The count at which the current window is a spike already (raised then, mid-window). */
+  spikeAt = Infinity;
+
   lastRaised: number | null = null;
   touched = Number.NaN;
   examples: string[] = [];
@@ -176,9 +179,31 @@ export class PatternRateDetector implements StreamingDetector<PatternRateState> 
       s.touched = at;
       this.#recency.touch(s);
       s.template = o.template;
+      s.spikeAt = this.#spikeCount(s, at);
     }
     s.count++;
     if (s.examples.length < MAX_EXAMPLES) s.examples.push(o.logId);
+    // A spike is certain once the window's count passes what makes one: raise it now, not at
+    // the window's end (a late record can only add to the count, never undo the spike).
+    if (s.count === s.spikeAt) {
+      const e = s.baseline.expected(at, this.#expectation);
+      const z = anscombe(s.count, Math.max(0, e.mean));
+      out.push(this.#candidate(s, at, s.count, e.mean, z, o.at));
+    }
+  }
+
+  /** The smallest count that makes the window at `at` a spike (Infinity while learning). */
+  #spikeCount(s: Series, at: number): number {
+    if (at - s.first < this.#settings.learningMs) return Infinity;
+    const e = s.baseline.expected(at, this.#expectation);
+    if (!(e.support > 0)) return Infinity;
+    const lambda = Math.max(0, e.mean);
+    const poissonSd = Math.sqrt(lambda + 0.25);
+    const shrink = e.spread > poissonSd ? poissonSd / e.spread : 1;
+    const root = (z: number, mean: number) => (z / 2 + Math.sqrt(mean + 0.375)) ** 2 - 0.375;
+    let x = Math.max(root(this.#zThreshold / shrink, lambda), lambda + this.#minExcess);
+    if (s.presence < INTERMITTENT) x = Math.max(x, root(this.#zThreshold, s.level));
+    return Math.max(1, Math.ceil(x + 1e-9));
   }
 
   advance(now: number, out: Candidate[]): void {
@@ -307,13 +332,21 @@ export class PatternRateDetector implements StreamingDetector<PatternRateState> 
       const sure = spike || slow || s.run >= 2 || z <= -this.#zThreshold - 2;
       if (anomalous && sure && repeat && at - s.first >= learningMs) {
         s.lastRaised = at;
+        // Raised again when early: the full window's count and score update the anomaly.
         out.push(this.#candidate(s, at, x, expected, z));
       }
       s.examples.length = 0;
     }
   }
 
-  #candidate(s: Series, at: number, x: number, expected: number, z: number): Candidate {
+  #candidate(
+    s: Series,
+    at: number,
+    x: number,
+    expected: number,
+    z: number,
+    to = at + this.#settings.windowMs,
+  ): Candidate {
     const unit = rateUnit(this.#settings.windowMs);
     const verb = z > 0 ? 'rose' : 'fell';
     return {
@@ -321,7 +354,7 @@ export class PatternRateDetector implements StreamingDetector<PatternRateState> 
       service: s.service,
       subject: s.patternId,
       from: at,
-      to: at + this.#settings.windowMs,
+      to,
       score: thresholdScore(Math.abs(z), this.#zThreshold),
       explanation:
         `\`${shorten(s.template)}\` ${verb} from ${formatCount(expected)}${unit} ` +

@@ -62,7 +62,7 @@ describe(SequenceDetector.name, () => {
     expect(sut.openSessions).toBe(0);
   });
 
-  it('flags a skipped step at once, in observe, on the service where it happened', () => {
+  it('flags a skipped step at once, in observe, on the service the session entered through', () => {
     const { sut, at } = trained();
     const out: Candidate[] = [];
     play(
@@ -79,11 +79,12 @@ describe(SequenceDetector.name, () => {
     const c = out[0]!;
     expect(c).toMatchObject({
       kind: 'sequence',
-      service: 'orders',
+      service: 'gateway',
       subject: 'skip',
       from: at + 10,
     });
     expect(c.explanation).toContain('`ok <*>`');
+    expect(c.explanation).toContain('on orders');
     expect(c.evidence.patternIds).toEqual(['hit', 'recv']);
     expect(c.evidence.sequence).toEqual(['recv', 'hit']);
     expect(c.evidence.sessionKey).toBe('skip');
@@ -119,7 +120,8 @@ describe(SequenceDetector.name, () => {
     expect(out).toEqual([]);
     sut.advance(at + 70_000, out);
     expect(out).toHaveLength(1);
-    expect(out[0]).toMatchObject({ service: 'auth', subject: 'dead', from: at, to: at + 10 });
+    expect(out[0]).toMatchObject({ service: 'gateway', subject: 'dead', from: at, to: at + 10 });
+    expect(out[0]!.explanation).toContain('on auth');
     expect(out[0]!.explanation).toContain('stopped after `ok <*>`');
   });
 
@@ -134,7 +136,8 @@ describe(SequenceDetector.name, () => {
     for (let i = 0; i < 30; i++) storm.push(['db', 'query']);
     play(sut, 'storm', storm, at, out);
     expect(out).toHaveLength(1);
-    expect(out[0]!.service).toBe('db');
+    expect(out[0]!.service).toBe('gateway');
+    expect(out[0]!.explanation).toContain('on db');
     expect(out[0]!.explanation).toMatch(/repeated `query <\*>` \d+ times in a row/);
     expect(out[0]!.evidence.exampleLogIds.length).toBeLessThanOrEqual(5);
   });

@@ -63,7 +63,8 @@ const TOKEN_SEPARATOR = '\u001f';
  * session stops where sessions never stop) and retry storms (one step repeated far more often
  * in a row than ever learned). Next-step prediction after DeepLog (Du et al., CCS 2017), with
  * the count-based {@link SequenceModel}. A session may cross services: its tokens are
- * (service, pattern) pairs and a candidate names the service where the break happened.
+ * (service, pattern) pairs; a candidate belongs to the service the session entered through, and
+ * its explanation names the service where the break happened.
  *
  * During the first `learningMs` of tenant event time every session trains the model; after
  * that, sessions keep training it up to the point where they break (at most one candidate per
@@ -330,9 +331,12 @@ export class SequenceDetector implements StreamingDetector<SequenceDetectorState
     const tokens = [...s.prefix, ...ringOrder(s.tail, s.count - PREFIX)];
     if (current) tokens.push(involved[0]!);
     const sequence = tokens.slice(-50).map((t) => this.#pattern(t));
+    // The anomaly belongs to the service the session entered through (where its requests fail);
+    // the explanation says where the break was seen.
+    const first = s.prefix[0];
     out.push({
       kind: this.kind,
-      service,
+      service: first === undefined ? service : this.#service(first),
       subject: s.key,
       from,
       to,
