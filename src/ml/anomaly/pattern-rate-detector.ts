@@ -1,3 +1,4 @@
+import { poissonLowerTailLog, zFromLogP } from './poisson-tail';
 import { RecencyList, type RecencyLinked } from '../templates/recency-list';
 import {
   type Candidate,
@@ -41,8 +42,8 @@ export interface PatternRateSeriesState {
   count: number;
   first: number;
   run: number;
-  /** Records and expectation summed over the current run of below-expectation windows. */
-  short?: [observed: number, expected: number, windows: number];
+  /** The last windows' counts and expectations, oldest first: [x0, λ0, x1, λ1, ...]. */
+  recent?: number[];
   /** Share of windows with records (EWMA) and the usual count of those windows (EWMA). */
   presence?: [share: number, level: number];
   lastRaised: number | null;
@@ -65,8 +66,54 @@ const INTERMITTENT = 0.5;
 const LEVEL_STEP = 0.1;
 /** Event time the share of windows with records averages over. */
 const PRESENCE_MEMORY_MS = 6 * 3_600_000;
-/** Windows a run of below-expectation windows is summed over at most. */
-const MAX_SHORT_RUN = 60;
+/** Windows remembered for shortfalls that add up. */
+const RECENT = 16;
+/**
+ * The spans (in windows) a shortfall is tested over; each is one test, so the bar rises by ln 4.
+ * None is a lone window: one short window is most often records arriving late (a shipper that
+ * stalled), so a drop needs two windows of evidence at least.
+ */
+const SPANS = [2, 4, 8, 16] as const;
+const SPAN_PENALTY = Math.log(SPANS.length);
+
+function pushRecent(s: Series, x: number, lambda: number): void {
+  s.recent[2 * s.recentPos] = x;
+  s.recent[2 * s.recentPos + 1] = lambda;
+  s.recentPos = (s.recentPos + 1) % RECENT;
+  if (s.recentFilled < RECENT) s.recentFilled++;
+}
+
+function recentOf(s: Series): number[] {
+  const out: number[] = [];
+  for (let i = s.recentFilled; i > 0; i--) {
+    const j = (s.recentPos - i + RECENT) % RECENT;
+    out.push(s.recent[2 * j]!, s.recent[2 * j + 1]!);
+  }
+  return out;
+}
+
+/**
+ * How unlikely the last 2, 4, 8 and 16 windows' counts are together, as the z of the least
+ * likely span: the exact Poisson lower tail of the summed count given the summed expectation
+ * (counts and expectations scaled by `dispersion` <= 1 when the series varies more than Poisson),
+ * with a Bonferroni penalty for testing four spans.
+ */
+function shortfallZ(s: Series, dispersion: number): number {
+  let best = 0;
+  let sumX = 0;
+  let sumL = 0;
+  let span = 0;
+  for (let i = 1; i <= s.recentFilled; i++) {
+    const j = (s.recentPos - i + RECENT) % RECENT;
+    sumX += s.recent[2 * j]!;
+    sumL += s.recent[2 * j + 1]!;
+    if (i !== SPANS[span]) continue;
+    span++;
+    const logP = poissonLowerTailLog(sumX * dispersion, sumL * dispersion) + SPAN_PENALTY;
+    if (logP < best) best = logP;
+  }
+  return best < 0 ? zFromLogP(best) : 0;
+}
 
 /** The deviation of a count from its Poisson expectation on the variance-stabilised scale. */
 function anscombe(x: number, lambda: number): number {
@@ -78,10 +125,10 @@ class Series implements RecencyLinked<Series> {
   older: Series | undefined;
   count = 0;
   run = 0;
-  /** Sums over consecutive windows below expectation: a slow silence adds up. */
-  shortObserved = 0;
-  shortExpected = 0;
-  shortWindows = 0;
+  /** Ring of the last RECENT windows' counts and expectations: a slow silence adds up. */
+  readonly recent = new Float64Array(2 * RECENT);
+  recentFilled = 0;
+  recentPos = 0;
   /** Share of windows the pattern appears in, and its usual count when it does. */
   presence = 1;
   level = 0;
@@ -108,11 +155,11 @@ class Series implements RecencyLinked<Series> {
  * spread exceeds the Poisson one (over-dispersion); F. J. Anscombe, "The transformation of
  * Poisson, binomial and negative-binomial data" (1948). Rare patterns cannot flap: a spike needs
  * `minExcess` records above the expectation and a drop needs an expectation of `minDropMean`.
- * A drop is raised once it lasts two windows, or at once when it is 2 beyond the threshold (the
- * Poisson lower tail is what makes a lone low window the commonest false alarm). Windows missing
- * half their records or more also add up: the same z on the sums of a run of them catches a pattern that stops
- * when one window alone is not conclusive (a pattern of 2/min is raised after about five
- * silent minutes, one of 6/min after two).
+ * A drop is judged, while the current window has half its expected records or fewer, by the
+ * exact Poisson lower tail of the counts summed over the last 2, 4, 8 and 16 windows (scaled
+ * down when the series is over-dispersed): a pattern of 60/min that stops is raised after two
+ * windows, one of 6/min after four, one of 2/min after about eight. A lone short window never
+ * counts: it is most often records arriving late.
  * A pattern present in fewer than half the windows (a batch job, an hourly burst) is
  * intermittent: it is compared with its usual burst size when it appears, and its absence is
  * normal. Memory is capped by `maxSeries`, evicting the series seen least recently.
@@ -230,11 +277,7 @@ export class PatternRateDetector implements StreamingDetector<PatternRateState> 
         first: s.first,
         run: s.run,
         presence: [s.presence, s.level] as [number, number],
-        ...(s.shortWindows > 0
-          ? {
-              short: [s.shortObserved, s.shortExpected, s.shortWindows] as [number, number, number],
-            }
-          : {}),
+        ...(s.recentFilled > 0 ? { recent: recentOf(s) } : {}),
         lastRaised: s.lastRaised,
         seen: Number.isNaN(s.touched) ? null : s.touched,
         examples: [...s.examples],
@@ -261,7 +304,9 @@ export class PatternRateDetector implements StreamingDetector<PatternRateState> 
       const s = new Series(x.service, x.patternId, x.template, x.first, baseline);
       s.count = x.count;
       s.run = x.run;
-      if (x.short) [s.shortObserved, s.shortExpected, s.shortWindows] = x.short;
+      for (let i = 0; i + 1 < (x.recent?.length ?? 0); i += 2) {
+        pushRecent(s, x.recent![i]!, x.recent![i + 1]!);
+      }
       if (x.presence) [s.presence, s.level] = x.presence;
       s.lastRaised = x.lastRaised;
       s.examples = [...x.examples];
@@ -292,36 +337,29 @@ export class PatternRateDetector implements StreamingDetector<PatternRateState> 
       s.count = 0;
       const e = s.baseline.expected(at, this.#expectation);
       let z = 0;
-      let zRun = 0;
+      let dropZ = 0;
+      const intermittent = s.presence < INTERMITTENT;
       if (e.support > 0) {
         const lambda = Math.max(0, e.mean);
         const poissonSd = Math.sqrt(lambda + 0.25);
         const shrink = e.spread > poissonSd ? poissonSd / e.spread : 1;
         z = anscombe(x, lambda) * shrink;
-        // Only windows missing at least half their records add up: a slight, lasting shortfall
-        // is a baseline lagging its season, not a silence.
-        if (x <= lambda / 2 && lambda > 0 && s.shortWindows < MAX_SHORT_RUN) {
-          s.shortObserved += x;
-          s.shortExpected += lambda;
-          s.shortWindows++;
-          zRun = anscombe(s.shortObserved, s.shortExpected) * shrink;
-        } else if (x > lambda / 2) {
-          s.shortObserved = s.shortExpected = s.shortWindows = 0;
+        pushRecent(s, x, lambda);
+        if (!intermittent && x <= lambda / 2 && lambda >= this.#minDropMean) {
+          dropZ = shortfallZ(s, shrink * shrink);
         }
       }
       // An intermittent pattern (a batch job, an hourly burst) is judged by its usual burst:
       // appearing at its usual size is normal, and so is its absence.
-      const intermittent = s.presence < INTERMITTENT;
       const burstZ = intermittent && x > 0 ? anscombe(x, s.level) : z;
       const spike =
         z >= this.#zThreshold && burstZ >= this.#zThreshold && x - e.mean >= this.#minExcess;
-      const slow = s.shortWindows >= 2 && zRun <= -this.#zThreshold;
-      const drop = !intermittent && (z <= -this.#zThreshold || slow) && e.mean >= this.#minDropMean;
+      const drop = dropZ >= this.#zThreshold;
       s.presence += this.#presenceStep * ((x > 0 ? 1 : 0) - s.presence);
       if (x > 0) s.level = s.level === 0 ? x : s.level + LEVEL_STEP * (x - s.level);
       const anomalous = spike || drop;
       s.run = anomalous ? s.run + 1 : 0;
-      if (drop && zRun < z) z = zRun;
+      if (drop) z = -dropZ;
       const adapted = s.run * this.#settings.windowMs > this.#adaptMs;
       const weight = anomalous && !adapted ? Math.max(0.02, (3 / z) ** 2) : 1;
       const expected = e.mean;
@@ -329,8 +367,7 @@ export class PatternRateDetector implements StreamingDetector<PatternRateState> 
       const runStart = at - (s.run - 1) * this.#settings.windowMs;
       const fresh = s.lastRaised === null || s.lastRaised < runStart;
       const repeat = fresh || at - (s.lastRaised ?? 0) >= this.#repeatMs;
-      const sure = spike || slow || s.run >= 2 || z <= -this.#zThreshold - 2;
-      if (anomalous && sure && repeat && at - s.first >= learningMs) {
+      if (anomalous && repeat && at - s.first >= learningMs) {
         s.lastRaised = at;
         // Raised again when early: the full window's count and score update the anomaly.
         out.push(this.#candidate(s, at, x, expected, z));
