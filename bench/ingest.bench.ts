@@ -7,13 +7,16 @@
  * Env: BENCH_RECORDS (1000000), BENCH_BATCH (1000), BENCH_CONNECTIONS (8), BENCH_PACED_SECONDS (20),
  * BENCH_PROFILE (rich | minimal), BENCH_NODE_ARGS (extra node flags for the server, e.g. --cpu-prof).
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { Agent, request } from 'node:http';
-import { join } from 'node:path';
 
-import { dropDatabase } from '../src/common/database/database-setup';
+import {
+  paced,
+  peakRssMb,
+  type Post,
+  poster,
+  quantile,
+  startBenchServer,
+} from './support/bench-server';
 
 const RECORDS = Number(process.env.BENCH_RECORDS ?? 1_000_000);
 const BATCH = Number(process.env.BENCH_BATCH ?? 1000);
@@ -21,7 +24,6 @@ const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 8);
 const PACED_SECONDS = Number(process.env.BENCH_PACED_SECONDS ?? 20);
 /** `rich` (default: ECS/k8s documents, ~365 bytes) or `minimal` (timestamp, level, message). */
 const PROFILE = process.env.BENCH_PROFILE ?? 'rich';
-const PG = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432';
 const KEY = `bench-${randomBytes(6).toString('hex')}`;
 
 const SERVICES = ['checkout', 'payments', 'search', 'auth', 'inventory', 'gateway'];
@@ -105,90 +107,8 @@ function bodyOf(start: number, count: number, now: number): Buffer {
   return Buffer.from(text);
 }
 
-interface Server {
-  child: ChildProcess;
-  port: number;
-  esPort: number;
-  databaseUrl: string;
-}
-
-async function startServer(): Promise<Server> {
-  const id = randomBytes(4).toString('hex');
-  const databaseUrl = `${PG}/vigil_bench_${id}`;
-  const port = 30000 + Math.floor(Math.random() * 10000);
-  const esPort = port + 1;
-  const nodeArgs = process.env.BENCH_NODE_ARGS ? process.env.BENCH_NODE_ARGS.split(' ') : [];
-  const child = spawn(process.execPath, [...nodeArgs, join(__dirname, '..', 'src', 'main.js')], {
-    env: {
-      ...process.env,
-      DATABASE_URL: databaseUrl,
-      REDIS_PREFIX: `vigil_bench_${id}:`,
-      PORT: String(port),
-      ES_PORT: String(esPort),
-      HOST: '127.0.0.1',
-      NODE_ENV: 'production',
-      VIGIL_SECRET_KEYS: `bench:${randomBytes(32).toString('base64')}`,
-      LOG_LEVEL: 'warn',
-      VIGIL_BOOTSTRAP_API_KEY: KEY,
-    },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
-  for (let i = 0; i < 200; i++) {
-    try {
-      const res = await fetch(`http://127.0.0.1:${port}/readyz`);
-      if (res.ok) return { child, port, esPort, databaseUrl };
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  child.kill();
-  throw new Error('server did not become ready');
-}
-
-const agent = new Agent({ keepAlive: true, maxSockets: CONNECTIONS * 2 });
-
-function post(port: number, path: string, body: Buffer): Promise<{ status: number; text: string }> {
-  return new Promise((resolve, reject) => {
-    const req = request(
-      {
-        host: '127.0.0.1',
-        port,
-        path,
-        method: 'POST',
-        agent,
-        headers: {
-          'content-type': 'application/x-ndjson',
-          'content-length': body.length,
-          authorization: `ApiKey ${KEY}`,
-        },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () =>
-          resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString() }),
-        );
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
-  });
-}
-
-function quantile(sorted: number[], q: number): number {
-  return sorted.length
-    ? (sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] as number)
-    : NaN;
-}
-
-function peakRssMb(pid: number): number {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
-  return kb / 1024;
-}
-
 async function sendAll(
+  post: Post,
   port: number,
   bodies: Buffer[],
   perBody: number,
@@ -225,36 +145,6 @@ async function sendAll(
   return { seconds, sent, retried, latencies };
 }
 
-async function paced(
-  port: number,
-  bodies: Buffer[],
-  perBody: number,
-  rate: number,
-  seconds: number,
-) {
-  const latencies: number[] = [];
-  const interval = (perBody / rate) * 1000;
-  const inFlight: Promise<void>[] = [];
-  const started = performance.now();
-  for (let i = 0; performance.now() - started < seconds * 1000; i++) {
-    const due = started + i * interval;
-    const wait = due - performance.now();
-    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-    const body = bodies[i % bodies.length] as Buffer;
-    inFlight.push(
-      (async () => {
-        const t0 = performance.now();
-        const res = await post(port, '/es/_bulk', body);
-        latencies.push(performance.now() - t0);
-        if (res.status !== 200) throw new Error(`paced bulk failed: ${res.status}`);
-      })(),
-    );
-  }
-  await Promise.all(inFlight);
-  latencies.sort((a, b) => a - b);
-  return latencies;
-}
-
 async function searchCheck(port: number): Promise<{ count: number; ms: number }> {
   const t0 = performance.now();
   const res = await fetch(`http://127.0.0.1:${port}/graphql`, {
@@ -282,7 +172,8 @@ async function writeStats(port: number): Promise<string> {
 }
 
 async function main(): Promise<void> {
-  const server = await startServer();
+  const server = await startBenchServer(KEY);
+  const post = poster(KEY, CONNECTIONS);
   try {
     const now = Date.now();
     const bodies = Array.from({ length: 64 }, (_, b) => bodyOf(b * BATCH, BATCH, now));
@@ -292,8 +183,8 @@ async function main(): Promise<void> {
       `records: ${RECORDS} ${PROFILE}, ${BATCH}/request, ${CONNECTIONS} connections, ~${perRecord.toFixed(0)} bytes/record`,
     );
 
-    await sendAll(server.esPort, bodies, BATCH, 20 * BATCH, CONNECTIONS); // warm-up
-    const run = await sendAll(server.port, bodies, BATCH, RECORDS, CONNECTIONS);
+    await sendAll(post, server.esPort, bodies, BATCH, 20 * BATCH, CONNECTIONS); // warm-up
+    const run = await sendAll(post, server.port, bodies, BATCH, RECORDS, CONNECTIONS);
     const rate = run.sent / run.seconds;
     console.log(
       `sustained: ${Math.round(rate).toLocaleString('en')} records/s over ${run.seconds.toFixed(1)} s` +
@@ -301,7 +192,7 @@ async function main(): Promise<void> {
         ` request latency p50 ${quantile(run.latencies, 0.5).toFixed(1)} ms, p99 ${quantile(run.latencies, 0.99).toFixed(1)} ms`,
     );
 
-    const pacedLatencies = await paced(server.port, bodies500, 500, 10_000, PACED_SECONDS);
+    const pacedLatencies = await paced(post, server.port, bodies500, 500, 10_000, PACED_SECONDS);
     console.log(
       `paced 10,000 records/s in 500-record requests for ${PACED_SECONDS} s: p50 ${quantile(pacedLatencies, 0.5).toFixed(1)} ms,` +
         ` p99 ${quantile(pacedLatencies, 0.99).toFixed(1)} ms, max ${quantile(pacedLatencies, 1).toFixed(1)} ms`,
@@ -314,10 +205,8 @@ async function main(): Promise<void> {
     console.log(await writeStats(server.port));
     console.log(`server peak RSS: ${peakRssMb(server.child.pid as number).toFixed(0)} MiB`);
   } finally {
-    server.child.kill('SIGTERM');
-    await new Promise((r) => server.child.once('exit', r));
-    agent.destroy();
-    await dropDatabase(server.databaseUrl);
+    post.close();
+    await server.stop();
   }
 }
 
