@@ -240,6 +240,44 @@ describe('anomaly detection through ingest, GraphQL and graphql-ws', () => {
     expect(after.anomaly.endedAt).not.toBeNull();
   });
 
+  it('keeps what the detectors learned across a restart', async () => {
+    const t = await sut.createTenant('anomalies-restart');
+    await gql(sut, t.adminKey, SETTINGS, {
+      input: { learningHours: 0.25, detectors: ['NEW_PATTERN'] },
+    });
+    const first = await sut.replica();
+    try {
+      await ship(first, t, routine(20, 2 * MIN));
+    } finally {
+      await first.close(); // checkpoints the detectors on the way down
+    }
+    const second = await sut.replica();
+    try {
+      // The learning period is over and the routine patterns are known: only the new one counts.
+      await ship(second, t, routine(2, 0));
+      await ship(second, t, [
+        {
+          '@timestamp': new Date().toISOString(),
+          level: 'error',
+          service: 'checkout',
+          message: 'Inventory service answered 503 for every reservation',
+        },
+      ]);
+      await second.vigil.app.get(AnomalyDetectionService).settled(t.id);
+      const list = await gql<{ anomalies: { edges: Array<{ node: Anomaly }> } }>(
+        second,
+        t.adminKey,
+        ANOMALIES,
+        { f: {}, first: 10 },
+      );
+      expect(list.anomalies.edges.map((e) => [e.node.kind, e.node.explanation])).toEqual([
+        ['NEW_PATTERN', expect.stringContaining('Inventory service answered') as string],
+      ]);
+    } finally {
+      await second.close();
+    }
+  });
+
   it('pages anomalies and filters them by service, kind, score and status', async () => {
     const all = await gql<{ anomalies: { edges: Array<{ cursor: string; node: Anomaly }> } }>(
       sut,
