@@ -108,12 +108,7 @@ export class DetectionResolver {
     @Args('input') input: ServiceDetectionSettingsInput,
   ): Promise<DetectionSettingsObject> {
     return DetectionSettingsObject.from(
-      await this.settings.updateService(
-        principal,
-        service,
-        withoutNulls(input),
-        origin,
-      ),
+      await this.settings.updateService(principal, service, withoutNulls(input), origin),
     );
   }
 

@@ -134,7 +134,7 @@ export class TenantConfigBus implements OnApplicationBootstrap {
       return;
     }
     if (m.origin === this.#origin) return; // delivered locally by publish()
-    this.deliver(m.topic as ConfigTopic, m.tenantId, m.subject as string | undefined);
+    this.deliver(m.topic as ConfigTopic, m.tenantId, m.subject);
   }
 
   private deliver(topic: ConfigTopic, tenantId: string, subject: string | undefined): void {
