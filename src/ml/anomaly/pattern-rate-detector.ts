@@ -57,6 +57,8 @@ export interface PatternRateState {
   current: number | null;
   /** Least recently seen first. */
   series: PatternRateSeriesState[];
+  /** Per service: its recent records and what the baselines expected of them (EWMAs). */
+  levels?: Array<[service: string, observed: number, expected: number]>;
 }
 
 const MAX_EXAMPLES = 5;
@@ -66,6 +68,24 @@ const INTERMITTENT = 0.5;
 const LEVEL_STEP = 0.1;
 /** Event time the share of windows with records averages over. */
 const PRESENCE_MEMORY_MS = 6 * 3_600_000;
+/** Event time a service's volume level averages over. */
+const LEVEL_MEMORY_MS = 3_600_000;
+/** How far a service's level may scale its patterns' expectations. */
+const LEVEL_BOUNDS = [0.2, 5] as const;
+
+interface ServiceLevel {
+  observed: number;
+  expected: number;
+  windowObserved: number;
+  windowExpected: number;
+}
+
+/** Observed over expected volume lately, within LEVEL_BOUNDS (1 until there is a baseline). */
+function levelRatio(l: ServiceLevel): number {
+  if (!(l.expected > 1)) return 1;
+  return Math.min(LEVEL_BOUNDS[1], Math.max(LEVEL_BOUNDS[0], l.observed / l.expected));
+}
+
 /** Windows remembered for shortfalls that add up. */
 const RECENT = 16;
 /**
@@ -182,6 +202,9 @@ export class PatternRateDetector implements StreamingDetector<PatternRateState> 
   readonly #minDropMean: number;
   readonly #zThreshold: number;
   readonly #byService = new Map<string, Map<string, Series>>();
+  /** Per service: how its whole volume compares with what the baselines expect lately. */
+  readonly #levels = new Map<string, ServiceLevel>();
+  readonly #levelStep: number;
   readonly #recency = new RecencyList<Series>();
   readonly #expectation: Expectation = { mean: 0, spread: 0, support: 0 };
   #size = 0;
@@ -195,6 +218,7 @@ export class PatternRateDetector implements StreamingDetector<PatternRateState> 
     this.#repeatMs = positiveOption('repeatMs', options.repeatMs ?? settings.windowMs);
     this.#adaptMs = positiveOption('adaptMs', options.adaptMs ?? 6 * 3_600_000);
     this.#presenceStep = Math.min(1, settings.windowMs / PRESENCE_MEMORY_MS);
+    this.#levelStep = Math.min(1, settings.windowMs / LEVEL_MEMORY_MS);
     this.#minExcess = positiveOption('minExcess', options.minExcess ?? 5);
     this.#minDropMean = positiveOption('minDropMean', options.minDropMean ?? 1);
     this.#zThreshold = zThreshold(settings.sensitivity);
@@ -244,7 +268,7 @@ export class PatternRateDetector implements StreamingDetector<PatternRateState> 
     if (at - s.first < this.#settings.learningMs) return Infinity;
     const e = s.baseline.expected(at, this.#expectation);
     if (!(e.support > 0)) return Infinity;
-    const lambda = Math.max(0, e.mean);
+    const lambda = Math.max(0, e.mean * levelRatio(this.#level(s.service)));
     const poissonSd = Math.sqrt(lambda + 0.25);
     const shrink = e.spread > poissonSd ? poissonSd / e.spread : 1;
     const root = (z: number, mean: number) => (z / 2 + Math.sqrt(mean + 0.375)) ** 2 - 0.375;
@@ -284,7 +308,9 @@ export class PatternRateDetector implements StreamingDetector<PatternRateState> 
         baseline: s.baseline.toState(),
       });
     }
-    return { current: this.#current, series };
+    const levels: [string, number, number][] = [];
+    for (const [service, l] of this.#levels) levels.push([service, l.observed, l.expected]);
+    return { current: this.#current, series, levels };
   }
 
   static fromState(
@@ -294,6 +320,9 @@ export class PatternRateDetector implements StreamingDetector<PatternRateState> 
   ): PatternRateDetector {
     const sut = new PatternRateDetector(settings, options);
     sut.#current = state.current;
+    for (const [service, observed, expected] of state.levels ?? []) {
+      sut.#levels.set(service, { observed, expected, windowObserved: 0, windowExpected: 0 });
+    }
     for (const x of state.series) {
       let patterns = sut.#byService.get(x.service);
       if (!patterns) {
@@ -336,6 +365,14 @@ export class PatternRateDetector implements StreamingDetector<PatternRateState> 
       const x = s.count;
       s.count = 0;
       const e = s.baseline.expected(at, this.#expectation);
+      const level = this.#level(s.service);
+      if (e.support > 0) {
+        level.windowObserved += x;
+        level.windowExpected += Math.max(0, e.mean);
+      }
+      // The service's whole volume sets the level: a quiet weekend lowers every expectation, so
+      // what stands out is a pattern leaving its service's level, or a sudden service-wide change.
+      e.mean *= levelRatio(level);
       let z = 0;
       let dropZ = 0;
       const intermittent = s.presence < INTERMITTENT;
@@ -374,6 +411,22 @@ export class PatternRateDetector implements StreamingDetector<PatternRateState> 
       }
       s.examples.length = 0;
     }
+    const step = this.#levelStep;
+    for (const [service, l] of this.#levels) {
+      l.observed += step * (l.windowObserved - l.observed);
+      l.expected += step * (l.windowExpected - l.expected);
+      l.windowObserved = l.windowExpected = 0;
+      if (!this.#byService.has(service)) this.#levels.delete(service);
+    }
+  }
+
+  #level(service: string): ServiceLevel {
+    let l = this.#levels.get(service);
+    if (l === undefined) {
+      l = { observed: 0, expected: 0, windowObserved: 0, windowExpected: 0 };
+      this.#levels.set(service, l);
+    }
+    return l;
   }
 
   #candidate(
