@@ -85,11 +85,10 @@ describe(PatternRateDetector.name, () => {
     const rng = mulberry32(2);
     const spikeAt = 2 * 1440 + 600;
     const base = seasonal(20, 15);
-    const { candidates } = run(
-      { a: (at, w) => (w === spikeAt ? 10 * base(at) : base(at)) },
-      3 * 1440,
-      rng,
-    );
+    const all = run({ a: (at, w) => (w === spikeAt ? 10 * base(at) : base(at)) }, 3 * 1440, rng);
+    // The service's whole volume is a series too, which watches for outages, not floods.
+    expect(all.candidates.filter((x) => x.subject === '(volume)')).toEqual([]);
+    const candidates = all.candidates.filter((x) => x.subject === 'a');
     // Raised mid-window as soon as the count makes it a spike, then with the whole window's count.
     expect(candidates.map((x) => x.from)).toEqual([T0 + spikeAt * MIN, T0 + spikeAt * MIN]);
     const [early, c] = candidates;
@@ -156,6 +155,31 @@ describe(PatternRateDetector.name, () => {
     expect(run(rates, 1300, mulberry32(13)).candidates).toEqual([]);
   });
 
+  it('raises an outage of a whole service on its volume, and not a quiet half of it', () => {
+    const rates = Object.fromEntries(
+      Array.from({ length: 20 }, (_, i) => [
+        `p${i}`,
+        (_: number, w: number) => (w < 1440 ? 1 : 0.05),
+      ]),
+    );
+    const outage = run(rates, 1450, mulberry32(14)).candidates;
+    const volume = outage.filter((c) => c.subject === '(volume)');
+    expect(volume.length).toBeGreaterThan(0);
+    expect(volume[0]!.explanation).toMatch(
+      /^all records of checkout-api fell from 20\/min to \d\/min$/,
+    );
+    expect((volume[0]!.from - T0) / MIN).toBeLessThan(1443);
+    const halved = Object.fromEntries(
+      Array.from({ length: 20 }, (_, i) => [
+        `p${i}`,
+        (_: number, w: number) => (w < 1440 ? 1 : 0.5),
+      ]),
+    );
+    expect(
+      run(halved, 1450, mulberry32(14)).candidates.filter((c) => c.subject === '(volume)'),
+    ).toEqual([]);
+  });
+
   it('raises a partial drop only once it lasts a second window', () => {
     // Beside a steady pattern of the same service, which holds the service's level.
     const lone = run({ a: (_, w) => (w === 1000 ? 20 : 60), bg: () => 60 }, 1010, mulberry32(8));
@@ -213,14 +237,15 @@ describe(PatternRateDetector.name, () => {
   });
 
   it('evicts the least recently seen series beyond maxSeries', () => {
-    const sut = new PatternRateDetector(SETTINGS, { maxSeries: 2 });
+    // Each service has a volume series beside its patterns' series.
+    const sut = new PatternRateDetector(SETTINGS, { maxSeries: 3 });
     const out: Candidate[] = [];
     sut.observe(record('a', T0, 0), out);
     sut.observe(record('b', T0, 0), out);
     sut.observe(record('a', T0 + MIN, 0), out);
     sut.observe(record('c', T0 + MIN, 0), out);
-    expect(sut.size).toBe(2);
-    expect(sut.toState().series.map((s) => s.patternId)).toEqual(['a', 'c']);
+    expect(sut.size).toBe(3);
+    expect(sut.toState().series.map((s) => s.patternId)).toEqual(['a', '(volume)', 'c']);
   });
 
   it('restores from state and continues exactly like the original', () => {

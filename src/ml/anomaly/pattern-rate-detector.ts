@@ -57,8 +57,8 @@ export interface PatternRateState {
   current: number | null;
   /** Least recently seen first. */
   series: PatternRateSeriesState[];
-  /** Per service: its recent records and what the baselines expected of them (EWMAs). */
-  levels?: Array<[service: string, observed: number, expected: number]>;
+  /** Per service: its volume level, observed over expected (see `levelRatio`). */
+  levels?: Array<[service: string, ratio: number]>;
 }
 
 const MAX_EXAMPLES = 5;
@@ -68,22 +68,28 @@ const INTERMITTENT = 0.5;
 const LEVEL_STEP = 0.1;
 /** Event time the share of windows with records averages over. */
 const PRESENCE_MEMORY_MS = 6 * 3_600_000;
+/** The series of a service's whole volume (all its records), beside its patterns' series. */
+const VOLUME = '(volume)';
+const VOLUME_TEMPLATE = '(all records)';
+/** The share of its expected volume a service must fall to for its volume to have dropped. */
+const VOLUME_DROP = 0.2;
+
 /** Event time a service's volume level averages over. */
-const LEVEL_MEMORY_MS = 3_600_000;
+const LEVEL_MEMORY_MS = 3 * 3_600_000;
 /** How far a service's level may scale its patterns' expectations. */
 const LEVEL_BOUNDS = [0.2, 5] as const;
+/** A window expected to hold fewer records says nothing about the level. */
+const MIN_LEVEL_EXPECTED = 5;
 
 interface ServiceLevel {
-  observed: number;
-  expected: number;
+  /** Observed over expected volume, followed slowly (an EWMA of clipped window ratios). */
+  ratio: number;
   windowObserved: number;
   windowExpected: number;
 }
 
-/** Observed over expected volume lately, within LEVEL_BOUNDS (1 until there is a baseline). */
 function levelRatio(l: ServiceLevel): number {
-  if (!(l.expected > 1)) return 1;
-  return Math.min(LEVEL_BOUNDS[1], Math.max(LEVEL_BOUNDS[0], l.observed / l.expected));
+  return l.ratio;
 }
 
 /** Windows remembered for shortfalls that add up. */
@@ -235,21 +241,27 @@ export class PatternRateDetector implements StreamingDetector<PatternRateState> 
     if (this.#current === null) this.#current = at;
     else if (at > this.#current) this.advance(at, out);
     if (at < this.#current) return;
+    this.#count(o, o.patternId, o.template, at, out);
+    this.#count(o, VOLUME, VOLUME_TEMPLATE, at, out);
+  }
+
+  /** Counts the record into one series of its service (its pattern's, or the service's volume). */
+  #count(o: Observation, patternId: string, template: string, at: number, out: Candidate[]) {
     let patterns = this.#byService.get(o.service);
     if (!patterns) {
       patterns = new Map();
       this.#byService.set(o.service, patterns);
     }
-    let s = patterns.get(o.patternId);
+    let s = patterns.get(patternId);
     if (!s) {
       const baseline = new SeasonalBaseline({ windowMs: this.#settings.windowMs });
-      s = new Series(o.service, o.patternId, o.template, at, baseline);
+      s = new Series(o.service, patternId, template, at, baseline);
       this.#insert(patterns, s);
     }
     if (s.touched !== at) {
       s.touched = at;
       this.#recency.touch(s);
-      s.template = o.template;
+      s.template = template;
       s.spikeAt = this.#spikeCount(s, at);
     }
     s.count++;
@@ -258,14 +270,14 @@ export class PatternRateDetector implements StreamingDetector<PatternRateState> 
     // the window's end (a late record can only add to the count, never undo the spike).
     if (s.count === s.spikeAt) {
       const e = s.baseline.expected(at, this.#expectation);
-      const z = anscombe(s.count, Math.max(0, e.mean));
-      out.push(this.#candidate(s, at, s.count, e.mean, z, o.at));
+      const lambda = Math.max(0, e.mean * levelRatio(this.#level(s.service)));
+      out.push(this.#candidate(s, at, s.count, lambda, anscombe(s.count, lambda), o.at));
     }
   }
 
   /** The smallest count that makes the window at `at` a spike (Infinity while learning). */
   #spikeCount(s: Series, at: number): number {
-    if (at - s.first < this.#settings.learningMs) return Infinity;
+    if (s.patternId === VOLUME || at - s.first < this.#settings.learningMs) return Infinity;
     const e = s.baseline.expected(at, this.#expectation);
     if (!(e.support > 0)) return Infinity;
     const lambda = Math.max(0, e.mean * levelRatio(this.#level(s.service)));
@@ -308,8 +320,8 @@ export class PatternRateDetector implements StreamingDetector<PatternRateState> 
         baseline: s.baseline.toState(),
       });
     }
-    const levels: [string, number, number][] = [];
-    for (const [service, l] of this.#levels) levels.push([service, l.observed, l.expected]);
+    const levels: [string, number][] = [];
+    for (const [service, l] of this.#levels) levels.push([service, l.ratio]);
     return { current: this.#current, series, levels };
   }
 
@@ -320,8 +332,8 @@ export class PatternRateDetector implements StreamingDetector<PatternRateState> 
   ): PatternRateDetector {
     const sut = new PatternRateDetector(settings, options);
     sut.#current = state.current;
-    for (const [service, observed, expected] of state.levels ?? []) {
-      sut.#levels.set(service, { observed, expected, windowObserved: 0, windowExpected: 0 });
+    for (const [service, ratio] of state.levels ?? []) {
+      sut.#levels.set(service, { ratio, windowObserved: 0, windowExpected: 0 });
     }
     for (const x of state.series) {
       let patterns = sut.#byService.get(x.service);
@@ -366,7 +378,7 @@ export class PatternRateDetector implements StreamingDetector<PatternRateState> 
       s.count = 0;
       const e = s.baseline.expected(at, this.#expectation);
       const level = this.#level(s.service);
-      if (e.support > 0) {
+      if (e.support > 0 && s.patternId !== VOLUME) {
         level.windowObserved += x;
         level.windowExpected += Math.max(0, e.mean);
       }
@@ -382,15 +394,22 @@ export class PatternRateDetector implements StreamingDetector<PatternRateState> 
         const shrink = e.spread > poissonSd ? poissonSd / e.spread : 1;
         z = anscombe(x, lambda) * shrink;
         pushRecent(s, x, lambda);
-        if (!intermittent && x <= lambda / 2 && lambda >= this.#minDropMean) {
+        // A service's whole volume counts as dropped only when most of it is gone (an outage,
+        // not a quiet weekend night); a pattern, when half of it is.
+        const low = s.patternId === VOLUME ? lambda * VOLUME_DROP : lambda / 2;
+        if (!intermittent && x <= low && lambda >= this.#minDropMean) {
           dropZ = shortfallZ(s, shrink * shrink);
         }
       }
       // An intermittent pattern (a batch job, an hourly burst) is judged by its usual burst:
       // appearing at its usual size is normal, and so is its absence.
       const burstZ = intermittent && x > 0 ? anscombe(x, s.level) : z;
+      // Floods are raised on the patterns that flood; the volume series watches for outages.
       const spike =
-        z >= this.#zThreshold && burstZ >= this.#zThreshold && x - e.mean >= this.#minExcess;
+        s.patternId !== VOLUME &&
+        z >= this.#zThreshold &&
+        burstZ >= this.#zThreshold &&
+        x - e.mean >= this.#minExcess;
       const drop = dropZ >= this.#zThreshold;
       s.presence += this.#presenceStep * ((x > 0 ? 1 : 0) - s.presence);
       if (x > 0) s.level = s.level === 0 ? x : s.level + LEVEL_STEP * (x - s.level);
@@ -411,10 +430,15 @@ export class PatternRateDetector implements StreamingDetector<PatternRateState> 
       }
       s.examples.length = 0;
     }
-    const step = this.#levelStep;
     for (const [service, l] of this.#levels) {
-      l.observed += step * (l.windowObserved - l.observed);
-      l.expected += step * (l.windowExpected - l.expected);
+      if (l.windowExpected >= MIN_LEVEL_EXPECTED) {
+        // Each window moves the level by at most a factor of two: a slow change of the whole
+        // service (a weekend) is followed, a collapse (an outage) is not learned as normal.
+        const r = l.windowObserved / l.windowExpected;
+        const clipped = Math.min(2 * l.ratio, Math.max(0.5 * l.ratio, r));
+        l.ratio += this.#levelStep * (clipped - l.ratio);
+        l.ratio = Math.min(LEVEL_BOUNDS[1], Math.max(LEVEL_BOUNDS[0], l.ratio));
+      }
       l.windowObserved = l.windowExpected = 0;
       if (!this.#byService.has(service)) this.#levels.delete(service);
     }
@@ -423,7 +447,7 @@ export class PatternRateDetector implements StreamingDetector<PatternRateState> 
   #level(service: string): ServiceLevel {
     let l = this.#levels.get(service);
     if (l === undefined) {
-      l = { observed: 0, expected: 0, windowObserved: 0, windowExpected: 0 };
+      l = { ratio: 1, windowObserved: 0, windowExpected: 0 };
       this.#levels.set(service, l);
     }
     return l;
@@ -447,11 +471,12 @@ export class PatternRateDetector implements StreamingDetector<PatternRateState> 
       to,
       score: thresholdScore(Math.abs(z), this.#zThreshold),
       explanation:
-        `\`${shorten(s.template)}\` ${verb} from ${formatCount(expected)}${unit} ` +
-        `to ${formatCount(x)}${unit} on ${s.service}`,
+        `${s.patternId === VOLUME ? `all records of ${s.service}` : `\`${shorten(s.template)}\``} ` +
+        `${verb} from ${formatCount(expected)}${unit} to ${formatCount(x)}${unit}` +
+        (s.patternId === VOLUME ? '' : ` on ${s.service}`),
       evidence: {
-        patternIds: [s.patternId],
-        templates: [s.template],
+        patternIds: s.patternId === VOLUME ? [] : [s.patternId],
+        ...(s.patternId === VOLUME ? {} : { templates: [s.template] }),
         observed: x,
         expected,
         unit: 'per window',
