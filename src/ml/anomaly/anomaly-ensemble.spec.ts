@@ -74,6 +74,17 @@ describe(AnomalyEnsemble.name, () => {
     expect(out[0]!.anomaly.score).toBeCloseTo(1 - 0.6 * 0.55, 10);
   });
 
+  it('needs a window outlier corroborated, or strong, before it opens an anomaly', () => {
+    const sut = make();
+    const out: AnomalyChange[] = [];
+    sut.add(candidate('window_outlier', 0.7, MIN, { service: 'a' }), out);
+    expect(out).toEqual([]);
+    sut.add(candidate('window_outlier', 0.8, MIN, { service: 'b' }), out);
+    sut.add(candidate('window_outlier', 0.55, MIN, { service: 'c' }), out);
+    sut.add(candidate('pattern_rate', 0.3, MIN + 1, { service: 'c' }), out);
+    expect(out.map((c) => c.anomaly.service)).toEqual(['b', 'c']);
+  });
+
   it('keeps services apart and honours a per-service open score', () => {
     const sut = make();
     const out: AnomalyChange[] = [];

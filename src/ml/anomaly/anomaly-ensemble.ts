@@ -46,6 +46,11 @@ export interface EnsembleOptions {
   maxOpen: number;
   /** A rise of the combined score by at least this much is reported as an update. */
   updateStep: number;
+  /**
+   * Kinds whose candidates open an anomaly on their own only from this score: a window whose
+   * pattern mix is unusual, with nothing else unusual, is weak evidence.
+   */
+  soloFloor: Partial<Record<DetectorKind, number>>;
 }
 
 export const DEFAULT_ENSEMBLE_OPTIONS: EnsembleOptions = {
@@ -54,6 +59,7 @@ export const DEFAULT_ENSEMBLE_OPTIONS: EnsembleOptions = {
   quietMs: 180_000,
   maxOpen: 1000,
   updateStep: 0.05,
+  soloFloor: { window_outlier: 0.75 },
 };
 
 const MAX_SUBJECTS = 20;
@@ -86,6 +92,8 @@ export interface EnsembleState {
  * score per detector kind, combined as a noisy-OR, so independent detectors agreeing count more
  * than one detector repeating itself), is updated while candidates keep coming (new kinds, new
  * subjects, a higher score), and resolves after `quietMs` without one. Event time throughout.
+ * Kinds listed in `soloFloor` (window outliers) need another kind beside them, or a high score,
+ * to open an anomaly.
  *
  * The noisy-OR combination of independent evidence follows Pearl, "Probabilistic Reasoning in
  * Intelligent Systems" (1988), ch. 4.3.
@@ -140,7 +148,8 @@ export class AnomalyEnsemble {
     pending.push(c);
     if (pending.length > MAX_PENDING) pending.splice(0, pending.length - MAX_PENDING);
     state.pending = pending;
-    if (combined(bestPerKind(pending)) < openScore) return;
+    const best = bestPerKind(pending);
+    if (combined(best) < openScore || this.#onlyWeak(best)) return;
     this.#openWith(state, pending, out);
   }
 
@@ -208,6 +217,18 @@ export class AnomalyEnsemble {
       this.#services.set(service, state);
     }
     return state;
+  }
+
+  /** True when every kind present needs corroboration and none reaches its solo floor. */
+  #onlyWeak(best: Partial<Record<DetectorKind, number>>): boolean {
+    const floors = this.options.soloFloor;
+    for (const k of DETECTOR_KINDS) {
+      const score = best[k];
+      if (score === undefined) continue;
+      const floor = floors[k];
+      if (floor === undefined || score >= floor) return false;
+    }
+    return true;
   }
 
   #openWith(state: ServiceState, pending: Candidate[], out: AnomalyChange[]): void {
