@@ -31,6 +31,11 @@ export interface ServiceDetectionConfig {
   enabled?: DetectorKind[];
   /** No anomaly for this service at all. */
   muted?: boolean;
+  /**
+   * Event time from the service's first record before its candidates count, ms: a longer
+   * learning period than the tenant's detectors have (they learn for `settings.learningMs`).
+   */
+  learningMs?: number;
 }
 
 export const DEFAULT_DETECTION_CONFIG: DetectionConfig = {
@@ -51,9 +56,14 @@ export interface TenantDetectionState {
   version: 1;
   /** The latest event time seen. */
   clock: number;
+  /** When each service was first seen (for per-service learning periods). */
+  firstSeen?: Array<[service: string, at: number]>;
   detectors: Partial<Record<DetectorKind, unknown>>;
   ensemble: EnsembleState;
 }
+
+/** Services whose first record is remembered (for per-service learning periods). */
+const MAX_SERVICES = 10_000;
 
 /** The ensemble's open score at the default sensitivity (0.5). */
 const BASE_OPEN_SCORE = 0.6;
@@ -82,6 +92,8 @@ export class TenantDetection {
   readonly #detectors: StreamingDetector[] = [];
   readonly #ensemble: AnomalyEnsemble;
   readonly #candidates: Candidate[] = [];
+  /** Service → event time of its first record; insertion order, at most MAX_SERVICES. */
+  readonly #firstSeen = new Map<string, number>();
   #config: DetectionConfig;
   #clock = 0;
 
@@ -101,6 +113,7 @@ export class TenantDetection {
       ? AnomalyEnsemble.fromState(s.ensemble, ensembleOptions, newId)
       : new AnomalyEnsemble(ensembleOptions, newId);
     this.#clock = s?.clock ?? 0;
+    for (const [service, at] of s?.firstSeen ?? []) this.#firstSeen.set(service, at);
     for (const kind of config.enabled) {
       const saved = s?.detectors[kind];
       const make = factory[kind];
@@ -146,6 +159,12 @@ export class TenantDetection {
 
   observe(o: Observation, out: AnomalyChange[]): void {
     if (o.at > this.#clock) this.#clock = o.at;
+    if (!this.#firstSeen.has(o.service)) {
+      this.#firstSeen.set(o.service, o.at);
+      if (this.#firstSeen.size > MAX_SERVICES) {
+        this.#firstSeen.delete(this.#firstSeen.keys().next().value as string);
+      }
+    }
     const candidates = this.#candidates;
     for (const d of this.#detectors) d.observe(o, candidates);
     if (candidates.length > 0) this.#consider(out);
@@ -172,7 +191,13 @@ export class TenantDetection {
   toState(): TenantDetectionState {
     const detectors: Partial<Record<DetectorKind, unknown>> = {};
     for (const d of this.#detectors) detectors[d.kind] = d.toState();
-    return { version: 1, clock: this.#clock, detectors, ensemble: this.#ensemble.toState() };
+    return {
+      version: 1,
+      clock: this.#clock,
+      firstSeen: [...this.#firstSeen],
+      detectors,
+      ensemble: this.#ensemble.toState(),
+    };
   }
 
   #consider(out: AnomalyChange[]): void {
@@ -182,6 +207,10 @@ export class TenantDetection {
       const service = this.#config.services[c.service];
       if (service?.muted) continue;
       if (service?.enabled && !service.enabled.includes(c.kind)) continue;
+      if (service?.learningMs !== undefined) {
+        const first = this.#firstSeen.get(c.service) ?? c.to;
+        if (c.to - first < service.learningMs) continue;
+      }
       const sensitivity = service?.sensitivity ?? tenantSensitivity;
       this.#ensemble.add(c, out, openScoreFor(sensitivity));
     }

@@ -30,6 +30,8 @@ export interface ServiceSettingsDoc {
   sensitivity?: number;
   detectors?: DetectorKind[];
   muted?: boolean;
+  /** Hours from the service's first record before it raises anything (beyond the tenant's). */
+  learningHours?: number;
 }
 
 /** Everything detection needs of a tenant's settings, resolved. */
@@ -62,12 +64,7 @@ export function validateTenantSettings(doc: TenantSettingsDoc): TenantSettingsDo
     }
     out.windowSeconds = doc.windowSeconds;
   }
-  if (doc.learningHours != null) {
-    if (!(doc.learningHours >= 0 && doc.learningHours <= 24 * 28)) {
-      throw invalid('learningHours must be from 0 to 672 (four weeks)');
-    }
-    out.learningHours = doc.learningHours;
-  }
+  if (doc.learningHours != null) out.learningHours = validLearningHours(doc.learningHours);
   if (doc.sensitivity != null) out.sensitivity = validSensitivity(doc.sensitivity);
   if (doc.detectors != null) out.detectors = validDetectors(doc.detectors);
   if (doc.sessionKey != null) {
@@ -93,6 +90,7 @@ export function validateServiceSettings(doc: ServiceSettingsDoc): ServiceSetting
   if (doc.sensitivity != null) out.sensitivity = validSensitivity(doc.sensitivity);
   if (doc.detectors != null) out.detectors = validDetectors(doc.detectors);
   if (doc.muted != null) out.muted = doc.muted;
+  if (doc.learningHours != null) out.learningHours = validLearningHours(doc.learningHours);
   return out;
 }
 
@@ -125,6 +123,7 @@ export function resolveSettings(
     if (s.sensitivity !== undefined) c.sensitivity = s.sensitivity;
     if (s.detectors !== undefined) c.enabled = s.detectors;
     if (s.muted !== undefined) c.muted = s.muted;
+    if (s.learningHours !== undefined) c.learningMs = s.learningHours * 3_600_000;
     Object.defineProperty(perService, service, { value: c, enumerable: true });
   }
   const sessionKey = tenant.sessionKey ?? { source: 'trace' };
@@ -179,6 +178,11 @@ function compileSessionPattern(pattern: unknown): RE2JS {
     }
     throw err;
   }
+}
+
+function validLearningHours(x: number): number {
+  if (!(x >= 0 && x <= 24 * 28)) throw invalid('learningHours must be from 0 to 672 (four weeks)');
+  return x;
 }
 
 function validSensitivity(x: number): number {

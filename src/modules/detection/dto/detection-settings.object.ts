@@ -51,6 +51,9 @@ export class ServiceDetectionSettingsObject {
 
   @Field()
   muted!: boolean;
+
+  @Field(() => Float, { nullable: true })
+  learningHours!: number | null;
 }
 
 @ObjectType('DetectionSettings', { description: 'How anomalies are detected for the tenant' })
@@ -97,6 +100,7 @@ export class DetectionSettingsObject {
       sensitivity: s.sensitivity ?? null,
       detectors: (s.detectors as AnomalyKindValue[] | undefined) ?? null,
       muted: s.muted ?? false,
+      learningHours: s.learningHours ?? null,
     }));
     return o;
   }
@@ -135,4 +139,11 @@ export class ServiceDetectionSettingsInput {
 
   @Field(() => Boolean, { nullable: true, description: 'No anomalies for this service at all' })
   muted?: boolean | null;
+
+  @Field(() => Float, {
+    nullable: true,
+    description:
+      'Hours from the service’s first record before it raises anything (a longer learning period than the tenant’s)',
+  })
+  learningHours?: number | null;
 }
