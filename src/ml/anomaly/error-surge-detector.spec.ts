@@ -1,5 +1,6 @@
 import { type Candidate, type DetectorSettings, type Observation } from './detector';
 import { ErrorSurgeDetector } from './error-surge-detector';
+import { SeededRandom } from './seeded-random';
 
 /** A JSON round trip, as a job persisting the state would do. */
 const json = <T>(x: T): T => JSON.parse(JSON.stringify(x)) as T;
@@ -9,16 +10,8 @@ const HOUR = 60 * MIN;
 const T0 = Date.UTC(2026, 0, 5);
 const SETTINGS: DetectorSettings = { windowMs: MIN, learningMs: 6 * HOUR, sensitivity: 0.5 };
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded as every spec here: the detectors' own generator. */
+const mulberry32 = (seed: number): (() => number) => new SeededRandom(seed).next;
 
 function record(at: number, i: number, error: boolean, pattern: string): Observation {
   return {
