@@ -31,7 +31,9 @@ describe('labels', () => {
 
   describe(parseMatchers.name, () => {
     it('reads all four operators from the Alertmanager example', () => {
-      const sut = parseMatchers('service="api", severity=~"crit|high", env!="dev", host!~"test-.*"');
+      const sut = parseMatchers(
+        'service="api", severity=~"crit|high", env!="dev", host!~"test-.*"',
+      );
       expect(sut).toEqual([
         { name: 'service', op: '=', value: 'api' },
         { name: 'severity', op: '=~', value: 'crit|high' },

@@ -75,7 +75,10 @@ export function parseMatchers(input: string): Matcher[] {
     while (i < input.length && /[A-Za-z0-9_]/.test(input[i]!)) i++;
     const name = input.slice(nameStart, i);
     if (!/^[A-Za-z_]/.test(name)) {
-      throw new MatcherSyntaxError(`expected a label name, got '${input[nameStart] ?? 'end'}'`, nameStart);
+      throw new MatcherSyntaxError(
+        `expected a label name, got '${input[nameStart] ?? 'end'}'`,
+        nameStart,
+      );
     }
     skipSpace();
     const opStart = i;
