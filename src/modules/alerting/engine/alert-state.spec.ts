@@ -2,6 +2,8 @@ import { AlertTracker } from './alert-state';
 
 const MIN = 60_000;
 
+const viaJson = <T>(x: T): T => JSON.parse(JSON.stringify(x)) as T;
+
 describe(AlertTracker.name, () => {
   it('goes pending, fires once `for` has elapsed, and resolves (both notified)', () => {
     const sut = new AlertTracker();
@@ -119,7 +121,7 @@ describe(AlertTracker.name, () => {
   it('continues the same way after toState/fromState through JSON', () => {
     const sut = new AlertTracker();
     sut.observe('fp', true, 0, 2 * MIN);
-    const copy = AlertTracker.fromState(JSON.parse(JSON.stringify(sut.toState())));
+    const copy = AlertTracker.fromState(viaJson(sut.toState()));
     expect(copy.observe('fp', true, 2 * MIN, 2 * MIN)[0]).toMatchObject({
       to: 'firing',
       notify: true,

@@ -11,6 +11,8 @@ function alert(
   return { fingerprint, startsAt, labels: { service: fingerprint }, ...over };
 }
 
+const viaJson = <T>(x: T): T => JSON.parse(JSON.stringify(x)) as T;
+
 describe(Correlator.name, () => {
   it('puts a db anomaly and an api error-rate alert (api depends on db) in one incident, root cause db', () => {
     const sut = new Correlator();
@@ -125,7 +127,7 @@ describe(Correlator.name, () => {
   it('continues the same way after toState/fromState through JSON', () => {
     const sut = new Correlator();
     const id = sut.add(alert('db', T), T);
-    const copy = Correlator.fromState(JSON.parse(JSON.stringify(sut.toState())));
+    const copy = Correlator.fromState(viaJson(sut.toState()));
     expect(copy.add(alert('api', T + MIN, { dependencies: ['db'] }), T + MIN)).toBe(id);
     expect(copy.add(alert('other', T + MIN), T + MIN)).toBe('inc-2');
   });

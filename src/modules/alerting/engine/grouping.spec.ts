@@ -30,6 +30,8 @@ function alert(
 
 const fps = (n: { alerts: AlertSnapshot[] }): string[] => n.alerts.map((a) => a.fingerprint);
 
+const viaJson = <T>(x: T): T => JSON.parse(JSON.stringify(x)) as T;
+
 describe(GroupRouter.name, () => {
   it('three alerts in 20 s: one notification after group_wait, an update after group_interval, a repeat after repeat_interval', () => {
     const sut = new GroupRouter(route);
@@ -171,7 +173,7 @@ describe(GroupRouter.name, () => {
     sut.update(alert('a', 0), 0);
     sut.due(30 * SEC);
     sut.update(alert('b', MIN), MIN);
-    const copy = GroupRouter.fromState(JSON.parse(JSON.stringify(sut.toState())), route);
+    const copy = GroupRouter.fromState(viaJson(sut.toState()), route);
     expect(copy.nextDueAt()).toBe(30 * SEC + 5 * MIN);
     expect(fps(copy.due(30 * SEC + 5 * MIN)[0]!)).toEqual(['a', 'b']);
   });

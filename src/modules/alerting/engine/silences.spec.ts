@@ -15,6 +15,8 @@ function silence(over: Partial<Silence> & { id: string }): Silence {
   };
 }
 
+const viaJson = <T>(x: T): T => JSON.parse(JSON.stringify(x)) as T;
+
 describe(SilenceSet.name, () => {
   it('silences matching alerts only while startsAt <= now < endsAt', () => {
     const sut = new SilenceSet();
@@ -90,7 +92,7 @@ describe(SilenceSet.name, () => {
     const sut = new SilenceSet();
     sut.add(silence({ id: 'old', endsAt: HOUR }));
     sut.add(silence({ id: 'new', endsAt: 5 * HOUR }));
-    const copy = SilenceSet.fromState(JSON.parse(JSON.stringify(sut.toState())));
+    const copy = SilenceSet.fromState(viaJson(sut.toState()));
     expect(copy.isSilenced({ service: 'api' }, 'fp', 2 * HOUR)?.id).toBe('new');
     expect(copy.prune(2 * HOUR)).toBe(1);
     expect(copy.size).toBe(1);
