@@ -1,4 +1,9 @@
-import { type AlertSnapshot, GroupRouter, type RouteOptions } from './grouping';
+import { AlertTracker } from './alert-state';
+import { type AlertSnapshot, GroupRouter, type Notification, type RouteOptions } from './grouping';
+import { type InhibitRule, isInhibited } from './inhibition';
+import { parseMatchers } from './labels';
+import { NoiseStats } from './noise-stats';
+import { SilenceSet } from './silences';
 
 const SEC = 1_000;
 const MIN = 60 * SEC;
@@ -181,5 +186,76 @@ describe(GroupRouter.name, () => {
   it('rejects bad options', () => {
     expect(() => new GroupRouter({ ...route, groupWaitMs: -1 })).toThrow(RangeError);
     expect(() => new GroupRouter({ ...route, maxGroups: 0 })).toThrow(RangeError);
+  });
+});
+
+describe('GroupRouter with the tracker, silences and inhibition', () => {
+  const nodeDown = { alertname: 'NodeDown', severity: 'critical', host: 'h1' };
+  const diskSlow = { alertname: 'DiskSlow', severity: 'warning', host: 'h1' };
+  const blip = { alertname: 'Blip', severity: 'warning', host: 'h2' };
+  const rules: InhibitRule[] = [
+    {
+      sourceMatchers: parseMatchers('alertname="NodeDown", severity="critical"'),
+      targetMatchers: parseMatchers('severity="warning"'),
+      equal: ['host'],
+    },
+  ];
+
+  it('notifies NodeDown alone: the warning on its host is inhibited and the blip was transient', () => {
+    const tracker = new AlertTracker({ transientMs: 2 * MIN });
+    const silences = new SilenceSet();
+    const sut = new GroupRouter({ ...route, groupBy: ['host'] });
+    const stats = new NoiseStats();
+    const labelsOf = new Map([
+      ['node', nodeDown],
+      ['disk', diskSlow],
+      ['blip', blip],
+    ]);
+    const evaluate = (now: number, active: Set<string>): Notification[] => {
+      for (const fp of labelsOf.keys()) {
+        for (const t of tracker.observe(fp, active.has(fp), now)) {
+          if (t.held === 'transient') stats.recordSuppressed('transient');
+        }
+      }
+      const firing = [...labelsOf].filter(([fp]) => tracker.reportStatus(fp) === 'firing');
+      for (const [fp, labels] of labelsOf) {
+        const status = tracker.reportStatus(fp);
+        if (status === null) continue;
+        const silenced = silences.isSilenced(labels, fp, now) !== null;
+        const inhibited = isInhibited(
+          labels,
+          firing.map(([, l]) => l),
+          rules,
+        );
+        const notifiable = tracker.notifiable(fp) && !silenced && !inhibited;
+        sut.update({ fingerprint: fp, labels, status, startsAt: 0, notifiable }, now);
+      }
+      const out = sut.due(now);
+      out.forEach((n) => stats.recordNotification(n.alerts.length));
+      return out;
+    };
+
+    expect(evaluate(0, new Set(['node', 'disk', 'blip']))).toEqual([]);
+    expect(evaluate(MIN, new Set(['node', 'disk']))).toEqual([]);
+    const [first, ...others] = evaluate(2 * MIN, new Set(['node', 'disk']));
+    expect(others).toEqual([]);
+    expect(first).toMatchObject({ groupKey: 'default:{host="h1"}', firing: 1 });
+    expect(fps(first!)).toEqual(['node']);
+
+    silences.add({
+      id: 'mute-node',
+      matchers: [],
+      startsAt: 3 * MIN,
+      endsAt: Number.MAX_SAFE_INTEGER,
+      createdBy: 'ana',
+      comment: 'on it',
+      muteUntilResolved: { fingerprint: 'node' },
+    });
+    expect(evaluate(3 * MIN, new Set(['node', 'disk']))).toEqual([]);
+    expect(evaluate(10 * MIN, new Set(['disk']))).toEqual([
+      expect.objectContaining({ kind: 'update', firing: 1, resolved: 1 }),
+    ]);
+    expect(silences.alertResolved('node', 10 * MIN)).toEqual(['mute-node']);
+    expect(stats.snapshot()).toMatchObject({ sent: 2, suppressed: { transient: 1, grouped: 1 } });
   });
 });
