@@ -120,7 +120,7 @@ describe(PagerDutyChannel.name, () => {
     await sut.send(buildNotice({ status: 'acknowledged' }), target);
     await sut.acknowledge('grp_5f2c', target);
 
-    expect(requests.map((r) => JSON.parse(r.body))).toEqual([
+    expect(requests.map((r) => JSON.parse(r.body) as unknown)).toEqual([
       { routing_key: 'R0UT1NGKEY', event_action: 'resolve', dedup_key: 'grp_5f2c' },
       { routing_key: 'R0UT1NGKEY', event_action: 'acknowledge', dedup_key: 'grp_5f2c' },
       { routing_key: 'R0UT1NGKEY', event_action: 'acknowledge', dedup_key: 'grp_5f2c' },

@@ -117,7 +117,7 @@ describe(SlackChannel.name, () => {
     expect(body.text).toBe(
       '[CRITICAL] Checkout errors spiking: Error rate of checkout is 14x its usual level',
     );
-    expect(body.blocks.map((b: { type: string }) => b.type)).toEqual([
+    expect((body.blocks as Array<{ type: string }>).map((b) => b.type)).toEqual([
       'header',
       'section',
       'section',
@@ -134,7 +134,7 @@ describe(SlackChannel.name, () => {
       { type: 'mrkdwn', text: '*service*\ncheckout' },
       { type: 'mrkdwn', text: '*host*\nweb-1' },
     ]);
-    expect(body.blocks[3].elements.map((e: { text: string }) => e.text)).toEqual([
+    expect((body.blocks[3].elements as Array<{ text: string }>).map((e) => e.text)).toEqual([
       'ERROR payment declined id=1',
       'ERROR payment declined id=2',
     ]);
