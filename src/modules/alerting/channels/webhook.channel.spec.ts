@@ -145,6 +145,7 @@ describe(WebhookChannel.name, () => {
     const { headers, body } = requests[0]!;
 
     expect(headers['x-vigil-timestamp']).toBe(String(NOW_SECONDS));
+    expect(headers['x-vigil-notice']).toBe('ntf_0193');
     const expected = createHmac('sha256', 'whsec_test')
       .update(`${NOW_SECONDS}.${body}`)
       .digest('hex');

@@ -51,7 +51,8 @@ export interface WebhookPayload {
  * A generic webhook: POSTs an Alertmanager-compatible JSON body, so receivers written for
  * Alertmanager work unchanged, signed like Stripe/Slack webhooks: `X-Vigil-Timestamp` (unix
  * seconds) and `X-Vigil-Signature: v1=<hex HMAC-SHA256(secret, "<timestamp>.<body>")>`.
- * Receivers check it with {@link verifyWebhookSignature}.
+ * Receivers check it with {@link verifyWebhookSignature}; `X-Vigil-Notice` (the notice id) lets
+ * them drop a redelivery.
  */
 export class WebhookChannel implements AlertChannel {
   readonly kind = 'webhook' as const;
@@ -67,6 +68,7 @@ export class WebhookChannel implements AlertChannel {
       headers: {
         'content-type': 'application/json',
         'user-agent': 'Vigil-Webhook/1',
+        'x-vigil-notice': notice.id,
         'x-vigil-timestamp': String(timestamp),
         'x-vigil-signature': signWebhook(target.secret, timestamp, body),
       },
