@@ -1,0 +1,251 @@
+import {
+  type AlertChannel,
+  type AlertNotice,
+  type ChannelTarget,
+  type DeliveryReceipt,
+  commonLabels,
+  severityLabel,
+  wrongTargetReceipt,
+} from './alert-channel';
+import { postOutbound } from './outbound-url';
+
+/** Clock and sleep, injected so tests can see the waits instead of waiting. */
+export interface LimiterClock {
+  now(): number;
+  sleep(ms: number): Promise<void>;
+}
+
+const realClock: LimiterClock = {
+  now: () => Date.now(),
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+};
+
+/**
+ * A per-key token bucket that makes callers wait for their turn rather than dropping them,
+ * written as GCRA (the "virtual scheduling" form of a token bucket, ITU-T I.371): each key keeps
+ * the theoretical arrival time `tat` of its next free slot; a caller takes the slot at
+ * `max(now, tat - (burst - 1) * interval)` and moves `tat` one interval on. Idle keys (whose `tat`
+ * lies in the past) are forgotten once more than `maxKeys` are tracked.
+ *
+ * @example
+ *   const limiter = new WaitingRateLimiter({ intervalMs: 1000 });
+ *   await limiter.acquire(webhookUrl); // resolves at most once per second per URL
+ */
+export class WaitingRateLimiter {
+  readonly #tat = new Map<string, number>();
+  readonly #intervalMs: number;
+  readonly #burst: number;
+  readonly #maxKeys: number;
+  readonly #clock: LimiterClock;
+
+  constructor(
+    options: { intervalMs?: number; burst?: number; maxKeys?: number; clock?: LimiterClock } = {},
+  ) {
+    this.#intervalMs = options.intervalMs ?? 1000;
+    this.#burst = options.burst ?? 1;
+    this.#maxKeys = options.maxKeys ?? 10_000;
+    this.#clock = options.clock ?? realClock;
+    if (!(this.#intervalMs > 0)) throw new RangeError('intervalMs must be positive');
+    if (!(Number.isInteger(this.#burst) && this.#burst >= 1)) {
+      throw new RangeError('burst must be an integer >= 1');
+    }
+  }
+
+  /** Reserves the key's next slot and waits until it comes. */
+  async acquire(key: string): Promise<void> {
+    const now = this.#clock.now();
+    const tat = Math.max(this.#tat.get(key) ?? now, now);
+    const slot = Math.max(now, tat - (this.#burst - 1) * this.#intervalMs);
+    this.#tat.set(key, tat + this.#intervalMs);
+    this.#forgetIdle(now);
+    if (slot > now) await this.#clock.sleep(slot - now);
+  }
+
+  /** Pushes the key's next slot to at least `ms` from now (the provider said "slow down"). */
+  pause(key: string, ms: number): void {
+    const now = this.#clock.now();
+    this.#tat.set(key, Math.max(this.#tat.get(key) ?? now, now + ms));
+  }
+
+  get trackedKeys(): number {
+    return this.#tat.size;
+  }
+
+  #forgetIdle(now: number): void {
+    if (this.#tat.size <= this.#maxKeys) return;
+    for (const [key, tat] of this.#tat) if (tat <= now) this.#tat.delete(key);
+  }
+}
+
+/** Slack Web API errors worth a retry; every other `ok: false` error is a configuration problem. */
+const RETRYABLE_API_ERRORS = new Set([
+  'ratelimited',
+  'internal_error',
+  'fatal_error',
+  'service_unavailable',
+  'request_timeout',
+]);
+
+const SEVERITY_EMOJI = {
+  critical: ':red_circle:',
+  high: ':large_orange_circle:',
+  warning: ':large_yellow_circle:',
+  info: ':large_blue_circle:',
+} as const;
+
+export interface SlackChannelOptions {
+  /** Shared across sends; default one message per second per webhook URL / channel. */
+  readonly limiter?: WaitingRateLimiter;
+  readonly timeoutMs?: number;
+}
+
+/**
+ * Posts a notice to Slack, through an incoming webhook or `chat.postMessage` (bot token), as a
+ * Block Kit message with a plain `text` fallback. Messages to one destination are paced to about
+ * one per second (Slack's documented limit); a 429 is reported with `retryAfterMs` and also
+ * pauses the destination for the following messages.
+ */
+export class SlackChannel implements AlertChannel {
+  readonly kind = 'slack' as const;
+  readonly #limiter: WaitingRateLimiter;
+  readonly #timeoutMs: number;
+
+  constructor(options: SlackChannelOptions = {}) {
+    this.#limiter = options.limiter ?? new WaitingRateLimiter();
+    this.#timeoutMs = options.timeoutMs ?? 10_000;
+  }
+
+  async send(notice: AlertNotice, target: ChannelTarget): Promise<DeliveryReceipt> {
+    if (target.kind !== 'slack') return wrongTargetReceipt('slack', target);
+    const message = buildSlackMessage(notice);
+    const viaApi = 'token' in target;
+    const url = viaApi
+      ? `${(target.apiUrl ?? 'https://slack.com/api').replace(/\/+$/, '')}/chat.postMessage`
+      : target.webhookUrl;
+    const key = viaApi ? `${url}#${target.channel}` : url;
+    const headers: Record<string, string> = { 'content-type': 'application/json; charset=utf-8' };
+    if (viaApi) headers.authorization = `Bearer ${target.token}`;
+    const body = JSON.stringify(viaApi ? { channel: target.channel, ...message } : message);
+
+    await this.#limiter.acquire(key);
+    const result = await postOutbound({
+      url,
+      headers,
+      body,
+      allowPrivate: target.allowPrivateNetwork === true,
+      timeoutMs: this.#timeoutMs,
+    });
+    if (!result.ok) {
+      if (result.receipt.retryAfterMs !== undefined) {
+        this.#limiter.pause(key, result.receipt.retryAfterMs);
+      }
+      return result.receipt;
+    }
+    return viaApi ? apiReceipt(result.status, result.body) : { ok: true, status: result.status };
+  }
+}
+
+/** The Slack message for a notice: `text` (notifications, old clients) and `blocks`. */
+export function buildSlackMessage(notice: AlertNotice): { text: string; blocks: unknown[] } {
+  const state = notice.status === 'firing' ? '' : ` (${notice.status})`;
+  const headline = `[${severityLabel(notice.severity)}] ${notice.title}${state}`;
+  const blocks: unknown[] = [
+    {
+      type: 'header',
+      text: {
+        type: 'plain_text',
+        text: clip(`${SEVERITY_EMOJI[notice.severity]} ${headline}`, 150),
+        emoji: true,
+      },
+    },
+    { type: 'section', text: { type: 'mrkdwn', text: clip(escapeMrkdwn(notice.summary), 3000) } },
+  ];
+
+  const fields = ['service', 'host']
+    .map((name) => ({ name, values: distinctLabel(notice, name) }))
+    .filter((field) => field.values.length > 0)
+    .map(({ name, values }) => ({
+      type: 'mrkdwn',
+      text: clip(`*${name}*\n${escapeMrkdwn(values.join(', '))}`, 2000),
+    }));
+  if (fields.length > 0) blocks.push({ type: 'section', fields });
+
+  const evidence = notice.alerts.flatMap((alert) => alert.evidence ?? []).slice(0, 3);
+  if (evidence.length > 0) {
+    blocks.push({
+      type: 'context',
+      elements: evidence.map((line) => ({ type: 'mrkdwn', text: clip(escapeMrkdwn(line), 300) })),
+    });
+  }
+
+  const actions: unknown[] = [];
+  if (notice.status === 'firing') {
+    actions.push(button('vigil_ack', 'Acknowledge', { value: notice.id, style: 'primary' }));
+  }
+  actions.push(button('vigil_not_useful', 'Not useful', { value: notice.id }));
+  if (notice.links.alert)
+    actions.push(button('vigil_open', 'Open in Vigil', { url: notice.links.alert }));
+  if (notice.links.ack && notice.status === 'firing') {
+    actions.push(button('vigil_ack_link', 'Acknowledge in Vigil', { url: notice.links.ack }));
+  }
+  blocks.push({ type: 'actions', elements: actions });
+
+  const text = clip(escapeMrkdwn(`${headline}: ${notice.summary}`), 3000);
+  return { text, blocks };
+}
+
+/** Slack's three control characters; everything else in mrkdwn is safe to leave. */
+export function escapeMrkdwn(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+function button(
+  actionId: string,
+  label: string,
+  extra: { value?: string; url?: string; style?: 'primary' | 'danger' },
+): unknown {
+  return {
+    type: 'button',
+    action_id: actionId,
+    text: { type: 'plain_text', text: label },
+    ...extra,
+  };
+}
+
+function distinctLabel(notice: AlertNotice, name: string): string[] {
+  const common = commonLabels(notice.alerts)[name];
+  if (common !== undefined) return [common];
+  const values = new Set<string>();
+  for (const alert of notice.alerts) {
+    const value = alert.labels[name];
+    if (value !== undefined) values.add(value);
+  }
+  return [...values].slice(0, 10);
+}
+
+function clip(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+function apiReceipt(status: number, body: string): DeliveryReceipt {
+  let parsed: { ok?: unknown; error?: unknown; ts?: unknown };
+  try {
+    parsed = JSON.parse(body) as typeof parsed;
+  } catch {
+    return { ok: false, status, permanent: false, error: 'Slack answered with a non-JSON body' };
+  }
+  if (parsed.ok === true) {
+    return {
+      ok: true,
+      status,
+      ...(typeof parsed.ts === 'string' ? { providerId: parsed.ts } : {}),
+    };
+  }
+  const error = typeof parsed.error === 'string' ? parsed.error : 'unknown_error';
+  return {
+    ok: false,
+    status,
+    permanent: !RETRYABLE_API_ERRORS.has(error),
+    error: `Slack: ${error}`,
+  };
+}
