@@ -9,6 +9,7 @@ import { MemberDirectory1764205000000 } from './1764205000000-member-directory';
 import { CustomFormatsRedaction1764214000000 } from './1764214000000-custom-formats-redaction';
 import { Patterns1764220000000 } from './1764220000000-patterns';
 import { Anomalies1764230000000 } from './1764230000000-anomalies';
+import { Alerting1764240000000 } from './1764240000000-alerting';
 
 /** Every migration, oldest first. TypeORM runs the ones not yet applied at start. */
 export const MIGRATIONS = [
@@ -23,4 +24,5 @@ export const MIGRATIONS = [
   CustomFormatsRedaction1764214000000,
   Patterns1764220000000,
   Anomalies1764230000000,
+  Alerting1764240000000,
 ];
