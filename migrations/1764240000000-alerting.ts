@@ -96,7 +96,7 @@ export class Alerting1764240000000 implements MigrationInterface {
     await q.query(`
       CREATE TABLE incidents (
         tenant_id uuid NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
-        id uuid NOT NULL,
+        id text NOT NULL,
         title text NOT NULL,
         status text NOT NULL CHECK (status IN ('open', 'acknowledged', 'resolved')),
         opened_at timestamptz NOT NULL,
@@ -123,7 +123,7 @@ export class Alerting1764240000000 implements MigrationInterface {
         ended_at timestamptz,
         updated_at timestamptz NOT NULL DEFAULT now(),
         group_key text,
-        incident_id uuid,
+        incident_id text,
         anomaly_ids uuid[] NOT NULL DEFAULT '{}',
         acknowledged_by text,
         acknowledged_at timestamptz,
