@@ -2,6 +2,7 @@ import { type ArgumentsHost, Catch, type ExceptionFilter } from '@nestjs/common'
 import type { FastifyReply } from 'fastify';
 import { GraphQLError } from 'graphql';
 
+import { AlertingError, type AlertingErrorCode } from '../../modules/alerting/alerting.errors';
 import { AuditError, type AuditErrorCode } from '../../modules/audit/audit.errors';
 import { DetectionError, type DetectionErrorCode } from '../../modules/detection/detection.errors';
 import {
@@ -27,7 +28,8 @@ type DomainError =
   | CustomFormatError
   | RedactionError
   | PatternsError
-  | DetectionError;
+  | DetectionError
+  | AlertingError;
 
 /** Maps each module's error codes to GraphQL `extensions.code`; services never build GraphQL errors. */
 @Catch(
@@ -40,6 +42,7 @@ type DomainError =
   RedactionError,
   PatternsError,
   DetectionError,
+  AlertingError,
 )
 export class DomainErrorFilter implements ExceptionFilter {
   catch(error: DomainError, host: ArgumentsHost): GraphQLError | void {
@@ -85,6 +88,9 @@ export class DomainErrorFilter implements ExceptionFilter {
     }
     if (error instanceof DetectionError) {
       return new GraphQLError(error.message, { extensions: { code: detectionCode(error.code) } });
+    }
+    if (error instanceof AlertingError) {
+      return new GraphQLError(error.message, { extensions: { code: alertingCode(error.code) } });
     }
     return new GraphQLError(error.message, { extensions: { code: tenancyCode(error.code) } });
   }
@@ -208,5 +214,25 @@ function redactionCode(code: RedactionErrorCode): string {
   switch (code) {
     case 'INVALID_POLICY':
       return 'BAD_USER_INPUT';
+  }
+}
+
+function alertingCode(code: AlertingErrorCode): string {
+  switch (code) {
+    case 'INVALID_ARGUMENT':
+    case 'NAME_TAKEN':
+    case 'IN_USE':
+    case 'URL_REFUSED':
+    case 'URL_UNRESOLVABLE':
+    case 'INVALID_TARGET':
+      return 'BAD_USER_INPUT';
+    case 'RULE_NOT_FOUND':
+    case 'CHANNEL_NOT_FOUND':
+    case 'POLICY_NOT_FOUND':
+    case 'SILENCE_NOT_FOUND':
+    case 'INHIBIT_RULE_NOT_FOUND':
+      return 'NOT_FOUND';
+    case 'CHANNEL_NOT_REGISTERED':
+      return 'INTERNAL_SERVER_ERROR';
   }
 }

@@ -1,0 +1,229 @@
+import { randomBytes } from 'node:crypto';
+
+import type { ChannelKind, ChannelTarget } from '../channels/alert-channel';
+import { invalid } from './alert-config.validation';
+
+/** Every field a channel input may carry, per kind; absent ones keep their stored value. */
+export interface ChannelFields {
+  slack?: {
+    webhookUrl?: string | null;
+    token?: string | null;
+    channel?: string | null;
+    apiUrl?: string | null;
+  } | null;
+  pagerduty?: { routingKey?: string | null; apiUrl?: string | null } | null;
+  email?: {
+    host?: string | null;
+    port?: number | null;
+    secure?: boolean | null;
+    user?: string | null;
+    password?: string | null;
+    from?: string | null;
+    to?: string[] | null;
+  } | null;
+  webhook?: { url?: string | null; secret?: string | null } | null;
+}
+
+/** Every stored field of every kind (settings and opened secrets), for building a target. */
+interface StoredFields {
+  webhookUrl?: string;
+  token: string;
+  channel: string;
+  apiUrl?: string;
+  routingKey: string;
+  host: string;
+  port: number;
+  secure: boolean;
+  user?: string;
+  password?: string;
+  from: string;
+  to: string[];
+  url: string;
+  secret: string;
+}
+
+/** A channel split for storage: what may be shown, and what is sealed. */
+export interface ChannelConfig {
+  kind: ChannelKind;
+  settings: Record<string, unknown>;
+  secrets: Record<string, string>;
+}
+
+/** The secret fields of each kind: sealed, never returned. */
+export const SECRET_FIELDS: Readonly<Record<ChannelKind, readonly string[]>> = {
+  slack: ['webhookUrl', 'token'],
+  pagerduty: ['routingKey'],
+  email: ['password'],
+  webhook: ['url', 'secret'],
+};
+
+const EMAIL = /^[^\s@<>]+@[^\s@<>]+$/;
+const HOST = /^[A-Za-z0-9.:[\]-]{1,253}$/;
+
+/** The one kind the input configures; INVALID_ARGUMENT when none or several are given. */
+export function kindOf(input: ChannelFields): ChannelKind {
+  const given = (['slack', 'pagerduty', 'email', 'webhook'] as const).filter(
+    (k) => input[k] != null,
+  );
+  if (given.length !== 1) {
+    throw invalid('give exactly one of slack, pagerduty, email, webhook');
+  }
+  return given[0]!;
+}
+
+/**
+ * Merges the input over the stored configuration (`previous`, when updating) and validates the
+ * result. A webhook without a secret gets a generated one (`generatedSecret`).
+ */
+export function toChannelConfig(
+  kind: ChannelKind,
+  input: ChannelFields,
+  previous?: ChannelConfig,
+): { config: ChannelConfig; generatedSecret?: string } {
+  const old = { ...(previous?.settings ?? {}), ...(previous?.secrets ?? {}) } as Record<
+    string,
+    unknown
+  >;
+  const given = stripNull((input[kind] ?? {}));
+  if (kind === 'slack' && given.webhookUrl !== undefined) {
+    delete old.token;
+    delete old.channel;
+    delete old.apiUrl;
+  }
+  if (kind === 'slack' && given.token !== undefined) delete old.webhookUrl;
+  const v = { ...old, ...given };
+  switch (kind) {
+    case 'slack': {
+      if (typeof v.webhookUrl === 'string') {
+        return config(kind, {}, { webhookUrl: url('webhookUrl', v.webhookUrl) });
+      }
+      const token = text('token', v.token, 500);
+      const channel = text('channel', v.channel, 200);
+      return config(
+        kind,
+        { channel, ...(v.apiUrl !== undefined ? { apiUrl: url('apiUrl', v.apiUrl) } : {}) },
+        { token },
+      );
+    }
+    case 'pagerduty':
+      return config(kind, v.apiUrl !== undefined ? { apiUrl: url('apiUrl', v.apiUrl) } : {}, {
+        routingKey: text('routingKey', v.routingKey, 200),
+      });
+    case 'email': {
+      const host = text('host', v.host, 253);
+      if (!HOST.test(host)) throw invalid('host is not a host name or address');
+      const port = v.port;
+      if (typeof port !== 'number' || !Number.isInteger(port) || port < 1 || port > 65_535) {
+        throw invalid('port must be 1-65535');
+      }
+      if (typeof v.secure !== 'boolean') throw invalid('secure is required');
+      const from = text('from', v.from, 320);
+      if (!EMAIL.test(from)) throw invalid('from is not an e-mail address');
+      const to = Array.isArray(v.to) ? (v.to as unknown[]) : [];
+      if (
+        to.length < 1 ||
+        to.length > 50 ||
+        to.some((a) => typeof a !== 'string' || !EMAIL.test(a))
+      ) {
+        throw invalid('to must be 1-50 e-mail addresses');
+      }
+      const user = v.user === undefined ? undefined : text('user', v.user, 320);
+      const password = v.password === undefined ? undefined : text('password', v.password, 1000);
+      return config(
+        kind,
+        { host, port, secure: v.secure, from, to, ...(user !== undefined ? { user } : {}) },
+        password !== undefined ? { password } : {},
+      );
+    }
+    case 'webhook': {
+      const target = url('url', v.url);
+      if (v.secret !== undefined) {
+        const secret = text('secret', v.secret, 500);
+        if (secret.length < 16) throw invalid('secret must be at least 16 characters');
+        return config(kind, {}, { url: target, secret });
+      }
+      const generatedSecret = randomBytes(32).toString('base64url');
+      return { ...config(kind, {}, { url: target, secret: generatedSecret }), generatedSecret };
+    }
+  }
+}
+
+/** The URLs and hosts a configuration reaches, for the outbound (SSRF) check. */
+export function outboundOf(c: ChannelConfig): { urls: string[]; hosts: string[] } {
+  const all = { ...c.settings, ...c.secrets } as Record<string, unknown>;
+  const urls = ['webhookUrl', 'apiUrl', 'url']
+    .map((k) => all[k])
+    .filter((u): u is string => typeof u === 'string');
+  return { urls, hosts: c.kind === 'email' ? [String(all.host)] : [] };
+}
+
+/** The delivery target of a stored configuration (secrets opened). */
+export function toTarget(c: ChannelConfig, allowPrivateNetwork: boolean): ChannelTarget {
+  const v = { ...c.settings, ...c.secrets } as unknown as StoredFields;
+  const base = { allowPrivateNetwork };
+  switch (c.kind) {
+    case 'slack':
+      return v.webhookUrl !== undefined
+        ? { ...base, kind: 'slack', webhookUrl: v.webhookUrl }
+        : {
+            ...base,
+            kind: 'slack',
+            token: v.token,
+            channel: v.channel,
+            ...(v.apiUrl !== undefined ? { apiUrl: v.apiUrl } : {}),
+          };
+    case 'pagerduty':
+      return {
+        ...base,
+        kind: 'pagerduty',
+        routingKey: v.routingKey,
+        ...(v.apiUrl !== undefined ? { apiUrl: v.apiUrl } : {}),
+      };
+    case 'email':
+      return {
+        ...base,
+        kind: 'email',
+        host: v.host,
+        port: v.port,
+        secure: v.secure,
+        from: v.from,
+        to: v.to,
+        ...(v.user !== undefined ? { user: v.user } : {}),
+        ...(v.password !== undefined ? { password: v.password } : {}),
+      };
+    case 'webhook':
+      return { ...base, kind: 'webhook', url: v.url, secret: v.secret };
+  }
+}
+
+function config(
+  kind: ChannelKind,
+  settings: Record<string, unknown>,
+  secrets: Record<string, string>,
+): { config: ChannelConfig } {
+  return { config: { kind, settings, secrets } };
+}
+
+function stripNull(o: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== null && v !== undefined));
+}
+
+function text(field: string, value: unknown, max: number): string {
+  if (typeof value !== 'string' || value.trim() === '') throw invalid(`${field} is required`);
+  if (value.length > max) throw invalid(`${field} is longer than ${max} characters`);
+  return value.trim();
+}
+
+function url(field: string, value: unknown): string {
+  const s = text(field, value, 2048);
+  let parsed: URL;
+  try {
+    parsed = new URL(s);
+  } catch {
+    throw invalid(`${field} is not a valid URL`);
+  }
+  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
+    throw invalid(`${field} must be an http(s) URL`);
+  }
+  return s;
+}
