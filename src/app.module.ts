@@ -23,7 +23,7 @@ import { QueueModule } from './common/queues/queue.module';
 import { RedisModule } from './common/redis/redis.module';
 import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
-import { AlertConfigModule } from './modules/alerting/config/alert-config.module';
+import { AlertingModule } from './modules/alerting/alerting.module';
 import { AuditModule } from './modules/audit/audit.module';
 import { CustomFormatsModule } from './modules/formats/custom/custom-formats.module';
 import { RedactionModule } from './modules/formats/redaction/redaction.module';
@@ -64,7 +64,7 @@ export class AppModule {
         PrivacyModule,
         CustomFormatsModule,
         RedactionModule,
-        AlertConfigModule,
+        AlertingModule,
         GraphQLModule.forRootAsync<ApolloDriverConfig>({
           driver: ApolloDriver,
           imports: [GraphqlWsModule],

@@ -227,6 +227,7 @@ function alertingCode(code: AlertingErrorCode): string {
     case 'INVALID_TARGET':
       return 'BAD_USER_INPUT';
     case 'RULE_NOT_FOUND':
+    case 'ALERT_NOT_FOUND':
     case 'CHANNEL_NOT_FOUND':
     case 'POLICY_NOT_FOUND':
     case 'SILENCE_NOT_FOUND':

@@ -82,6 +82,13 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  readonly alertNotifications = new Counter({
+    name: 'vigil_alert_notifications_total',
+    help: 'Alert notifications by outcome (queued, sent, retried, dead)',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry });
   }

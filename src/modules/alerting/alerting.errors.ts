@@ -10,7 +10,8 @@ export type AlertingErrorCode =
   | 'CHANNEL_NOT_FOUND'
   | 'POLICY_NOT_FOUND'
   | 'SILENCE_NOT_FOUND'
-  | 'INHIBIT_RULE_NOT_FOUND';
+  | 'INHIBIT_RULE_NOT_FOUND'
+  | 'ALERT_NOT_FOUND';
 
 export class AlertingError extends Error {
   constructor(

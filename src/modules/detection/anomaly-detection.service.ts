@@ -296,7 +296,7 @@ export class AnomalyDetectionService
           explanation: a.explanation,
           patternIds: a.evidence.patternIds,
         },
-        { jobId: `${a.id}:${c.type}:${a.candidates}` },
+        { jobId: `${a.id}-${c.type}-${a.candidates}` },
       );
     }
   }

@@ -9,7 +9,7 @@ export const ANOMALY_QUEUE = 'anomalies';
 /**
  * `anomaly.changed`: an anomaly opened, was updated (a higher score, another detector or subject
  * joined) or resolved. One job per change, in order per anomaly; the job id
- * `<anomalyId>:<type>:<candidates>` makes a change enqueued twice one job.
+ * `<anomalyId>-<type>-<candidates>` makes a change enqueued twice one job.
  */
 export interface AnomalyChangedJob {
   name: 'anomaly.changed';

@@ -1,0 +1,219 @@
+import { randomUUID } from 'node:crypto';
+
+import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import type { Job } from 'bullmq';
+
+import type { TenantTx } from '../../common/database/tenant-transaction';
+import { MetricsService } from '../../common/metrics/metrics.service';
+import { QueueService, type TypedQueue } from '../../common/queues/queue.service';
+import { ANOMALY_QUEUE, type AnomalyJob } from '../detection/detection.jobs';
+import { AlertEscalationService } from './alert-escalation.service';
+import { AlertEvents } from './alert-events.service';
+import { AlertRepository } from './alert.repository';
+import type { AlertDeliveryJob } from './alerting.jobs';
+import { AlertConfigPort, type AlertRuleRow } from './alerting.types';
+import type { AlertNotice, AlertSeverity } from './channels/alert-channel';
+import { type EngineState, TenantEngine } from './tenant-engine';
+
+/** How often due group notifications are looked for (and silences re-checked). */
+const TICK_MS = 1000;
+
+/** One anomaly change, as the detection queue carries it. */
+export type AnomalyChange = AnomalyJob['data'];
+
+/**
+ * The alerting engine: consumes anomaly changes from the detection queue, matches them against
+ * the tenant's rules, and runs the pure engine (src/modules/alerting/engine) — alert state with
+ * `for`, transient and flapping filters, silences and inhibition, Alertmanager-style grouping and
+ * correlation into incidents — over the tenant's engine state, held in Postgres under a per-tenant
+ * lock so replicas take turns. Due group notifications become one notification row and one
+ * delivery job per channel.
+ */
+@Injectable()
+export class AlertEngineService implements OnModuleInit, OnModuleDestroy {
+  readonly #logger = new Logger(AlertEngineService.name);
+  #delivery: TypedQueue<AlertDeliveryJob> | null = null;
+  #timer: NodeJS.Timeout | null = null;
+  #ticking = false;
+
+  constructor(
+    private readonly repo: AlertRepository,
+    private readonly config: AlertConfigPort,
+    private readonly queues: QueueService,
+    private readonly events: AlertEvents,
+    private readonly metrics: MetricsService,
+    private readonly escalation: AlertEscalationService,
+  ) {}
+
+  set deliveryQueue(queue: TypedQueue<AlertDeliveryJob>) {
+    this.#delivery = queue;
+  }
+
+  onModuleInit(): void {
+    this.queues.consume<AnomalyJob>(ANOMALY_QUEUE, (job: Job<AnomalyChange>) =>
+      this.handleAnomaly(job.data),
+    );
+    this.#timer = setInterval(() => void this.tickAll(Date.now()), TICK_MS);
+    this.#timer.unref();
+  }
+
+  onModuleDestroy(): void {
+    if (this.#timer) clearInterval(this.#timer);
+  }
+
+  /** Matches one anomaly change against the tenant's rules and evaluates what it touches. */
+  async handleAnomaly(change: AnomalyChange, now = Date.now()): Promise<void> {
+    const rules = (await this.config.enabledRules(change.tenantId)).filter((r) =>
+      ruleMatches(r, change),
+    );
+    if (rules.length === 0) return;
+    await this.#run(change.tenantId, now, async (engine) => {
+      for (const rule of rules) {
+        const labels: Record<string, string> = {
+          alertname: rule.name,
+          service: change.service,
+          severity: rule.severity,
+          anomaly_kind: change.kind,
+          ...rule.labels,
+        };
+        await engine.evaluate(rule, {
+          labels,
+          identity: change.anomalyId,
+          active: change.status === 'open',
+          startsAt: Date.parse(change.startedAt),
+          explanation: change.explanation,
+          anomalyId: change.anomalyId,
+          patternIds: change.patternIds,
+        });
+      }
+    });
+  }
+
+  /** Sends what is due for every tenant with engine state (the scheduler's tick). */
+  async tickAll(now: number): Promise<void> {
+    if (this.#ticking) return;
+    this.#ticking = true;
+    try {
+      for (const tenantId of await this.repo.engineTenants()) {
+        await this.#run(tenantId, now, async () => undefined).catch((err: unknown) => {
+          this.#logger.warn(`alert evaluation of ${tenantId} failed: ${String(err)}`);
+        });
+      }
+    } catch (err) {
+      this.#logger.warn(`alert scheduler failed: ${String(err)}`);
+    } finally {
+      this.#ticking = false;
+    }
+  }
+
+  /** Acknowledges alerts (stops repeats and escalation); returns how many changed. */
+  async acknowledge(
+    tenantId: string,
+    target: { fingerprint: string } | { groupKey: string } | { incidentId: string },
+    by: string,
+    now = Date.now(),
+  ): Promise<number> {
+    return this.#run(tenantId, now, (engine) => engine.acknowledge(target, by));
+  }
+
+  /** Resolves an alert by hand (its condition is treated as gone). */
+  async resolve(tenantId: string, fingerprint: string, by: string, now = Date.now()) {
+    return this.#run(tenantId, now, (engine) => engine.resolveByHand(fingerprint, by));
+  }
+
+  async #run<T>(
+    tenantId: string,
+    now: number,
+    work: (engine: TenantEngine) => Promise<T>,
+  ): Promise<T> {
+    const jobs: Array<{ id: string }> = [];
+    const escalations: Array<{ policyId: string; notice: Omit<AlertNotice, 'id'> }> = [];
+    const changed: string[] = [];
+    const result = await this.repo.withEngineState(tenantId, async (tx, stored) => {
+      const rules = await this.config.enabledRules(tenantId);
+      const engine = new TenantEngine(tenantId, now, stored as EngineState | undefined, {
+        rules,
+        silences: await this.config.activeSilences(tenantId, now),
+        windows: await this.config.maintenanceWindows(tenantId, now),
+        inhibitRules: await this.config.inhibitRules(tenantId),
+        repo: this.repo,
+        tx,
+        changed,
+      });
+      const result = await work(engine);
+      await engine.refresh();
+      for (const n of engine.due()) {
+        await this.#queueNotice(tx, n.rule, n.notice, n.kind, jobs);
+        const policyId = n.rule.route.policyId;
+        if (policyId && n.kind === 'initial' && n.notice.status === 'firing') {
+          escalations.push({ policyId, notice: n.notice });
+        }
+      }
+      return { state: engine.toState(), result };
+    });
+    for (const job of jobs) {
+      await this.#delivery?.add(
+        'notification.deliver',
+        { tenantId, notificationId: job.id },
+        { jobId: job.id },
+      );
+    }
+    for (const e of escalations) await this.escalation.start(tenantId, e.policyId, e.notice);
+    if (changed.length > 0) await this.events.changed(tenantId, changed);
+    return result;
+  }
+
+  async #queueNotice(
+    tx: TenantTx,
+    rule: AlertRuleRow,
+    notice: Omit<AlertNotice, 'id'>,
+    kind: string,
+    jobs: Array<{ id: string }>,
+  ): Promise<void> {
+    for (const channelId of rule.route.channelIds) {
+      const id = randomUUID();
+      await this.repo.insertNotification(tx, {
+        id,
+        groupKey: notice.groupKey,
+        channelId,
+        kind,
+        status: 'queued',
+        attempts: 0,
+        lastError: null,
+        notice: { ...notice, id },
+      });
+      for (const a of notice.alerts) {
+        await this.repo.addEvent(tx, a.fingerprint, 'notification', { channelId, id, kind });
+      }
+      jobs.push({ id });
+      this.metrics.alertNotifications.inc({ outcome: 'queued' });
+    }
+  }
+}
+
+function ruleMatches(rule: AlertRuleRow, c: AnomalyChange): boolean {
+  const cond = rule.condition;
+  switch (cond.kind) {
+    case 'anomaly':
+      return (
+        (!cond.kinds?.length || c.kinds.some((k) => cond.kinds!.includes(k))) &&
+        (cond.minScore === undefined || c.score >= cond.minScore) &&
+        (!cond.services?.length || cond.services.includes(c.service))
+      );
+    case 'pattern':
+      return (
+        c.kinds.includes('new_pattern') &&
+        (!cond.services?.length || cond.services.includes(c.service)) &&
+        (cond.patternId === undefined || c.patternIds.includes(cond.patternId)) &&
+        (cond.templateContains === undefined || c.explanation.includes(cond.templateContains))
+      );
+    case 'log_query':
+    case 'forecast':
+      return false;
+  }
+}
+
+/** Rule severities map one to one onto notice severities. */
+export function noticeSeverity(severity: AlertRuleRow['severity']): AlertSeverity {
+  return severity;
+}

@@ -1,0 +1,441 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+
+import { inTenantTransaction, type TenantTx } from '../../common/database/tenant-transaction';
+import type { AlertNotice } from './channels/alert-channel';
+
+/** A stored alert (times as epoch ms). */
+export interface AlertRow {
+  fingerprint: string;
+  ruleId: string;
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  severity: string;
+  status: 'pending' | 'firing' | 'acknowledged' | 'resolved';
+  startedAt: number;
+  endedAt: number | null;
+  updatedAt: number;
+  groupKey: string | null;
+  incidentId: string | null;
+  anomalyIds: string[];
+  acknowledgedBy: string | null;
+}
+
+export interface AlertEventRow {
+  at: number;
+  kind: string;
+  details: Record<string, unknown>;
+}
+
+export interface IncidentRow {
+  id: string;
+  title: string;
+  status: 'open' | 'acknowledged' | 'resolved';
+  openedAt: number;
+  closedAt: number | null;
+  rootCause: { service: string | null; reason: string; fingerprint: string } | null;
+  alertCount: number;
+  acknowledgedBy: string | null;
+}
+
+export interface NotificationRow {
+  id: string;
+  groupKey: string;
+  channelId: string;
+  kind: string;
+  status: 'queued' | 'sent' | 'failed' | 'dead';
+  attempts: number;
+  lastError: string | null;
+  notice: AlertNotice;
+  createdAt: number;
+  sentAt: number | null;
+}
+
+const ALERT_COLUMNS =
+  'fingerprint, rule_id, labels, annotations, severity, status, started_at, ended_at, updated_at, group_key, incident_id, anomaly_ids, acknowledged_by';
+const NOTIFICATION_COLUMNS =
+  'id, group_key, channel_id, kind, status, attempts, last_error, notice, created_at, sent_at';
+
+/**
+ * The only file of the alerting engine that touches SQL: alerts and their timeline, incidents,
+ * notifications, feedback and the per-tenant engine state. Every statement runs in a tenant
+ * transaction under row-level security.
+ */
+@Injectable()
+export class AlertRepository {
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  transaction<T>(tenantId: string, work: (tx: TenantTx) => Promise<T>): Promise<T> {
+    return inTenantTransaction(this.db, tenantId, work);
+  }
+
+  /**
+   * Runs `work` holding the tenant's engine lock (a transaction-scoped advisory lock), with the
+   * engine state as stored; saves what `work` returns. Replicas evaluating one tenant take turns.
+   */
+  async withEngineState<T>(
+    tenantId: string,
+    work: (tx: TenantTx, state: unknown) => Promise<{ state: unknown; result: T }>,
+  ): Promise<T> {
+    return this.transaction(tenantId, async (tx) => {
+      await tx.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 7))`, [
+        `alerting:${tenantId}`,
+      ]);
+      const [row] = await tx.query<{ state: unknown }>(
+        'SELECT state FROM alert_engine_states WHERE tenant_id = $1',
+        [tenantId],
+      );
+      const { state, result } = await work(tx, row?.state);
+      await tx.query(
+        `INSERT INTO alert_engine_states (tenant_id, state, updated_at) VALUES ($1, $2, now())
+         ON CONFLICT (tenant_id) DO UPDATE SET state = excluded.state, updated_at = now()`,
+        [tenantId, JSON.stringify(state)],
+      );
+      return result;
+    });
+  }
+
+  /** Tenants with engine state (the ones the scheduler visits). */
+  async engineTenants(): Promise<string[]> {
+    const rows = await this.db.query<Array<{ tenant_id: string }>>(
+      'SELECT tenant_id FROM alert_engine_states',
+    );
+    return rows.map((r) => r.tenant_id);
+  }
+
+  async upsertAlert(tx: TenantTx, a: Omit<AlertRow, 'updatedAt'>): Promise<void> {
+    await tx.query(
+      `INSERT INTO alerts (tenant_id, fingerprint, rule_id, labels, annotations, severity, status,
+                           started_at, ended_at, group_key, incident_id, anomaly_ids, acknowledged_by,
+                           updated_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, now())
+       ON CONFLICT (tenant_id, fingerprint) DO UPDATE SET
+         labels = excluded.labels, annotations = excluded.annotations, status = excluded.status,
+         started_at = excluded.started_at, ended_at = excluded.ended_at,
+         group_key = coalesce(excluded.group_key, alerts.group_key),
+         incident_id = coalesce(excluded.incident_id, alerts.incident_id),
+         anomaly_ids = array(SELECT DISTINCT unnest(alerts.anomaly_ids || excluded.anomaly_ids)),
+         acknowledged_by = excluded.acknowledged_by, updated_at = now()`,
+      [
+        tx.tenantId,
+        a.fingerprint,
+        a.ruleId,
+        JSON.stringify(a.labels),
+        JSON.stringify(a.annotations),
+        a.severity,
+        a.status,
+        new Date(a.startedAt),
+        a.endedAt === null ? null : new Date(a.endedAt),
+        a.groupKey,
+        a.incidentId,
+        a.anomalyIds,
+        a.acknowledgedBy,
+      ],
+    );
+  }
+
+  async addEvent(
+    tx: TenantTx,
+    fingerprint: string,
+    kind: string,
+    details: Record<string, unknown>,
+  ): Promise<void> {
+    await tx.query(
+      'INSERT INTO alert_events (tenant_id, fingerprint, kind, details) VALUES ($1, $2, $3, $4)',
+      [tx.tenantId, fingerprint, kind, JSON.stringify(details)],
+    );
+  }
+
+  async upsertIncident(tx: TenantTx, i: IncidentRow): Promise<void> {
+    await tx.query(
+      `INSERT INTO incidents (tenant_id, id, title, status, opened_at, closed_at, root_cause,
+                              alert_count, acknowledged_by)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+       ON CONFLICT (tenant_id, id) DO UPDATE SET
+         title = excluded.title,
+         status = CASE WHEN excluded.status = 'resolved' THEN 'resolved'
+                       WHEN incidents.status = 'acknowledged' THEN 'acknowledged'
+                       ELSE excluded.status END,
+         closed_at = excluded.closed_at, root_cause = excluded.root_cause,
+         alert_count = excluded.alert_count`,
+      [
+        tx.tenantId,
+        i.id,
+        i.title,
+        i.status,
+        new Date(i.openedAt),
+        i.closedAt === null ? null : new Date(i.closedAt),
+        i.rootCause === null ? null : JSON.stringify(i.rootCause),
+        i.alertCount,
+        i.acknowledgedBy,
+      ],
+    );
+  }
+
+  async insertNotification(tx: TenantTx, n: Omit<NotificationRow, 'createdAt' | 'sentAt'>) {
+    await tx.query(
+      `INSERT INTO notifications (tenant_id, id, group_key, channel_id, kind, status, attempts,
+                                  last_error, notice)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+      [
+        tx.tenantId,
+        n.id,
+        n.groupKey,
+        n.channelId,
+        n.kind,
+        n.status,
+        n.attempts,
+        n.lastError,
+        JSON.stringify(n.notice),
+      ],
+    );
+  }
+
+  async notification(tenantId: string, id: string): Promise<NotificationRow | null> {
+    const [row] = await this.transaction(tenantId, (tx) =>
+      tx.query<NotificationDb>(
+        `SELECT ${NOTIFICATION_COLUMNS} FROM notifications WHERE tenant_id = $1 AND id = $2`,
+        [tenantId, id],
+      ),
+    );
+    return row ? notificationFromDb(row) : null;
+  }
+
+  async markNotification(
+    tenantId: string,
+    id: string,
+    status: NotificationRow['status'],
+    error: string | null,
+  ): Promise<void> {
+    await this.transaction(tenantId, (tx) =>
+      tx.query(
+        `UPDATE notifications SET status = $3, last_error = $4, attempts = attempts + 1,
+                sent_at = CASE WHEN $3 = 'sent' THEN now() ELSE sent_at END
+          WHERE tenant_id = $1 AND id = $2`,
+        [tenantId, id, status, error],
+      ),
+    );
+  }
+
+  async requeueNotification(tenantId: string, id: string): Promise<boolean> {
+    const rows = await this.transaction(tenantId, (tx) =>
+      tx.query(
+        `UPDATE notifications SET status = 'queued', last_error = NULL
+          WHERE tenant_id = $1 AND id = $2 AND status IN ('dead', 'failed') RETURNING 1`,
+        [tenantId, id],
+      ),
+    );
+    return rows.length > 0;
+  }
+
+  async notifications(
+    tenantId: string,
+    status: NotificationRow['status'] | null,
+    limit: number,
+  ): Promise<NotificationRow[]> {
+    const rows = await this.transaction(tenantId, (tx) =>
+      tx.query<NotificationDb>(
+        `SELECT ${NOTIFICATION_COLUMNS} FROM notifications
+          WHERE tenant_id = $1 AND ($2::text IS NULL OR status = $2)
+          ORDER BY created_at DESC, id LIMIT $3`,
+        [tenantId, status, limit],
+      ),
+    );
+    return rows.map(notificationFromDb);
+  }
+
+  async alerts(
+    tenantId: string,
+    q: { status?: string | null; ruleId?: string | null; incidentId?: string | null },
+    limit: number,
+  ): Promise<AlertRow[]> {
+    const rows = await this.transaction(tenantId, (tx) =>
+      tx.query<AlertDb>(
+        `SELECT ${ALERT_COLUMNS} FROM alerts
+          WHERE tenant_id = $1 AND ($2::text IS NULL OR status = $2)
+            AND ($3::uuid IS NULL OR rule_id = $3) AND ($4::text IS NULL OR incident_id = $4)
+          ORDER BY updated_at DESC, fingerprint LIMIT $5`,
+        [tenantId, q.status ?? null, q.ruleId ?? null, q.incidentId ?? null, limit],
+      ),
+    );
+    return rows.map(alertFromDb);
+  }
+
+  async alert(tenantId: string, fingerprint: string): Promise<AlertRow | null> {
+    const [row] = await this.transaction(tenantId, (tx) =>
+      tx.query<AlertDb>(
+        `SELECT ${ALERT_COLUMNS} FROM alerts WHERE tenant_id = $1 AND fingerprint = $2`,
+        [tenantId, fingerprint],
+      ),
+    );
+    return row ? alertFromDb(row) : null;
+  }
+
+  async timeline(tenantId: string, fingerprint: string): Promise<AlertEventRow[]> {
+    const rows = await this.transaction(tenantId, (tx) =>
+      tx.query<{ at: Date; kind: string; details: Record<string, unknown> }>(
+        `SELECT at, kind, details FROM alert_events
+          WHERE tenant_id = $1 AND fingerprint = $2 ORDER BY id`,
+        [tenantId, fingerprint],
+      ),
+    );
+    return rows.map((r) => ({ at: r.at.getTime(), kind: r.kind, details: r.details }));
+  }
+
+  async incidents(tenantId: string, status: string | null, limit: number): Promise<IncidentRow[]> {
+    const rows = await this.transaction(tenantId, (tx) =>
+      tx.query<IncidentDb>(
+        `SELECT id, title, status, opened_at, closed_at, root_cause, alert_count, acknowledged_by
+           FROM incidents WHERE tenant_id = $1 AND ($2::text IS NULL OR status = $2)
+          ORDER BY opened_at DESC, id LIMIT $3`,
+        [tenantId, status, limit],
+      ),
+    );
+    return rows.map(incidentFromDb);
+  }
+
+  /** Counts since `from`: alerts, incidents, notifications sent, alerts never notified. */
+  async stats(
+    tenantId: string,
+    from: Date,
+  ): Promise<{ alerts: number; incidents: number; sent: number; unnotified: number }> {
+    const [row] = await this.transaction(tenantId, (tx) =>
+      tx.query<{ alerts: number; incidents: number; sent: number; unnotified: number }>(
+        `SELECT
+           (SELECT count(*)::int FROM alerts WHERE tenant_id = $1 AND started_at >= $2) AS alerts,
+           (SELECT count(*)::int FROM incidents WHERE tenant_id = $1 AND opened_at >= $2) AS incidents,
+           (SELECT count(*)::int FROM notifications
+             WHERE tenant_id = $1 AND created_at >= $2 AND status = 'sent') AS sent,
+           (SELECT count(*)::int FROM alerts a WHERE a.tenant_id = $1 AND a.started_at >= $2
+              AND NOT EXISTS (SELECT 1 FROM alert_events e WHERE e.tenant_id = a.tenant_id
+                                AND e.fingerprint = a.fingerprint AND e.kind = 'notification')
+           ) AS unnotified`,
+        [tenantId, from],
+      ),
+    );
+    return row as { alerts: number; incidents: number; sent: number; unnotified: number };
+  }
+
+  async acknowledgeIncident(tx: TenantTx, id: string, by: string): Promise<boolean> {
+    const rows = await tx.query(
+      `UPDATE incidents SET status = 'acknowledged', acknowledged_by = $3, acknowledged_at = now()
+        WHERE tenant_id = $1 AND id = $2 AND status = 'open' RETURNING 1`,
+      [tx.tenantId, id, by],
+    );
+    return rows.length > 0;
+  }
+
+  async addFeedback(
+    tx: TenantTx,
+    f: {
+      id: string;
+      fingerprint: string;
+      ruleId: string | null;
+      patternIds: string[];
+      verdict: string;
+      by: string;
+      via: string;
+    },
+  ): Promise<void> {
+    await tx.query(
+      `INSERT INTO alert_feedback (tenant_id, id, fingerprint, rule_id, pattern_ids, verdict,
+                                   given_by, via)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+      [tx.tenantId, f.id, f.fingerprint, f.ruleId, f.patternIds, f.verdict, f.by, f.via],
+    );
+    if (f.verdict === 'not_useful' && f.ruleId !== null) {
+      // Each "not useful" lowers the rule's weight by 10% (the feedback issue will use it).
+      await tx.query(
+        'UPDATE alert_rules SET weight = weight * 0.9 WHERE tenant_id = $1 AND id = $2',
+        [tx.tenantId, f.ruleId],
+      );
+    }
+  }
+}
+
+interface AlertDb {
+  fingerprint: string;
+  rule_id: string;
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  severity: string;
+  status: AlertRow['status'];
+  started_at: Date;
+  ended_at: Date | null;
+  updated_at: Date;
+  group_key: string | null;
+  incident_id: string | null;
+  anomaly_ids: string[];
+  acknowledged_by: string | null;
+}
+
+interface NotificationDb {
+  id: string;
+  group_key: string;
+  channel_id: string;
+  kind: string;
+  status: NotificationRow['status'];
+  attempts: number;
+  last_error: string | null;
+  notice: AlertNotice;
+  created_at: Date;
+  sent_at: Date | null;
+}
+
+interface IncidentDb {
+  id: string;
+  title: string;
+  status: IncidentRow['status'];
+  opened_at: Date;
+  closed_at: Date | null;
+  root_cause: IncidentRow['rootCause'];
+  alert_count: number;
+  acknowledged_by: string | null;
+}
+
+function alertFromDb(r: AlertDb): AlertRow {
+  return {
+    fingerprint: r.fingerprint,
+    ruleId: r.rule_id,
+    labels: r.labels,
+    annotations: r.annotations,
+    severity: r.severity,
+    status: r.status,
+    startedAt: r.started_at.getTime(),
+    endedAt: r.ended_at?.getTime() ?? null,
+    updatedAt: r.updated_at.getTime(),
+    groupKey: r.group_key,
+    incidentId: r.incident_id,
+    anomalyIds: r.anomaly_ids,
+    acknowledgedBy: r.acknowledged_by,
+  };
+}
+
+function notificationFromDb(r: NotificationDb): NotificationRow {
+  return {
+    id: r.id,
+    groupKey: r.group_key,
+    channelId: r.channel_id,
+    kind: r.kind,
+    status: r.status,
+    attempts: r.attempts,
+    lastError: r.last_error,
+    notice: r.notice,
+    createdAt: r.created_at.getTime(),
+    sentAt: r.sent_at?.getTime() ?? null,
+  };
+}
+
+function incidentFromDb(r: IncidentDb): IncidentRow {
+  return {
+    id: r.id,
+    title: r.title,
+    status: r.status,
+    openedAt: r.opened_at.getTime(),
+    closedAt: r.closed_at?.getTime() ?? null,
+    rootCause: r.root_cause,
+    alertCount: r.alert_count,
+    acknowledgedBy: r.acknowledged_by,
+  };
+}

@@ -1,0 +1,234 @@
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+import { verifyWebhookSignature } from 'src/modules/alerting/channels/webhook.channel';
+
+import { type TestTenant, TestVigil } from '../support/test-vigil';
+import { until } from '../support/until';
+
+jest.setTimeout(90_000);
+
+interface Received {
+  headers: IncomingMessage['headers'];
+  body: string;
+  at: number;
+}
+
+/** A webhook receiver on loopback: records requests; answers 500 `failures` times first. */
+class Receiver {
+  readonly requests: Received[] = [];
+  failures = 0;
+  readonly #server: Server;
+
+  constructor() {
+    this.#server = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        this.requests.push({
+          headers: req.headers,
+          body: Buffer.concat(chunks).toString(),
+          at: Date.now(),
+        });
+        if (this.failures > 0) {
+          this.failures--;
+          res.writeHead(500).end('down for maintenance');
+          return;
+        }
+        res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+      });
+    });
+  }
+
+  async start(): Promise<string> {
+    await new Promise<void>((r) => this.#server.listen(0, '127.0.0.1', r));
+    return `http://127.0.0.1:${(this.#server.address() as AddressInfo).port}/hook`;
+  }
+
+  close(): Promise<void> {
+    return new Promise((r) => this.#server.close(() => r()));
+  }
+
+  payloads(): Array<{ status: string; groupLabels: Record<string, string>; alerts: unknown[] }> {
+    return this.requests.map((r) => JSON.parse(r.body) as never);
+  }
+}
+
+const CHANNEL = `mutation ($input: CreateAlertChannelInput!) {
+  createAlertChannel(input: $input) { channel { id } signingSecret }
+}`;
+const RULE = `mutation ($input: CreateAlertRuleInput!) { createAlertRule(input: $input) { id } }`;
+const SETTINGS = `mutation { updateDetectionSettings(input: { learningHours: 0, detectors: [NEW_PATTERN] }) { learningHours } }`;
+const SILENCE = `mutation ($input: CreateAlertSilenceInput!) { createAlertSilence(input: $input) { id } }`;
+const ALERTS = `query ($f: AlertFilter) { alerts(filter: $f) {
+  fingerprint ruleId labels annotations status groupKey incidentId anomalyIds acknowledgedBy } }`;
+const TIMELINE = `query ($fp: ID!) { alertTimeline(fingerprint: $fp) { kind details } }`;
+const NOTIFICATIONS = `query { alertNotifications { id status attempts kind title } }`;
+
+interface Alert {
+  fingerprint: string;
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  status: string;
+  groupKey: string | null;
+  incidentId: string | null;
+  anomalyIds: string[];
+}
+
+describe('alerting: anomalies to grouped, signed notifications', () => {
+  let sut: TestVigil;
+  let tenant: TestTenant;
+  const receiver = new Receiver();
+  let url: string;
+  let secret: string;
+
+  beforeAll(async () => {
+    sut = await TestVigil.start();
+    tenant = await sut.createTenant('alerting-a');
+    url = await receiver.start();
+    await gql(SETTINGS, {});
+    const channel = await gql<{
+      createAlertChannel: { channel: { id: string }; signingSecret: string };
+    }>(CHANNEL, {
+      input: { name: 'ops-hook', allowPrivateNetwork: true, webhook: { url } },
+    });
+    secret = channel.createAlertChannel.signingSecret;
+    await gql(RULE, {
+      input: {
+        name: 'New error patterns',
+        severity: 'HIGH',
+        condition: { kind: 'ANOMALY', detectorKinds: ['new_pattern'] },
+        route: {
+          channelIds: [channel.createAlertChannel.channel.id],
+          groupBy: ['service'],
+          groupWaitSeconds: 1,
+          groupIntervalSeconds: 60,
+          repeatIntervalSeconds: 3600,
+        },
+      },
+    });
+  });
+  afterAll(async () => {
+    await receiver.close();
+    await sut?.close();
+  });
+
+  async function gql<T>(query: string, variables: Record<string, unknown>): Promise<T> {
+    const res = await sut.graphql<T>(tenant.adminKey, query, variables);
+    expect(res.errors).toBeUndefined();
+    return res.data as T;
+  }
+  const ship = async (service: string, message: string) => {
+    const res = await fetch(`${sut.url}/api/v1/logs`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${tenant.ingestKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify([
+        { '@timestamp': new Date().toISOString(), level: 'error', service, message },
+      ]),
+    });
+    expect(res.status).toBe(200);
+  };
+  const alertsOf = async (service: string) =>
+    (await gql<{ alerts: Alert[] }>(ALERTS, { f: {} })).alerts.filter(
+      (a) => a.labels.service === service,
+    );
+
+  it('turns anomalies into one signed, Alertmanager-shaped notification per group, with alerts and a timeline', async () => {
+    await ship('checkout', 'Payment gateway refused the card for order 17: insufficient funds');
+    await ship('checkout', 'Inventory reservation timed out after 30 s for order 17');
+    const requests = await until(
+      async () => receiver.requests.length,
+      (n) => n >= 1,
+      15_000,
+    );
+    expect(requests).toBeGreaterThanOrEqual(1);
+    // The group waited a second: both anomalies' alerts of checkout went out together, once.
+    await new Promise((r) => setTimeout(r, 1500));
+    const checkout = receiver.payloads().filter((p) => p.groupLabels.service === 'checkout');
+    expect(checkout).toHaveLength(1);
+    expect(checkout[0]).toMatchObject({ status: 'firing', groupLabels: { service: 'checkout' } });
+    const [request] = receiver.requests;
+    expect(
+      verifyWebhookSignature(
+        secret,
+        request!.headers['x-vigil-timestamp'] as string,
+        request!.body,
+        request!.headers['x-vigil-signature'] as string,
+        new Date(),
+      ),
+    ).toBe(true);
+
+    const alerts = await alertsOf('checkout');
+    expect(alerts.length).toBeGreaterThanOrEqual(1);
+    expect(alerts[0]).toMatchObject({
+      status: 'FIRING',
+      labels: { alertname: 'New error patterns' },
+    });
+    expect(alerts[0]!.groupKey).not.toBeNull();
+    expect(alerts[0]!.incidentId).not.toBeNull();
+    expect(alerts[0]!.anomalyIds.length).toBeGreaterThan(0);
+    const timeline = await gql<{ alertTimeline: Array<{ kind: string }> }>(TIMELINE, {
+      fp: alerts[0]!.fingerprint,
+    });
+    expect(timeline.alertTimeline.map((e) => e.kind)).toEqual(
+      expect.arrayContaining(['firing', 'notification']),
+    );
+    const sent = await until(
+      () => gql<{ alertNotifications: Array<{ status: string }> }>(NOTIFICATIONS, {}),
+      (r) => r.alertNotifications.some((n) => n.status === 'SENT'),
+    );
+    expect(sent.alertNotifications.some((n) => n.status === 'SENT')).toBe(true);
+  });
+
+  it('sends nothing for a silenced service, and records why', async () => {
+    const now = Date.now();
+    await gql(SILENCE, {
+      input: {
+        matchers: 'service="search"',
+        startsAt: new Date(now - 60_000).toISOString(),
+        endsAt: new Date(now + 3_600_000).toISOString(),
+        comment: 'reindexing',
+      },
+    });
+    const before = receiver.requests.length;
+    await ship('search', 'Shard 3 of the product index is read-only: disk watermark exceeded');
+    const alerts = await until(
+      () => alertsOf('search'),
+      (a) => a.length > 0,
+    );
+    expect(alerts[0]!.annotations.silenced_by).toBeDefined();
+    await new Promise((r) => setTimeout(r, 2500)); // past the group wait
+    expect(receiver.payloads().filter((p) => p.groupLabels.service === 'search')).toEqual([]);
+    expect(receiver.requests.length).toBe(before);
+  });
+
+  it('delivers exactly once through a channel that fails three times, then recovers', async () => {
+    receiver.failures = 3;
+    const before = receiver.requests.length;
+    await ship('payments', 'Ledger write rejected: duplicate idempotency key for transfer 99');
+    const delivered = await until(
+      () =>
+        gql<{ alertNotifications: Array<{ title: string; status: string; attempts: number }> }>(
+          NOTIFICATIONS,
+          {},
+        ),
+      (r) => r.alertNotifications.some((n) => n.title.includes('payments') && n.status === 'SENT'),
+      30_000,
+    );
+    const n = delivered.alertNotifications.find((x) => x.title.includes('payments'));
+    expect(n).toMatchObject({ status: 'SENT', attempts: 4 });
+    const payments = receiver.requests.slice(before).filter((r) => r.body.includes('"payments"'));
+    expect(payments).toHaveLength(4); // three refused, one accepted
+  });
+
+  it('acknowledges an alert: its status and timeline say so', async () => {
+    const [alert] = await alertsOf('checkout');
+    const res = await gql<{ acknowledgeAlert: number }>(
+      'mutation ($fp: ID!) { acknowledgeAlert(fingerprint: $fp) }',
+      { fp: alert!.fingerprint },
+    );
+    expect(res.acknowledgeAlert).toBe(1);
+    const [after] = await alertsOf('checkout');
+    expect(after).toMatchObject({ status: 'ACKNOWLEDGED' });
+  });
+});
