@@ -102,8 +102,9 @@ export class ActionLinkSigner {
     if (!BASE64URL.test(body) || !BASE64URL.test(signature)) {
       return { ok: false, reason: 'malformed' };
     }
-    const given = Buffer.from(signature, 'base64url');
-    const expected = this.#sign(body);
+    // Compared as text: decoding would accept non-canonical spellings of the same signature.
+    const given = Buffer.from(signature);
+    const expected = Buffer.from(this.#sign(body).toString('base64url'));
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
       return { ok: false, reason: 'bad_signature' };
     }
