@@ -23,6 +23,14 @@ export interface AlertActionRouteDeps {
   readonly maxBodyBytes?: number;
 }
 
+/**
+ * A wildcard rather than `:token`: Fastify refuses parameters longer than `maxParamLength` (100 by
+ * default) with a 414, and tokens are longer. A `/` in the rest fails verification as malformed.
+ */
+interface TokenParams {
+  '*': string;
+}
+
 /** Who an e-mail link acts as (the feedback and timeline record it). */
 export const EMAIL_LINK_ACTOR = 'email link';
 
@@ -87,21 +95,21 @@ export async function alertActionRoutes(
       .send(status === 500 ? 'internal error' : err.message);
   });
 
-  app.get<{ Params: { token: string } }>(
-    `${ACTION_LINK_PATH}/:token`,
+  app.get<{ Params: TokenParams }>(
+    `${ACTION_LINK_PATH}/*`,
     { config: { permissions: [] } },
     async (req, reply) => {
-      const verified = deps.signer.verify(req.params.token, now());
+      const verified = deps.signer.verify(req.params['*'], now());
       if (!verified.ok) return sendFailure(reply, verified.reason);
-      return sendPage(reply, 200, confirmation(verified.action, req.params.token));
+      return sendPage(reply, 200, confirmation(verified.action, req.params['*']));
     },
   );
 
-  app.post<{ Params: { token: string } }>(
-    `${ACTION_LINK_PATH}/:token`,
+  app.post<{ Params: TokenParams }>(
+    `${ACTION_LINK_PATH}/*`,
     { config: { permissions: [] } },
     async (req, reply) => {
-      const verified = deps.signer.verify(req.params.token, now());
+      const verified = deps.signer.verify(req.params['*'], now());
       if (!verified.ok) return sendFailure(reply, verified.reason);
       const action = verified.action;
       try {
