@@ -159,6 +159,7 @@ describe(SlackInteractionHandler.name, () => {
       click('vigil_ack_link', ''),
       click('something_else', 'notice-1'),
       { type: 'view_submission', user: { id: 'U1' } },
+      { type: 'block_actions', actions: [null, 'vigil_ack', { action_id: 'vigil_ack', value: 7 }] },
     ]) {
       const body = formBody(payload);
       await expect(sut.handle(request(body))).resolves.toEqual({ status: 200, text: 'ignored' });

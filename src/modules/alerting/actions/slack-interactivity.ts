@@ -139,6 +139,7 @@ export class SlackInteractionHandler {
   }
 
   async #dispatch(tenantId: string, action: SlackAction, by: string): Promise<string | null> {
+    if (typeof action !== 'object' || action === null) return null;
     const id = action.action_id;
     if (id !== SLACK_ACK_ACTION && id !== SLACK_NOT_USEFUL_ACTION) return null;
     if (typeof action.value !== 'string' || action.value === '') return null;
