@@ -1,0 +1,73 @@
+import {
+  type DynamicModule,
+  Inject,
+  Injectable,
+  Logger,
+  Module,
+  type ModuleMetadata,
+} from '@nestjs/common';
+import type { FastifyInstance } from 'fastify';
+
+import { AppConfig } from '../../../config/app-config';
+import { AlertActionsPort } from '../alerting.types';
+import { ACTION_LINK_KEY_PURPOSE, ActionLinkSigner } from './action-links';
+import { registerAlertActionRoutes } from './alert-actions.routes';
+import { NoticeTargets, SlackInteractionHandler, SlackSigningSecrets } from './slack-interactivity';
+
+/**
+ * The alert action routes with their dependencies resolved by Nest. The routes are Fastify
+ * plugins (like the ingest ones), so the app factory mounts them: `await routes.register(http)`.
+ */
+@Injectable()
+export class AlertActionRoutes {
+  readonly #logger = new Logger('AlertActions');
+  readonly #slack: SlackInteractionHandler;
+
+  constructor(
+    @Inject(AlertActionsPort) private readonly actions: AlertActionsPort,
+    @Inject(ActionLinkSigner) private readonly signer: ActionLinkSigner,
+    @Inject(SlackSigningSecrets) secrets: SlackSigningSecrets,
+    @Inject(NoticeTargets) notices: NoticeTargets,
+  ) {
+    this.#slack = new SlackInteractionHandler(actions, secrets, notices, {
+      onLateError: (err) => this.#logger.error('a Slack action failed after the answer', err),
+    });
+  }
+
+  /** Mounts the routes on the main Fastify instance (before `app.init()`). */
+  register(http: FastifyInstance): Promise<void> {
+    return registerAlertActionRoutes(http, {
+      actions: this.actions,
+      signer: this.signer,
+      slack: this.#slack,
+    });
+  }
+}
+
+/**
+ * E-mail action links (the `ActionLinkSigner` that mints them, for the notifier) and the routes
+ * that act on them and on Slack buttons. `AlertActionsPort`, `SlackSigningSecrets` and
+ * `NoticeTargets` come from the modules listed in `imports` (or from a global module).
+ */
+@Module({})
+export class AlertActionsModule {
+  static register(options: { imports?: ModuleMetadata['imports'] } = {}): DynamicModule {
+    return {
+      module: AlertActionsModule,
+      imports: options.imports ?? [],
+      providers: [
+        {
+          provide: ActionLinkSigner,
+          inject: [AppConfig],
+          useFactory: (config: AppConfig) =>
+            new ActionLinkSigner(
+              config.secretBox.deriveKey(ACTION_LINK_KEY_PURPOSE),
+              config.publicUrl,
+            ),
+        },
+        AlertActionRoutes,
+      ],
+      exports: [ActionLinkSigner, AlertActionRoutes],
+    };
+  }
+}
