@@ -16,6 +16,7 @@ import { MetricsService } from './common/metrics/metrics.service';
 import type { AppConfig } from './config/app-config';
 import { esApiPlugin, type EsApiOptions } from './modules/ingest/http/es-api.plugin';
 import { jsonIngestPlugin } from './modules/ingest/http/json-ingest.plugin';
+import { AlertActionRoutes } from './modules/alerting/actions/alert-actions.module';
 import { lokiPushPlugin } from './modules/ingest/http/loki-push.plugin';
 import { otlpLogsPlugin } from './modules/ingest/http/otlp-logs.plugin';
 import { IngestService } from './modules/ingest/ingest.service';
@@ -82,6 +83,7 @@ export async function startVigil(config: AppConfig): Promise<Vigil> {
   await http.register(jsonIngestPlugin, esOptions);
   await http.register(otlpLogsPlugin, esOptions);
   await http.register(lokiPushPlugin, esOptions);
+  await app.get(AlertActionRoutes).register(http);
   await app.init();
   capSubscriptionMessages(app, config.graphql.maxWsMessageBytes);
 

@@ -1,5 +1,8 @@
 import { Module } from '@nestjs/common';
 
+import { actionLinkSignerProvider, AlertActionRoutes } from './actions/alert-actions.module';
+import { NoticeTargets, SlackSigningSecrets } from './actions/slack-interactivity';
+import { NotificationTargets, SlackChannelSecrets } from './alert-action-ports.service';
 import { AlertActionsService } from './alert-actions.service';
 import { AlertDeliveryService } from './alert-delivery.service';
 import { AlertEngineService } from './alert-engine.service';
@@ -13,7 +16,8 @@ import { AlertConfigModule } from './config/alert-config.module';
 
 /**
  * Alerting: configuration (config/), the engine consuming the anomalies queue, delivery jobs per
- * notification, and the GraphQL over alerts, incidents and notifications.
+ * notification, escalation, the GraphQL over alerts, incidents and notifications, and the action
+ * routes (e-mail links, Slack buttons; mounted by the app factory).
  */
 @Module({
   imports: [AlertConfigModule],
@@ -27,7 +31,11 @@ import { AlertConfigModule } from './config/alert-config.module';
     { provide: AlertActionsPort, useExisting: AlertActionsService },
     AlertQueryService,
     AlertingResolver,
+    actionLinkSignerProvider,
+    { provide: NoticeTargets, useClass: NotificationTargets },
+    { provide: SlackSigningSecrets, useClass: SlackChannelSecrets },
+    AlertActionRoutes,
   ],
-  exports: [AlertActionsPort, AlertEngineService],
+  exports: [AlertActionsPort, AlertEngineService, AlertActionRoutes],
 })
 export class AlertingModule {}

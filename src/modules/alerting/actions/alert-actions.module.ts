@@ -44,6 +44,14 @@ export class AlertActionRoutes {
   }
 }
 
+/** The signer of e-mail action links, keyed from the secret key ring and the public URL. */
+export const actionLinkSignerProvider = {
+  provide: ActionLinkSigner,
+  inject: [AppConfig],
+  useFactory: (config: AppConfig) =>
+    new ActionLinkSigner(config.secretBox.deriveKey(ACTION_LINK_KEY_PURPOSE), config.publicUrl),
+};
+
 /**
  * E-mail action links (the `ActionLinkSigner` that mints them, for the notifier) and the routes
  * that act on them and on Slack buttons. `AlertActionsPort`, `SlackSigningSecrets` and
@@ -55,18 +63,7 @@ export class AlertActionsModule {
     return {
       module: AlertActionsModule,
       imports: options.imports ?? [],
-      providers: [
-        {
-          provide: ActionLinkSigner,
-          inject: [AppConfig],
-          useFactory: (config: AppConfig) =>
-            new ActionLinkSigner(
-              config.secretBox.deriveKey(ACTION_LINK_KEY_PURPOSE),
-              config.publicUrl,
-            ),
-        },
-        AlertActionRoutes,
-      ],
+      providers: [actionLinkSignerProvider, AlertActionRoutes],
       exports: [ActionLinkSigner, AlertActionRoutes],
     };
   }
