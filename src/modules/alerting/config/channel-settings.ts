@@ -84,7 +84,7 @@ export function toChannelConfig(
     string,
     unknown
   >;
-  const given = stripNull((input[kind] ?? {}));
+  const given = stripNull(input[kind] ?? {});
   if (kind === 'slack' && given.webhookUrl !== undefined) {
     delete old.token;
     delete old.channel;
