@@ -259,6 +259,16 @@ describe('alerting configuration over GraphQL', () => {
         'NOT_FOUND',
       );
       expect(
+        codeOf(
+          await sut.graphql(b.adminKey, UPDATE_CHANNEL, {
+            id: created.channel.id,
+            input: { name: 'stolen' },
+          }),
+        ),
+      ).toBe('NOT_FOUND');
+      const port = sut.vigil.app.get(AlertConfigPort);
+      expect(await port.channelTarget(b.id, created.channel.id)).toBeNull();
+      expect(
         (await sut.graphql(a.adminKey, DELETE_CHANNEL, { id: created.channel.id })).data,
       ).toEqual({ deleteAlertChannel: true });
       const audit = await owner.query(
@@ -329,7 +339,13 @@ describe('alerting configuration over GraphQL', () => {
       const port = sut.vigil.app.get(AlertConfigPort);
       expect(await port.enabledRules(a.id)).toEqual([]);
       expect((await sut.graphql(viewer, RULES)).data?.alertRules).toHaveLength(1);
-      expect(codeOf(await sut.graphql(b.adminKey, DELETE_RULE, { id }))).toBe('OK');
+      expect((await sut.graphql(b.adminKey, DELETE_RULE, { id })).data).toEqual({
+        deleteAlertRule: false,
+      });
+      expect(codeOf(await sut.graphql(b.adminKey, UPDATE_RULE, { id, input: { name: 'x' } }))).toBe(
+        'NOT_FOUND',
+      );
+      expect(codeOf(await sut.graphql(a.ingestKey, DELETE_RULE, { id }))).toBe('FORBIDDEN');
       expect((await sut.graphql(b.adminKey, RULES)).data?.alertRules).toEqual([]);
       // The channel is in use: it cannot be deleted under the rule.
       expect(codeOf(await sut.graphql(a.adminKey, DELETE_CHANNEL, { id: channelId }))).toBe(
@@ -338,6 +354,15 @@ describe('alerting configuration over GraphQL', () => {
       expect((await sut.graphql(editor, DELETE_RULE, { id })).data).toEqual({
         deleteAlertRule: true,
       });
+      const audit = await owner.query<{ action: string }>(
+        `SELECT action FROM audit_log WHERE tenant_id = $1 AND target_id = $2 ORDER BY at`,
+        [a.id, id],
+      );
+      expect(audit.rows.map((r) => r.action)).toEqual([
+        'alert_rule.created',
+        'alert_rule.updated',
+        'alert_rule.deleted',
+      ]);
     });
 
     it('refuses invalid rules with BAD_USER_INPUT, and viewers', async () => {
