@@ -121,24 +121,36 @@ export class AlertChannelsService {
   ): Promise<AlertChannelRow> {
     if (!isUuid(id)) throw notFound(id);
     const tenantId = principal.tenantId;
-    const row = await this.repository.transaction(tenantId, async (tx) => {
-      const before = await this.repository.findChannel(tx, id);
-      if (before === null) throw notFound(id);
-      const given = (['slack', 'pagerduty', 'email', 'webhook'] as const).filter(
-        (k) => input[k] != null,
+    const before = await this.repository.transaction(tenantId, (tx) =>
+      this.repository.findChannel(tx, id),
+    );
+    if (before === null) throw notFound(id);
+    const given = (['slack', 'pagerduty', 'email', 'webhook'] as const).filter(
+      (k) => input[k] != null,
+    );
+    if (given.some((k) => k !== before.kind)) {
+      throw new AlertingError(
+        'INVALID_ARGUMENT',
+        `this is a ${before.kind} channel; its kind cannot change`,
       );
-      if (given.some((k) => k !== before.kind)) {
+    }
+    const name = input.name == null ? before.name : checkName(input.name, 100);
+    const { config } = toChannelConfig(before.kind, input, this.open(tenantId, before));
+    const allowPrivateNetwork = input.allowPrivateNetwork ?? before.allowPrivateNetwork;
+    // Resolving names can take a while: not inside the transaction.
+    await checkOutbound(config, allowPrivateNetwork);
+    const row = await this.repository.transaction(tenantId, async (tx) => {
+      const current = await this.repository.findChannel(tx, id);
+      if (current === null) throw notFound(id);
+      if (current.updatedAt.getTime() !== before.updatedAt.getTime()) {
         throw new AlertingError(
           'INVALID_ARGUMENT',
-          `this is a ${before.kind} channel; its kind cannot change`,
+          'the channel was changed meanwhile; read it again and retry',
         );
       }
-      const { config } = toChannelConfig(before.kind, input, this.open(tenantId, before));
-      const allowPrivateNetwork = input.allowPrivateNetwork ?? before.allowPrivateNetwork;
-      await checkOutbound(config, allowPrivateNetwork);
       const updated = await this.repository.updateChannel(tx, {
         id,
-        name: input.name == null ? before.name : checkName(input.name, 100),
+        name,
         settings: config.settings,
         secretSealed: this.seal(tenantId, id, config),
         allowPrivateNetwork,
