@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -231,4 +232,102 @@ describe('alerting: anomalies to grouped, signed notifications', () => {
     const [after] = await alertsOf('checkout');
     expect(after).toMatchObject({ status: 'ACKNOWLEDGED' });
   });
+
+  it('takes acknowledgements and feedback from Slack buttons and signed e-mail links', async () => {
+    const slack = new Receiver();
+    const slackUrl = await slack.start();
+    try {
+      const channel = await gql<{ createAlertChannel: { channel: { id: string } } }>(CHANNEL, {
+        input: {
+          name: 'ops-slack',
+          allowPrivateNetwork: true,
+          slack: { webhookUrl: slackUrl, signingSecret: 'slack-signing-secret-for-tests' },
+        },
+      });
+      const channelId = channel.createAlertChannel.channel.id;
+      await gql(RULE, {
+        input: {
+          name: 'Auth and billing errors',
+          severity: 'CRITICAL',
+          condition: { kind: 'ANOMALY', services: ['auth', 'billing'] },
+          route: { channelIds: [channelId], groupBy: ['service'], groupWaitSeconds: 1 },
+        },
+      });
+      await ship('auth', 'Token signing key missing from the key ring: kid 7 not found');
+      await ship('billing', 'Invoice run aborted: currency table is empty');
+      const messages = await until(
+        async () => slack.requests.map((r) => JSON.parse(r.body) as SlackMessage),
+        (ms) => ms.length >= 2,
+        15_000,
+      );
+      const button = (m: SlackMessage, id: string) =>
+        m.blocks.flatMap((b) => b.elements ?? []).find((e) => e.action_id === id);
+      const auth = messages.find((m) => m.text.includes('on auth'))!;
+      const billing = messages.find((m) => m.text.includes('on billing'))!;
+
+      // Slack: a signed click on Acknowledge, with the tenant taken from the channel.
+      const payload = {
+        type: 'block_actions',
+        user: { id: 'U1', username: 'ada' },
+        actions: [{ action_id: 'vigil_ack', value: button(auth, 'vigil_ack')!.value }],
+      };
+      const body = `payload=${encodeURIComponent(JSON.stringify(payload))}`;
+      const ts = String(Math.floor(Date.now() / 1000));
+      const signature = `v0=${createHmac('sha256', 'slack-signing-secret-for-tests').update(`v0:${ts}:${body}`).digest('hex')}`;
+      const interactivity = `${sut.url}/api/v1/integrations/slack/interactivity/${channelId}`;
+      const forged = await fetch(interactivity, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          'x-slack-request-timestamp': ts,
+          'x-slack-signature': 'v0=00',
+        },
+        body,
+      });
+      expect(forged.status).toBe(401);
+      const clicked = await fetch(interactivity, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          'x-slack-request-timestamp': ts,
+          'x-slack-signature': signature,
+        },
+        body,
+      });
+      expect(clicked.status).toBe(200);
+      const [authAlert] = await until(
+        () => alertsOf('auth'),
+        (as) => as.some((a) => a.status === 'ACKNOWLEDGED'),
+      );
+      expect(authAlert!.status).toBe('ACKNOWLEDGED');
+
+      // E-mail links: a GET (a mail scanner) only shows a page; the POST acts.
+      // The link is built on PUBLIC_URL; this test server listens on a port of its own.
+      const link = button(billing, 'vigil_ack_link')!.url!.replace(/^https?:\/\/[^/]+/, sut.url);
+      expect(link).toContain('/api/v1/alert-actions/');
+      const page = await fetch(link);
+      expect(page.status).toBe(200);
+      expect(await page.text()).toContain('Acknowledge');
+      // The other rule (new patterns) has an alert of its own on billing, left alone.
+      const billingAlert = async () =>
+        (await alertsOf('billing')).find((a) => a.labels.alertname === 'Auth and billing errors')!;
+      expect((await billingAlert()).status).toBe('FIRING');
+      const acted = await fetch(link, { method: 'POST' });
+      expect(acted.status).toBe(200);
+      expect((await billingAlert()).status).toBe('ACKNOWLEDGED');
+      expect(
+        (await alertsOf('billing')).find((a) => a.labels.alertname === 'New error patterns')
+          ?.status,
+      ).toBe('FIRING');
+      const tampered = await fetch(`${link.slice(0, -3)}xyz`, { method: 'POST' });
+      expect(tampered.status).toBe(400);
+    } finally {
+      await slack.close();
+    }
+  });
 });
+
+interface SlackMessage {
+  text: string;
+  blocks: Array<{ elements?: Array<{ action_id?: string; value?: string; url?: string }> }>;
+}

@@ -7,6 +7,7 @@ import type { TenantTx } from '../../common/database/tenant-transaction';
 import { MetricsService } from '../../common/metrics/metrics.service';
 import { QueueService, type TypedQueue } from '../../common/queues/queue.service';
 import { ANOMALY_QUEUE, type AnomalyJob } from '../detection/detection.jobs';
+import { ActionLinkSigner } from './actions/action-links';
 import { AlertEscalationService } from './alert-escalation.service';
 import { AlertEvents } from './alert-events.service';
 import { AlertRepository } from './alert.repository';
@@ -14,6 +15,9 @@ import type { AlertDeliveryJob } from './alerting.jobs';
 import { AlertConfigPort, type AlertRuleRow } from './alerting.types';
 import type { AlertNotice, AlertSeverity } from './channels/alert-channel';
 import { type EngineState, TenantEngine } from './tenant-engine';
+
+/** How long the one-click links of a notification work. */
+const LINK_TTL_MS = 7 * 86_400_000;
 
 /** How often due group notifications are looked for (and silences re-checked). */
 const TICK_MS = 1000;
@@ -43,6 +47,7 @@ export class AlertEngineService implements OnModuleInit, OnModuleDestroy {
     private readonly events: AlertEvents,
     private readonly metrics: MetricsService,
     private readonly escalation: AlertEscalationService,
+    private readonly signer: ActionLinkSigner,
   ) {}
 
   set deliveryQueue(queue: TypedQueue<AlertDeliveryJob>) {
@@ -139,6 +144,14 @@ export class AlertEngineService implements OnModuleInit, OnModuleDestroy {
         repo: this.repo,
         tx,
         changed,
+        links: (fingerprint, groupKey, title) => {
+          const expiresAt = new Date(now + LINK_TTL_MS);
+          const base = { tenantId, fingerprint, groupKey, title, expiresAt };
+          return {
+            ack: this.signer.link({ ...base, kind: 'ack' }),
+            notUseful: this.signer.link({ ...base, kind: 'not_useful' }),
+          };
+        },
       });
       const result = await work(engine);
       await engine.refresh();

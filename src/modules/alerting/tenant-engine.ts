@@ -54,6 +54,8 @@ export interface EngineDeps {
   tx: TenantTx;
   /** Fingerprints whose alert changed (for `alertUpdated` subscribers). */
   changed: string[];
+  /** One-click links of a notice (acknowledge, not useful) for its first alert and group. */
+  links?: (fingerprint: string, groupKey: string, title: string) => AlertNotice['links'];
 }
 
 /** Subjects (open anomalies) and anomaly ids kept per alert. */
@@ -333,16 +335,17 @@ export class TenantEngine {
     const first = alerts[0];
     const service = first?.labels.service;
     const firing = n.firing > 0;
+    const title = `${rule.name}${service ? ` on ${service}` : ''}${alerts.length > 1 ? ` (${alerts.length} alerts)` : ''}`;
     return {
       tenantId: this.tenantId,
       groupKey: n.groupKey,
       dedupKey: fingerprint(rule.id, { group: n.groupKey }),
       status: firing ? 'firing' : 'resolved',
       severity: rule.severity,
-      title: `${rule.name}${service ? ` on ${service}` : ''}${alerts.length > 1 ? ` (${alerts.length} alerts)` : ''}`,
+      title,
       summary: first?.explanation ?? rule.name,
       alerts,
-      links: {},
+      links: first && this.deps.links ? this.deps.links(first.fingerprint, n.groupKey, title) : {},
       groupLabels: n.groupLabels,
       createdAt: new Date(this.now),
     };

@@ -80,7 +80,13 @@ export interface TargetBase {
   readonly allowPrivateNetwork?: boolean;
 }
 
-export type SlackTarget = TargetBase & { readonly kind: 'slack' } & (
+/** Verifies the Slack app's button clicks at the interactivity endpoint (not used to send). */
+export interface SlackSigning {
+  readonly signingSecret?: string;
+}
+
+export type SlackTarget = TargetBase &
+  SlackSigning & { readonly kind: 'slack' } & (
     | { readonly webhookUrl: string }
     | {
         readonly token: string;

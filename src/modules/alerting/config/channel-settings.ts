@@ -10,6 +10,7 @@ export interface ChannelFields {
     token?: string | null;
     channel?: string | null;
     apiUrl?: string | null;
+    signingSecret?: string | null;
   } | null;
   pagerduty?: { routingKey?: string | null; apiUrl?: string | null } | null;
   email?: {
@@ -27,6 +28,7 @@ export interface ChannelFields {
 /** Every stored field of every kind (settings and opened secrets), for building a target. */
 interface StoredFields {
   webhookUrl?: string;
+  signingSecret?: string;
   token: string;
   channel: string;
   apiUrl?: string;
@@ -51,7 +53,7 @@ export interface ChannelConfig {
 
 /** The secret fields of each kind: sealed, never returned. */
 export const SECRET_FIELDS: Readonly<Record<ChannelKind, readonly string[]>> = {
-  slack: ['webhookUrl', 'token'],
+  slack: ['webhookUrl', 'token', 'signingSecret'],
   pagerduty: ['routingKey'],
   email: ['password'],
   webhook: ['url', 'secret'],
@@ -94,15 +96,20 @@ export function toChannelConfig(
   const v = { ...old, ...given };
   switch (kind) {
     case 'slack': {
+      // The Slack app's signing secret verifies its button clicks (interactivity endpoint).
+      const signing: Record<string, string> =
+        v.signingSecret !== undefined
+          ? { signingSecret: text('signingSecret', v.signingSecret, 200) }
+          : {};
       if (typeof v.webhookUrl === 'string') {
-        return config(kind, {}, { webhookUrl: url('webhookUrl', v.webhookUrl) });
+        return config(kind, {}, { webhookUrl: url('webhookUrl', v.webhookUrl), ...signing });
       }
       const token = text('token', v.token, 500);
       const channel = text('channel', v.channel, 200);
       return config(
         kind,
         { channel, ...(v.apiUrl !== undefined ? { apiUrl: url('apiUrl', v.apiUrl) } : {}) },
-        { token },
+        { token, ...signing },
       );
     }
     case 'pagerduty':
@@ -164,9 +171,15 @@ export function toTarget(c: ChannelConfig, allowPrivateNetwork: boolean): Channe
   switch (c.kind) {
     case 'slack':
       return v.webhookUrl !== undefined
-        ? { ...base, kind: 'slack', webhookUrl: v.webhookUrl }
+        ? {
+            ...base,
+            kind: 'slack',
+            webhookUrl: v.webhookUrl,
+            ...(v.signingSecret !== undefined ? { signingSecret: v.signingSecret } : {}),
+          }
         : {
             ...base,
+            ...(v.signingSecret !== undefined ? { signingSecret: v.signingSecret } : {}),
             kind: 'slack',
             token: v.token,
             channel: v.channel,

@@ -103,6 +103,13 @@ export class SlackChannelInput {
 
   @Field(() => String, { nullable: true })
   apiUrl?: string | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'Secret: the Slack app signing secret; set it, and point the app’s interactivity URL at /api/v1/integrations/slack/interactivity/<channel id>, for the Acknowledge and Not useful buttons',
+  })
+  signingSecret?: string | null;
 }
 
 @InputType('PagerDutyChannelInput')
