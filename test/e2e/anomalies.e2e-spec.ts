@@ -231,11 +231,14 @@ describe('anomaly detection through ingest, GraphQL and graphql-ws', () => {
 
     // Traffic comes back (the last five minutes): the silence resolves after its quiet period.
     await ship(sut, t, routine(5, 0));
-    detection.tick(Date.now());
-    await detection.settled(t.id);
-    const after = await gql<{ anomaly: Anomaly }>(sut, t.adminKey, ANOMALY, {
-      id: silence[0]!.id,
-    });
+    const after = await until(
+      async () => {
+        detection.tick(Date.now());
+        await detection.settled(t.id);
+        return gql<{ anomaly: Anomaly }>(sut, t.adminKey, ANOMALY, { id: silence[0]!.id });
+      },
+      (a) => a.anomaly.status === 'RESOLVED',
+    );
     expect(after.anomaly.status).toBe('RESOLVED');
     expect(after.anomaly.endedAt).not.toBeNull();
   });
