@@ -16,6 +16,9 @@ import { AlertConfigPort, type AlertRuleRow } from './alerting.types';
 import type { AlertNotice, AlertSeverity } from './channels/alert-channel';
 import { type EngineState, TenantEngine } from './tenant-engine';
 
+/** Anomaly jobs taken at once by this process (batched per tenant into engine runs). */
+const BATCH_CONCURRENCY = 64;
+
 /** How long the one-click links of a notification work. */
 const LINK_TTL_MS = 7 * 86_400_000;
 
@@ -37,6 +40,15 @@ export type AnomalyChange = AnomalyJob['data'];
 export class AlertEngineService implements OnModuleInit, OnModuleDestroy {
   readonly #logger = new Logger(AlertEngineService.name);
   #delivery: TypedQueue<AlertDeliveryJob> | null = null;
+  /** Per tenant: anomaly changes waiting for the next engine run, and their jobs' promises. */
+  readonly #batches = new Map<
+    string,
+    {
+      changes: AnomalyChange[];
+      waiters: Array<{ resolve: () => void; reject: (e: unknown) => void }>;
+    }
+  >();
+  readonly #running = new Set<string>();
   #timer: NodeJS.Timeout | null = null;
   #ticking = false;
 
@@ -55,8 +67,11 @@ export class AlertEngineService implements OnModuleInit, OnModuleDestroy {
   }
 
   onModuleInit(): void {
-    this.queues.consume<AnomalyJob>(ANOMALY_QUEUE, (job: Job<AnomalyChange>) =>
-      this.handleAnomaly(job.data),
+    // Many jobs at once: those of one tenant are evaluated together in one engine run.
+    this.queues.consume<AnomalyJob>(
+      ANOMALY_QUEUE,
+      (job: Job<AnomalyChange>) => this.handleAnomaly(job.data),
+      BATCH_CONCURRENCY,
     );
     this.#timer = setInterval(() => void this.tickAll(Date.now()), TICK_MS);
     this.#timer.unref();
@@ -66,32 +81,73 @@ export class AlertEngineService implements OnModuleInit, OnModuleDestroy {
     if (this.#timer) clearInterval(this.#timer);
   }
 
-  /** Matches one anomaly change against the tenant's rules and evaluates what it touches. */
-  async handleAnomaly(change: AnomalyChange, now = Date.now()): Promise<void> {
-    const rules = (await this.config.enabledRules(change.tenantId)).filter((r) =>
-      ruleMatches(r, change),
-    );
-    if (rules.length === 0) return;
-    await this.#run(change.tenantId, now, async (engine) => {
-      for (const rule of rules) {
-        const labels: Record<string, string> = {
-          alertname: rule.name,
-          service: change.service,
-          severity: rule.severity,
-          anomaly_kind: change.kind,
-          ...rule.labels,
-        };
-        await engine.evaluate(rule, {
-          labels,
-          identity: change.anomalyId,
-          active: change.status === 'open',
-          startsAt: Date.parse(change.startedAt),
-          explanation: change.explanation,
-          anomalyId: change.anomalyId,
-          patternIds: change.patternIds,
-        });
+  /**
+   * Matches one anomaly change against the tenant's rules and evaluates what it touches.
+   * Changes arriving while a run of their tenant is under way wait for the next run, which takes
+   * them all (a group commit: one state load, one set of configuration reads, one save).
+   */
+  handleAnomaly(change: AnomalyChange, now = Date.now()): Promise<void> {
+    let batch = this.#batches.get(change.tenantId);
+    if (batch === undefined) {
+      batch = { changes: [], waiters: [] };
+      this.#batches.set(change.tenantId, batch);
+    }
+    batch.changes.push(change);
+    const done = new Promise<void>((resolve, reject) => batch.waiters.push({ resolve, reject }));
+    if (!this.#running.has(change.tenantId)) void this.#drain(change.tenantId, now);
+    return done;
+  }
+
+  async #drain(tenantId: string, now: number): Promise<void> {
+    this.#running.add(tenantId);
+    try {
+      for (;;) {
+        const batch = this.#batches.get(tenantId);
+        if (batch === undefined || batch.changes.length === 0) return;
+        this.#batches.delete(tenantId);
+        try {
+          await this.#evaluateChanges(tenantId, batch.changes, Math.max(now, Date.now()));
+          for (const w of batch.waiters) w.resolve();
+        } catch (err) {
+          for (const w of batch.waiters) w.reject(err);
+        }
       }
-    });
+    } finally {
+      this.#running.delete(tenantId);
+    }
+  }
+
+  async #evaluateChanges(tenantId: string, changes: AnomalyChange[], now: number): Promise<void> {
+    const rules = await this.config.enabledRules(tenantId);
+    const matched = changes.map((c) => ({ c, rules: rules.filter((r) => ruleMatches(r, c)) }));
+    if (matched.every((m) => m.rules.length === 0)) return;
+    await this.#run(
+      tenantId,
+      now,
+      async (engine) => {
+        for (const { c, rules: hits } of matched) {
+          for (const rule of hits) {
+            const labels: Record<string, string> = {
+              alertname: rule.name,
+              service: c.service,
+              severity: rule.severity,
+              anomaly_kind: c.kind,
+              ...rule.labels,
+            };
+            await engine.evaluate(rule, {
+              labels,
+              identity: c.anomalyId,
+              active: c.status === 'open',
+              startsAt: Date.parse(c.startedAt),
+              explanation: c.explanation,
+              anomalyId: c.anomalyId,
+              patternIds: c.patternIds,
+            });
+          }
+        }
+      },
+      rules,
+    );
   }
 
   /** Sends what is due for every tenant with engine state (the scheduler's tick). */
@@ -130,12 +186,13 @@ export class AlertEngineService implements OnModuleInit, OnModuleDestroy {
     tenantId: string,
     now: number,
     work: (engine: TenantEngine) => Promise<T>,
+    knownRules?: AlertRuleRow[],
   ): Promise<T> {
     const jobs: Array<{ id: string }> = [];
     const escalations: Array<{ policyId: string; notice: Omit<AlertNotice, 'id'> }> = [];
     const changed: string[] = [];
     const result = await this.repo.withEngineState(tenantId, async (tx, stored) => {
-      const rules = await this.config.enabledRules(tenantId);
+      const rules = knownRules ?? (await this.config.enabledRules(tenantId));
       const engine = new TenantEngine(tenantId, now, stored as EngineState | undefined, {
         rules,
         silences: await this.config.activeSilences(tenantId, now),

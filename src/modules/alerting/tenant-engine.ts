@@ -130,8 +130,11 @@ export class TenantEngine {
       tracked.endsAt = null;
       tracked.incidentId = null;
     }
+    // The alert's row is written only when something a reader sees changed.
+    let changed = tracked.explanation !== e.explanation || tracked.groupKey === null;
     tracked.explanation = e.explanation;
     if (e.anomalyId && !tracked.anomalyIds.includes(e.anomalyId)) {
+      changed = true;
       tracked.anomalyIds.push(e.anomalyId);
       if (tracked.anomalyIds.length > MAX_SUBJECTS) tracked.anomalyIds.shift();
     }
@@ -162,7 +165,7 @@ export class TenantEngine {
       this.#correlator.resolve(fp, this.now);
       this.#silences.alertResolved(fp, this.now);
     }
-    await this.#route(rule, fp, tracked);
+    await this.#route(rule, fp, tracked, changed || transitions.length > 0);
   }
 
   /** Acknowledges by alert, group or incident; returns how many alerts changed. */
