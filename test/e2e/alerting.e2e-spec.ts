@@ -2,6 +2,7 @@ import { createHmac } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
+import { AlertEngineService } from 'src/modules/alerting/alert-engine.service';
 import { verifyWebhookSignature } from 'src/modules/alerting/channels/webhook.channel';
 
 import { type TestTenant, TestVigil } from '../support/test-vigil';
@@ -220,6 +221,46 @@ describe('alerting: anomalies to grouped, signed notifications', () => {
     expect(n).toMatchObject({ status: 'SENT', attempts: 4 });
     const payments = receiver.requests.slice(before).filter((r) => r.body.includes('"payments"'));
     expect(payments).toHaveLength(4); // three refused, one accepted
+  });
+
+  it('fires a log-query rule when the count of its filter crosses the threshold', async () => {
+    const channels = await gql<{ alertChannels: Array<{ id: string; name: string }> }>(
+      'query { alertChannels { id name } }',
+      {},
+    );
+    const hook = channels.alertChannels.find((c) => c.name === 'ops-hook')!;
+    await gql(RULE, {
+      input: {
+        name: 'Disks filling up',
+        severity: 'WARNING',
+        condition: {
+          kind: 'LOG_QUERY',
+          query: '"disk full"',
+          services: ['storage'],
+          windowSeconds: 300,
+          op: 'GTE',
+          threshold: 3,
+        },
+        route: { channelIds: [hook.id], groupBy: ['alertname'], groupWaitSeconds: 0 },
+      },
+    });
+    const engine = sut.vigil.app.get(AlertEngineService);
+    await ship('storage', 'Volume /data is disk full on node 4');
+    await engine.evaluateQueries(Date.now());
+    expect(
+      (await gql<{ alerts: Alert[] }>(ALERTS, { f: {} })).alerts.filter(
+        (a) => a.labels.alertname === 'Disks filling up',
+      ),
+    ).toEqual([]);
+    await ship('storage', 'Volume /logs is disk full on node 4');
+    await ship('storage', 'Volume /tmp is disk full on node 5');
+    await engine.evaluateQueries(Date.now());
+    const fired = await until(
+      async () => receiver.payloads().filter((p) => p.groupLabels.alertname === 'Disks filling up'),
+      (ps) => ps.length > 0,
+    );
+    expect(fired[0]).toMatchObject({ status: 'firing' });
+    expect(JSON.stringify(fired[0])).toContain('3 records matched');
   });
 
   it('acknowledges an alert: its status and timeline say so', async () => {

@@ -7,6 +7,7 @@ import type { TenantTx } from '../../common/database/tenant-transaction';
 import { MetricsService } from '../../common/metrics/metrics.service';
 import { QueueService, type TypedQueue } from '../../common/queues/queue.service';
 import { ANOMALY_QUEUE, type AnomalyJob } from '../detection/detection.jobs';
+import { LogSearchService } from '../logs/log-search.service';
 import { ActionLinkSigner } from './actions/action-links';
 import { AlertEscalationService } from './alert-escalation.service';
 import { AlertEvents } from './alert-events.service';
@@ -15,6 +16,9 @@ import type { AlertDeliveryJob } from './alerting.jobs';
 import { AlertConfigPort, type AlertRuleRow } from './alerting.types';
 import type { AlertNotice, AlertSeverity } from './channels/alert-channel';
 import { type EngineState, TenantEngine } from './tenant-engine';
+
+/** How often log-query rules are evaluated. */
+const QUERY_EVERY_MS = 30_000;
 
 /** Anomaly jobs taken at once by this process (batched per tenant into engine runs). */
 const BATCH_CONCURRENCY = 64;
@@ -49,6 +53,7 @@ export class AlertEngineService implements OnModuleInit, OnModuleDestroy {
     }
   >();
   readonly #running = new Set<string>();
+  #queriedAt = 0;
   #timer: NodeJS.Timeout | null = null;
   #ticking = false;
 
@@ -60,6 +65,7 @@ export class AlertEngineService implements OnModuleInit, OnModuleDestroy {
     private readonly metrics: MetricsService,
     private readonly escalation: AlertEscalationService,
     private readonly signer: ActionLinkSigner,
+    private readonly logs: LogSearchService,
   ) {}
 
   set deliveryQueue(queue: TypedQueue<AlertDeliveryJob>) {
@@ -150,11 +156,63 @@ export class AlertEngineService implements OnModuleInit, OnModuleDestroy {
     );
   }
 
+  /**
+   * Evaluates the log-query rules of every tenant: the count of each rule's filter over its
+   * trailing window against its threshold (an alert per rule, active while the comparison
+   * holds). Runs on the scheduler's tick every QUERY_EVERY_MS.
+   */
+  async evaluateQueries(now: number): Promise<void> {
+    for (const tenantId of await this.repo.queryRuleTenants()) {
+      const rules = (await this.config.enabledRules(tenantId)).filter(
+        (r) => r.condition.kind === 'log_query',
+      );
+      const results: Array<{ rule: AlertRuleRow; count: number; active: boolean }> = [];
+      for (const rule of rules) {
+        const c = rule.condition as Extract<AlertRuleRow['condition'], { kind: 'log_query' }>;
+        const count = await this.logs.count(tenantId, {
+          query: c.query,
+          services: c.services ?? null,
+          from: new Date(now - c.windowMs),
+          to: new Date(now),
+        });
+        results.push({ rule, count, active: compare(count, c.op, c.threshold) });
+      }
+      await this.#run(
+        tenantId,
+        now,
+        async (engine) => {
+          for (const { rule, count, active } of results) {
+            const c = rule.condition as Extract<AlertRuleRow['condition'], { kind: 'log_query' }>;
+            await engine.evaluate(rule, {
+              labels: {
+                alertname: rule.name,
+                severity: rule.severity,
+                ...(c.services?.length === 1 ? { service: c.services[0] as string } : {}),
+                ...rule.labels,
+              },
+              identity: 'query',
+              active,
+              startsAt: now,
+              explanation: `${count} records matched \`${c.query}\` in the last ${Math.round(c.windowMs / 1000)} s (alert when ${c.op} ${c.threshold})`,
+            });
+          }
+        },
+        rules,
+      );
+    }
+  }
+
   /** Sends what is due for every tenant with engine state (the scheduler's tick). */
   async tickAll(now: number): Promise<void> {
     if (this.#ticking) return;
     this.#ticking = true;
     try {
+      if (now - this.#queriedAt >= QUERY_EVERY_MS) {
+        this.#queriedAt = now;
+        await this.evaluateQueries(now).catch((err: unknown) => {
+          this.#logger.warn(`log-query rules failed: ${String(err)}`);
+        });
+      }
       for (const tenantId of await this.repo.engineTenants()) {
         await this.#run(tenantId, now, async () => undefined).catch((err: unknown) => {
           this.#logger.warn(`alert evaluation of ${tenantId} failed: ${String(err)}`);
@@ -258,6 +316,19 @@ export class AlertEngineService implements OnModuleInit, OnModuleDestroy {
       jobs.push({ id });
       this.metrics.alertNotifications.inc({ outcome: 'queued' });
     }
+  }
+}
+
+function compare(count: number, op: '>' | '>=' | '<' | '<=', threshold: number): boolean {
+  switch (op) {
+    case '>':
+      return count > threshold;
+    case '>=':
+      return count >= threshold;
+    case '<':
+      return count < threshold;
+    case '<=':
+      return count <= threshold;
   }
 }
 

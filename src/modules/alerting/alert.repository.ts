@@ -96,6 +96,14 @@ export class AlertRepository {
     });
   }
 
+  /** Tenants with enabled log-query rules (looked up across tenants by the owner connection). */
+  async queryRuleTenants(): Promise<string[]> {
+    const rows = await this.db.query<Array<{ tenant_id: string }>>(
+      `SELECT DISTINCT tenant_id FROM alert_rules WHERE kind = 'log_query' AND enabled`,
+    );
+    return rows.map((r) => r.tenant_id);
+  }
+
   /** Tenants with engine state (the ones the scheduler visits). */
   async engineTenants(): Promise<string[]> {
     const rows = await this.db.query<Array<{ tenant_id: string }>>(

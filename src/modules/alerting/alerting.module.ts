@@ -12,6 +12,7 @@ import { AlertQueryService } from './alert-query.service';
 import { AlertRepository } from './alert.repository';
 import { AlertingResolver } from './alerting.resolver';
 import { AlertActionsPort } from './alerting.types';
+import { LogsModule } from '../logs/logs.module';
 import { AlertConfigModule } from './config/alert-config.module';
 
 /**
@@ -20,7 +21,7 @@ import { AlertConfigModule } from './config/alert-config.module';
  * routes (e-mail links, Slack buttons; mounted by the app factory).
  */
 @Module({
-  imports: [AlertConfigModule],
+  imports: [AlertConfigModule, LogsModule],
   providers: [
     AlertRepository,
     AlertEvents,

@@ -58,7 +58,7 @@ import { PostgresLogStore } from './postgres-log-store.adapter';
     LogsResolver,
     LogsErasureParticipant,
   ],
-  exports: [LogStore, LiveTailService, LogRetentionService],
+  exports: [LogStore, LiveTailService, LogRetentionService, LogSearchService],
 })
 export class LogsModule implements OnApplicationShutdown {
   constructor(private readonly store: LogStore) {}
