@@ -121,6 +121,8 @@ export class AppConfig {
   readonly exportDir: string;
   /** Jobs each queue's worker runs at once. */
   readonly queueConcurrency: number;
+  /** An alert resolving within this long of firing is never notified (0: off). */
+  readonly alertTransientMs: number;
 
   constructor(env: Record<string, string | undefined>) {
     const e = parseEnv(env);
@@ -203,6 +205,7 @@ export class AppConfig {
     this.trustProxy = parseTrustProxy(e.TRUST_PROXY);
     this.exportDir = resolve(e.EXPORT_DIR);
     this.queueConcurrency = e.QUEUE_CONCURRENCY;
+    this.alertTransientMs = e.ALERT_TRANSIENT_SECONDS * 1000;
     if (e.VIGIL_SECRET_KEYS) {
       try {
         this.secretBox = SecretBox.fromKeyRing(e.VIGIL_SECRET_KEYS);

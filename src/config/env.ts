@@ -474,6 +474,16 @@ export class EnvSchema {
   @Min(1)
   @Max(16)
   QUEUE_CONCURRENCY = 1;
+
+  /**
+   * Transient suppression: an alert that resolves within this many seconds of firing is never
+   * notified (0 = off). Notifications of every alert wait this long.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(3600)
+  ALERT_TRANSIENT_SECONDS = 0;
 }
 
 export class ConfigError extends Error {

@@ -272,6 +272,15 @@ describe('alerting: anomalies to grouped, signed notifications', () => {
     expect(res.acknowledgeAlert).toBe(1);
     const [after] = await alertsOf('checkout');
     expect(after).toMatchObject({ status: 'ACKNOWLEDGED' });
+    // The channel hears of it (PagerDuty would acknowledge its incident).
+    const told = await until(
+      async () =>
+        receiver.requests.filter(
+          (r) => r.body.includes('"acknowledged"') && r.body.includes('checkout'),
+        ),
+      (rs) => rs.length > 0,
+    );
+    expect(told).toHaveLength(1);
   });
 
   it('takes acknowledgements and feedback from Slack buttons and signed e-mail links', async () => {

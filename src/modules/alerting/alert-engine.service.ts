@@ -5,6 +5,7 @@ import type { Job } from 'bullmq';
 
 import type { TenantTx } from '../../common/database/tenant-transaction';
 import { MetricsService } from '../../common/metrics/metrics.service';
+import { AppConfig } from '../../config/app-config';
 import { QueueService, type TypedQueue } from '../../common/queues/queue.service';
 import { ANOMALY_QUEUE, type AnomalyJob } from '../detection/detection.jobs';
 import { LogSearchService } from '../logs/log-search.service';
@@ -66,6 +67,7 @@ export class AlertEngineService implements OnModuleInit, OnModuleDestroy {
     private readonly escalation: AlertEscalationService,
     private readonly signer: ActionLinkSigner,
     private readonly logs: LogSearchService,
+    private readonly appConfig: AppConfig,
   ) {}
 
   set deliveryQueue(queue: TypedQueue<AlertDeliveryJob>) {
@@ -252,6 +254,7 @@ export class AlertEngineService implements OnModuleInit, OnModuleDestroy {
     const result = await this.repo.withEngineState(tenantId, async (tx, stored) => {
       const rules = knownRules ?? (await this.config.enabledRules(tenantId));
       const engine = new TenantEngine(tenantId, now, stored as EngineState | undefined, {
+        transientMs: this.appConfig.alertTransientMs,
         rules,
         silences: await this.config.activeSilences(tenantId, now),
         windows: await this.config.maintenanceWindows(tenantId, now),
@@ -270,6 +273,9 @@ export class AlertEngineService implements OnModuleInit, OnModuleDestroy {
       });
       const result = await work(engine);
       await engine.refresh();
+      for (const a of engine.acknowledgedNotices()) {
+        await this.#queueNotice(tx, a.rule, a.notice, 'acknowledged', jobs);
+      }
       for (const n of engine.due()) {
         await this.#queueNotice(tx, n.rule, n.notice, n.kind, jobs);
         const policyId = n.rule.route.policyId;

@@ -46,6 +46,8 @@ export interface Evaluation {
 }
 
 export interface EngineDeps {
+  /** Transient suppression delay, ms (0: off). */
+  transientMs: number;
   rules: AlertRuleRow[];
   silences: Silence[];
   windows: MaintenanceWindow[];
@@ -76,6 +78,8 @@ export class TenantEngine {
   readonly #alerts: Record<string, TrackedAlert>;
   readonly #rules: Map<string, AlertRuleRow>;
   readonly #silences = new SilenceSet();
+  /** Groups acknowledged in this run, to tell their channels (PagerDuty acknowledges). */
+  readonly #acknowledged = new Map<string, { rule: AlertRuleRow; fingerprints: string[] }>();
 
   constructor(
     readonly tenantId: string,
@@ -83,9 +87,10 @@ export class TenantEngine {
     stored: EngineState | undefined,
     private readonly deps: EngineDeps,
   ) {
+    const trackerOptions = { transientMs: deps.transientMs };
     this.#tracker = stored
-      ? AlertTracker.fromState(stored.tracker)
-      : new AlertTracker({ transientMs: 0 });
+      ? AlertTracker.fromState(stored.tracker, trackerOptions)
+      : new AlertTracker(trackerOptions);
     this.#correlator = stored ? Correlator.fromState(stored.correlator) : new Correlator();
     this.#alerts = stored ? { ...stored.alerts } : {};
     this.#rules = new Map(deps.rules.map((r) => [r.id, r]));
@@ -191,6 +196,11 @@ export class TenantEngine {
       const tracked = this.#alerts[fp] as TrackedAlert;
       const rule = this.#rules.get(tracked.ruleId);
       if (rule) await this.#route(rule, fp, tracked);
+      if (rule && tracked.groupKey) {
+        const group = this.#acknowledged.get(tracked.groupKey) ?? { rule, fingerprints: [] };
+        group.fingerprints.push(fp);
+        this.#acknowledged.set(tracked.groupKey, group);
+      }
     }
     if ('incidentId' in target) {
       await this.deps.repo.acknowledgeIncident(this.deps.tx, target.incidentId, by);
@@ -244,6 +254,38 @@ export class TenantEngine {
       for (const n of router.due(this.now)) {
         out.push({ rule, notice: this.#notice(rule, n), kind: n.kind });
       }
+    }
+    return out;
+  }
+
+  /** Notices telling channels that groups were acknowledged in this run. */
+  acknowledgedNotices(): Array<{ rule: AlertRuleRow; notice: Omit<AlertNotice, 'id'> }> {
+    const out = [];
+    for (const [groupKey, { rule, fingerprints }] of this.#acknowledged) {
+      const alerts = fingerprints.map((fp) => {
+        const a = this.#alerts[fp] as TrackedAlert;
+        return {
+          fingerprint: fp,
+          labels: a.labels,
+          status: 'firing' as const,
+          startsAt: a.startsAt,
+          notifiable: true,
+          annotations: { explanation: a.explanation },
+        };
+      });
+      const notice = this.#notice(rule, {
+        groupKey,
+        routeId: rule.id,
+        receiver: rule.name,
+        groupLabels: {},
+        alerts,
+        firing: alerts.length,
+        resolved: 0,
+        kind: 'update',
+        isUpdate: true,
+        at: this.now,
+      });
+      out.push({ rule, notice: { ...notice, status: 'acknowledged' as const } });
     }
     return out;
   }
