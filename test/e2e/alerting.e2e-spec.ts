@@ -2,6 +2,8 @@ import { createHmac } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
+import { DataSource } from 'typeorm';
+
 import { AlertEngineService } from 'src/modules/alerting/alert-engine.service';
 import { verifyWebhookSignature } from 'src/modules/alerting/channels/webhook.channel';
 
@@ -261,6 +263,52 @@ describe('alerting: anomalies to grouped, signed notifications', () => {
     );
     expect(fired[0]).toMatchObject({ status: 'firing' });
     expect(JSON.stringify(fired[0])).toContain('3 records matched');
+  });
+
+  it('erases a data subject from alerts, notifications and the engine state', async () => {
+    await ship('accounts', 'Password reset loop detected for the account of ada.lovelace today');
+    await until(
+      () => gql<{ alertNotifications: Array<{ title: string }> }>(NOTIFICATIONS, {}),
+      (r) => r.alertNotifications.some((n) => n.title.includes('accounts')),
+      15_000,
+    );
+    const before = await alertsOf('accounts');
+    expect(JSON.stringify(before)).toContain('ada.lovelace');
+    const erase = await gql<{ eraseSubject: { id: string } }>(
+      'mutation ($ids: SubjectIdentifiers!) { eraseSubject(identifiers: $ids) { id } }',
+      { ids: { userIds: ['ada.lovelace'] } },
+    );
+    const job = await until(
+      () =>
+        gql<{
+          privacyJob: {
+            status: string;
+            report: { counts: Array<{ name: string; count: number }> } | null;
+          };
+        }>('query ($id: ID!) { privacyJob(id: $id) { status report { counts { name count } } } }', {
+          id: erase.eraseSubject.id,
+        }),
+      (r) => r.privacyJob.status === 'done' || r.privacyJob.status === 'failed',
+      30_000,
+    );
+    expect(job.privacyJob.status).toBe('done');
+    expect(job.privacyJob.report?.counts).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ name: 'alerting.alerts' }),
+        expect.objectContaining({ name: 'alerting.notifications' }),
+      ]),
+    );
+    const counts = Object.fromEntries(job.privacyJob.report!.counts.map((c) => [c.name, c.count]));
+    expect(counts['alerting.alerts']).toBeGreaterThan(0);
+    expect(counts['alerting.notifications']).toBeGreaterThan(0);
+    expect(JSON.stringify(await alertsOf('accounts'))).not.toContain('ada.lovelace');
+    const rows = await sut.vigil.app.get(DataSource).query<Array<{ n: number }>>(
+      `SELECT (SELECT count(*) FROM notifications WHERE tenant_id = $1 AND notice::text LIKE '%ada.lovelace%')
+              + (SELECT count(*) FROM alert_events WHERE tenant_id = $1 AND details::text LIKE '%ada.lovelace%')
+              + (SELECT count(*) FROM alert_engine_states WHERE tenant_id = $1 AND state::text LIKE '%ada.lovelace%') AS n`,
+      [tenant.id],
+    );
+    expect(Number(rows[0]!.n)).toBe(0);
   });
 
   it('acknowledges an alert: its status and timeline say so', async () => {

@@ -10,8 +10,10 @@ import { AlertEscalationService } from './alert-escalation.service';
 import { AlertEvents } from './alert-events.service';
 import { AlertQueryService } from './alert-query.service';
 import { AlertRepository } from './alert.repository';
+import { AlertingErasureParticipant } from './alerting-erasure.participant';
 import { AlertingResolver } from './alerting.resolver';
 import { AlertActionsPort } from './alerting.types';
+import { ErasureRegistryModule } from '../../common/privacy/erasure-registry';
 import { LogsModule } from '../logs/logs.module';
 import { AlertConfigModule } from './config/alert-config.module';
 
@@ -21,7 +23,7 @@ import { AlertConfigModule } from './config/alert-config.module';
  * routes (e-mail links, Slack buttons; mounted by the app factory).
  */
 @Module({
-  imports: [AlertConfigModule, LogsModule],
+  imports: [AlertConfigModule, LogsModule, ErasureRegistryModule],
   providers: [
     AlertRepository,
     AlertEvents,
@@ -36,6 +38,7 @@ import { AlertConfigModule } from './config/alert-config.module';
     { provide: NoticeTargets, useClass: NotificationTargets },
     { provide: SlackSigningSecrets, useClass: SlackChannelSecrets },
     AlertActionRoutes,
+    AlertingErasureParticipant,
   ],
   exports: [AlertActionsPort, AlertEngineService, AlertActionRoutes],
 })
