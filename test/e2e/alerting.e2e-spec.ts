@@ -171,6 +171,10 @@ describe('alerting: anomalies to grouped, signed notifications', () => {
     expect(alerts[0]!.groupKey).not.toBeNull();
     expect(alerts[0]!.incidentId).not.toBeNull();
     expect(alerts[0]!.anomalyIds.length).toBeGreaterThan(0);
+    const metrics = await (await fetch(`${sut.url}/metrics`)).text();
+    expect(metrics).toMatch(/vigil_alerts_fired_total\{muted="none"\} [1-9]/);
+    expect(metrics).toMatch(/vigil_incidents_opened_total [1-9]/);
+    expect(metrics).toMatch(/vigil_alert_notifications_total\{outcome="sent"\} [1-9]/);
     const timeline = await gql<{ alertTimeline: Array<{ kind: string }> }>(TIMELINE, {
       fp: alerts[0]!.fingerprint,
     });

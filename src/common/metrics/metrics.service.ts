@@ -89,6 +89,19 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  readonly alertsFired = new Counter({
+    name: 'vigil_alerts_fired_total',
+    help: 'Alerts that began firing, by what kept them from a notification (none, silenced, inhibited, held); with the notifications sent, the noise ratio',
+    labelNames: ['muted'] as const,
+    registers: [this.registry],
+  });
+
+  readonly incidentsOpened = new Counter({
+    name: 'vigil_incidents_opened_total',
+    help: 'Incidents opened by alert correlation (alerts fired / incidents opened = alerts per incident)',
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry });
   }

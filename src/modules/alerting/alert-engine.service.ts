@@ -262,6 +262,10 @@ export class AlertEngineService implements OnModuleInit, OnModuleDestroy {
         repo: this.repo,
         tx,
         changed,
+        count: (event, muted) => {
+          if (event === 'incident') this.metrics.incidentsOpened.inc();
+          else this.metrics.alertsFired.inc({ muted: muted ?? 'none' });
+        },
         links: (fingerprint, groupKey, title) => {
           const expiresAt = new Date(now + LINK_TTL_MS);
           const base = { tenantId, fingerprint, groupKey, title, expiresAt };

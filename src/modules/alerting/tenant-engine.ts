@@ -56,6 +56,8 @@ export interface EngineDeps {
   tx: TenantTx;
   /** Fingerprints whose alert changed (for `alertUpdated` subscribers). */
   changed: string[];
+  /** Counts for /metrics: an alert began firing (muted says why it was not notified), an incident opened. */
+  count?: (event: 'fired' | 'incident', muted?: string) => void;
   /** One-click links of a notice (acknowledge, not useful) for its first alert and group. */
   links?: (fingerprint: string, groupKey: string, title: string) => AlertNotice['links'];
 }
@@ -164,13 +166,19 @@ export class TenantEngine {
         },
         this.now,
       );
+      if (this.#correlator.get(tracked.incidentId)?.alerts.length === 1) {
+        this.deps.count?.('incident');
+      }
     }
     if (status === 'resolved') {
       tracked.endsAt ??= this.now;
       this.#correlator.resolve(fp, this.now);
       this.#silences.alertResolved(fp, this.now);
     }
-    await this.#route(rule, fp, tracked, changed || transitions.length > 0);
+    const muted = await this.#route(rule, fp, tracked, changed || transitions.length > 0);
+    if (transitions.some((t) => t.kind === 'status' && t.to === 'firing')) {
+      this.deps.count?.('fired', muted ?? undefined);
+    }
   }
 
   /** Acknowledges by alert, group or incident; returns how many alerts changed. */
@@ -302,11 +310,19 @@ export class TenantEngine {
     };
   }
 
-  /** Updates the alert's row, incident and group from its current state. */
-  async #route(rule: AlertRuleRow, fp: string, tracked: TrackedAlert, write = true) {
+  /**
+   * Updates the alert's row, incident and group from its current state; returns why the alert
+   * is not notified (silenced, inhibited, held), or null.
+   */
+  async #route(
+    rule: AlertRuleRow,
+    fp: string,
+    tracked: TrackedAlert,
+    write = true,
+  ): Promise<string | null> {
     const record = this.#tracker.get(fp);
     const reported = this.#tracker.reportStatus(fp);
-    if (!record || reported === null) return;
+    if (!record || reported === null) return null;
     const firingSources = Object.entries(this.#alerts)
       .filter(([other]) => other !== fp && this.#tracker.reportStatus(other) === 'firing')
       .map(([, a]) => a.labels);
@@ -328,7 +344,8 @@ export class TenantEngine {
       this.now,
     );
     if (key) tracked.groupKey = key;
-    if (!write) return;
+    const muted = silenced ? 'silenced' : inhibited ? 'inhibited' : notifiable ? null : 'held';
+    if (!write) return muted;
     this.deps.changed.push(fp);
     const status =
       record.status === 'inactive' ? 'resolved' : (record.status as 'pending' | 'firing');
@@ -365,6 +382,7 @@ export class TenantEngine {
         });
       }
     }
+    return muted;
   }
 
   #notice(rule: AlertRuleRow, n: Notification): Omit<AlertNotice, 'id'> {
