@@ -310,7 +310,7 @@ export class ErrorSurgeDetector implements StreamingDetector<ErrorSurgeState> {
 }
 
 /** How much further than the threshold a surge must be to be raised before its window ends. */
-const EARLY_MARGIN = 2;
+const EARLY_MARGIN = 1;
 
 /** The share's spread: the baseline's, but never below the binomial one (small-sample adjusted). */
 function surgeSpread(p: number, n: number, spread: number): number {
