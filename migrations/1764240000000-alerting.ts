@@ -188,6 +188,7 @@ export class Alerting1764240000000 implements MigrationInterface {
       CREATE TABLE alert_engine_states (
         tenant_id uuid PRIMARY KEY REFERENCES tenants(id) ON DELETE CASCADE,
         state jsonb NOT NULL,
+        next_due_at timestamptz,
         updated_at timestamptz NOT NULL DEFAULT now()
       )`);
     await secureTenantTable(q, 'alert_engine_states');

@@ -57,7 +57,7 @@ export interface PatternRateState {
   current: number | null;
   /** Least recently seen first. */
   series: PatternRateSeriesState[];
-  /** Per service: its volume level, observed over expected (see `levelRatio`). */
+  /** Per service: its volume level, observed over expected (see `ServiceLevel`). */
   levels?: Array<[service: string, ratio: number]>;
 }
 
@@ -86,10 +86,6 @@ interface ServiceLevel {
   ratio: number;
   windowObserved: number;
   windowExpected: number;
-}
-
-function levelRatio(l: ServiceLevel): number {
-  return l.ratio;
 }
 
 /** Windows remembered for shortfalls that add up. */
@@ -270,7 +266,7 @@ export class PatternRateDetector implements StreamingDetector<PatternRateState> 
     // the window's end (a late record can only add to the count, never undo the spike).
     if (s.count === s.spikeAt) {
       const e = s.baseline.expected(at, this.#expectation);
-      const lambda = Math.max(0, e.mean * levelRatio(this.#level(s.service)));
+      const lambda = Math.max(0, e.mean * this.#level(s.service).ratio);
       out.push(this.#candidate(s, at, s.count, lambda, anscombe(s.count, lambda), o.at));
     }
   }
@@ -280,7 +276,7 @@ export class PatternRateDetector implements StreamingDetector<PatternRateState> 
     if (s.patternId === VOLUME || at - s.first < this.#settings.learningMs) return Infinity;
     const e = s.baseline.expected(at, this.#expectation);
     if (!(e.support > 0)) return Infinity;
-    const lambda = Math.max(0, e.mean * levelRatio(this.#level(s.service)));
+    const lambda = Math.max(0, e.mean * this.#level(s.service).ratio);
     const poissonSd = Math.sqrt(lambda + 0.25);
     const shrink = e.spread > poissonSd ? poissonSd / e.spread : 1;
     const root = (z: number, mean: number) => (z / 2 + Math.sqrt(mean + 0.375)) ** 2 - 0.375;
@@ -384,7 +380,7 @@ export class PatternRateDetector implements StreamingDetector<PatternRateState> 
       }
       // The service's whole volume sets the level: a quiet weekend lowers every expectation, so
       // what stands out is a pattern leaving its service's level, or a sudden service-wide change.
-      e.mean *= levelRatio(level);
+      e.mean *= level.ratio;
       let z = 0;
       let dropZ = 0;
       const intermittent = s.presence < INTERMITTENT;

@@ -15,8 +15,11 @@ import { AlertEvents } from './alert-events.service';
 import { AlertRepository } from './alert.repository';
 import type { AlertDeliveryJob } from './alerting.jobs';
 import { AlertConfigPort, type AlertRuleRow } from './alerting.types';
-import type { AlertNotice, AlertSeverity } from './channels/alert-channel';
+import type { AlertNotice } from './channels/alert-channel';
 import { type EngineState, TenantEngine } from './tenant-engine';
+
+/** A tenant with nothing due is still looked at this often (silences that ended, windows). */
+const RECHECK_MS = 30_000;
 
 /** How often log-query rules are evaluated. */
 const QUERY_EVERY_MS = 30_000;
@@ -27,7 +30,7 @@ const BATCH_CONCURRENCY = 64;
 /** How long the one-click links of a notification work. */
 const LINK_TTL_MS = 7 * 86_400_000;
 
-/** How often due group notifications are looked for (and silences re-checked). */
+/** How often the scheduler looks for tenants with a group notification due. */
 const TICK_MS = 1000;
 
 /** One anomaly change, as the detection queue carries it. */
@@ -215,7 +218,7 @@ export class AlertEngineService implements OnModuleInit, OnModuleDestroy {
           this.#logger.warn(`log-query rules failed: ${String(err)}`);
         });
       }
-      for (const tenantId of await this.repo.engineTenants()) {
+      for (const tenantId of await this.repo.engineTenants(now, RECHECK_MS)) {
         await this.#run(tenantId, now, async () => undefined).catch((err: unknown) => {
           this.#logger.warn(`alert evaluation of ${tenantId} failed: ${String(err)}`);
         });
@@ -287,7 +290,7 @@ export class AlertEngineService implements OnModuleInit, OnModuleDestroy {
           escalations.push({ policyId, notice: n.notice });
         }
       }
-      return { state: engine.toState(), result };
+      return { state: engine.toState(), result, nextDueAt: engine.nextDueAt() };
     });
     for (const job of jobs) {
       await this.#delivery?.add(
@@ -362,9 +365,4 @@ function ruleMatches(rule: AlertRuleRow, c: AnomalyChange): boolean {
     case 'forecast':
       return false;
   }
-}
-
-/** Rule severities map one to one onto notice severities. */
-export function noticeSeverity(severity: AlertRuleRow['severity']): AlertSeverity {
-  return severity;
 }

@@ -53,8 +53,10 @@ export class AlertEscalationService implements OnModuleInit {
 
   async step(job: Job<AlertEscalationJob['data']>): Promise<void> {
     const d = job.data;
-    const open = (await this.repo.alerts(d.tenantId, {}, 1000)).filter(
-      (a) => a.groupKey === d.groupKey && a.status === 'firing',
+    const open = await this.repo.alerts(
+      d.tenantId,
+      { groupKey: d.groupKey, status: 'firing' },
+      1000,
     );
     if (open.length === 0) return; // acknowledged or resolved: the escalation stops here
     const policy = await this.config.escalationPolicy(d.tenantId, d.policyId);

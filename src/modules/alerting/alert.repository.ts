@@ -76,7 +76,10 @@ export class AlertRepository {
    */
   async withEngineState<T>(
     tenantId: string,
-    work: (tx: TenantTx, state: unknown) => Promise<{ state: unknown; result: T }>,
+    work: (
+      tx: TenantTx,
+      state: unknown,
+    ) => Promise<{ state: unknown; result: T; nextDueAt?: number | null }>,
   ): Promise<T> {
     return this.transaction(tenantId, async (tx) => {
       await tx.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 7))`, [
@@ -86,11 +89,13 @@ export class AlertRepository {
         'SELECT state FROM alert_engine_states WHERE tenant_id = $1',
         [tenantId],
       );
-      const { state, result } = await work(tx, row?.state);
+      const { state, result, nextDueAt } = await work(tx, row?.state);
       await tx.query(
-        `INSERT INTO alert_engine_states (tenant_id, state, updated_at) VALUES ($1, $2, now())
-         ON CONFLICT (tenant_id) DO UPDATE SET state = excluded.state, updated_at = now()`,
-        [tenantId, JSON.stringify(state)],
+        `INSERT INTO alert_engine_states (tenant_id, state, next_due_at, updated_at)
+         VALUES ($1, $2, $3, now())
+         ON CONFLICT (tenant_id) DO UPDATE
+           SET state = excluded.state, next_due_at = excluded.next_due_at, updated_at = now()`,
+        [tenantId, JSON.stringify(state), nextDueAt == null ? null : new Date(nextDueAt)],
       );
       return result;
     });
@@ -104,10 +109,14 @@ export class AlertRepository {
     return rows.map((r) => r.tenant_id);
   }
 
-  /** Tenants with engine state (the ones the scheduler visits). */
-  async engineTenants(): Promise<string[]> {
+  /**
+   * Tenants the scheduler should visit: a group notification is due, or the state was not
+   * looked at for `recheckMs` (silences that ended, maintenance windows).
+   */
+  async engineTenants(now: number, recheckMs: number): Promise<string[]> {
     const rows = await this.db.query<Array<{ tenant_id: string }>>(
-      'SELECT tenant_id FROM alert_engine_states',
+      `SELECT tenant_id FROM alert_engine_states WHERE next_due_at <= $1 OR updated_at <= $2`,
+      [new Date(now), new Date(now - recheckMs)],
     );
     return rows.map((r) => r.tenant_id);
   }
@@ -255,7 +264,12 @@ export class AlertRepository {
 
   async alerts(
     tenantId: string,
-    q: { status?: string | null; ruleId?: string | null; incidentId?: string | null },
+    q: {
+      status?: string | null;
+      ruleId?: string | null;
+      incidentId?: string | null;
+      groupKey?: string | null;
+    },
     limit: number,
   ): Promise<AlertRow[]> {
     const rows = await this.transaction(tenantId, (tx) =>
@@ -263,8 +277,16 @@ export class AlertRepository {
         `SELECT ${ALERT_COLUMNS} FROM alerts
           WHERE tenant_id = $1 AND ($2::text IS NULL OR status = $2)
             AND ($3::uuid IS NULL OR rule_id = $3) AND ($4::text IS NULL OR incident_id = $4)
+            AND ($6::text IS NULL OR group_key = $6)
           ORDER BY updated_at DESC, fingerprint LIMIT $5`,
-        [tenantId, q.status ?? null, q.ruleId ?? null, q.incidentId ?? null, limit],
+        [
+          tenantId,
+          q.status ?? null,
+          q.ruleId ?? null,
+          q.incidentId ?? null,
+          limit,
+          q.groupKey ?? null,
+        ],
       ),
     );
     return rows.map(alertFromDb);

@@ -298,6 +298,16 @@ export class TenantEngine {
     return out;
   }
 
+  /** When the next group notification falls due (null: none is pending). */
+  nextDueAt(): number | null {
+    let next: number | null = null;
+    for (const router of this.#routers.values()) {
+      const at = router.nextDueAt();
+      if (at !== null && (next === null || at < next)) next = at;
+    }
+    return next;
+  }
+
   toState(): EngineState {
     const routers: Record<string, GroupRouterState> = {};
     for (const [id, r] of this.#routers) routers[id] = r.toState();
@@ -323,9 +333,13 @@ export class TenantEngine {
     const record = this.#tracker.get(fp);
     const reported = this.#tracker.reportStatus(fp);
     if (!record || reported === null) return null;
-    const firingSources = Object.entries(this.#alerts)
-      .filter(([other]) => other !== fp && this.#tracker.reportStatus(other) === 'firing')
-      .map(([, a]) => a.labels);
+    // The firing alerts' labels are only needed (and only gathered) when there are inhibit rules.
+    const firingSources =
+      this.deps.inhibitRules.length === 0
+        ? []
+        : Object.entries(this.#alerts)
+            .filter(([other]) => other !== fp && this.#tracker.reportStatus(other) === 'firing')
+            .map(([, a]) => a.labels);
     const silenced = this.#silences.isSilenced(tracked.labels, fp, this.now);
     const inhibited = inhibitedBy(tracked.labels, firingSources, this.deps.inhibitRules);
     const notifiable = this.#tracker.notifiable(fp) && silenced === null && inhibited === null;

@@ -14,6 +14,7 @@ import type { AnomalyChange, EnsembleAnomaly } from '../../ml/anomaly/anomaly-en
 import { DEFAULT_DETECTORS } from '../../ml/anomaly/default-detectors';
 import type { Observation } from '../../ml/anomaly/detector';
 import { TenantDetection } from '../../ml/anomaly/tenant-detection';
+import type { TemplateMatch } from '../../ml/templates/template-miner';
 import { TenantConfigBus } from '../formats/custom/tenant-config.bus';
 import type { LogRecord } from '../logs/log-record';
 import type { AnomalyRow } from './anomaly.repository';
@@ -28,12 +29,6 @@ const TICK_MS = 1000;
 const CHECKPOINT_MS = 60_000;
 /** A record stamped further in the future than this is treated as arriving now. */
 const MAX_FUTURE_MS = 60_000;
-
-/** The pattern a record was mined into, as the ingest pipeline hands it over. */
-export interface MinedPattern {
-  template: string;
-  isNew: boolean;
-}
 
 interface TenantRuntime {
   settings: ResolvedSettings;
@@ -115,7 +110,11 @@ export class AnomalyDetectionService
   }
 
   /** The Observation of a stored record (null while detection is off for its tenant). */
-  observation(record: LogRecord, mined: MinedPattern, receivedAt: number): Observation | null {
+  observation(
+    record: LogRecord,
+    mined: Pick<TemplateMatch, 'template' | 'isNew'>,
+    receivedAt: number,
+  ): Observation | null {
     const runtime = this.#tenants.get(record.tenantId);
     if (runtime === undefined || !runtime.settings.enabled) return null;
     const params = record.patternParams ?? [];

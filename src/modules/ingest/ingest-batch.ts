@@ -1,6 +1,7 @@
 import { uuidv7 } from '../../common/ids/uuidv7';
 import { exceedsDepth } from '../../common/json/json-depth';
 import type { Observation } from '../../ml/anomaly/detector';
+import type { TemplateMatch } from '../../ml/templates/template-miner';
 import { GENERIC_JSON_FORMAT, TEXT_FORMAT } from '../formats/format-registry';
 import type { FormatStream } from '../formats/format-stream';
 import type { LogFormat } from '../formats/log-format';
@@ -51,11 +52,7 @@ export interface RedactionStep {
 }
 
 /** The pattern a record was mined into, beyond what the record itself carries. */
-export interface MinedPattern {
-  template: string;
-  /** True when the miner created the pattern with this record. */
-  isNew: boolean;
-}
+export type MinedPattern = Pick<TemplateMatch, 'template' | 'isNew'>;
 
 /** Pattern mining as the batch needs it (patterns/patterns.service.ts). */
 export interface PatternStep {
