@@ -12,7 +12,7 @@ import { LogSearchService } from '../logs/log-search.service';
 import { ActionLinkSigner } from './actions/action-links';
 import { AlertEscalationService } from './alert-escalation.service';
 import { AlertEvents } from './alert-events.service';
-import { AlertRepository } from './alert.repository';
+import { AlertRepository, EngineStateCache } from './alert.repository';
 import type { AlertDeliveryJob } from './alerting.jobs';
 import { AlertConfigPort, type AlertRuleRow } from './alerting.types';
 import type { AlertNotice } from './channels/alert-channel';
@@ -57,6 +57,8 @@ export class AlertEngineService implements OnModuleInit, OnModuleDestroy {
     }
   >();
   readonly #running = new Set<string>();
+  /** Each tenant's engine state as this process last wrote it (reused while still current). */
+  readonly #states = new EngineStateCache();
   #queriedAt = 0;
   #timer: NodeJS.Timeout | null = null;
   #ticking = false;
@@ -254,44 +256,48 @@ export class AlertEngineService implements OnModuleInit, OnModuleDestroy {
     const jobs: Array<{ id: string }> = [];
     const escalations: Array<{ policyId: string; notice: Omit<AlertNotice, 'id'> }> = [];
     const changed: string[] = [];
-    const result = await this.repo.withEngineState(tenantId, async (tx, stored) => {
-      const rules = knownRules ?? (await this.config.enabledRules(tenantId));
-      const engine = new TenantEngine(tenantId, now, stored as EngineState | undefined, {
-        transientMs: this.appConfig.alertTransientMs,
-        rules,
-        silences: await this.config.activeSilences(tenantId, now),
-        windows: await this.config.maintenanceWindows(tenantId, now),
-        inhibitRules: await this.config.inhibitRules(tenantId),
-        repo: this.repo,
-        tx,
-        changed,
-        count: (event, muted) => {
-          if (event === 'incident') this.metrics.incidentsOpened.inc();
-          else this.metrics.alertsFired.inc({ muted: muted ?? 'none' });
-        },
-        links: (fingerprint, groupKey, title) => {
-          const expiresAt = new Date(now + LINK_TTL_MS);
-          const base = { tenantId, fingerprint, groupKey, title, expiresAt };
-          return {
-            ack: this.signer.link({ ...base, kind: 'ack' }),
-            notUseful: this.signer.link({ ...base, kind: 'not_useful' }),
-          };
-        },
-      });
-      const result = await work(engine);
-      await engine.refresh();
-      for (const a of engine.acknowledgedNotices()) {
-        await this.#queueNotice(tx, a.rule, a.notice, 'acknowledged', jobs);
-      }
-      for (const n of engine.due()) {
-        await this.#queueNotice(tx, n.rule, n.notice, n.kind, jobs);
-        const policyId = n.rule.route.policyId;
-        if (policyId && n.kind === 'initial' && n.notice.status === 'firing') {
-          escalations.push({ policyId, notice: n.notice });
+    const result = await this.repo.withEngineState(
+      tenantId,
+      async (tx, stored) => {
+        const rules = knownRules ?? (await this.config.enabledRules(tenantId));
+        const engine = new TenantEngine(tenantId, now, stored as EngineState | undefined, {
+          transientMs: this.appConfig.alertTransientMs,
+          rules,
+          silences: await this.config.activeSilences(tenantId, now),
+          windows: await this.config.maintenanceWindows(tenantId, now),
+          inhibitRules: await this.config.inhibitRules(tenantId),
+          repo: this.repo,
+          tx,
+          changed,
+          count: (event, muted) => {
+            if (event === 'incident') this.metrics.incidentsOpened.inc();
+            else this.metrics.alertsFired.inc({ muted: muted ?? 'none' });
+          },
+          links: (fingerprint, groupKey, title) => {
+            const expiresAt = new Date(now + LINK_TTL_MS);
+            const base = { tenantId, fingerprint, groupKey, title, expiresAt };
+            return {
+              ack: this.signer.link({ ...base, kind: 'ack' }),
+              notUseful: this.signer.link({ ...base, kind: 'not_useful' }),
+            };
+          },
+        });
+        const result = await work(engine);
+        await engine.refresh();
+        for (const a of engine.acknowledgedNotices()) {
+          await this.#queueNotice(tx, a.rule, a.notice, 'acknowledged', jobs);
         }
-      }
-      return { state: engine.toState(), result, nextDueAt: engine.nextDueAt() };
-    });
+        for (const n of engine.due()) {
+          await this.#queueNotice(tx, n.rule, n.notice, n.kind, jobs);
+          const policyId = n.rule.route.policyId;
+          if (policyId && n.kind === 'initial' && n.notice.status === 'firing') {
+            escalations.push({ policyId, notice: n.notice });
+          }
+        }
+        return { state: engine.toState(), result, nextDueAt: engine.nextDueAt() };
+      },
+      this.#states,
+    );
     for (const job of jobs) {
       await this.#delivery?.add(
         'notification.deliver',
@@ -323,9 +329,14 @@ export class AlertEngineService implements OnModuleInit, OnModuleDestroy {
         lastError: null,
         notice: { ...notice, id },
       });
-      for (const a of notice.alerts) {
-        await this.repo.addEvent(tx, a.fingerprint, 'notification', { channelId, id, kind });
-      }
+      await this.repo.addEvents(
+        tx,
+        notice.alerts.map((a) => ({
+          fingerprint: a.fingerprint,
+          kind: 'notification',
+          details: { channelId, id, kind },
+        })),
+      );
       jobs.push({ id });
       this.metrics.alertNotifications.inc({ outcome: 'queued' });
     }

@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
@@ -57,6 +59,34 @@ const ALERT_COLUMNS =
 const NOTIFICATION_COLUMNS =
   'id, group_key, channel_id, kind, status, attempts, last_error, notice, created_at, sent_at';
 
+/** Engine states held in memory this many tenants at most (the least recently used go). */
+const MAX_CACHED_STATES = 10_000;
+
+/**
+ * The engine state each tenant had when this process last wrote it, with the revision token it
+ * was written under. A run whose tenant row still carries that token skips reading and parsing
+ * the state; a write by another replica (or by erasure) changes the token, so it is read again.
+ */
+export class EngineStateCache {
+  readonly #entries = new Map<string, { revision: string; state: unknown }>();
+
+  get(tenantId: string): { revision: string; state: unknown } | undefined {
+    return this.#entries.get(tenantId);
+  }
+
+  set(tenantId: string, entry: { revision: string; state: unknown }): void {
+    this.#entries.delete(tenantId);
+    this.#entries.set(tenantId, entry);
+    if (this.#entries.size > MAX_CACHED_STATES) {
+      this.#entries.delete(this.#entries.keys().next().value as string);
+    }
+  }
+
+  delete(tenantId: string): void {
+    this.#entries.delete(tenantId);
+  }
+}
+
 /**
  * The only file of the alerting engine that touches SQL: alerts and their timeline, incidents,
  * notifications, feedback and the per-tenant engine state. Every statement runs in a tenant
@@ -73,6 +103,8 @@ export class AlertRepository {
   /**
    * Runs `work` holding the tenant's engine lock (a transaction-scoped advisory lock), with the
    * engine state as stored; saves what `work` returns. Replicas evaluating one tenant take turns.
+   * With a `cache`, the state this process wrote last is reused while the stored revision is
+   * still its own; `work` may change that state in place (a failed run drops it from the cache).
    */
   async withEngineState<T>(
     tenantId: string,
@@ -80,25 +112,50 @@ export class AlertRepository {
       tx: TenantTx,
       state: unknown,
     ) => Promise<{ state: unknown; result: T; nextDueAt?: number | null }>,
+    cache?: EngineStateCache,
   ): Promise<T> {
-    return this.transaction(tenantId, async (tx) => {
-      await tx.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 7))`, [
-        `alerting:${tenantId}`,
-      ]);
-      const [row] = await tx.query<{ state: unknown }>(
-        'SELECT state FROM alert_engine_states WHERE tenant_id = $1',
-        [tenantId],
-      );
-      const { state, result, nextDueAt } = await work(tx, row?.state);
-      await tx.query(
-        `INSERT INTO alert_engine_states (tenant_id, state, next_due_at, updated_at)
-         VALUES ($1, $2, $3, now())
-         ON CONFLICT (tenant_id) DO UPDATE
-           SET state = excluded.state, next_due_at = excluded.next_due_at, updated_at = now()`,
-        [tenantId, JSON.stringify(state), nextDueAt == null ? null : new Date(nextDueAt)],
-      );
+    const written: { entry?: { revision: string; state: unknown } } = {};
+    try {
+      const result = await this.transaction(tenantId, async (tx) => {
+        await tx.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 7))`, [
+          `alerting:${tenantId}`,
+        ]);
+        // The state is read only when the revision differs from the one this process holds.
+        const cached = cache?.get(tenantId);
+        const [row] = await tx.query<{ state: unknown; revision: string | null }>(
+          `SELECT revision, CASE WHEN revision = $2 THEN NULL ELSE state END AS state
+             FROM alert_engine_states WHERE tenant_id = $1`,
+          [tenantId, cached?.revision ?? null],
+        );
+        const stored =
+          cached !== undefined && row !== undefined && row.revision === cached.revision
+            ? cached.state
+            : row?.state;
+        const { state, result, nextDueAt } = await work(tx, stored);
+        const revision = randomUUID();
+        await tx.query(
+          `INSERT INTO alert_engine_states (tenant_id, state, next_due_at, revision, updated_at)
+           VALUES ($1, $2, $3, $4, now())
+           ON CONFLICT (tenant_id) DO UPDATE
+             SET state = excluded.state, next_due_at = excluded.next_due_at,
+                 revision = excluded.revision, updated_at = now()`,
+          [
+            tenantId,
+            JSON.stringify(state),
+            nextDueAt == null ? null : new Date(nextDueAt),
+            revision,
+          ],
+        );
+        written.entry = { revision, state };
+        return result;
+      });
+      if (written.entry) cache?.set(tenantId, written.entry);
       return result;
-    });
+    } catch (err) {
+      // The work may have changed the cached objects before it failed.
+      cache?.delete(tenantId);
+      throw err;
+    }
   }
 
   /** Tenants with enabled log-query rules (looked up across tenants by the owner connection). */
@@ -158,9 +215,24 @@ export class AlertRepository {
     kind: string,
     details: Record<string, unknown>,
   ): Promise<void> {
+    await this.addEvents(tx, [{ fingerprint, kind, details }]);
+  }
+
+  /** Several timeline entries in one statement (a notification names every alert of its group). */
+  async addEvents(
+    tx: TenantTx,
+    events: ReadonlyArray<{ fingerprint: string; kind: string; details: Record<string, unknown> }>,
+  ): Promise<void> {
+    if (events.length === 0) return;
     await tx.query(
-      'INSERT INTO alert_events (tenant_id, fingerprint, kind, details) VALUES ($1, $2, $3, $4)',
-      [tx.tenantId, fingerprint, kind, JSON.stringify(details)],
+      `INSERT INTO alert_events (tenant_id, fingerprint, kind, details)
+       SELECT $1, f, k, d::jsonb FROM unnest($2::text[], $3::text[], $4::text[]) AS e(f, k, d)`,
+      [
+        tx.tenantId,
+        events.map((e) => e.fingerprint),
+        events.map((e) => e.kind),
+        events.map((e) => JSON.stringify(e.details)),
+      ],
     );
   }
 

@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 import type { TenantTx } from '../../common/database/tenant-transaction';
 import type { AlertRepository } from './alert.repository';
 import type { AlertRuleRow } from './alerting.types';
@@ -12,12 +14,16 @@ import { type MaintenanceWindow, type Silence, SilenceSet } from './engine/silen
 /** What the engine remembers of an alert between runs. */
 interface TrackedAlert {
   ruleId: string;
-  /** The subjects keeping it active (open anomalies): it resolves when the last one ends. */
+  /**
+   * The subjects keeping it active (open anomalies, as `subjectKey`s): it resolves when the last
+   * one ends.
+   */
   open: string[];
   labels: Labels;
   startsAt: number;
   endsAt: number | null;
   explanation: string;
+  /** The latest anomalies (the alert's row keeps them all). */
   anomalyIds: string[];
   patternIds: string[];
   incidentId: string | null;
@@ -62,8 +68,19 @@ export interface EngineDeps {
   links?: (fingerprint: string, groupKey: string, title: string) => AlertNotice['links'];
 }
 
-/** Subjects (open anomalies) and anomaly ids kept per alert. */
+/** Subjects (open anomalies) tracked per alert; more than this open at once count as this many. */
 const MAX_SUBJECTS = 100;
+
+/** Anomaly ids kept in the state per alert: enough to write the new ones to its row. */
+const MAX_RECENT_ANOMALIES = 10;
+
+/**
+ * A subject's identity as the state keeps it: 72 bits of its SHA-1, a third of a UUID's length
+ * (an alert may hold a hundred, and the state is written on every run).
+ */
+function subjectKey(identity: string): string {
+  return createHash('sha1').update(identity).digest('base64url').slice(0, 12);
+}
 
 /** Resolved alerts forgotten this long after they ended. */
 const FORGET_RESOLVED_MS = 24 * 3_600_000;
@@ -80,6 +97,8 @@ export class TenantEngine {
   readonly #alerts: Record<string, TrackedAlert>;
   readonly #rules: Map<string, AlertRuleRow>;
   readonly #silences = new SilenceSet();
+  /** Incidents whose alerts changed in this run: written once, when the run ends. */
+  readonly #touchedIncidents = new Set<string>();
   /** Groups acknowledged in this run, to tell their channels (PagerDuty acknowledges). */
   readonly #acknowledged = new Map<string, { rule: AlertRuleRow; fingerprints: string[] }>();
 
@@ -128,8 +147,11 @@ export class TenantEngine {
       };
       this.#alerts[fp] = tracked;
     }
-    const at = tracked.open.indexOf(e.identity);
-    if (e.active && at < 0 && tracked.open.length < MAX_SUBJECTS) tracked.open.push(e.identity);
+    const key = subjectKey(e.identity);
+    // States written before subjects were hashed hold the identities themselves.
+    let at = tracked.open.indexOf(key);
+    if (at < 0) at = tracked.open.indexOf(e.identity);
+    if (e.active && at < 0 && tracked.open.length < MAX_SUBJECTS) tracked.open.push(key);
     if (!e.active && at >= 0) tracked.open.splice(at, 1);
     const active = tracked.open.length > 0;
     if (active && this.#tracker.get(fp)?.status === 'resolved') {
@@ -143,7 +165,7 @@ export class TenantEngine {
     if (e.anomalyId && !tracked.anomalyIds.includes(e.anomalyId)) {
       changed = true;
       tracked.anomalyIds.push(e.anomalyId);
-      if (tracked.anomalyIds.length > MAX_SUBJECTS) tracked.anomalyIds.shift();
+      if (tracked.anomalyIds.length > MAX_RECENT_ANOMALIES) tracked.anomalyIds.shift();
     }
     for (const p of e.patternIds ?? [])
       if (!tracked.patternIds.includes(p)) tracked.patternIds.push(p);
@@ -222,21 +244,21 @@ export class TenantEngine {
     const rule = tracked && this.#rules.get(tracked.ruleId);
     if (!tracked || !rule) return false;
     await this.deps.repo.addEvent(this.deps.tx, fp, 'resolved_by_hand', { by });
-    for (const identity of [...tracked.open]) {
-      await this.evaluate(rule, {
-        labels: tracked.labels,
-        identity,
-        active: false,
-        startsAt: tracked.startsAt,
-        explanation: tracked.explanation,
-      });
-    }
+    tracked.open.length = 0;
+    await this.evaluate(rule, {
+      labels: tracked.labels,
+      identity: '',
+      active: false,
+      startsAt: tracked.startsAt,
+      explanation: tracked.explanation,
+    });
     return true;
   }
 
   /**
    * Re-checks silences and inhibition of every alert still firing (a silence that expired makes
-   * its alert notifiable again) and forgets alerts resolved long ago.
+   * its alert notifiable again), forgets alerts resolved long ago, and writes the incidents whose
+   * alerts changed. Every run ends with it.
    */
   async refresh(): Promise<void> {
     for (const [fp, tracked] of Object.entries(this.#alerts)) {
@@ -251,6 +273,21 @@ export class TenantEngine {
         await this.#route(rule, fp, tracked, false);
       }
     }
+    for (const id of this.#touchedIncidents) {
+      const incident = this.#correlator.get(id);
+      if (!incident) continue;
+      await this.deps.repo.upsertIncident(this.deps.tx, {
+        id: incident.id,
+        title: incidentTitle(incident.alerts.map((a) => a.service)),
+        status: incident.closedAt === null ? 'open' : 'resolved',
+        openedAt: incident.openedAt,
+        closedAt: incident.closedAt,
+        rootCause: incident.rootCause,
+        alertCount: incident.alerts.length,
+        acknowledgedBy: null,
+      });
+    }
+    this.#touchedIncidents.clear();
   }
 
   /** Group notifications due now, as notices (without their per-channel id). */
@@ -381,21 +418,7 @@ export class TenantEngine {
       anomalyIds: tracked.anomalyIds,
       acknowledgedBy: record.acknowledgedBy,
     });
-    if (tracked.incidentId !== null) {
-      const incident = this.#correlator.get(tracked.incidentId);
-      if (incident) {
-        await this.deps.repo.upsertIncident(this.deps.tx, {
-          id: incident.id,
-          title: incidentTitle(incident.alerts.map((a) => a.service)),
-          status: incident.closedAt === null ? 'open' : 'resolved',
-          openedAt: incident.openedAt,
-          closedAt: incident.closedAt,
-          rootCause: incident.rootCause,
-          alertCount: incident.alerts.length,
-          acknowledgedBy: null,
-        });
-      }
-    }
+    if (tracked.incidentId !== null) this.#touchedIncidents.add(tracked.incidentId);
     return muted;
   }
 
