@@ -15,6 +15,9 @@ import { PagerDutyChannel } from './channels/pagerduty.channel';
 import { SlackChannel } from './channels/slack.channel';
 import { WebhookChannel } from './channels/webhook.channel';
 
+/** Notification kinds that follow up the group's message (edited in place where possible). */
+const FOLLOW_UPS = new Set(['update', 'acknowledged']);
+
 /**
  * Delivers notifications: a BullMQ job per notification row, retried with exponential backoff
  * while the channel's failures are retryable (a provider's Retry-After stretches the wait); a
@@ -81,9 +84,17 @@ export class AlertDeliveryService implements OnModuleInit, OnApplicationShutdown
       await this.#dead(tenantId, notificationId, 'the channel no longer exists');
       throw new UnrecoverableError('the channel no longer exists');
     }
-    const receipt = await this.#registry.send(channel.kind, revive(n.notice), channel.target);
+    const thread = FOLLOW_UPS.has(n.kind)
+      ? await this.repo.threadOf(tenantId, n.groupKey, n.channelId)
+      : null;
+    const receipt = await this.#registry.send(
+      channel.kind,
+      revive(n.notice),
+      channel.target,
+      thread ?? undefined,
+    );
     if (receipt.ok) {
-      await this.repo.markNotification(tenantId, notificationId, 'sent', null);
+      await this.repo.markNotification(tenantId, notificationId, 'sent', null, receipt.providerId);
       this.metrics.alertNotifications.inc({ outcome: 'sent' });
       return;
     }

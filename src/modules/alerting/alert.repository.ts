@@ -296,15 +296,34 @@ export class AlertRepository {
     id: string,
     status: NotificationRow['status'],
     error: string | null,
+    providerId?: string,
   ): Promise<void> {
     await this.transaction(tenantId, (tx) =>
       tx.query(
         `UPDATE notifications SET status = $3, last_error = $4, attempts = attempts + 1,
-                sent_at = CASE WHEN $3 = 'sent' THEN now() ELSE sent_at END
+                sent_at = CASE WHEN $3 = 'sent' THEN now() ELSE sent_at END,
+                provider_id = coalesce($5, provider_id)
           WHERE tenant_id = $1 AND id = $2`,
-        [tenantId, id, status, error],
+        [tenantId, id, status, error, providerId ?? null],
       ),
     );
+  }
+
+  /**
+   * The provider id of the message that the group's latest first (or repeated) notification
+   * created on the channel: follow-ups edit it in place where the channel can.
+   */
+  async threadOf(tenantId: string, groupKey: string, channelId: string): Promise<string | null> {
+    const [row] = await this.transaction(tenantId, (tx) =>
+      tx.query<{ provider_id: string }>(
+        `SELECT provider_id FROM notifications
+          WHERE tenant_id = $1 AND group_key = $2 AND channel_id = $3
+            AND kind IN ('initial', 'repeat') AND provider_id IS NOT NULL
+          ORDER BY created_at DESC LIMIT 1`,
+        [tenantId, groupKey, channelId],
+      ),
+    );
+    return row?.provider_id ?? null;
   }
 
   async requeueNotification(tenantId: string, id: string): Promise<boolean> {

@@ -146,10 +146,17 @@ export interface DeliveryReceipt {
   readonly code?: AlertingErrorCode;
 }
 
-/** A delivery channel: a small stateless adapter from a notice to one provider's API. */
+/**
+ * A delivery channel: a small stateless adapter from a notice to one provider's API.
+ *
+ * `thread` is the provider id (the receipt's `providerId`) of the message an earlier notice of
+ * the same group created on this target, given for follow-ups (updates, acknowledgement,
+ * resolution): a channel that can edit what it sent (Slack's `chat.update`) updates that message
+ * instead of posting another; the others ignore it.
+ */
 export interface AlertChannel {
   readonly kind: ChannelKind;
-  send(notice: AlertNotice, target: ChannelTarget): Promise<DeliveryReceipt>;
+  send(notice: AlertNotice, target: ChannelTarget, thread?: string): Promise<DeliveryReceipt>;
 }
 
 /** Severity as it is shown to people, e.g. `CRITICAL`. */

@@ -48,6 +48,7 @@ export class ChannelRegistry {
     kind: ChannelKind,
     notice: AlertNotice,
     target: ChannelTarget,
+    thread?: string,
   ): Promise<DeliveryReceipt> {
     const channel = this.get(kind);
     if (target.kind !== kind) {
@@ -58,6 +59,6 @@ export class ChannelRegistry {
         error: `target of kind ${target.kind} given for channel ${kind}`,
       };
     }
-    return channel.send(notice, target);
+    return channel.send(notice, target, thread);
   }
 }

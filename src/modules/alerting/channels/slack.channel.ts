@@ -3,6 +3,7 @@ import {
   type AlertNotice,
   type ChannelTarget,
   type DeliveryReceipt,
+  type SlackTarget,
   commonLabels,
   severityLabel,
   wrongTargetReceipt,
@@ -115,23 +116,76 @@ export class SlackChannel implements AlertChannel {
     this.#timeoutMs = options.timeoutMs ?? 10_000;
   }
 
-  async send(notice: AlertNotice, target: ChannelTarget): Promise<DeliveryReceipt> {
+  async send(
+    notice: AlertNotice,
+    target: ChannelTarget,
+    thread?: string,
+  ): Promise<DeliveryReceipt> {
     if (target.kind !== 'slack') return wrongTargetReceipt('slack', target);
     const message = buildSlackMessage(notice);
+    if (!('token' in target)) {
+      return this.#post(target.webhookUrl, target.webhookUrl, target, message, null);
+    }
+    const api = (target.apiUrl ?? 'https://slack.com/api').replace(/\/+$/, '');
+    const key = `${api}#${target.channel}`;
+    const earlier = thread === undefined ? null : parseThread(thread);
+    if (earlier !== null) {
+      // The group's message is edited in place; a state change also gets a reply in its
+      // thread, since an edit notifies nobody.
+      const updated = await this.#post(
+        `${api}/chat.update`,
+        key,
+        target,
+        {
+          channel: earlier.channel,
+          ts: earlier.ts,
+          ...message,
+        },
+        earlier,
+      );
+      if (updated.ok && notice.status !== 'firing') {
+        const reply = await this.#post(
+          `${api}/chat.postMessage`,
+          key,
+          target,
+          {
+            channel: earlier.channel,
+            thread_ts: earlier.ts,
+            text: message.text,
+          },
+          earlier,
+        );
+        return reply.ok ? updated : reply;
+      }
+      if (updated.ok || !GONE_MESSAGE_ERRORS.has(updated.error?.replace(/^Slack: /, '') ?? '')) {
+        return updated;
+      }
+      // The message was deleted or can no longer be edited: post a new one.
+    }
+    return this.#post(
+      `${api}/chat.postMessage`,
+      key,
+      target,
+      { channel: target.channel, ...message },
+      null,
+    );
+  }
+
+  async #post(
+    url: string,
+    key: string,
+    target: SlackTarget,
+    payload: object,
+    thread: { channel: string; ts: string } | null,
+  ): Promise<DeliveryReceipt> {
     const viaApi = 'token' in target;
-    const url = viaApi
-      ? `${(target.apiUrl ?? 'https://slack.com/api').replace(/\/+$/, '')}/chat.postMessage`
-      : target.webhookUrl;
-    const key = viaApi ? `${url}#${target.channel}` : url;
     const headers: Record<string, string> = { 'content-type': 'application/json; charset=utf-8' };
     if (viaApi) headers.authorization = `Bearer ${target.token}`;
-    const body = JSON.stringify(viaApi ? { channel: target.channel, ...message } : message);
-
     await this.#limiter.acquire(key);
     const result = await postOutbound({
       url,
       headers,
-      body,
+      body: JSON.stringify(payload),
       allowPrivate: target.allowPrivateNetwork === true,
       timeoutMs: this.#timeoutMs,
     });
@@ -141,8 +195,26 @@ export class SlackChannel implements AlertChannel {
       }
       return result.receipt;
     }
-    return viaApi ? apiReceipt(result.status, result.body) : { ok: true, status: result.status };
+    return viaApi
+      ? apiReceipt(result.status, result.body, thread)
+      : { ok: true, status: result.status };
   }
+}
+
+/** `chat.update` errors meaning the message cannot be edited any more (a new one is posted). */
+const GONE_MESSAGE_ERRORS = new Set([
+  'message_not_found',
+  'cant_update_message',
+  'edit_window_closed',
+  'channel_not_found',
+]);
+
+/** A Slack message's provider id: `<channel id>/<ts>` (chat.update needs the channel's id). */
+function parseThread(id: string): { channel: string; ts: string } | null {
+  const slash = id.indexOf('/');
+  return slash > 0 && slash < id.length - 1
+    ? { channel: id.slice(0, slash), ts: id.slice(slash + 1) }
+    : null;
 }
 
 /** The Slack message for a notice: `text` (notifications, old clients) and `blocks`. */
@@ -227,19 +299,29 @@ function clip(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
 
-function apiReceipt(status: number, body: string): DeliveryReceipt {
-  let parsed: { ok?: unknown; error?: unknown; ts?: unknown };
+/**
+ * The receipt of a Web API call: `ok` with the message's provider id (`<channel>/<ts>`, the
+ * thread's own when a reply or edit went to one), or Slack's error, retryable when Slack-side.
+ */
+function apiReceipt(
+  status: number,
+  body: string,
+  thread: { channel: string; ts: string } | null,
+): DeliveryReceipt {
+  let parsed: { ok?: unknown; error?: unknown; ts?: unknown; channel?: unknown };
   try {
     parsed = JSON.parse(body) as typeof parsed;
   } catch {
     return { ok: false, status, permanent: false, error: 'Slack answered with a non-JSON body' };
   }
   if (parsed.ok === true) {
-    return {
-      ok: true,
-      status,
-      ...(typeof parsed.ts === 'string' ? { providerId: parsed.ts } : {}),
-    };
+    const providerId =
+      thread !== null
+        ? `${thread.channel}/${thread.ts}`
+        : typeof parsed.ts === 'string' && typeof parsed.channel === 'string'
+          ? `${parsed.channel}/${parsed.ts}`
+          : undefined;
+    return { ok: true, status, ...(providerId === undefined ? {} : { providerId }) };
   }
   const error = typeof parsed.error === 'string' ? parsed.error : 'unknown_error';
   return {
