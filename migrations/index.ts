@@ -10,6 +10,7 @@ import { CustomFormatsRedaction1764214000000 } from './1764214000000-custom-form
 import { Patterns1764220000000 } from './1764220000000-patterns';
 import { Anomalies1764230000000 } from './1764230000000-anomalies';
 import { Alerting1764240000000 } from './1764240000000-alerting';
+import { AlertChannelKinds1764250000000 } from './1764250000000-alert-channel-kinds';
 
 /** Every migration, oldest first. TypeORM runs the ones not yet applied at start. */
 export const MIGRATIONS = [
@@ -25,4 +26,5 @@ export const MIGRATIONS = [
   Patterns1764220000000,
   Anomalies1764230000000,
   Alerting1764240000000,
+  AlertChannelKinds1764250000000,
 ];
