@@ -11,6 +11,7 @@ import { Patterns1764220000000 } from './1764220000000-patterns';
 import { Anomalies1764230000000 } from './1764230000000-anomalies';
 import { Alerting1764240000000 } from './1764240000000-alerting';
 import { AlertingFollowups1764245000000 } from './1764245000000-alerting-followups';
+import { AlertChannelKinds1764250000000 } from './1764250000000-alert-channel-kinds';
 
 /** Every migration, oldest first. TypeORM runs the ones not yet applied at start. */
 export const MIGRATIONS = [
@@ -27,4 +28,5 @@ export const MIGRATIONS = [
   Anomalies1764230000000,
   Alerting1764240000000,
   AlertingFollowups1764245000000,
+  AlertChannelKinds1764250000000,
 ];

@@ -229,6 +229,105 @@ describe('alerting: anomalies to grouped, signed notifications', () => {
     expect(payments).toHaveLength(4); // three refused, one accepted
   });
 
+  it('mutes an alert inhibited by a firing source alert, and says which', async () => {
+    await gql(
+      `mutation ($input: CreateAlertInhibitRuleInput!) { createAlertInhibitRule(input: $input) { id } }`,
+      {
+        input: {
+          sourceMatchers: 'service="inventory-db"',
+          targetMatchers: 'service="inventory-api"',
+          equal: ['alertname'],
+        },
+      },
+    );
+    await ship('inventory-db', 'Replica lag on inventory-db reached 120 s: writes throttled');
+    await until(
+      () => receiver.payloads().filter((p) => p.groupLabels.service === 'inventory-db'),
+      (p) => p.length === 1,
+      15_000,
+    );
+    await ship(
+      'inventory-api',
+      'Stock lookup for SKU 4411 failed: upstream inventory-db timed out',
+    );
+    const muted = await until(
+      () => alertsOf('inventory-api'),
+      (a) => a.length > 0 && a[0]!.annotations.inhibited === 'true',
+    );
+    expect(muted[0]!.annotations.inhibited).toBe('true');
+    await new Promise((r) => setTimeout(r, 2500)); // past the group wait
+    expect(receiver.payloads().filter((p) => p.groupLabels.service === 'inventory-api')).toEqual(
+      [],
+    );
+    const timeline = await gql<{ alertTimeline: Array<{ kind: string }> }>(TIMELINE, {
+      fp: muted[0]!.fingerprint,
+    });
+    expect(timeline.alertTimeline.map((e) => e.kind)).not.toContain('notification');
+  });
+
+  it('edits the Slack message of a group in place when the group is resolved', async () => {
+    const slack = new FakeSlackApi();
+    const api = await slack.start();
+    try {
+      const channel = await gql<{ createAlertChannel: { channel: { id: string } } }>(CHANNEL, {
+        input: {
+          name: 'ops-slack-api',
+          allowPrivateNetwork: true,
+          slack: { token: 'xoxb-test', channel: '#shipping', apiUrl: api },
+        },
+      });
+      await gql(RULE, {
+        input: {
+          name: 'Shipping errors',
+          severity: 'WARNING',
+          condition: { kind: 'ANOMALY', detectorKinds: ['new_pattern'], services: ['shipping'] },
+          route: {
+            channelIds: [channel.createAlertChannel.channel.id],
+            groupBy: ['service'],
+            groupWaitSeconds: 0,
+            groupIntervalSeconds: 1,
+            repeatIntervalSeconds: 3600,
+          },
+        },
+      });
+      await ship('shipping', 'Label printer queue rejected job 8812: paper tray empty');
+      await until(
+        async () => slack.calls.length,
+        (n) => n >= 1,
+        15_000,
+      );
+      const [alert] = await until(
+        () => alertsOf('shipping'),
+        (a) => a.some((x) => x.labels.alertname === 'Shipping errors'),
+      ).then((a) => a.filter((x) => x.labels.alertname === 'Shipping errors'));
+      await gql(`mutation ($fp: ID!) { resolveAlert(fingerprint: $fp) }`, {
+        fp: alert!.fingerprint,
+      });
+      const calls = await until(
+        async () => [...slack.calls],
+        (c) => c.some((x) => x.method === 'chat.update'),
+        15_000,
+      );
+      expect(calls[0]).toMatchObject({
+        method: 'chat.postMessage',
+        body: { channel: '#shipping' },
+      });
+      const update = calls.find((x) => x.method === 'chat.update');
+      // The message Slack created (its channel id and ts), not a new one.
+      expect(update?.body).toMatchObject({ channel: 'C0SHIP', ts: '1000.1' });
+      expect(String(update?.body.text)).toContain('(resolved)');
+      // An edit notifies nobody: the resolution is also said in the message's thread.
+      const replies = await until(
+        async () => slack.calls.filter((x) => x.method === 'chat.postMessage' && x.body.thread_ts),
+        (r) => r.length === 1,
+      );
+      expect(replies[0]!.body).toMatchObject({ channel: 'C0SHIP', thread_ts: '1000.1' });
+      expect(slack.calls.filter((x) => x.method === 'chat.postMessage')).toHaveLength(2);
+    } finally {
+      await slack.close();
+    }
+  });
+
   it('fires a log-query rule when the count of its filter crosses the threshold', async () => {
     const channels = await gql<{ alertChannels: Array<{ id: string; name: string }> }>(
       'query { alertChannels { id name } }',
@@ -428,6 +527,34 @@ describe('alerting: anomalies to grouped, signed notifications', () => {
     }
   });
 });
+
+/** Slack's Web API on loopback: records calls; each new message gets the next ts in C0SHIP. */
+class FakeSlackApi {
+  readonly calls: Array<{ method: string; body: Record<string, unknown> }> = [];
+  #next = 1;
+  readonly #server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const method = (req.url ?? '').split('/').pop() ?? '';
+      const body = JSON.parse(Buffer.concat(chunks).toString()) as Record<string, unknown>;
+      this.calls.push({ method, body });
+      const ts = method === 'chat.postMessage' ? `1000.${this.#next++}` : body.ts;
+      res
+        .writeHead(200, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ ok: true, channel: 'C0SHIP', ts }));
+    });
+  });
+
+  async start(): Promise<string> {
+    await new Promise<void>((r) => this.#server.listen(0, '127.0.0.1', r));
+    return `http://127.0.0.1:${(this.#server.address() as AddressInfo).port}/api`;
+  }
+
+  close(): Promise<void> {
+    return new Promise((r) => this.#server.close(() => r()));
+  }
+}
 
 interface SlackMessage {
   text: string;

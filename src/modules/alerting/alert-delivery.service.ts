@@ -11,8 +11,10 @@ import { AlertConfigPort } from './alerting.types';
 import type { AlertNotice } from './channels/alert-channel';
 import { ChannelRegistry } from './channels/channel-registry';
 import { EmailChannel } from './channels/email.channel';
+import { OpsgenieChannel } from './channels/opsgenie.channel';
 import { PagerDutyChannel } from './channels/pagerduty.channel';
 import { SlackChannel } from './channels/slack.channel';
+import { TeamsChannel } from './channels/teams.channel';
 import { WebhookChannel } from './channels/webhook.channel';
 
 /** Notification kinds that follow up the group's message (edited in place where possible). */
@@ -33,6 +35,8 @@ export class AlertDeliveryService implements OnModuleInit, OnApplicationShutdown
     new PagerDutyChannel(),
     this.#email,
     new WebhookChannel(),
+    new TeamsChannel(),
+    new OpsgenieChannel(),
   ]);
   #queue: TypedQueue<AlertDeliveryJob> | null = null;
 

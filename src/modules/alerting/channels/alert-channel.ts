@@ -1,7 +1,7 @@
 import { type AlertingErrorCode } from '../alerting.errors';
 
 /** The delivery channels Vigil speaks. */
-export type ChannelKind = 'slack' | 'pagerduty' | 'email' | 'webhook';
+export type ChannelKind = 'slack' | 'pagerduty' | 'email' | 'webhook' | 'teams' | 'opsgenie';
 
 /** Vigil's severities, most urgent first. Each channel maps them onto its provider's scale. */
 export type AlertSeverity = 'critical' | 'high' | 'warning' | 'info';
@@ -125,8 +125,27 @@ export interface WebhookTarget extends TargetBase {
   readonly receiver?: string;
 }
 
+/**
+ * A Microsoft Teams incoming webhook, or a Workflows "when a Teams webhook request is received"
+ * trigger URL.
+ */
+export interface TeamsTarget extends TargetBase {
+  readonly kind: 'teams';
+  /** The URL carries its own credential, so it is a secret. */
+  readonly webhookUrl: string;
+}
+
+export interface OpsgenieTarget extends TargetBase {
+  readonly kind: 'opsgenie';
+  /** API key of an Opsgenie API integration (sent as `Authorization: GenieKey <apiKey>`). */
+  readonly apiKey: string;
+  /** Default `https://api.opsgenie.com`; EU accounts use `https://api.eu.opsgenie.com`. */
+  readonly apiUrl?: string;
+}
+
 /** Where to deliver, per kind, with secrets already decrypted. Never log a target. */
-export type ChannelTarget = SlackTarget | PagerDutyTarget | EmailTarget | WebhookTarget;
+export type ChannelTarget =
+  SlackTarget | PagerDutyTarget | EmailTarget | WebhookTarget | TeamsTarget | OpsgenieTarget;
 
 /**
  * The outcome of one delivery attempt. Channels report provider failures here rather than throw,

@@ -69,6 +69,8 @@ describe(SlackChannel.name, () => {
   let base: string;
   const requests: Recorded[] = [];
   let reply: Reply = { status: 200, body: 'ok' };
+  /** Answers for the next requests, in order, before `reply` applies again. */
+  const replies: Reply[] = [];
 
   beforeAll(async () => {
     server = createServer((req, res) => {
@@ -80,7 +82,8 @@ describe(SlackChannel.name, () => {
           headers: req.headers,
           body: Buffer.concat(chunks).toString(),
         });
-        res.writeHead(reply.status, reply.headers).end(reply.body ?? '');
+        const r = replies.shift() ?? reply;
+        res.writeHead(r.status, r.headers).end(r.body ?? '');
       });
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -94,6 +97,7 @@ describe(SlackChannel.name, () => {
 
   beforeEach(() => {
     requests.length = 0;
+    replies.length = 0;
     reply = { status: 200, body: 'ok' };
   });
 
@@ -161,13 +165,76 @@ describe(SlackChannel.name, () => {
     };
     const receipt = await sut.send(buildNotice(), target);
 
-    expect(receipt).toEqual({ ok: true, status: 200, providerId: '1700000000.0001' });
+    expect(receipt).toEqual({ ok: true, status: 200, providerId: 'C1/1700000000.0001' });
     expect(requests[0]!.url).toBe('/api/chat.postMessage');
     expect(requests[0]!.headers.authorization).toBe('Bearer xoxb-secret');
     const body = JSON.parse(requests[0]!.body);
     expect(body.channel).toBe('C1');
     expect(typeof body.text).toBe('string');
     expect(Array.isArray(body.blocks)).toBe(true);
+  });
+
+  const apiTarget = (): ChannelTarget => ({
+    kind: 'slack',
+    token: 'xoxb-secret',
+    channel: '#alerts',
+    apiUrl: `${base}/api`,
+    allowPrivateNetwork: true,
+  });
+
+  it('edits the group’s message in place for an update (chat.update with its channel id and ts)', async () => {
+    reply = { status: 200, body: JSON.stringify({ ok: true, channel: 'C9', ts: '17.5' }) };
+    const receipt = await newSut().send(
+      buildNotice({ title: 'Now 3 alerts' }),
+      apiTarget(),
+      'C9/17.5',
+    );
+
+    expect(receipt).toEqual({ ok: true, status: 200, providerId: 'C9/17.5' });
+    expect(requests.map((r) => r.url)).toEqual(['/api/chat.update']);
+    const body = JSON.parse(requests[0]!.body);
+    expect(body).toMatchObject({ channel: 'C9', ts: '17.5' });
+    expect(body.text).toContain('Now 3 alerts');
+    expect(Array.isArray(body.blocks)).toBe(true);
+  });
+
+  it('also replies in the message’s thread when the group is resolved, since an edit notifies nobody', async () => {
+    reply = { status: 200, body: JSON.stringify({ ok: true, channel: 'C9', ts: '17.5' }) };
+    const receipt = await newSut().send(
+      buildNotice({ status: 'resolved' }),
+      apiTarget(),
+      'C9/17.5',
+    );
+
+    expect(receipt.ok).toBe(true);
+    expect(requests.map((r) => r.url)).toEqual(['/api/chat.update', '/api/chat.postMessage']);
+    const replyBody = JSON.parse(requests[1]!.body);
+    expect(replyBody).toMatchObject({ channel: 'C9', thread_ts: '17.5' });
+    expect(replyBody.text).toContain('(resolved)');
+  });
+
+  it('posts a new message when the old one cannot be edited any more', async () => {
+    replies.push({ status: 200, body: JSON.stringify({ ok: false, error: 'message_not_found' }) });
+    reply = { status: 200, body: JSON.stringify({ ok: true, channel: 'C9', ts: '18.1' }) };
+    const receipt = await newSut().send(buildNotice(), apiTarget(), 'C9/17.5');
+
+    expect(receipt).toEqual({ ok: true, status: 200, providerId: 'C9/18.1' });
+    expect(requests.map((r) => r.url)).toEqual(['/api/chat.update', '/api/chat.postMessage']);
+    expect(JSON.parse(requests[1]!.body).channel).toBe('#alerts');
+  });
+
+  it('reports other chat.update failures as they are (a retry edits again)', async () => {
+    reply = { status: 200, body: JSON.stringify({ ok: false, error: 'ratelimited' }) };
+    const receipt = await newSut().send(buildNotice(), apiTarget(), 'C9/17.5');
+
+    expect(receipt).toMatchObject({ ok: false, permanent: false, error: 'Slack: ratelimited' });
+    expect(requests.map((r) => r.url)).toEqual(['/api/chat.update']);
+  });
+
+  it('ignores a thread for an incoming webhook, which cannot edit', async () => {
+    const receipt = await newSut().send(buildNotice(), webhook(), 'C9/17.5');
+    expect(receipt).toEqual({ ok: true, status: 200 });
+    expect(requests.map((r) => r.url)).toEqual(['/services/T0/B0/x']);
   });
 
   it('treats ok:false from the Web API as a failure (permanent unless Slack-side)', async () => {

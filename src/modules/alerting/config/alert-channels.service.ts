@@ -125,15 +125,7 @@ export class AlertChannelsService {
       this.repository.findChannel(tx, id),
     );
     if (before === null) throw notFound(id);
-    const given = (['slack', 'pagerduty', 'email', 'webhook'] as const).filter(
-      (k) => input[k] != null,
-    );
-    if (given.some((k) => k !== before.kind)) {
-      throw new AlertingError(
-        'INVALID_ARGUMENT',
-        `this is a ${before.kind} channel; its kind cannot change`,
-      );
-    }
+    // toChannelConfig refuses fields of another kind: a channel's kind never changes.
     const name = input.name == null ? before.name : checkName(input.name, 100);
     const { config } = toChannelConfig(before.kind, input, this.open(tenantId, before));
     const allowPrivateNetwork = input.allowPrivateNetwork ?? before.allowPrivateNetwork;

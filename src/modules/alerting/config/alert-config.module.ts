@@ -4,8 +4,10 @@ import { AuditModule } from '../../audit/audit.module';
 import { AlertConfigPort } from '../alerting.types';
 import { ChannelRegistry } from '../channels/channel-registry';
 import { EmailChannel } from '../channels/email.channel';
+import { OpsgenieChannel } from '../channels/opsgenie.channel';
 import { PagerDutyChannel } from '../channels/pagerduty.channel';
 import { SlackChannel } from '../channels/slack.channel';
+import { TeamsChannel } from '../channels/teams.channel';
 import { WebhookChannel } from '../channels/webhook.channel';
 import { AlertChannelsResolver } from './alert-channels.resolver';
 import { AlertChannelsService } from './alert-channels.service';
@@ -32,6 +34,8 @@ import { AlertSilencesService } from './alert-silences.service';
           new PagerDutyChannel(),
           new EmailChannel(),
           new WebhookChannel(),
+          new TeamsChannel(),
+          new OpsgenieChannel(),
         ]),
     },
     AlertChannelsService,

@@ -17,7 +17,14 @@ export const ALERT_SEVERITIES: readonly AlertRuleSeverity[] = [
   'warning',
   'info',
 ];
-export const CHANNEL_KINDS: readonly ChannelKind[] = ['slack', 'pagerduty', 'email', 'webhook'];
+export const CHANNEL_KINDS: readonly ChannelKind[] = [
+  'slack',
+  'pagerduty',
+  'email',
+  'webhook',
+  'teams',
+  'opsgenie',
+];
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const LABEL_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 
 import type { ChannelKind, ChannelTarget } from '../channels/alert-channel';
-import { invalid } from './alert-config.validation';
+import { CHANNEL_KINDS, invalid } from './alert-config.validation';
 
 /** Every field a channel input may carry, per kind; absent ones keep their stored value. */
 export interface ChannelFields {
@@ -23,6 +23,8 @@ export interface ChannelFields {
     to?: string[] | null;
   } | null;
   webhook?: { url?: string | null; secret?: string | null } | null;
+  teams?: { webhookUrl?: string | null } | null;
+  opsgenie?: { apiKey?: string | null; apiUrl?: string | null } | null;
 }
 
 /** Every stored field of every kind (settings and opened secrets), for building a target. */
@@ -42,6 +44,7 @@ interface StoredFields {
   to: string[];
   url: string;
   secret: string;
+  apiKey: string;
 }
 
 /** A channel split for storage: what may be shown, and what is sealed. */
@@ -57,18 +60,20 @@ export const SECRET_FIELDS: Readonly<Record<ChannelKind, readonly string[]>> = {
   pagerduty: ['routingKey'],
   email: ['password'],
   webhook: ['url', 'secret'],
+  teams: ['webhookUrl'],
+  opsgenie: ['apiKey'],
 };
 
 const EMAIL = /^[^\s@<>]+@[^\s@<>]+$/;
 const HOST = /^[A-Za-z0-9.:[\]-]{1,253}$/;
+/** What an HTTP header value may carry: printable ASCII, no spaces. */
+const HEADER_TOKEN = /^[\x21-\x7e]+$/;
 
 /** The one kind the input configures; INVALID_ARGUMENT when none or several are given. */
 export function kindOf(input: ChannelFields): ChannelKind {
-  const given = (['slack', 'pagerduty', 'email', 'webhook'] as const).filter(
-    (k) => input[k] != null,
-  );
+  const given = CHANNEL_KINDS.filter((k) => input[k] != null);
   if (given.length !== 1) {
-    throw invalid('give exactly one of slack, pagerduty, email, webhook');
+    throw invalid(`give exactly one of ${CHANNEL_KINDS.join(', ')}`);
   }
   return given[0]!;
 }
@@ -86,6 +91,10 @@ export function toChannelConfig(
     string,
     unknown
   >;
+  const other = CHANNEL_KINDS.find((k) => k !== kind && input[k] != null);
+  if (other !== undefined) {
+    throw invalid(`this is a ${kind} channel; its kind cannot change to ${other}`);
+  }
   const given = stripNull(input[kind] ?? {});
   if (kind === 'slack' && given.webhookUrl !== undefined) {
     delete old.token;
@@ -152,6 +161,16 @@ export function toChannelConfig(
       const generatedSecret = randomBytes(32).toString('base64url');
       return { ...config(kind, {}, { url: target, secret: generatedSecret }), generatedSecret };
     }
+    case 'teams':
+      return config(kind, {}, { webhookUrl: url('webhookUrl', v.webhookUrl) });
+    case 'opsgenie': {
+      const apiKey = text('apiKey', v.apiKey, 200);
+      if (!HEADER_TOKEN.test(apiKey))
+        throw invalid('apiKey must be printable ASCII without spaces');
+      return config(kind, v.apiUrl !== undefined ? { apiUrl: baseUrl('apiUrl', v.apiUrl) } : {}, {
+        apiKey,
+      });
+    }
   }
 }
 
@@ -206,6 +225,15 @@ export function toTarget(c: ChannelConfig, allowPrivateNetwork: boolean): Channe
       };
     case 'webhook':
       return { ...base, kind: 'webhook', url: v.url, secret: v.secret };
+    case 'teams':
+      return { ...base, kind: 'teams', webhookUrl: v.webhookUrl! };
+    case 'opsgenie':
+      return {
+        ...base,
+        kind: 'opsgenie',
+        apiKey: v.apiKey,
+        ...(v.apiUrl !== undefined ? { apiUrl: v.apiUrl } : {}),
+      };
   }
 }
 
@@ -239,4 +267,14 @@ function url(field: string, value: unknown): string {
     throw invalid(`${field} must be an http(s) URL`);
   }
   return s;
+}
+
+/** An API base URL (paths are appended to it): no query or fragment, no trailing slash. */
+function baseUrl(field: string, value: unknown): string {
+  const s = url(field, value);
+  const parsed = new URL(s);
+  if (parsed.search !== '' || parsed.hash !== '' || s.includes('?') || s.includes('#')) {
+    throw invalid(`${field} must be a base URL without a query or fragment`);
+  }
+  return s.replace(/\/+$/, '');
 }

@@ -17,6 +17,8 @@ export const AlertChannelKind = {
   PAGERDUTY: 'pagerduty',
   EMAIL: 'email',
   WEBHOOK: 'webhook',
+  TEAMS: 'teams',
+  OPSGENIE: 'opsgenie',
 } as const;
 registerEnumType(AlertChannelKind, { name: 'AlertChannelKind' });
 
@@ -157,6 +159,26 @@ export class WebhookChannelInput {
   secret?: string | null;
 }
 
+@InputType('TeamsChannelInput', {
+  description: 'A Microsoft Teams incoming webhook or Workflows webhook URL',
+})
+export class TeamsChannelInput {
+  @Field(() => String, { nullable: true, description: 'Secret (the URL is the credential)' })
+  webhookUrl?: string | null;
+}
+
+@InputType('OpsgenieChannelInput', { description: 'An Opsgenie API integration' })
+export class OpsgenieChannelInput {
+  @Field(() => String, { nullable: true, description: 'Secret (sent as GenieKey)' })
+  apiKey?: string | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'Default https://api.opsgenie.com; https://api.eu.opsgenie.com for EU accounts',
+  })
+  apiUrl?: string | null;
+}
+
 @InputType('CreateAlertChannelInput', { description: 'A name and exactly one kind' })
 export class CreateAlertChannelInput {
   @Field({ description: '1-100 characters, unique in the tenant' })
@@ -176,6 +198,12 @@ export class CreateAlertChannelInput {
 
   @Field(() => WebhookChannelInput, { nullable: true })
   webhook?: WebhookChannelInput | null;
+
+  @Field(() => TeamsChannelInput, { nullable: true })
+  teams?: TeamsChannelInput | null;
+
+  @Field(() => OpsgenieChannelInput, { nullable: true })
+  opsgenie?: OpsgenieChannelInput | null;
 }
 
 @InputType('UpdateAlertChannelInput', {
@@ -199,4 +227,10 @@ export class UpdateAlertChannelInput {
 
   @Field(() => WebhookChannelInput, { nullable: true })
   webhook?: WebhookChannelInput | null;
+
+  @Field(() => TeamsChannelInput, { nullable: true })
+  teams?: TeamsChannelInput | null;
+
+  @Field(() => OpsgenieChannelInput, { nullable: true })
+  opsgenie?: OpsgenieChannelInput | null;
 }
