@@ -242,7 +242,7 @@ describe('alerting: anomalies to grouped, signed notifications', () => {
     );
     await ship('inventory-db', 'Replica lag on inventory-db reached 120 s: writes throttled');
     await until(
-      () => receiver.payloads().filter((p) => p.groupLabels.service === 'inventory-db'),
+      async () => receiver.payloads().filter((p) => p.groupLabels.service === 'inventory-db'),
       (p) => p.length === 1,
       15_000,
     );
@@ -446,7 +446,7 @@ describe('alerting: anomalies to grouped, signed notifications', () => {
         },
       });
       const channelId = channel.createAlertChannel.channel.id;
-      await gql(RULE, {
+      const rule = await gql<{ createAlertRule: { id: string } }>(RULE, {
         input: {
           name: 'Auth and billing errors',
           severity: 'CRITICAL',
@@ -522,6 +522,44 @@ describe('alerting: anomalies to grouped, signed notifications', () => {
       ).toBe('FIRING');
       const tampered = await fetch(`${link.slice(0, -3)}xyz`, { method: 'POST' });
       expect(tampered.status).toBe(400);
+
+      // "Not useful" from Slack: recorded with the alert's pattern, it weighs that rule+pattern.
+      const notUseful = {
+        type: 'block_actions',
+        user: { id: 'U2', username: 'grace' },
+        actions: [
+          { action_id: 'vigil_not_useful', value: button(billing, 'vigil_not_useful')!.value },
+        ],
+      };
+      const body2 = `payload=${encodeURIComponent(JSON.stringify(notUseful))}`;
+      const signature2 = `v0=${createHmac('sha256', 'slack-signing-secret-for-tests').update(`v0:${ts}:${body2}`).digest('hex')}`;
+      const said = await fetch(interactivity, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          'x-slack-request-timestamp': ts,
+          'x-slack-signature': signature2,
+        },
+        body: body2,
+      });
+      expect(said.status).toBe(200);
+      const billingPatterns = (
+        await gql<{ alerts: Array<Alert & { patternIds: string[] }> }>(
+          `query { alerts { fingerprint labels patternIds } }`,
+          {},
+        )
+      ).alerts.find(
+        (a) => a.labels.service === 'billing' && a.labels.alertname === 'Auth and billing errors',
+      )!.patternIds;
+      expect(billingPatterns.length).toBeGreaterThan(0);
+      const weights = await gql<{
+        alertRuleWeights: Array<{ patternId: string | null; weight: number; notUseful: number }>;
+      }>(`query ($id: ID!) { alertRuleWeights(ruleId: $id) { patternId weight notUseful } }`, {
+        id: rule.createAlertRule.id,
+      });
+      expect(weights.alertRuleWeights).toEqual([
+        { patternId: billingPatterns[0], weight: 0.8, notUseful: 1 },
+      ]);
     } finally {
       await slack.close();
     }

@@ -9,7 +9,8 @@ import { AlertActionsPort } from './alerting.types';
 /**
  * What people do to alerts, wherever they are (GraphQL, a Slack button, an e-mail link):
  * acknowledge an alert, a group or an incident, and say whether an alert was useful. Every
- * action lands in the alert's timeline; "not useful" lowers the rule's weight.
+ * action lands in the alert's timeline; "not useful" lowers the weight of the rule and of the
+ * alert's patterns for it (engine/rule-weights.ts), "useful" wins it back.
  */
 @Injectable()
 export class AlertActionsService extends AlertActionsPort {
@@ -42,7 +43,7 @@ export class AlertActionsService extends AlertActionsPort {
         id: randomUUID(),
         fingerprint,
         ruleId: alert?.ruleId ?? null,
-        patternIds: [],
+        patternIds: alert?.patternIds ?? [],
         verdict,
         by,
         via,

@@ -16,7 +16,11 @@ import { AlertRepository, EngineStateCache } from './alert.repository';
 import type { AlertDeliveryJob } from './alerting.jobs';
 import { AlertConfigPort, type AlertRuleRow } from './alerting.types';
 import type { AlertNotice } from './channels/alert-channel';
+import { type AnomalyChange, compare, ruleMatches } from './engine/rule-matching';
+import { PatternWeights } from './engine/rule-weights';
 import { type EngineState, TenantEngine } from './tenant-engine';
+
+export type { AnomalyChange } from './engine/rule-matching';
 
 /** A tenant with nothing due is still looked at this often (silences that ended, windows). */
 const RECHECK_MS = 30_000;
@@ -32,9 +36,6 @@ const LINK_TTL_MS = 7 * 86_400_000;
 
 /** How often the scheduler looks for tenants with a group notification due. */
 const TICK_MS = 1000;
-
-/** One anomaly change, as the detection queue carries it. */
-export type AnomalyChange = AnomalyJob['data'];
 
 /**
  * The alerting engine: consumes anomaly changes from the detection queue, matches them against
@@ -132,7 +133,11 @@ export class AlertEngineService implements OnModuleInit, OnModuleDestroy {
 
   async #evaluateChanges(tenantId: string, changes: AnomalyChange[], now: number): Promise<void> {
     const rules = await this.config.enabledRules(tenantId);
-    const matched = changes.map((c) => ({ c, rules: rules.filter((r) => ruleMatches(r, c)) }));
+    const weights = new PatternWeights(await this.repo.feedbackCounts(tenantId));
+    const matched = changes.map((c) => ({
+      c,
+      rules: rules.filter((r) => ruleMatches(r, c, weights)),
+    }));
     if (matched.every((m) => m.rules.length === 0)) return;
     await this.#run(
       tenantId,
@@ -340,40 +345,5 @@ export class AlertEngineService implements OnModuleInit, OnModuleDestroy {
       jobs.push({ id });
       this.metrics.alertNotifications.inc({ outcome: 'queued' });
     }
-  }
-}
-
-function compare(count: number, op: '>' | '>=' | '<' | '<=', threshold: number): boolean {
-  switch (op) {
-    case '>':
-      return count > threshold;
-    case '>=':
-      return count >= threshold;
-    case '<':
-      return count < threshold;
-    case '<=':
-      return count <= threshold;
-  }
-}
-
-function ruleMatches(rule: AlertRuleRow, c: AnomalyChange): boolean {
-  const cond = rule.condition;
-  switch (cond.kind) {
-    case 'anomaly':
-      return (
-        (!cond.kinds?.length || c.kinds.some((k) => cond.kinds!.includes(k))) &&
-        (cond.minScore === undefined || c.score >= cond.minScore) &&
-        (!cond.services?.length || cond.services.includes(c.service))
-      );
-    case 'pattern':
-      return (
-        c.kinds.includes('new_pattern') &&
-        (!cond.services?.length || cond.services.includes(c.service)) &&
-        (cond.patternId === undefined || c.patternIds.includes(cond.patternId)) &&
-        (cond.templateContains === undefined || c.explanation.includes(cond.templateContains))
-      );
-    case 'log_query':
-    case 'forecast':
-      return false;
   }
 }

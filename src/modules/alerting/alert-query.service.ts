@@ -6,7 +6,8 @@ import { AlertEngineService } from './alert-engine.service';
 import { AlertEvents } from './alert-events.service';
 import { AlertRepository, type AlertRow } from './alert.repository';
 import { AlertingError } from './alerting.errors';
-import { AlertObject, type AlertStatsObject } from './dto/alert.object';
+import { AlertObject, type AlertRuleWeightObject, type AlertStatsObject } from './dto/alert.object';
+import { feedbackWeight } from './engine/rule-weights';
 
 const MAX_PAGE = 1000;
 
@@ -46,6 +47,20 @@ export class AlertQueryService {
     first: number,
   ) {
     return this.repo.notifications(tenantId, status, page(first));
+  }
+
+  /** The pattern weights feedback gave a rule, lowest first. */
+  async ruleWeights(tenantId: string, ruleId: string): Promise<AlertRuleWeightObject[]> {
+    if (!UUID.test(ruleId)) throw new AlertingError('INVALID_ARGUMENT', 'ruleId must be a UUID');
+    const counts = await this.repo.feedbackCounts(tenantId, ruleId);
+    return counts
+      .map((c) => ({
+        patternId: c.patternId,
+        weight: feedbackWeight(c.notUseful, c.useful),
+        notUseful: c.notUseful,
+        useful: c.useful,
+      }))
+      .sort((a, b) => a.weight - b.weight);
   }
 
   async stats(tenantId: string, from: Date | null): Promise<AlertStatsObject> {

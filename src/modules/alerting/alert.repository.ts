@@ -6,6 +6,7 @@ import type { DataSource } from 'typeorm';
 
 import { inTenantTransaction, type TenantTx } from '../../common/database/tenant-transaction';
 import type { AlertNotice } from './channels/alert-channel';
+import type { FeedbackCount } from './engine/rule-weights';
 
 /** A stored alert (times as epoch ms). */
 export interface AlertRow {
@@ -21,6 +22,8 @@ export interface AlertRow {
   groupKey: string | null;
   incidentId: string | null;
   anomalyIds: string[];
+  /** The patterns of its anomalies (feedback on the alert weighs its rule+pattern). */
+  patternIds: string[];
   acknowledgedBy: string | null;
 }
 
@@ -55,9 +58,12 @@ export interface NotificationRow {
 }
 
 const ALERT_COLUMNS =
-  'fingerprint, rule_id, labels, annotations, severity, status, started_at, ended_at, updated_at, group_key, incident_id, anomaly_ids, acknowledged_by';
+  'fingerprint, rule_id, labels, annotations, severity, status, started_at, ended_at, updated_at, group_key, incident_id, anomaly_ids, pattern_ids, acknowledged_by';
 const NOTIFICATION_COLUMNS =
   'id, group_key, channel_id, kind, status, attempts, last_error, notice, created_at, sent_at';
+
+/** Feedback older than this no longer weighs on a rule's anomalies. */
+const FEEDBACK_DAYS = 90;
 
 /** Engine states held in memory this many tenants at most (the least recently used go). */
 const MAX_CACHED_STATES = 10_000;
@@ -182,14 +188,15 @@ export class AlertRepository {
     await tx.query(
       `INSERT INTO alerts (tenant_id, fingerprint, rule_id, labels, annotations, severity, status,
                            started_at, ended_at, group_key, incident_id, anomaly_ids, acknowledged_by,
-                           updated_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, now())
+                           pattern_ids, updated_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, now())
        ON CONFLICT (tenant_id, fingerprint) DO UPDATE SET
          labels = excluded.labels, annotations = excluded.annotations, status = excluded.status,
          started_at = excluded.started_at, ended_at = excluded.ended_at,
          group_key = coalesce(excluded.group_key, alerts.group_key),
          incident_id = coalesce(excluded.incident_id, alerts.incident_id),
          anomaly_ids = array(SELECT DISTINCT unnest(alerts.anomaly_ids || excluded.anomaly_ids)),
+         pattern_ids = array(SELECT DISTINCT unnest(alerts.pattern_ids || excluded.pattern_ids)),
          acknowledged_by = excluded.acknowledged_by, updated_at = now()`,
       [
         tx.tenantId,
@@ -205,6 +212,7 @@ export class AlertRepository {
         a.incidentId,
         a.anomalyIds,
         a.acknowledgedBy,
+        a.patternIds,
       ],
     );
   }
@@ -465,13 +473,46 @@ export class AlertRepository {
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
       [tx.tenantId, f.id, f.fingerprint, f.ruleId, f.patternIds, f.verdict, f.by, f.via],
     );
-    if (f.verdict === 'not_useful' && f.ruleId !== null) {
-      // Each "not useful" lowers the rule's weight by 10% (the feedback issue will use it).
+    if (f.ruleId !== null && (f.verdict === 'not_useful' || f.verdict === 'useful')) {
+      // The rule's own weight: 10% less per "not useful", won back by "useful" (at most 1).
       await tx.query(
-        'UPDATE alert_rules SET weight = weight * 0.9 WHERE tenant_id = $1 AND id = $2',
-        [tx.tenantId, f.ruleId],
+        `UPDATE alert_rules
+            SET weight = CASE WHEN $3 = 'not_useful' THEN greatest(0.1, weight * 0.9)
+                              ELSE least(1, weight / 0.9) END
+          WHERE tenant_id = $1 AND id = $2`,
+        [tx.tenantId, f.ruleId, f.verdict],
       );
     }
+  }
+
+  /**
+   * The verdicts of the last FEEDBACK_DAYS on each rule+pattern (pattern null: alerts that
+   * named none), for the pattern weights rules apply to anomaly scores.
+   */
+  async feedbackCounts(tenantId: string, ruleId?: string): Promise<FeedbackCount[]> {
+    const rows = await this.transaction(tenantId, (tx) =>
+      tx.query<{ rule_id: string; pattern_id: string; not_useful: string; useful: string }>(
+        `SELECT f.rule_id, p.pattern_id,
+                count(*) FILTER (WHERE f.verdict = 'not_useful') AS not_useful,
+                count(*) FILTER (WHERE f.verdict = 'useful') AS useful
+           FROM alert_feedback f
+           CROSS JOIN LATERAL unnest(
+             CASE WHEN cardinality(f.pattern_ids) = 0 THEN ARRAY[''] ELSE f.pattern_ids END
+           ) AS p(pattern_id)
+          WHERE f.tenant_id = $1 AND f.rule_id IS NOT NULL
+            AND ($2::uuid IS NULL OR f.rule_id = $2)
+            AND f.at > now() - make_interval(days => $3)
+            AND f.verdict IN ('not_useful', 'useful')
+          GROUP BY f.rule_id, p.pattern_id`,
+        [tenantId, ruleId ?? null, FEEDBACK_DAYS],
+      ),
+    );
+    return rows.map((r) => ({
+      ruleId: r.rule_id,
+      patternId: r.pattern_id === '' ? null : r.pattern_id,
+      notUseful: Number(r.not_useful),
+      useful: Number(r.useful),
+    }));
   }
 }
 
@@ -488,6 +529,7 @@ interface AlertDb {
   group_key: string | null;
   incident_id: string | null;
   anomaly_ids: string[];
+  pattern_ids: string[];
   acknowledged_by: string | null;
 }
 
@@ -529,6 +571,7 @@ function alertFromDb(r: AlertDb): AlertRow {
     groupKey: r.group_key,
     incidentId: r.incident_id,
     anomalyIds: r.anomaly_ids,
+    patternIds: r.pattern_ids,
     acknowledgedBy: r.acknowledged_by,
   };
 }

@@ -17,6 +17,7 @@ import { AlertQueryService } from './alert-query.service';
 import {
   AlertFilterInput,
   AlertObject,
+  AlertRuleWeightObject,
   AlertStatsObject,
   AlertTimelineEntryObject,
   IncidentObject,
@@ -43,6 +44,17 @@ export class AlertingResolver {
     return (await this.query.list(principal.tenantId, filter ?? {}, first)).map((r) =>
       AlertObject.from(r),
     );
+  }
+
+  @Query(() => [AlertRuleWeightObject], {
+    description: 'What "not useful" and "useful" feedback did to a rule, per pattern',
+  })
+  @Authorize('read')
+  alertRuleWeights(
+    @CurrentPrincipal() principal: Principal,
+    @Args('ruleId', { type: () => ID }) ruleId: string,
+  ): Promise<AlertRuleWeightObject[]> {
+    return this.query.ruleWeights(principal.tenantId, ruleId);
   }
 
   @Query(() => AlertObject, { nullable: true })

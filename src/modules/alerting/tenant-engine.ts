@@ -167,8 +167,11 @@ export class TenantEngine {
       tracked.anomalyIds.push(e.anomalyId);
       if (tracked.anomalyIds.length > MAX_RECENT_ANOMALIES) tracked.anomalyIds.shift();
     }
-    for (const p of e.patternIds ?? [])
-      if (!tracked.patternIds.includes(p)) tracked.patternIds.push(p);
+    for (const p of e.patternIds ?? []) {
+      if (!tracked.patternIds.includes(p) && tracked.patternIds.length < MAX_SUBJECTS) {
+        tracked.patternIds.push(p);
+      }
+    }
     const transitions = this.#tracker.observe(fp, active, this.now, rule.forMs);
     for (const t of transitions) {
       await this.deps.repo.addEvent(this.deps.tx, fp, t.kind === 'status' ? t.to : t.kind, {
@@ -416,6 +419,7 @@ export class TenantEngine {
       groupKey: tracked.groupKey,
       incidentId: tracked.incidentId,
       anomalyIds: tracked.anomalyIds,
+      patternIds: tracked.patternIds,
       acknowledgedBy: record.acknowledgedBy,
     });
     if (tracked.incidentId !== null) this.#touchedIncidents.add(tracked.incidentId);

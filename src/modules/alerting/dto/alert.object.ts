@@ -98,6 +98,9 @@ export class AlertObject {
   @Field(() => [ID], { description: 'The anomalies behind it' })
   anomalyIds!: string[];
 
+  @Field(() => [String], { description: 'The patterns of its anomalies (feedback weighs them)' })
+  patternIds!: string[];
+
   @Field(() => String, { nullable: true })
   acknowledgedBy!: string | null;
 
@@ -115,9 +118,29 @@ export class AlertObject {
     o.groupKey = r.groupKey;
     o.incidentId = r.incidentId;
     o.anomalyIds = r.anomalyIds;
+    o.patternIds = r.patternIds;
     o.acknowledgedBy = r.acknowledgedBy;
     return o;
   }
+}
+
+@ObjectType('AlertRuleWeight', {
+  description:
+    'How feedback weighs a rule’s anomalies of one pattern: their score is multiplied by the rule’s ' +
+    'weight and this one before the rule’s minimum score applies',
+})
+export class AlertRuleWeightObject {
+  @Field(() => String, { nullable: true, description: 'Null: alerts that named no pattern' })
+  patternId!: string | null;
+
+  @Field(() => Float)
+  weight!: number;
+
+  @Field(() => Int)
+  notUseful!: number;
+
+  @Field(() => Int)
+  useful!: number;
 }
 
 @ObjectType('Incident', {
