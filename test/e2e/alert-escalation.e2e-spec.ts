@@ -3,6 +3,10 @@ import type { AddressInfo } from 'node:net';
 
 import { Queue } from 'bullmq';
 
+import { UserRepository } from 'src/modules/tenancy/user.repository';
+
+import { TestSmtp } from '../support/test-smtp';
+import { createMember } from '../support/test-users';
 import { type TestTenant, TestVigil } from '../support/test-vigil';
 import { until } from '../support/until';
 
@@ -182,5 +186,100 @@ describe('escalation policies on delayed jobs', () => {
     );
     const billingNotes = notes.alertNotifications.filter((n) => n.title.includes('billing'));
     expect(billingNotes.map((n) => n.kind)).toEqual(['escalation:0:0']);
+  });
+
+  it('pages whoever of a rotation is on call, by e-mail, and shows who that is', async () => {
+    const vigil = replica as TestVigil;
+    const smtp = await TestSmtp.start();
+    try {
+      const port = Number(new URL(smtp.url).port);
+      await createMember(vigil, tenant, 'ada@example.com', 'viewer');
+      await createMember(vigil, tenant, 'grace@example.com', 'viewer');
+      const members = await vigil.vigil.app.get(UserRepository).members(tenant.id);
+      const id = (email: string) => members.find((m) => m.user.email === email)!.user.id;
+      const mail = await gql<{ createAlertChannel: { channel: { id: string } } }>(
+        'mutation ($i: CreateAlertChannelInput!) { createAlertChannel(input: $i) { channel { id } } }',
+        {
+          i: {
+            name: 'pager-mail',
+            allowPrivateNetwork: true,
+            email: {
+              host: '127.0.0.1',
+              port,
+              secure: false,
+              from: 'vigil@example.com',
+              to: ['team@example.com'],
+            },
+          },
+        },
+      );
+      // Shifts of an hour from 90 minutes ago: the second member is on call now.
+      const policy = await gql<{
+        createEscalationPolicy: {
+          id: string;
+          levels: Array<{ rotation: { onCallNow: string } }>;
+        };
+      }>(
+        'mutation ($i: CreateEscalationPolicyInput!) { createEscalationPolicy(input: $i) { id levels { rotation { onCallNow } } } }',
+        {
+          i: {
+            name: 'payroll on-call',
+            levels: [
+              {
+                timeoutSeconds: 600,
+                rotation: {
+                  userIds: [id('ada@example.com'), id('grace@example.com')],
+                  shiftHours: 1,
+                  startsAt: new Date(Date.now() - 90 * 60_000).toISOString(),
+                },
+                emailChannelId: mail.createAlertChannel.channel.id,
+              },
+            ],
+          },
+        },
+      );
+      expect(policy.createEscalationPolicy.levels[0]!.rotation.onCallNow).toBe(
+        id('grace@example.com'),
+      );
+      // A stranger cannot be paged.
+      const stranger = await vigil.graphql(
+        tenant.adminKey,
+        'mutation ($i: CreateEscalationPolicyInput!) { createEscalationPolicy(input: $i) { id } }',
+        {
+          i: {
+            name: 'bad',
+            levels: [
+              {
+                timeoutSeconds: 600,
+                userIds: ['00000000-0000-4000-8000-000000000000'],
+                emailChannelId: mail.createAlertChannel.channel.id,
+              },
+            ],
+          },
+        },
+      );
+      expect(stranger.errors?.[0]?.message).toContain('no member with id');
+      await gql('mutation ($i: CreateAlertRuleInput!) { createAlertRule(input: $i) { id } }', {
+        i: {
+          name: 'Page payroll',
+          severity: 'CRITICAL',
+          condition: { kind: 'ANOMALY', detectorKinds: ['new_pattern'], services: ['payroll'] },
+          route: {
+            channelIds: [],
+            policyId: policy.createEscalationPolicy.id,
+            groupBy: ['service'],
+            groupWaitSeconds: 0,
+          },
+        },
+      });
+      await ship(vigil, 'payroll', 'Payslip batch 2026-11 failed: tax table for region 7 missing');
+      const paged = await smtp.mailTo('grace@example.com');
+      expect(paged.to).toEqual(['grace@example.com']);
+      expect(paged.raw).toContain('payroll');
+      expect(smtp.received.some((m) => m.to.includes('ada@example.com'))).toBe(false);
+      expect(smtp.received.some((m) => m.to.includes('team@example.com'))).toBe(false);
+    } finally {
+      await smtp.close();
+    }
   });
 });

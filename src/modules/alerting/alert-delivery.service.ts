@@ -91,10 +91,15 @@ export class AlertDeliveryService implements OnModuleInit, OnApplicationShutdown
     const thread = FOLLOW_UPS.has(n.kind)
       ? await this.repo.threadOf(tenantId, n.groupKey, n.channelId)
       : null;
+    // An escalation step paging people sends to their addresses through the e-mail channel.
+    const target =
+      n.recipients !== undefined && channel.target.kind === 'email'
+        ? { ...channel.target, to: n.recipients }
+        : channel.target;
     const receipt = await this.#registry.send(
       channel.kind,
       revive(n.notice),
-      channel.target,
+      target,
       thread ?? undefined,
     );
     if (receipt.ok) {

@@ -12,9 +12,11 @@ import {
 } from './alerting.jobs';
 import { AlertConfigPort } from './alerting.types';
 import type { AlertNotice } from './channels/alert-channel';
+import { onCallAt } from './engine/on-call';
 
 /**
- * Escalation policies on BullMQ delayed jobs: each level notifies its channels, then schedules
+ * Escalation policies on BullMQ delayed jobs: each level notifies its channels and pages its
+ * people (the members it lists and whoever of its rotation is on call, by e-mail), then schedules
  * the next level after its timeout, round after round (`repeat`), until the group is
  * acknowledged or resolved. Steps live in Redis, so a restart loses none; each step's job id is
  * its group, round and level, so none fires twice.
@@ -62,28 +64,45 @@ export class AlertEscalationService implements OnModuleInit {
     const policy = await this.config.escalationPolicy(d.tenantId, d.policyId);
     const level = policy?.levels[d.level];
     if (!policy || !level) return;
+    // The level's people: those listed and whoever of its rotation is on call now.
+    const onCall = level.rotation ? onCallAt(level.rotation, Date.now()) : undefined;
+    const people = [...new Set([...(level.userIds ?? []), ...(onCall ? [onCall] : [])])];
+    const recipients = await this.config.memberEmails(d.tenantId, people);
+    const sends: Array<{ channelId: string; recipients?: string[] }> = level.channelIds.map(
+      (channelId) => ({ channelId }),
+    );
+    if (level.emailChannelId !== undefined && recipients.length > 0) {
+      sends.push({ channelId: level.emailChannelId, recipients });
+    }
     const ids: string[] = [];
     await this.repo.transaction(d.tenantId, async (tx) => {
-      for (const channelId of level.channelIds) {
+      for (const send of sends) {
         const id = randomUUID();
         await this.repo.insertNotification(tx, {
           id,
           groupKey: d.groupKey,
-          channelId,
+          channelId: send.channelId,
           kind: `escalation:${d.round}:${d.level}`,
           status: 'queued',
           attempts: 0,
           lastError: null,
           notice: { ...d.notice, id },
+          ...(send.recipients ? { recipients: send.recipients } : {}),
         });
-        for (const a of open) {
-          await this.repo.addEvent(tx, a.fingerprint, 'escalated', {
-            policyId: d.policyId,
-            round: d.round,
-            level: d.level,
-            channelId,
-          });
-        }
+        await this.repo.addEvents(
+          tx,
+          open.map((a) => ({
+            fingerprint: a.fingerprint,
+            kind: 'escalated',
+            details: {
+              policyId: d.policyId,
+              round: d.round,
+              level: d.level,
+              channelId: send.channelId,
+              ...(send.recipients ? { people: people.length, onCall: onCall ?? null } : {}),
+            },
+          })),
+        );
         ids.push(id);
       }
     });

@@ -53,6 +53,8 @@ export interface NotificationRow {
   attempts: number;
   lastError: string | null;
   notice: AlertNotice;
+  /** People this notification reaches instead of the channel's own recipients (e-mail). */
+  recipients?: string[];
   createdAt: number;
   sentAt: number | null;
 }
@@ -60,7 +62,7 @@ export interface NotificationRow {
 const ALERT_COLUMNS =
   'fingerprint, rule_id, labels, annotations, severity, status, started_at, ended_at, updated_at, group_key, incident_id, anomaly_ids, pattern_ids, acknowledged_by';
 const NOTIFICATION_COLUMNS =
-  'id, group_key, channel_id, kind, status, attempts, last_error, notice, created_at, sent_at';
+  'id, group_key, channel_id, kind, status, attempts, last_error, notice, recipients, created_at, sent_at';
 
 /** Feedback older than this no longer weighs on a rule's anomalies. */
 const FEEDBACK_DAYS = 90;
@@ -273,8 +275,8 @@ export class AlertRepository {
   async insertNotification(tx: TenantTx, n: Omit<NotificationRow, 'createdAt' | 'sentAt'>) {
     await tx.query(
       `INSERT INTO notifications (tenant_id, id, group_key, channel_id, kind, status, attempts,
-                                  last_error, notice)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+                                  last_error, notice, recipients)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
       [
         tx.tenantId,
         n.id,
@@ -285,6 +287,7 @@ export class AlertRepository {
         n.attempts,
         n.lastError,
         JSON.stringify(n.notice),
+        n.recipients ?? null,
       ],
     );
   }
@@ -542,6 +545,7 @@ interface NotificationDb {
   attempts: number;
   last_error: string | null;
   notice: AlertNotice;
+  recipients: string[] | null;
   created_at: Date;
   sent_at: Date | null;
 }
@@ -586,6 +590,7 @@ function notificationFromDb(r: NotificationDb): NotificationRow {
     attempts: r.attempts,
     lastError: r.last_error,
     notice: r.notice,
+    ...(r.recipients === null ? {} : { recipients: r.recipients }),
     createdAt: r.created_at.getTime(),
     sentAt: r.sent_at?.getTime() ?? null,
   };

@@ -1,6 +1,7 @@
 import type { DetectorKind } from '../../ml/anomaly/detector';
 import type { ChannelKind, ChannelTarget } from './channels/alert-channel';
 import type { InhibitRule } from './engine/inhibition';
+import type { OnCallRotation } from './engine/on-call';
 import type { MaintenanceWindow, Silence } from './engine/silences';
 
 /** Alert severities, most urgent first. */
@@ -79,6 +80,12 @@ export interface EscalationLevel {
   channelIds: string[];
   /** Time before the next level is notified unless acknowledged, ms. */
   timeoutMs: number;
+  /** Members paged at this level (by e-mail through `emailChannelId`). */
+  userIds?: string[];
+  /** The member of this rotation on call when the level is reached is paged too. */
+  rotation?: OnCallRotation;
+  /** The e-mail channel (server, sender) that reaches the level's people at their addresses. */
+  emailChannelId?: string;
 }
 
 export interface EscalationPolicyRow {
@@ -108,6 +115,8 @@ export abstract class AlertConfigPort {
   abstract maintenanceWindows(tenantId: string, now: number): Promise<MaintenanceWindow[]>;
   abstract inhibitRules(tenantId: string): Promise<InhibitRule[]>;
   abstract escalationPolicy(tenantId: string, id: string): Promise<EscalationPolicyRow | null>;
+  /** The e-mail addresses of these members of the tenant (others, and disabled users, left out). */
+  abstract memberEmails(tenantId: string, userIds: readonly string[]): Promise<string[]>;
 }
 
 /** What people do to alerts from outside GraphQL (Slack buttons, e-mail links); see engine. */

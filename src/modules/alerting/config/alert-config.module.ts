@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 
 import { AuditModule } from '../../audit/audit.module';
+import { TenancyModule } from '../../tenancy/tenancy.module';
 import { AlertConfigPort } from '../alerting.types';
 import { ChannelRegistry } from '../channels/channel-registry';
 import { EmailChannel } from '../channels/email.channel';
@@ -23,7 +24,7 @@ import { AlertSilencesService } from './alert-silences.service';
  * (GraphQL), and `AlertConfigPort`, what the engine reads of it.
  */
 @Module({
-  imports: [AuditModule],
+  imports: [AuditModule, TenancyModule],
   providers: [
     AlertConfigRepository,
     {

@@ -92,13 +92,13 @@ export class AlertConfigRepository {
   }
 
   /** The ids among `ids` that are channels of the tenant. */
-  async existingChannels(tx: TenantTx, ids: readonly string[]): Promise<Set<string>> {
-    if (ids.length === 0) return new Set();
-    const rows = await tx.query<{ id: string }>(
-      'SELECT id FROM alert_channels WHERE tenant_id = $1 AND id = ANY($2::uuid[])',
+  async existingChannels(tx: TenantTx, ids: readonly string[]): Promise<Map<string, ChannelKind>> {
+    if (ids.length === 0) return new Map();
+    const rows = await tx.query<{ id: string; kind: ChannelKind }>(
+      'SELECT id, kind FROM alert_channels WHERE tenant_id = $1 AND id = ANY($2::uuid[])',
       [tx.tenantId, ids],
     );
-    return new Set(rows.map((r) => r.id));
+    return new Map(rows.map((r) => [r.id, r.kind]));
   }
 
   async insertChannel(

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 
+import { UserRepository } from '../../tenancy/user.repository';
 import { AlertConfigPort, type AlertRuleRow, type EscalationPolicyRow } from '../alerting.types';
 import type { ChannelKind, ChannelTarget } from '../channels/alert-channel';
 import type { InhibitRule } from '../engine/inhibition';
@@ -19,8 +20,18 @@ export class AlertConfigService extends AlertConfigPort {
     private readonly channels: AlertChannelsService,
     private readonly rules: AlertRulesService,
     private readonly silences: AlertSilencesService,
+    private readonly users: UserRepository,
   ) {
     super();
+  }
+
+  async memberEmails(tenantId: string, userIds: readonly string[]): Promise<string[]> {
+    if (userIds.length === 0) return [];
+    const wanted = new Set(userIds);
+    const members = await this.users.members(tenantId);
+    return members
+      .filter((m) => wanted.has(m.user.id) && m.user.disabledAt === null)
+      .map((m) => m.user.email);
   }
 
   enabledRules(tenantId: string): Promise<AlertRuleRow[]> {

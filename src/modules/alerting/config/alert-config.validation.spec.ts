@@ -150,6 +150,52 @@ describe('alerting configuration validation', () => {
       );
     });
 
+    it('pages people through an e-mail channel: members, or a rotation with its shifts', () => {
+      const ADA = '0a0a0a0a-0000-4000-8000-000000000001';
+      const GRACE = '0a0a0a0a-0000-4000-8000-000000000002';
+      const startsAt = '2026-11-23T09:00:00Z';
+      expect(
+        toLevels([
+          {
+            timeoutSeconds: 300,
+            userIds: [ADA],
+            rotation: { userIds: [GRACE, ADA], shiftHours: 168, startsAt },
+            emailChannelId: CHANNEL,
+          },
+        ]),
+      ).toEqual([
+        {
+          channelIds: [],
+          timeoutMs: 300_000,
+          userIds: [ADA],
+          rotation: {
+            userIds: [GRACE, ADA],
+            shiftMs: 168 * 3_600_000,
+            startsAt: Date.parse(startsAt),
+          },
+          emailChannelId: CHANNEL,
+        },
+      ]);
+      const bad = (level: Parameters<typeof toLevels>[0][number]) =>
+        codeOf(() => toLevels([level]));
+      expect(bad({ timeoutSeconds: 300, userIds: [ADA] })).toBe('INVALID_ARGUMENT'); // no e-mail channel
+      expect(bad({ timeoutSeconds: 300, userIds: ['ada'], emailChannelId: CHANNEL })).toBe(
+        'INVALID_ARGUMENT',
+      );
+      const rotation = { userIds: [ADA], shiftHours: 0, startsAt };
+      expect(bad({ timeoutSeconds: 300, rotation, emailChannelId: CHANNEL })).toBe(
+        'INVALID_ARGUMENT',
+      );
+      expect(
+        bad({
+          timeoutSeconds: 300,
+          rotation: { ...rotation, shiftHours: 8, startsAt: 'soon' },
+          emailChannelId: CHANNEL,
+        }),
+      ).toBe('INVALID_ARGUMENT');
+      expect(bad({ timeoutSeconds: 300, emailChannelId: CHANNEL })).toBe('INVALID_ARGUMENT'); // nobody
+    });
+
     it('bounds repeat to 0-10', () => {
       expect(checkRepeat(undefined)).toBe(0);
       expect(codeOf(() => checkRepeat(11))).toBe('INVALID_ARGUMENT');

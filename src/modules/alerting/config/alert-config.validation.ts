@@ -202,19 +202,72 @@ export function checkForSeconds(value: number | null | undefined): number {
   return seconds('forSeconds', value ?? 0, 0, DAY_SECONDS) * SECOND;
 }
 
-/** Escalation levels: 1-10, each with channels and a timeout from 60 s to 24 h. */
-export function toLevels(
-  levels: ReadonlyArray<{ channelIds: string[]; timeoutSeconds: number }>,
-): EscalationLevel[] {
+/** One escalation level as the API takes it. */
+export interface LevelFields {
+  channelIds?: string[] | null;
+  timeoutSeconds: number;
+  userIds?: string[] | null;
+  rotation?: { userIds: string[]; shiftHours: number; startsAt: Date | string } | null;
+  emailChannelId?: string | null;
+}
+
+/** People paged by one level at most (listed and in a rotation, each). */
+const MAX_PEOPLE_PER_LEVEL = 50;
+
+/**
+ * Escalation levels: 1-10, each with a timeout from 60 s to 24 h and at least one target:
+ * channels, members, or an on-call rotation (shifts of 1 h to 30 days); people need the e-mail
+ * channel that reaches them.
+ */
+export function toLevels(levels: readonly LevelFields[]): EscalationLevel[] {
   if (levels.length < 1 || levels.length > 10) throw invalid('a policy has 1 to 10 levels');
-  return levels.map((level, i) => ({
-    channelIds: nonEmpty(
-      `levels[${i}].channelIds`,
-      ids(`levels[${i}].channelIds`, level.channelIds, MAX_CHANNELS_PER_ROUTE),
-    ),
-    timeoutMs:
-      seconds(`levels[${i}].timeoutSeconds`, level.timeoutSeconds, 60, DAY_SECONDS) * SECOND,
-  }));
+  return levels.map((level, i) => {
+    const at = `levels[${i}]`;
+    const channelIds = ids(`${at}.channelIds`, level.channelIds ?? [], MAX_CHANNELS_PER_ROUTE);
+    const userIds = people(`${at}.userIds`, level.userIds ?? []);
+    const out: EscalationLevel = {
+      channelIds,
+      timeoutMs: seconds(`${at}.timeoutSeconds`, level.timeoutSeconds, 60, DAY_SECONDS) * SECOND,
+    };
+    if (userIds.length > 0) out.userIds = userIds;
+    if (level.rotation != null) {
+      const r = level.rotation;
+      const startsAt = new Date(r.startsAt).getTime();
+      if (!Number.isFinite(startsAt)) throw invalid(`${at}.rotation.startsAt is not a date`);
+      if (!Number.isInteger(r.shiftHours) || r.shiftHours < 1 || r.shiftHours > 720) {
+        throw invalid(`${at}.rotation.shiftHours must be an integer from 1 to 720`);
+      }
+      const rotationIds = people(`${at}.rotation.userIds`, r.userIds);
+      if (rotationIds.length === 0) throw invalid(`${at}.rotation needs at least one member`);
+      out.rotation = {
+        userIds: r.userIds.map((u) => u.toLowerCase()),
+        shiftMs: r.shiftHours * 3_600_000,
+        startsAt,
+      };
+    }
+    if (level.emailChannelId != null) {
+      out.emailChannelId = ids(`${at}.emailChannelId`, [level.emailChannelId], 1)[0];
+    }
+    const pagesPeople = out.userIds !== undefined || out.rotation !== undefined;
+    if (pagesPeople && out.emailChannelId === undefined) {
+      throw invalid(`${at}: people are reached through an e-mail channel; give emailChannelId`);
+    }
+    if (!pagesPeople && channelIds.length === 0) {
+      throw invalid(`${at} needs at least one channel, member or rotation`);
+    }
+    return out;
+  });
+}
+
+/** Member ids of a level: UUIDs, at most MAX_PEOPLE_PER_LEVEL (a rotation keeps its order). */
+function people(field: string, values: readonly string[]): string[] {
+  if (values.length > MAX_PEOPLE_PER_LEVEL) {
+    throw invalid(`${field}: at most ${MAX_PEOPLE_PER_LEVEL} people`);
+  }
+  for (const id of values) {
+    if (!isUuid(id)) throw invalid(`${field}: no member with id ${id.slice(0, 40)}`);
+  }
+  return [...new Set(values.map((v) => v.toLowerCase()))];
 }
 
 export function checkRepeat(repeat: number | null | undefined): number {
@@ -292,11 +345,6 @@ function ids(field: string, values: string[], max: number): string[] {
     if (!isUuid(id)) throw invalid(`${field}: no alert channel with id ${id.slice(0, 40)}`);
   }
   return [...new Set(values.map((v) => v.toLowerCase()))];
-}
-
-function nonEmpty(field: string, values: string[]): string[] {
-  if (values.length === 0) throw invalid(`${field} needs at least one channel`);
-  return values;
 }
 
 function seconds(

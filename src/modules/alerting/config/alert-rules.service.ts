@@ -7,7 +7,13 @@ import type { TenantTx } from '../../../common/database/tenant-transaction';
 import { AuditService } from '../../audit/audit.service';
 import type { Principal } from '../../tenancy/principal';
 import { AlertingError } from '../alerting.errors';
-import type { AlertRoute, AlertRuleRow, EscalationPolicyRow } from '../alerting.types';
+import { UserRepository } from '../../tenancy/user.repository';
+import type {
+  AlertRoute,
+  AlertRuleRow,
+  EscalationLevel,
+  EscalationPolicyRow,
+} from '../alerting.types';
 import { AlertConfigRepository, type RuleValues } from './alert-config.repository';
 import {
   ALERT_SEVERITIES,
@@ -18,6 +24,7 @@ import {
   type ConditionFields,
   invalid,
   isUuid,
+  type LevelFields,
   type RouteFields,
   toCondition,
   toLevels,
@@ -40,7 +47,7 @@ export type UpdateRule = Partial<CreateRule>;
 
 export interface PolicyInput {
   name: string;
-  levels: Array<{ channelIds: string[]; timeoutSeconds: number }>;
+  levels: LevelFields[];
   repeat?: number | null;
 }
 
@@ -54,6 +61,7 @@ export class AlertRulesService {
   constructor(
     private readonly repository: AlertConfigRepository,
     private readonly audit: AuditService,
+    private readonly users: UserRepository,
   ) {}
 
   listRules(tenantId: string): Promise<AlertRuleRow[]> {
@@ -152,12 +160,10 @@ export class AlertRulesService {
     origin: RequestOrigin,
   ): Promise<EscalationPolicyRow> {
     const values = policyValues(input);
+    await this.checkPeople(principal.tenantId, values.levels);
     const id = randomUUID();
     return this.repository.transaction(principal.tenantId, async (tx) => {
-      await this.checkChannels(
-        tx,
-        values.levels.flatMap((l) => l.channelIds),
-      );
+      await this.checkLevelChannels(tx, values.levels);
       const row = await this.repository.insertPolicy(tx, id, values);
       await this.audit.record(principal, 'escalation_policy.created', {
         target: { kind: 'escalation_policy', id },
@@ -181,18 +187,11 @@ export class AlertRulesService {
       if (before === null) throw policyNotFound(id);
       const values = policyValues({
         name: input.name ?? before.name,
-        levels:
-          input.levels ??
-          before.levels.map((l) => ({
-            channelIds: l.channelIds,
-            timeoutSeconds: l.timeoutMs / 1000,
-          })),
+        levels: input.levels ?? before.levels.map(levelFields),
         repeat: input.repeat ?? before.repeat,
       });
-      await this.checkChannels(
-        tx,
-        values.levels.flatMap((l) => l.channelIds),
-      );
+      await this.checkPeople(principal.tenantId, values.levels);
+      await this.checkLevelChannels(tx, values.levels);
       const row = await this.repository.updatePolicy(tx, id, values);
       if (row === null) throw policyNotFound(id);
       await this.audit.record(principal, 'escalation_policy.updated', {
@@ -241,6 +240,32 @@ export class AlertRulesService {
     }
   }
 
+  /** A level's channels exist; the one that reaches its people is an e-mail channel. */
+  private async checkLevelChannels(tx: TenantTx, levels: readonly EscalationLevel[]) {
+    await this.checkChannels(
+      tx,
+      levels.flatMap((l) => [...l.channelIds, ...(l.emailChannelId ? [l.emailChannelId] : [])]),
+    );
+    const kinds = await this.repository.existingChannels(
+      tx,
+      levels.flatMap((l) => (l.emailChannelId ? [l.emailChannelId] : [])),
+    );
+    for (const [id, kind] of kinds) {
+      if (kind !== 'email') throw invalid(`emailChannelId ${id} is a ${kind} channel, not e-mail`);
+    }
+  }
+
+  /** Everyone a level pages is a member of the tenant. */
+  private async checkPeople(tenantId: string, levels: readonly EscalationLevel[]): Promise<void> {
+    const wanted = new Set(
+      levels.flatMap((l) => [...(l.userIds ?? []), ...(l.rotation?.userIds ?? [])]),
+    );
+    if (wanted.size === 0) return;
+    const members = new Set((await this.users.members(tenantId)).map((m) => m.user.id));
+    const stranger = [...wanted].find((id) => !members.has(id));
+    if (stranger !== undefined) throw invalid(`no member with id ${stranger}`);
+  }
+
   private async checkChannels(tx: TenantTx, ids: readonly string[]): Promise<void> {
     const existing = await this.repository.existingChannels(tx, [...new Set(ids)]);
     const missing = ids.find((id) => !existing.has(id));
@@ -271,6 +296,23 @@ function policyValues(input: PolicyInput): Pick<EscalationPolicyRow, 'name' | 'l
     name: checkName(input.name, 100),
     levels: toLevels(input.levels),
     repeat: checkRepeat(input.repeat),
+  };
+}
+
+/** A stored level back in input form (for an update that leaves the levels unchanged). */
+export function levelFields(l: EscalationLevel): LevelFields {
+  return {
+    channelIds: l.channelIds,
+    timeoutSeconds: l.timeoutMs / 1000,
+    userIds: l.userIds ?? null,
+    rotation: l.rotation
+      ? {
+          userIds: l.rotation.userIds,
+          shiftHours: l.rotation.shiftMs / 3_600_000,
+          startsAt: new Date(l.rotation.startsAt),
+        }
+      : null,
+    emailChannelId: l.emailChannelId ?? null,
   };
 }
 
