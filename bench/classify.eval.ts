@@ -159,9 +159,7 @@ function learningCurve(
   const rng = new SeededRandom(seed * 7919).next;
   const weak = pool.map((e) => {
     const w = weakLabel(e, DEFAULT_TAXONOMY);
-    return w === null
-      ? null
-      : ({ ...e, category: w.category, source: 'weak', weight: w.strength } as LabelledExample);
+    return w === null ? null : { ...e, category: w.category, source: 'weak', weight: w.strength };
   });
   const labelled = new Set<number>();
   const order = pool.map((_, i) => i);
