@@ -37,7 +37,10 @@ const ALGORITHMS: Record<string, ClassifierAlgorithm> = {
 };
 const SEEDS = Array.from({ length: Number(process.env.EVAL_SEEDS ?? 3) }, (_, i) => i + 1);
 const CURVES = (process.env.EVAL_CURVES ?? 'nb,lr').split(',').filter((c) => c in ALGORITHMS);
-const BUDGETS = [25, 50, 100, 200, 400];
+const BUDGETS = [25, 50, 100, 150, 200, 300, 400];
+/** Every budget a curve is measured at (one per batch). */
+const STEPS = Array.from({ length: 16 }, (_, i) => 25 * (i + 1));
+const TARGET_F1 = 0.92;
 const BATCH = 25;
 const INITIAL_SEEDS = 10;
 
@@ -143,7 +146,7 @@ interface CurvePoint {
   macroF1: number;
 }
 
-type Mode = 'random' | 'active' | 'random-no-weak';
+type Mode = 'random' | 'active' | 'active-uncertainty-only' | 'random-no-weak';
 
 /**
  * One learning curve: the pool's weak labels (of patterns nobody labelled yet) plus the human
@@ -157,7 +160,7 @@ function learningCurve(
   seed: number,
 ): Map<number, CurvePoint> {
   const rng = new SeededRandom(seed * 7919).next;
-  const weak = pool.map((e) => {
+  const weak = pool.map((e): LabelledExample | null => {
     const w = weakLabel(e, DEFAULT_TAXONOMY);
     return w === null ? null : { ...e, category: w.category, source: 'weak', weight: w.strength };
   });
@@ -190,7 +193,7 @@ function learningCurve(
   };
   const out = new Map<number, CurvePoint>();
   takeRandom(INITIAL_SEEDS);
-  const last = BUDGETS[BUDGETS.length - 1]!;
+  const last = STEPS[STEPS.length - 1]!;
   while (labelled.size <= last) {
     if (
       mode === 'random-no-weak' &&
@@ -200,17 +203,19 @@ function learningCurve(
       continue;
     }
     const model = train();
-    if (BUDGETS.includes(labelled.size)) {
+    if (STEPS.includes(labelled.size)) {
       const r = evaluateClassifier(model, human(test));
       out.set(labelled.size, { accuracy: r.accuracy, macroF1: r.macroF1 });
     }
     if (labelled.size === last) break;
-    const want = Math.min(BATCH, BUDGETS.find((b) => b > labelled.size)! - labelled.size);
-    if (mode === 'active') {
+    const want = Math.min(BATCH, STEPS.find((b) => b > labelled.size)! - labelled.size);
+    if (mode === 'active' || mode === 'active-uncertainty-only') {
       const candidates = pool
         .map((e, index) => ({ ...e, index }))
         .filter((c) => !labelled.has(c.index));
-      for (const s of selectForLabelling(candidates, (c) => model.predict(c), want)) {
+      for (const s of selectForLabelling(candidates, (c) => model.predict(c), want, {
+        density: mode === 'active',
+      })) {
         labelled.add(s.item.index);
       }
     } else takeRandom(want);
@@ -219,7 +224,7 @@ function learningCurve(
 }
 
 function curves(corpus: CorpusExample[], name: string, algorithm: ClassifierAlgorithm): void {
-  const modes: Mode[] = ['random', 'active', 'random-no-weak'];
+  const modes: Mode[] = ['random', 'active', 'active-uncertainty-only', 'random-no-weak'];
   const results = new Map<Mode, Map<number, CurvePoint[]>>(modes.map((m) => [m, new Map()]));
   for (const seed of SEEDS) {
     const split = stratifiedSplit(
@@ -247,6 +252,21 @@ function curves(corpus: CorpusExample[], name: string, algorithm: ClassifierAlgo
       );
     }
   }
+  const reach = modes.map((mode) => {
+    const step = STEPS.find(
+      (b) =>
+        mean(
+          results
+            .get(mode)!
+            .get(b)!
+            .map((p) => p.macroF1),
+        ) >= TARGET_F1,
+    );
+    return `${mode} ${step ?? `>${STEPS[STEPS.length - 1]}`}`;
+  });
+  console.log(
+    `labels to reach mean macro-F1 ${TARGET_F1} (steps of ${BATCH}): ${reach.join(', ')}`,
+  );
 }
 
 function throughput(corpus: CorpusExample[], algorithm: ClassifierAlgorithm): void {

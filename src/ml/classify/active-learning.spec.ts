@@ -27,7 +27,7 @@ describe(selectForLabelling.name, () => {
       candidate('p3', 0.1),
       candidate('p2', 0.6),
     ];
-    const picked = selectForLabelling(candidates, predict, 3);
+    const picked = selectForLabelling(candidates, predict, 3, { density: false });
     expect(picked.map((s) => s.index)).toEqual([1, 4, 3]);
     expect(picked[0]!.uncertainty).toBeCloseTo(0.95, 12);
   });
@@ -50,6 +50,21 @@ describe(selectForLabelling.name, () => {
       strategy: 'entropy',
     });
     expect(picked.map((s) => s.index)).toEqual([0, 1]);
+  });
+
+  it('weights uncertainty by 1 + ln(pattern size) by default (information density)', () => {
+    // p1: 0.5 · (1 + ln 4) ≈ 1.19 beats the lone p2: 0.9 · 1.
+    const candidates = [
+      candidate('p1', 0.5),
+      candidate('p1', 0.1),
+      candidate('p1', 0.1),
+      candidate('p1', 0.1),
+      candidate('p2', 0.9),
+    ];
+    const picked = selectForLabelling(candidates, predict, 1);
+    expect(picked.map((s) => s.index)).toEqual([0]);
+    expect(picked[0]!.uncertainty).toBeCloseTo(0.5, 12);
+    expect(selectForLabelling(candidates, predict, 1, { density: false })[0]!.index).toBe(4);
   });
 
   it('rejects a negative k', () => {

@@ -43,6 +43,13 @@ export interface SelectionOptions {
   strategy?: UncertaintyStrategy;
   /** At most this many picks per pattern while other patterns have candidates (default 1). */
   perPattern?: number;
+  /**
+   * Information density (Settles & Craven, EMNLP 2008): multiply each uncertainty by
+   * 1 + ln(n), n the number of candidates of its pattern, so that of two equally uncertain lines
+   * the one whose label teaches about more lines is asked first (default true; with the
+   * per-pattern cap this still spreads the picks).
+   */
+  density?: boolean;
 }
 
 export interface SelectedCandidate<T> {
@@ -77,25 +84,32 @@ export function selectForLabelling<T extends LabellingCandidate>(
     throw new RangeError(`perPattern must be an integer >= 1, got ${perPattern}`);
   }
   const strategy = options.strategy ?? 'margin';
+  const key = (item: T, index: number): string => item.patternId ?? `\u0000${index}`;
+  const sizes = new Map<string, number>();
+  if (options.density ?? true) {
+    candidates.forEach((c, i) => sizes.set(key(c, i), (sizes.get(key(c, i)) ?? 0) + 1));
+  }
   const scored = candidates.map((item, index) => {
     const p = predict(item).probabilities;
     const values = Array.isArray(p) ? (p as readonly number[]) : Object.values(p);
-    return { item, index, uncertainty: uncertainty(values, strategy) };
+    const u = uncertainty(values, strategy);
+    const n = sizes.get(key(item, index));
+    return { item, index, uncertainty: u, score: n === undefined ? u : u * (1 + Math.log(n)) };
   });
-  scored.sort((a, b) => b.uncertainty - a.uncertainty || a.index - b.index);
+  scored.sort((a, b) => b.score - a.score || a.index - b.index);
   const picked: SelectedCandidate<T>[] = [];
   const taken = new Uint8Array(scored.length);
   const perKey = new Map<string, number>();
-  const key = (s: SelectedCandidate<T>): string => s.item.patternId ?? `\u0000${s.index}`;
   for (let cap = perPattern; picked.length < Math.min(k, scored.length); cap += perPattern) {
     for (let r = 0; r < scored.length && picked.length < k; r++) {
       if (taken[r]) continue;
-      const s = scored[r] as SelectedCandidate<T>;
-      const used = perKey.get(key(s)) ?? 0;
+      const s = scored[r]!;
+      const k = key(s.item, s.index);
+      const used = perKey.get(k) ?? 0;
       if (used >= cap) continue;
-      perKey.set(key(s), used + 1);
+      perKey.set(k, used + 1);
       taken[r] = 1;
-      picked.push(s);
+      picked.push({ item: s.item, index: s.index, uncertainty: s.uncertainty });
     }
   }
   return picked;
