@@ -123,6 +123,13 @@ export class AppConfig {
   readonly queueConcurrency: number;
   /** An alert resolving within this long of firing is never notified (0: off). */
   readonly alertTransientMs: number;
+  /** Classification learning: when to retrain, how long a shadow model runs, what is drift. */
+  readonly learning: {
+    retrainAfterLabels: number;
+    shadowMinPredictions: number;
+    shadowMinMs: number;
+    driftThreshold: number;
+  };
 
   constructor(env: Record<string, string | undefined>) {
     const e = parseEnv(env);
@@ -206,6 +213,12 @@ export class AppConfig {
     this.exportDir = resolve(e.EXPORT_DIR);
     this.queueConcurrency = e.QUEUE_CONCURRENCY;
     this.alertTransientMs = e.ALERT_TRANSIENT_SECONDS * 1000;
+    this.learning = {
+      retrainAfterLabels: e.RETRAIN_AFTER_LABELS,
+      shadowMinPredictions: e.SHADOW_MIN_PREDICTIONS,
+      shadowMinMs: e.SHADOW_MIN_SECONDS * 1000,
+      driftThreshold: e.DRIFT_THRESHOLD,
+    };
     if (e.VIGIL_SECRET_KEYS) {
       try {
         this.secretBox = SecretBox.fromKeyRing(e.VIGIL_SECRET_KEYS);

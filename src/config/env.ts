@@ -5,6 +5,7 @@ import { plainToInstance, Transform } from 'class-transformer';
 import {
   IsIn,
   IsInt,
+  IsNumber,
   IsOptional,
   IsString,
   Matches,
@@ -484,6 +485,34 @@ export class EnvSchema {
   @Min(0)
   @Max(3600)
   ALERT_TRANSIENT_SECONDS = 0;
+
+  /** New category labels (since the last model) that queue a retraining of the tenant's model. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(100_000)
+  RETRAIN_AFTER_LABELS = 20;
+
+  /** Distinct patterns a shadow model must have classified before it can be promoted. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(1_000_000)
+  SHADOW_MIN_PREDICTIONS = 200;
+
+  /** How long a shadow model runs beside the active one, at least, before it can be promoted. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(30 * 86_400)
+  SHADOW_MIN_SECONDS = 600;
+
+  /** Jensen–Shannon divergence (bits) of a service's pattern or category mix that counts as drift. */
+  @Transform(toInt)
+  @IsNumber()
+  @Min(0.01)
+  @Max(1)
+  DRIFT_THRESHOLD = 0.2;
 }
 
 export class ConfigError extends Error {

@@ -4,6 +4,7 @@ import { GraphQLError } from 'graphql';
 
 import { AlertingError, type AlertingErrorCode } from '../../modules/alerting/alerting.errors';
 import { AuditError, type AuditErrorCode } from '../../modules/audit/audit.errors';
+import { ClassificationError } from '../../modules/classification/classification.errors';
 import { DetectionError, type DetectionErrorCode } from '../../modules/detection/detection.errors';
 import {
   CustomFormatError,
@@ -29,7 +30,8 @@ type DomainError =
   | RedactionError
   | PatternsError
   | DetectionError
-  | AlertingError;
+  | AlertingError
+  | ClassificationError;
 
 /** Maps each module's error codes to GraphQL `extensions.code`; services never build GraphQL errors. */
 @Catch(
@@ -43,6 +45,7 @@ type DomainError =
   PatternsError,
   DetectionError,
   AlertingError,
+  ClassificationError,
 )
 export class DomainErrorFilter implements ExceptionFilter {
   catch(error: DomainError, host: ArgumentsHost): GraphQLError | void {
@@ -88,6 +91,10 @@ export class DomainErrorFilter implements ExceptionFilter {
     }
     if (error instanceof DetectionError) {
       return new GraphQLError(error.message, { extensions: { code: detectionCode(error.code) } });
+    }
+    if (error instanceof ClassificationError) {
+      const code = error.code === 'NOT_FOUND' ? 'NOT_FOUND' : 'BAD_USER_INPUT';
+      return new GraphQLError(error.message, { extensions: { code } });
     }
     if (error instanceof AlertingError) {
       return new GraphQLError(error.message, { extensions: { code: alertingCode(error.code) } });

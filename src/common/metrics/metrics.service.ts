@@ -96,6 +96,27 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  readonly classifications = new Counter({
+    name: 'vigil_classifications_total',
+    help: 'Records classified at ingest, by how (cached per pattern, model, rules when no model is active)',
+    labelNames: ['source'] as const,
+    registers: [this.registry],
+  });
+
+  readonly modelEvents = new Counter({
+    name: 'vigil_model_events_total',
+    help: 'Classifier registry events: trained, promoted, rejected, rolled_back, drift',
+    labelNames: ['kind'] as const,
+    registers: [this.registry],
+  });
+
+  readonly modelMacroF1 = new Gauge({
+    name: 'vigil_model_macro_f1',
+    help: 'Held-out macro-F1 of the last classifier version registered, by status when registered',
+    labelNames: ['tenant', 'status'] as const,
+    registers: [this.registry],
+  });
+
   readonly incidentsOpened = new Counter({
     name: 'vigil_incidents_opened_total',
     help: 'Incidents opened by alert correlation (alerts fired / incidents opened = alerts per incident)',

@@ -201,6 +201,14 @@ export class LogClassifier {
     }
   }
 
+  /** Sets the temperature fitted elsewhere (on a copy trained without the held-out examples). */
+  setTemperature(temperature: number): void {
+    if (!(temperature > 0 && Number.isFinite(temperature))) {
+      throw new RangeError(`temperature must be positive, got ${temperature}`);
+    }
+    this.#temperature = temperature;
+  }
+
   /** Fits the temperature on held-out labelled examples (see {@link fitTemperature}). */
   calibrate(examples: readonly LabelledExample[]): number {
     const labels = examples.map((e) => this.#label(e.category));

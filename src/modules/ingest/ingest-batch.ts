@@ -60,6 +60,12 @@ export interface PatternStep {
   assign(record: LogRecord): MinedPattern;
 }
 
+/** Classification as the batch needs it (classification/classification.service.ts). */
+export interface ClassificationStep {
+  /** Sets the record's `category` and `categoryConfidence`, after its pattern is mined. */
+  classify(record: LogRecord): void;
+}
+
 /** Anomaly detection as the batch needs it (detection/anomaly-detection.service.ts). */
 export interface DetectionStep {
   /** What the detectors are handed once the record is stored; null when they want nothing. */
@@ -141,6 +147,8 @@ export class IngestBatch {
     private readonly patterns: PatternStep | null = null,
     /** Anomaly detection, handed each stored record's observation after the commit. */
     private readonly detection: DetectionStep | null = null,
+    /** Gives each record its category, after mining (the pattern keys its cache). */
+    private readonly classifier: ClassificationStep | null = null,
   ) {
     this.#tailed = tailed ? [] : null;
     this.#observations = detection !== null && patterns !== null ? [] : null;
@@ -358,6 +366,7 @@ export class IngestBatch {
     record.id = uuidv7(this.ctx.receivedAt);
     this.redactor?.redactRecord(record);
     const mined = this.patterns?.assign(record);
+    this.classifier?.classify(record);
     this.encoder.add(record);
     if (this.#observations !== null && mined !== undefined) {
       this.#observations.push(

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 
+import { ClassificationModule } from '../classification/classification.module';
 import { DetectionModule } from '../detection/detection.module';
 import { CustomFormatsModule } from '../formats/custom/custom-formats.module';
 import { FormatsModule } from '../formats/formats.module';
@@ -18,6 +19,7 @@ import { IngestService } from './ingest.service';
     LogsModule,
     PatternsModule,
     DetectionModule,
+    ClassificationModule,
     TenancyModule,
   ],
   providers: [IngestService],

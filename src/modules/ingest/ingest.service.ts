@@ -11,6 +11,7 @@ import type { LogFormat } from '../formats/log-format';
 import { LiveTailService } from '../logs/live-tail.service';
 import { LogStore } from '../logs/log-store.port';
 import { AnomalyDetectionService } from '../detection/anomaly-detection.service';
+import { ClassificationService } from '../classification/classification.service';
 import { PatternsService } from '../patterns/patterns.service';
 import type { Principal } from '../tenancy/principal';
 import { GroupCommitWriter } from './group-commit.writer';
@@ -58,6 +59,7 @@ export class IngestService implements BeforeApplicationShutdown, BatchSink {
     private readonly redaction: RedactionService,
     private readonly patterns: PatternsService,
     private readonly detection: AnomalyDetectionService,
+    private readonly classification: ClassificationService,
   ) {
     this.#maxDepth = config.ingest.maxDocumentDepth;
     this.#writer = new GroupCommitWriter(store, config.ingest, {
@@ -78,8 +80,9 @@ export class IngestService implements BeforeApplicationShutdown, BatchSink {
     const tenantId = principal.tenantId;
     let redactor: Redactor;
     let detecting: boolean;
+    let classifying: boolean;
     try {
-      const [formats, loaded, , detect] = await Promise.all([
+      const [formats, loaded, , detect, classify] = await Promise.all([
         this.customFormats.formatsFor(tenantId),
         this.redaction.redactorFor(tenantId),
         this.patterns.prepare(tenantId),
@@ -88,8 +91,17 @@ export class IngestService implements BeforeApplicationShutdown, BatchSink {
           this.#logger.warn(`anomaly detection unavailable for ${tenantId}: ${String(err)}`);
           return false;
         }),
+        // Nor classification: records are then stored without a category.
+        this.classification.prepare(tenantId).then(
+          () => true,
+          (err: unknown) => {
+            this.#logger.warn(`classification unavailable for ${tenantId}: ${String(err)}`);
+            return false;
+          },
+        ),
       ]);
       detecting = detect;
+      classifying = classify;
       this.formats.useTenantFormats(tenantId, formats);
       redactor = loaded;
     } catch (err) {
@@ -109,6 +121,7 @@ export class IngestService implements BeforeApplicationShutdown, BatchSink {
       redactor,
       this.patterns,
       detecting ? this.detection : null,
+      classifying ? this.classification : null,
     );
   }
 

@@ -30,6 +30,10 @@ export interface LogRecord {
   patternId?: string | null;
   /** The values behind the pattern template's `<*>`, in order. */
   patternParams?: string[];
+  /** The category the tenant's classifier gave the record at ingest (modules/classification); null/absent when none. */
+  category?: string | null;
+  /** The classifier's calibrated probability for `category`, 0..1. */
+  categoryConfidence?: number | null;
 }
 
 /** The canonical severity levels, lowest first, with the OTel number each starts at. */

@@ -23,6 +23,6 @@ import { PatternsService } from './patterns.service';
     PatternsErasureParticipant,
     { provide: PatternAliases, useExisting: PatternCatalogService },
   ],
-  exports: [PatternsService, PatternAliases],
+  exports: [PatternsService, PatternAliases, PatternCatalogService],
 })
 export class PatternsModule {}

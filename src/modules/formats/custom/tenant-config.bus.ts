@@ -8,8 +8,8 @@ import { RedisService } from '../../../common/redis/redis.service';
 /**
  * What changed: a tenant's custom formats or redaction policy; its pattern decisions (user
  * patterns, merges, pins); a checkpoint of one of its template miners (subject: the service); or
- * its learned patterns were discarded (an erasure); its anomaly detection settings; or its
- * detectors were discarded (an erasure).
+ * its learned patterns were discarded (an erasure); its anomaly detection settings; its
+ * detectors were discarded (an erasure); or its classification models or taxonomy changed.
  */
 export const CONFIG_TOPICS = [
   'log_formats',
@@ -19,6 +19,7 @@ export const CONFIG_TOPICS = [
   'pattern_reset',
   'detection_settings',
   'detection_reset',
+  'classifier_models',
 ] as const;
 export type ConfigTopic = (typeof CONFIG_TOPICS)[number];
 
