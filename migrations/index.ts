@@ -12,6 +12,7 @@ import { Anomalies1764230000000 } from './1764230000000-anomalies';
 import { Alerting1764240000000 } from './1764240000000-alerting';
 import { AlertingFollowups1764245000000 } from './1764245000000-alerting-followups';
 import { AlertChannelKinds1764250000000 } from './1764250000000-alert-channel-kinds';
+import { LogCategory1764260000000 } from './1764260000000-log-category';
 import { Learning1764270000000 } from './1764270000000-learning';
 
 /** Every migration, oldest first. TypeORM runs the ones not yet applied at start. */
@@ -30,5 +31,6 @@ export const MIGRATIONS = [
   Alerting1764240000000,
   AlertingFollowups1764245000000,
   AlertChannelKinds1764250000000,
+  LogCategory1764260000000,
   Learning1764270000000,
 ];

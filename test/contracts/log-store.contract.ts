@@ -15,6 +15,13 @@ export interface ContractSubject {
 const A = '00000000-0000-4000-8000-0000000000aa';
 const B = '00000000-0000-4000-8000-0000000000bb';
 const HOUR = 3_600_000;
+/** The category of record `i` of the first suite is `CATEGORIES[i % 4]`: the last has none. */
+const CATEGORIES: Array<Partial<LogRecord>> = [
+  { category: 'security', categoryConfidence: 0.875 },
+  { category: 'dependency_failure', categoryConfidence: 0.6 },
+  { category: 'database' },
+  {},
+];
 const DAY = 24 * HOUR;
 
 /**
@@ -54,6 +61,9 @@ export function describeLogStoreContract(
             traceId: i === 7 ? '4bf92f3577b34da6a3ce929d0e0e4736' : null,
             patternId: i % 4 === 0 ? 'a000000000000001' : 'a000000000000002',
             patternParams: i % 4 === 0 ? [String(i)] : ['/api/items', String(i)],
+            ...CATEGORIES[i % 4],
+            // A confidence that is no probability is not stored; the category still is.
+            ...(i === 6 ? { categoryConfidence: 1.5 } : {}),
           }),
         );
       }
@@ -64,6 +74,8 @@ export function describeLogStoreContract(
           timestamp: now,
           body: 'payment declined for tenant b',
           service: 'payments',
+          category: 'security',
+          categoryConfidence: 0.5,
         }),
       );
       const { rejected } = await store.append(records);
@@ -99,6 +111,35 @@ export function describeLogStoreContract(
       expect(await store.count(spec('param.2:*'))).toBe(0);
     });
 
+    it('filters on the category: exact in lower case, by prefix, present or absent', async () => {
+      expect(await store.count(spec('category:security'))).toBe(10);
+      expect(await store.count(spec('category:SECURITY AND level:error'))).toBe(10);
+      expect(await store.count(spec('category:d*'))).toBe(20);
+      expect(await store.count(spec('category:dependency_*'))).toBe(10);
+      expect(await store.count(spec('category:dependency%*'))).toBe(0);
+      expect(await store.count(spec('category:(database OR dependency_failure)'))).toBe(20);
+      expect(await store.count(spec('category:*'))).toBe(30);
+      expect(await store.count(spec('NOT category:*'))).toBe(10);
+      expect(await store.count(spec('NOT category:security'))).toBe(30);
+      expect(await store.count(spec('category:secur'))).toBe(0);
+    });
+
+    it('reads the category and its confidence back, and none where none was', async () => {
+      const { records } = await store.search(spec('', { from: now, to: now + 8 * 60_000 }), 8);
+      const byMinute = new Map(records.map((r) => [(r.timestamp - now) / 60_000, r]));
+      const read = (i: number) => {
+        const r = byMinute.get(i) as LogRecord;
+        return { category: r.category ?? null, confidence: r.categoryConfidence ?? null };
+      };
+      expect(read(0)).toEqual({ category: 'security', confidence: expect.any(Number) });
+      expect(read(0).confidence).toBeCloseTo(0.875, 6);
+      expect(read(1).category).toBe('dependency_failure');
+      expect(read(1).confidence).toBeCloseTo(0.6, 6);
+      expect(read(2)).toEqual({ category: 'database', confidence: null });
+      expect(read(3)).toEqual({ category: null, confidence: null });
+      expect(read(6)).toEqual({ category: 'database', confidence: null });
+    });
+
     it('pages newest first, strictly after the cursor, to the end', async () => {
       const seen: LogRecord[] = [];
       let page = await store.search(spec(), 15);
@@ -131,6 +172,15 @@ export function describeLogStoreContract(
         [{ value: 'us', count: 10 }],
       );
       expect(await store.facets(spec(), { kind: 'column', name: 'host' }, 2)).toHaveLength(2);
+      // Records without a category are no bucket; equal counts are ordered by value.
+      expect(await store.facets(spec(), { kind: 'column', name: 'category' }, 5)).toEqual([
+        { value: 'database', count: 10 },
+        { value: 'dependency_failure', count: 10 },
+        { value: 'security', count: 10 },
+      ]);
+      expect(
+        await store.facets(spec('NOT service:payments'), { kind: 'column', name: 'category' }, 1),
+      ).toEqual([{ value: 'database', count: 10 }]);
     });
 
     it('reports a record it cannot store without losing the others', async () => {

@@ -11,6 +11,7 @@ describe('GraphQL search over stored logs', () => {
     sut = await TestVigil.start();
     tenant = await sut.createTenant('search');
     // 120 records over 2 hours: every 3rd is an error in "payments", the rest info in "web".
+    // The payments ones carry a `category` field of their own, which becomes an attribute.
     const lines: unknown[] = [];
     for (let i = 0; i < 120; i++) {
       lines.push({ create: { _index: i % 2 ? 'app' : 'edge' } });
@@ -26,6 +27,7 @@ describe('GraphQL search over stored logs', () => {
         region: i % 2 ? 'eu' : 'us',
         http: { status: i % 3 === 0 ? 500 : 200 },
         trace_id: i === 42 ? '4BF92F3577B34DA6A3CE929D0E0E4736' : undefined,
+        category: i % 3 === 0 ? 'billing' : undefined,
       });
     }
     const res = await fetch(`${sut.esUrl}/_bulk`, {
@@ -150,6 +152,49 @@ describe('GraphQL search over stored logs', () => {
       { value: '500', count: 40 },
     ]);
     expect(await facets('host')).toHaveLength(3);
+  });
+
+  // Until a classifier assigns categories at ingest, no record has one: the field reads null, and
+  // `category:` and the category facet see the record's category, never the `category` attribute.
+  it('reads, searches and facets the record category apart from a category attribute', async () => {
+    const res = await gql<{
+      logs: {
+        edges: Array<{
+          node: {
+            category: string | null;
+            categoryConfidence: number | null;
+            attributes: Record<string, unknown>;
+          };
+        }>;
+      };
+    }>(
+      `query($f: LogFilter!) { logs(filter: $f, first: 5) { edges { node { category categoryConfidence attributes } } } }`,
+      { f: { query: 'service:payments' } },
+    );
+    expect(res.errors).toBeUndefined();
+    const nodes = res.data!.logs.edges.map((e) => e.node);
+    expect(nodes).toHaveLength(5);
+    for (const node of nodes) {
+      expect(node).toMatchObject({ category: null, categoryConfidence: null });
+      expect(node.attributes.category).toBe('billing');
+    }
+
+    expect(await count({ query: 'category:*' })).toBe(0);
+    expect(await count({ query: 'category:billing' })).toBe(0);
+    expect(await count({ query: 'NOT category:security' })).toBe(120);
+    expect(await count({ query: 'attributes.category:billing' })).toBe(40);
+    expect(await count({ query: 'attributes.category:BILL*' })).toBe(0);
+
+    const FACETS = `query($f: LogFilter!, $field: String!) { logFacets(filter: $f, field: $field) { value count } }`;
+    const facets = async (field: string) =>
+      (
+        await gql<{ logFacets: Array<{ value: string; count: number }> }>(FACETS, {
+          f: {},
+          field,
+        })
+      ).data!.logFacets;
+    expect(await facets('category')).toEqual([]);
+    expect(await facets('attributes.category')).toEqual([{ value: 'billing', count: 40 }]);
   });
 
   it('points at the position of a query syntax error', async () => {

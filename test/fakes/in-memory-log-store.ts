@@ -1,5 +1,5 @@
 import type { SubjectMatcher } from 'src/common/privacy/subject-matcher';
-import type { LogRecord } from 'src/modules/logs/log-record';
+import { type LogRecord, storedCategory } from 'src/modules/logs/log-record';
 import {
   type EncodedRecords,
   type FacetCount,
@@ -65,7 +65,9 @@ export class InMemoryLogStore extends LogStore {
         if (this.rejectBodiesContaining !== null && r.body.includes(this.rejectBodiesContaining)) {
           rejected.set(i, 'refused by the in-memory store');
         } else {
-          this.records.push(r);
+          // As the real stores keep the category (records without one stay the objects given).
+          const plain = r.category === undefined && r.categoryConfidence === undefined;
+          this.records.push(plain ? r : { ...r, ...storedCategory(r) });
         }
       });
       return rejected;
@@ -195,5 +197,7 @@ function facetValue(r: LogRecord, field: FacetField): string | null {
       return r.format;
     case 'traceId':
       return r.traceId;
+    case 'category':
+      return r.category ?? null;
   }
 }

@@ -30,10 +30,34 @@ export interface LogRecord {
   patternId?: string | null;
   /** The values behind the pattern template's `<*>`, in order. */
   patternParams?: string[];
-  /** The category the tenant's classifier gave the record at ingest (modules/classification); null/absent when none. */
+  /**
+   * The category the tenant's classifier gave the record at ingest (modules/classification);
+   * null/absent when none.
+   */
   category?: string | null;
   /** The classifier's calibrated probability for `category`, 0..1. */
   categoryConfidence?: number | null;
+}
+
+/** A record's category as every store keeps it; see `storedCategory`. */
+export interface StoredCategory {
+  category: string | null;
+  categoryConfidence: number | null;
+}
+
+/**
+ * The category fields as the stores write them, so that all of them read back alike: an empty
+ * category is none, and a confidence is kept only beside a category and only when it is a
+ * probability (a NaN or 1.2 from a faulty classifier is dropped rather than costing the record,
+ * which the user sent and Vigil must not lose over its own annotation).
+ */
+export function storedCategory(
+  record: Pick<LogRecord, 'category' | 'categoryConfidence'>,
+): StoredCategory {
+  const category = record.category ? record.category : null;
+  const confidence = record.categoryConfidence;
+  const valid = typeof confidence === 'number' && confidence >= 0 && confidence <= 1;
+  return { category, categoryConfidence: category !== null && valid ? confidence : null };
 }
 
 /** The canonical severity levels, lowest first, with the OTel number each starts at. */

@@ -85,6 +85,26 @@ describe(LogSearchService.name, () => {
     expect(await formats({ formats: [] })).toHaveLength(3);
   });
 
+  it('searches and facets the category, not an attribute of that name', async () => {
+    const store = new InMemoryLogStore();
+    await store.append([
+      buildLogRecord({ timestamp: base, category: 'security', categoryConfidence: 0.9 }),
+      buildLogRecord({ timestamp: base + 1, category: 'security', categoryConfidence: 0.6 }),
+      buildLogRecord({ timestamp: base + 2, category: 'database', attributes: { category: 'x' } }),
+      buildLogRecord({ timestamp: base + 3, attributes: { category: 'x' } }),
+    ]);
+    const sut = new LogSearchService(store, codec);
+    expect(await sut.count(TENANT_A, { query: 'category:Security' })).toBe(2);
+    expect(await sut.count(TENANT_A, { query: 'category:*' })).toBe(3);
+    expect(await sut.facets(TENANT_A, {}, 'category', 10)).toEqual([
+      { value: 'security', count: 2 },
+      { value: 'database', count: 1 },
+    ]);
+    expect(await sut.facets(TENANT_A, {}, 'attributes.category', 10)).toEqual([
+      { value: 'x', count: 2 },
+    ]);
+  });
+
   it('fills empty histogram buckets between from and to', async () => {
     const store = new InMemoryLogStore();
     await store.append([

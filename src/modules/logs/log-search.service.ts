@@ -55,6 +55,7 @@ const COLUMN_FACETS: Record<string, Extract<FacetField, { kind: 'column' }>['nam
   format: 'format',
   traceId: 'traceId',
   trace_id: 'traceId',
+  category: 'category',
 };
 
 /** Reads over the log store, always scoped to one tenant. */

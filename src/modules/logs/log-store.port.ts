@@ -69,7 +69,10 @@ export interface RecordEncoder {
 
 /** A record field that facets can group by; anything else is an attribute key. */
 export type FacetField =
-  | { kind: 'column'; name: 'service' | 'level' | 'host' | 'dataset' | 'format' | 'traceId' }
+  | {
+      kind: 'column';
+      name: 'service' | 'level' | 'host' | 'dataset' | 'format' | 'traceId' | 'category';
+    }
   | { kind: 'attribute'; key: string };
 
 /**

@@ -79,7 +79,7 @@ export class LogsResolver {
 
   @Query(() => [FacetBucketObject], {
     description:
-      'Most frequent values of a field: service, level, host, dataset, format, traceId or any attribute',
+      'Most frequent values of a field: service, level, host, dataset, format, traceId, category or any attribute',
   })
   @Authorize('read')
   logFacets(

@@ -334,4 +334,5 @@ const FACET_FIELDS: Record<Extract<FacetField, { kind: 'column' }>['name'], stri
   dataset: FIELDS.dataset,
   format: FIELDS.format,
   traceId: FIELDS.traceId,
+  category: FIELDS.category,
 };

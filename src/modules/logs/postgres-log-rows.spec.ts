@@ -1,5 +1,13 @@
 import type { LogRecord } from './log-record';
-import { CopyLines, copyText, isoTimestamp, pgArray } from './postgres-log-rows';
+import {
+  CopyLines,
+  copyText,
+  fromRow,
+  isoTimestamp,
+  LOG_COLUMNS,
+  type LogRow,
+  pgArray,
+} from './postgres-log-rows';
 
 function toCopyLine(record: LogRecord): string {
   const lines = new CopyLines(64);
@@ -25,10 +33,12 @@ describe(CopyLines.name, () => {
     spanId: 'abc',
   };
 
-  it('writes sixteen tab-separated columns ending in a newline', () => {
+  it('writes eighteen tab-separated columns, one per LOG_COLUMNS entry, ending in a newline', () => {
     const line = toCopyLine(record);
     expect(line.endsWith('\n')).toBe(true);
-    expect(line.slice(0, -1).split('\t')).toHaveLength(16);
+    expect(line.slice(0, -1).split('\t')).toHaveLength(18);
+    expect(LOG_COLUMNS.split(', ')).toHaveLength(18);
+    expect(LOG_COLUMNS.split(', ').slice(16)).toEqual(['category', 'category_confidence']);
   });
 
   it('writes the pattern id and its parameters as a text[] literal, escaped for COPY', () => {
@@ -42,7 +52,34 @@ describe(CopyLines.name, () => {
     expect(cols[14]).toBe('p1');
     expect(cols[15]).toBe('{"a b","say \\\\"hi\\\\"","C:\\\\\\\\x","tab\\there"}');
     const none = toCopyLine(record).slice(0, -1).split('\t');
-    expect(none.slice(14)).toEqual(['\\N', '\\N']);
+    expect(none.slice(14, 16)).toEqual(['\\N', '\\N']);
+  });
+
+  it('writes the category, escaped for COPY, and its confidence as a number', () => {
+    const cols = (fields: Partial<LogRecord>) =>
+      toCopyLine({ ...record, ...fields })
+        .slice(0, -1)
+        .split('\t')
+        .slice(16);
+    expect(cols({ category: 'security', categoryConfidence: 0.87 })).toEqual(['security', '0.87']);
+    expect(cols({ category: 'odd\tname', categoryConfidence: 1 })).toEqual(['odd\\tname', '1']);
+    expect(cols({ category: 'security', categoryConfidence: 1e-7 })).toEqual(['security', '1e-7']);
+    expect(cols({ category: 'security', categoryConfidence: 0 })).toEqual(['security', '0']);
+  });
+
+  it('writes NULL for no category, and for a confidence that is no probability', () => {
+    const cols = (fields: Partial<LogRecord>) =>
+      toCopyLine({ ...record, ...fields })
+        .slice(0, -1)
+        .split('\t')
+        .slice(16);
+    expect(cols({})).toEqual(['\\N', '\\N']);
+    expect(cols({ category: null, categoryConfidence: 0.5 })).toEqual(['\\N', '\\N']);
+    expect(cols({ category: '', categoryConfidence: 0.5 })).toEqual(['\\N', '\\N']);
+    expect(cols({ category: 'security' })).toEqual(['security', '\\N']);
+    for (const bad of [Number.NaN, Number.POSITIVE_INFINITY, -0.01, 1.01]) {
+      expect(cols({ category: 'security', categoryConfidence: bad })).toEqual(['security', '\\N']);
+    }
   });
 
   it('writes an empty parameter list as an empty array', () => {
@@ -70,6 +107,34 @@ describe(CopyLines.name, () => {
     expect(rows.map((row) => JSON.parse(row.split('\t')[13] as string) as unknown)).toEqual(
       bodies.map((body) => ({ body })),
     );
+  });
+
+  it('reads a row back into a record, NULL category columns as null', () => {
+    const row: LogRow = {
+      tenant_id: record.tenantId,
+      ts: new Date(record.timestamp),
+      id: record.id,
+      observed_ts: new Date(record.observedTimestamp),
+      severity_number: 17,
+      severity_text: 'error',
+      body: 'b',
+      service: 'api',
+      host: 'h1',
+      dataset: 'd',
+      format: 'json',
+      trace_id: null,
+      span_id: null,
+      attributes: {},
+      pattern_id: null,
+      pattern_params: null,
+      category: null,
+      category_confidence: null,
+    };
+    expect(fromRow(row)).toMatchObject({ category: null, categoryConfidence: null });
+    expect(fromRow({ ...row, category: 'database', category_confidence: 0.75 })).toMatchObject({
+      category: 'database',
+      categoryConfidence: 0.75,
+    });
   });
 
   it('leaves plain text untouched', () => {

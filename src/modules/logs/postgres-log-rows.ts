@@ -1,8 +1,8 @@
-import type { LogRecord } from './log-record';
+import { type LogRecord, storedCategory } from './log-record';
 
 /** The columns of `logs`, in the order COPY lines carry them and SELECTs read them. */
 export const LOG_COLUMNS =
-  'tenant_id, ts, id, observed_ts, severity_number, severity_text, body, service, host, dataset, format, trace_id, span_id, attributes, pattern_id, pattern_params';
+  'tenant_id, ts, id, observed_ts, severity_number, severity_text, body, service, host, dataset, format, trace_id, span_id, attributes, pattern_id, pattern_params, category, category_confidence';
 
 const NEEDS_ESCAPE = /[\\\t\n\r]/;
 const ESCAPES = /[\\\t\n\r]/g;
@@ -73,6 +73,11 @@ export class CopyLines {
     const patternId = r.patternId == null ? NULL_MARK : copyText(r.patternId);
     const patternParams =
       r.patternParams === undefined ? NULL_MARK : copyText(pgArray(r.patternParams));
+    const stored = storedCategory(r);
+    const category = stored.category === null ? NULL_MARK : copyText(stored.category);
+    // The shortest text that reads back as the same double; `real` keeps its nearest float4.
+    const confidence =
+      stored.categoryConfidence === null ? NULL_MARK : String(stored.categoryConfidence);
     // UTF-8 takes at most 3 bytes per UTF-16 unit; ids, times and tabs fit in the 160 spare.
     const bound =
       3 *
@@ -88,7 +93,9 @@ export class CopyLines {
           spanId.length +
           attributes.length +
           patternId.length +
-          patternParams.length) +
+          patternParams.length +
+          category.length +
+          confidence.length) +
       160;
     if (this.#at + bound > this.#buf.length) this.next(bound);
     const b = this.#buf;
@@ -124,6 +131,10 @@ export class CopyLines {
     at += b.write(patternId, at);
     b[at++] = TAB;
     at += b.write(patternParams, at);
+    b[at++] = TAB;
+    at += b.write(category, at);
+    b[at++] = TAB;
+    at += b.write(confidence, at, 'latin1');
     b[at++] = LF;
     this.#at = at;
   }
@@ -175,6 +186,9 @@ export interface LogRow {
   attributes: Record<string, unknown>;
   pattern_id: string | null;
   pattern_params: string[] | null;
+  category: string | null;
+  /** `real`: node-postgres parses it to a number. */
+  category_confidence: number | null;
 }
 
 export function fromRow(row: LogRow): LogRecord {
@@ -195,5 +209,7 @@ export function fromRow(row: LogRow): LogRecord {
     spanId: row.span_id,
     patternId: row.pattern_id,
     patternParams: row.pattern_params ?? [],
+    category: row.category,
+    categoryConfidence: row.category_confidence,
   };
 }

@@ -442,6 +442,7 @@ const COLUMN_OF: Record<Extract<FacetField, { kind: 'column' }>['name'], string>
   dataset: 'dataset',
   format: 'format',
   traceId: 'trace_id',
+  category: 'category',
 };
 
 /** COPY text of the records the encoder accepted, one line each, in input order. */

@@ -1,7 +1,7 @@
-import { Field, GraphQLISODateTime, ID, Int, ObjectType } from '@nestjs/graphql';
+import { Field, Float, GraphQLISODateTime, ID, Int, ObjectType } from '@nestjs/graphql';
 
 import { JsonScalar } from '../../../common/graphql/json.scalar';
-import type { LogRecord } from '../log-record';
+import { type LogRecord, storedCategory } from '../log-record';
 
 @ObjectType('LogRecord', { description: 'One log record, in the OpenTelemetry log data model' })
 export class LogRecordObject {
@@ -52,6 +52,19 @@ export class LogRecordObject {
   @Field(() => [String], { description: 'The values behind the pattern template’s <*>, in order' })
   patternParams!: string[];
 
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'The category the tenant’s classifier gave the record at ingest (security, database, …); null when none did',
+  })
+  category!: string | null;
+
+  @Field(() => Float, {
+    nullable: true,
+    description: 'The classifier’s calibrated probability for the category, 0 to 1',
+  })
+  categoryConfidence!: number | null;
+
   static from(r: LogRecord): LogRecordObject {
     const o = new LogRecordObject();
     o.id = r.id;
@@ -69,6 +82,10 @@ export class LogRecordObject {
     o.spanId = r.spanId;
     o.patternId = r.patternId ?? null;
     o.patternParams = r.patternParams ?? [];
+    // As the stores keep them, so that a live-tailed record reads like the stored one.
+    const { category, categoryConfidence } = storedCategory(r);
+    o.category = category;
+    o.categoryConfidence = categoryConfidence;
     return o;
   }
 }

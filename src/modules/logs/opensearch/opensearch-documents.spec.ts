@@ -4,6 +4,7 @@ import {
   attributeKeyField,
   fromSource,
   indexedAttributes,
+  RECORD_SOURCE_FIELDS,
   toDocument,
 } from './opensearch-documents';
 
@@ -35,17 +36,57 @@ describe('OpenSearch documents', () => {
     });
     expect(doc).not.toHaveProperty('span');
     const back = fromSource(JSON.parse(JSON.stringify(doc)));
-    // A record without a pattern reads back as the Postgres store gives it: null and [].
-    expect(back).toEqual({ ...record, patternId: null, patternParams: [] });
-    const mined = { ...record, patternId: '9f2c41d07b3e8a15', patternParams: ['42', 'eu-1'] };
+    // A record without a pattern or category reads back as the Postgres store gives it.
+    expect(back).toEqual({
+      ...record,
+      patternId: null,
+      patternParams: [],
+      category: null,
+      categoryConfidence: null,
+    });
+    expect(doc.vigil).not.toHaveProperty('category');
+    expect(doc.vigil).not.toHaveProperty('category_confidence');
+    const mined = {
+      ...record,
+      patternId: '9f2c41d07b3e8a15',
+      patternParams: ['42', 'eu-1'],
+      category: 'dependency_failure',
+      categoryConfidence: 0.8125,
+    };
     const minedDoc = toDocument(mined);
     expect(minedDoc.vigil).toMatchObject({
       pattern_id: '9f2c41d07b3e8a15',
       pattern_params: ['42', 'eu-1'],
+      category: 'dependency_failure',
+      category_confidence: 0.8125,
     });
     expect(fromSource(JSON.parse(JSON.stringify(minedDoc)))).toEqual(mined);
     expect(Object.getPrototypeOf(back.attributes)).toBe(Object.prototype);
     expect(Object.keys(back.attributes)).toContain('__proto__');
+  });
+
+  it('keeps a category’s confidence only when it is a probability beside a category', () => {
+    const stored = (category: string | null, categoryConfidence: number | null | undefined) => {
+      const doc = toDocument(buildLogRecord({ category, categoryConfidence }));
+      const back = fromSource(JSON.parse(JSON.stringify(doc)));
+      return [doc.vigil.category, doc.vigil.category_confidence, back.categoryConfidence];
+    };
+    expect(stored('security', 0)).toEqual(['security', 0, 0]);
+    expect(stored('security', 1)).toEqual(['security', 1, 1]);
+    expect(stored('security', Number.NaN)).toEqual(['security', undefined, null]);
+    expect(stored('security', 1.5)).toEqual(['security', undefined, null]);
+    expect(stored('security', undefined)).toEqual(['security', undefined, null]);
+    expect(stored('', 0.9)).toEqual([undefined, undefined, null]);
+    expect(stored(null, 0.9)).toEqual([undefined, undefined, null]);
+  });
+
+  it('reads back every field a document stores for the record', () => {
+    const doc = toDocument(buildLogRecord({ category: 'security', categoryConfidence: 0.5 }));
+    const stored = JSON.parse(JSON.stringify(doc)) as { vigil: Record<string, unknown> };
+    for (const key of ['category', 'category_confidence']) {
+      expect(stored.vigil).toHaveProperty(key);
+      expect(RECORD_SOURCE_FIELDS).toContain(`vigil.${key}`);
+    }
   });
 
   it('indexes the body as the tokenizer’s lexemes, space-separated', () => {

@@ -1,4 +1,4 @@
-import type { LogRecord } from '../log-record';
+import { type LogRecord, storedCategory } from '../log-record';
 import { tokenizeFullText } from '../query/full-text-tokenizer';
 import { attributeText, MAX_PARAM_FIELD } from '../query/query-fields';
 
@@ -21,6 +21,9 @@ export const FIELDS = {
   format: 'vigil.format',
   severityNumber: 'vigil.severity_number',
   patternId: 'vigil.pattern_id',
+  /** The category the tenant's classifier gave the record, and its probability. */
+  category: 'vigil.category',
+  categoryConfidence: 'vigil.category_confidence',
   /** The values behind the pattern's `<*>`, in order (stored, not indexed). */
   patternParams: 'vigil.pattern_params',
   /** The same values indexed by position (`vigil.param.0`, ...), for `param.N:` queries. */
@@ -50,6 +53,8 @@ export interface LogDocument {
     pattern_id?: string;
     pattern_params?: string[];
     param?: Record<string, string>;
+    category?: string;
+    category_confidence?: number;
     lexemes: string;
     attr: Record<string, string>;
   };
@@ -125,6 +130,9 @@ export function toDocument(record: LogRecord): LogDocument {
     doc.vigil.pattern_params = record.patternParams;
     doc.vigil.param = indexedParams(record.patternParams);
   }
+  const { category, categoryConfidence } = storedCategory(record);
+  if (category !== null) doc.vigil.category = category;
+  if (categoryConfidence !== null) doc.vigil.category_confidence = categoryConfidence;
   return doc;
 }
 
@@ -145,6 +153,8 @@ export const RECORD_SOURCE_FIELDS = [
   'vigil.severity_number',
   'vigil.pattern_id',
   'vigil.pattern_params',
+  'vigil.category',
+  'vigil.category_confidence',
 ];
 
 /** Rebuilds a record from a document's `_source`; tolerant of fields missing from old documents. */
@@ -177,5 +187,7 @@ export function fromSource(source: unknown): LogRecord {
     spanId: s.span?.id ?? null,
     patternId: s.vigil?.pattern_id ?? null,
     patternParams: s.vigil?.pattern_params ?? [],
+    category: s.vigil?.category ?? null,
+    categoryConfidence: s.vigil?.category_confidence ?? null,
   };
 }

@@ -4,7 +4,7 @@ import { Client } from 'pg';
 
 import { buildLogRecord } from '../../../../test/factories/log-record.factory';
 import { DslEvaluator, type MappingsLike } from '../../../../test/support/opensearch-dsl-evaluator';
-import type { LogRecord } from '../log-record';
+import { type LogRecord, storedCategory } from '../log-record';
 import { SqlParams, translateQueryToSql } from '../query/postgres-query.translator';
 import { parseQuery } from '../query/query-parser';
 import { toDocument } from './opensearch-documents';
@@ -72,6 +72,16 @@ describe(translateQueryToDsl.name, () => {
     expect(dsl('id:ABC')).toEqual({ term: { 'vigil.id': { value: 'abc' } } });
   });
 
+  it('compares the category as a lower-case keyword', () => {
+    expect(dsl('category:Security')).toEqual({ term: { 'vigil.category': { value: 'security' } } });
+    expect(dsl('vigil.category:dependency_*')).toEqual({
+      prefix: { 'vigil.category': { value: 'dependency_' } },
+    });
+    expect(dsl('attributes.category:x')).toEqual({
+      term: { 'vigil.attr.category': { value: 'x' } },
+    });
+  });
+
   it('uses a prefix query, not a wildcard pattern, for a field prefix (no escaping needed)', () => {
     expect(dsl('service:node*')).toEqual({ prefix: { 'service.name': { value: 'node' } } });
     expect(dsl('key:user_\\?*')).toEqual({ prefix: { 'vigil.attr.key': { value: 'user_?' } } });
@@ -126,7 +136,9 @@ const ROWS: Record<string, Partial<LogRecord>> = {
   login: {
     body: 'user-42 logged in from 10.0.0.17',
     service: 'auth',
-    attributes: { 'user.id': 'user-42', '': 'empty key', 'a%2Eb': 'percent' },
+    attributes: { 'user.id': 'user-42', '': 'empty key', 'a%2Eb': 'percent', category: 'audit' },
+    category: 'authentication',
+    categoryConfidence: 0.88,
   },
   refused: {
     body: 'Connection refused: connect to db-1.prod.internal:5432 failed',
@@ -134,6 +146,8 @@ const ROWS: Record<string, Partial<LogRecord>> = {
     host: 'worker-2',
     severityText: 'warn',
     attributes: { retry: 3, flag: true, nothing: null, list: [1, 'a'] },
+    category: 'dependency_failure',
+    categoryConfidence: 0.7,
   },
   mail: {
     body: 'Sent welcome e-mail to alice.smith@example.co.uk (template=welcome-v2)',
@@ -146,6 +160,8 @@ const ROWS: Record<string, Partial<LogRecord>> = {
     body: 'Fetching https://api.github.com/repos/vigil/pulls?state=open — ok',
     service: 'ci',
     severityText: 'debug',
+    // Stored as no category by both stores.
+    category: '',
   },
   apostrophe: { body: "it's not a bug, it's a feature!", service: 'web' },
 };
@@ -187,6 +203,14 @@ const CASES: [string, RowName[]][] = [
   ['trace_id:*', ['failed']],
   ['(timeout OR refused) AND service:(api OR worker)', ['failed', 'refused']],
   ['"!&|" OR \\(\\)* OR x:*', []],
+  ['category:authentication', ['login']],
+  ['category:Dependency_Failure', ['refused']],
+  ['category:de*', ['refused']],
+  ['category:dependency%*', []],
+  ['category:*', ['login', 'refused']],
+  ['NOT category:authentication', ALL.filter((r) => r !== 'login')],
+  ['category:audit', []],
+  ['attributes.category:audit', ['login']],
 ];
 
 const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -210,12 +234,12 @@ describe(`${translateQueryToDsl.name} compared with Postgres`, () => {
     await client.query(`
       CREATE TABLE logs (id uuid NOT NULL, body text NOT NULL, service text NOT NULL,
         host text NOT NULL, dataset text NOT NULL, format text NOT NULL, severity_text text NOT NULL,
-        trace_id text, span_id text, attributes jsonb NOT NULL)`);
+        trace_id text, span_id text, attributes jsonb NOT NULL, category text)`);
     let n = 0;
     for (const [name, overrides] of Object.entries(ROWS)) {
       const record = buildLogRecord({ tenantId, timestamp: 1_764_000_000_000 + n++, ...overrides });
       records.set(name, record);
-      await client.query(`INSERT INTO logs VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`, [
+      await client.query(`INSERT INTO logs VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`, [
         record.id,
         record.body,
         record.service,
@@ -226,6 +250,7 @@ describe(`${translateQueryToDsl.name} compared with Postgres`, () => {
         record.traceId,
         record.spanId,
         JSON.stringify(record.attributes),
+        storedCategory(record).category,
       ]);
     }
   });

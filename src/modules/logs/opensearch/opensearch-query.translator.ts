@@ -79,6 +79,8 @@ export function fieldName(field: Exclude<ResolvedField, { kind: 'body' }>): stri
       return FIELDS.patternId;
     case 'param':
       return `${FIELDS.params}.${field.index}`;
+    case 'category':
+      return FIELDS.category;
     case 'attribute':
       return attributeField(field.key);
   }

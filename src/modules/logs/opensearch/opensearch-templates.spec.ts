@@ -49,6 +49,7 @@ describe('OpenSearch templates', () => {
       ['vigil.format', 'keyword'],
       ['vigil.pattern_id', 'keyword'],
       ['vigil.category', 'keyword'],
+      ['vigil.category_confidence', 'float'],
       ['vigil.anomaly_score', 'float'],
       ['vigil.severity_number', 'byte'],
       ['vigil.lexemes', 'text'],
@@ -59,6 +60,7 @@ describe('OpenSearch templates', () => {
     it('caps the keyword copy of the message, and keyword values in general', () => {
       expect(field('message.keyword')?.ignore_above).toBe(1024);
       expect(field('service.name')?.ignore_above).toBe(8191);
+      expect(field('vigil.category')?.ignore_above).toBe(8191);
     });
 
     it('analyzes the lexemes with the space-splitting analyzer of the settings component', () => {

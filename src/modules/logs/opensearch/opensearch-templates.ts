@@ -81,7 +81,9 @@ export function mappingsComponent(settings: OpenSearchStoreSettings): object {
               severity_number: { type: 'byte' },
               pattern_id: { type: 'keyword' },
               pattern_params: { type: 'keyword', index: false, doc_values: false },
-              category: { type: 'keyword' },
+              // A tenant names its own categories: capped like the other user-given keywords.
+              category: keyword,
+              category_confidence: { type: 'float' },
               anomaly_score: { type: 'float' },
               lexemes: {
                 type: 'text',

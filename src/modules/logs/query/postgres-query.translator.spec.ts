@@ -85,6 +85,13 @@ describe(translateQueryToSql.name, () => {
     });
   });
 
+  it('compares the category in lower case, as categories are named', () => {
+    expect(translate('category:Security OR vigil.category:dependency_f*')).toEqual({
+      sql: '(category = $1 OR category LIKE $2)',
+      values: ['security', 'dependency\\_f%'],
+    });
+  });
+
   it('escapes LIKE wildcards in a field prefix', () => {
     expect(translate('dataset:a%b_c\\\\d*')).toEqual({
       sql: 'dataset LIKE $1',
@@ -140,12 +147,17 @@ const ROWS: Record<string, Partial<LogRecord>> = {
   login: {
     body: 'user-42 logged in from 10.0.0.17',
     service: 'auth',
-    attributes: { 'user.id': 'user-42', 'client.ip': '10.0.0.17' },
+    category: 'authentication',
+    categoryConfidence: 0.88,
+    // An attribute of the same name is not the category; `attributes.category` reaches it.
+    attributes: { 'user.id': 'user-42', 'client.ip': '10.0.0.17', category: 'audit' },
   },
   loginFailed: {
     body: 'Login failed for user-421 from 10.0.1.5: invalid password',
     service: 'auth',
     severityText: 'warn',
+    category: 'authentication',
+    categoryConfidence: 0.97,
     attributes: { 'user.id': 'user-421' },
   },
   dbRefused: {
@@ -153,6 +165,8 @@ const ROWS: Record<string, Partial<LogRecord>> = {
     service: 'worker',
     host: 'worker-2',
     severityText: 'error',
+    category: 'database',
+    categoryConfidence: 0.64,
     attributes: { 'db.system': 'postgresql', retry: 3 },
   },
   npe: {
@@ -205,6 +219,8 @@ const ROWS: Record<string, Partial<LogRecord>> = {
     severityText: 'warn',
     patternId: 'a1b2c3d4e5f60718',
     patternParams: ['payments', 'calling'],
+    category: 'dependency_failure',
+    categoryConfidence: 0.81,
     attributes: { upstream: 'payments', 'http.status': '504' },
   },
   health: {
@@ -233,6 +249,16 @@ const CASES: [query: string, expected: RowName[]][] = [
   ['param.1:2*', ['health']],
   ['param.0:payments OR param.0:/healthz', ['gatewayTimeout', 'health']],
   ['NOT param.1:*', except('health', 'gatewayTimeout')],
+  ['category:authentication', ['login', 'loginFailed']],
+  ['category:DATABASE', ['dbRefused']],
+  ['category:d*', ['dbRefused', 'gatewayTimeout']],
+  ['category:dependency_*', ['gatewayTimeout']],
+  ['category:dependency%*', []],
+  ['category:*', ['login', 'loginFailed', 'dbRefused', 'gatewayTimeout']],
+  ['NOT category:authentication', except('login', 'loginFailed')],
+  ['category:audit', []],
+  ['attributes.category:audit', ['login']],
+  ['category:authentication AND level:warn', ['loginFailed']],
   ['timeout', ['api500', 'gatewayTimeout']],
   ['"upstream timeout"', ['api500']],
   ['user-42', ['login']],
@@ -307,7 +333,8 @@ describe(`${translateQueryToSql.name} against PostgreSQL`, () => {
         tenant_id uuid NOT NULL, ts timestamptz NOT NULL, id uuid NOT NULL, observed_ts timestamptz NOT NULL,
         severity_number smallint NOT NULL, severity_text text NOT NULL, body text NOT NULL,
         service text NOT NULL, host text NOT NULL, dataset text NOT NULL, format text NOT NULL,
-        trace_id text, span_id text, attributes jsonb NOT NULL, pattern_id text, pattern_params text[]
+        trace_id text, span_id text, attributes jsonb NOT NULL, pattern_id text, pattern_params text[],
+        category text, category_confidence real
       ) PARTITION BY RANGE (ts)`);
     await client.query('CREATE TABLE logs_default PARTITION OF logs DEFAULT');
     await client.query(
@@ -318,7 +345,7 @@ describe(`${translateQueryToSql.name} against PostgreSQL`, () => {
       const record = buildRecord(tenantId, n++, overrides);
       records.set(name, record);
       await client.query(
-        `INSERT INTO logs VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)`,
+        `INSERT INTO logs VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)`,
         [
           record.tenantId,
           new Date(record.timestamp),
@@ -336,6 +363,8 @@ describe(`${translateQueryToSql.name} against PostgreSQL`, () => {
           JSON.stringify(record.attributes),
           record.patternId ?? null,
           record.patternParams ?? null,
+          record.category ?? null,
+          record.categoryConfidence ?? null,
         ],
       );
     }

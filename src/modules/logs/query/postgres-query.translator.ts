@@ -97,6 +97,8 @@ function fieldSql(field: Exclude<ResolvedField, { kind: 'body' }>, params: SqlPa
     case 'param':
       // SQL arrays count from 1; the index is a parsed integer, never user text.
       return `pattern_params[${field.index + 1}]`;
+    case 'category':
+      return 'category';
     case 'attribute':
       // ->> yields text, so the JSON number 500 matches the value '500'.
       return `(attributes ->> ${params.add(field.key)}::text)`;

@@ -11,6 +11,8 @@ export type ResolvedField =
   | { kind: 'pattern' }
   /** The value behind the pattern template's `<*>` number `index` (0-based). */
   | { kind: 'param'; index: number }
+  /** The category the tenant's classifier gave the record (lower case; none before classifiers). */
+  | { kind: 'category' }
   | { kind: 'attribute'; key: string };
 
 const FIELDS = new Map<string, ResolvedField>([
@@ -33,6 +35,9 @@ const FIELDS = new Map<string, ResolvedField>([
   ['pattern_id', { kind: 'pattern' }],
   ['patternId', { kind: 'pattern' }],
   ['vigil.pattern_id', { kind: 'pattern' }],
+  // Shadows an attribute named `category`, which `attributes.category` still reaches.
+  ['category', { kind: 'category' }],
+  ['vigil.category', { kind: 'category' }],
 ]);
 
 /** Parameters a query can address by position: as many as a record stores. */
@@ -135,6 +140,8 @@ export function fieldValue(field: ResolvedField, value: string): string {
       return normalizeLevel(value);
     case 'hex':
     case 'id':
+    // Categories are lower-case snake_case names, so `category:Security` means `security`.
+    case 'category':
       return value.toLowerCase();
     case 'body':
     case 'column':

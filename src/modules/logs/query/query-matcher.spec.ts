@@ -107,6 +107,10 @@ describe(resolveField.name, () => {
     ['pattern.params.12', { kind: 'param', index: 12 }],
     ['param.64', { kind: 'attribute', key: 'param.64' }],
     ['param.x', { kind: 'attribute', key: 'param.x' }],
+    ['category', { kind: 'category' }],
+    ['vigil.category', { kind: 'category' }],
+    ['attributes.category', { kind: 'attribute', key: 'category' }],
+    ['category_confidence', { kind: 'attribute', key: 'category_confidence' }],
   ])('resolves %s', (field, expected) => {
     expect(resolveField(field)).toEqual(expected);
   });
@@ -164,10 +168,13 @@ describe(compileQueryMatcher.name, () => {
     traceId: '4bf92f3577b34da6a3ce929d0e0e4736',
     patternId: '9f2c41d07b3e8a15',
     patternParams: ['/api/v1/users/42', 'user-42', '10.0.0.17'],
+    category: 'dependency_failure',
+    categoryConfidence: 0.93,
     attributes: Object.assign(Object.create(null) as Record<string, unknown>, {
       'http.status': 504,
       'kubernetes.pod.name': 'api-7d9f',
       service: 'shadowed',
+      category: 'Shadowed',
     }),
   });
 
@@ -223,8 +230,29 @@ describe(compileQueryMatcher.name, () => {
     ['param.0:user-42', false],
     ['param.3:*', false],
     ['NOT param.3:x', true],
+    ['category:dependency_failure', true],
+    ['category:Dependency_Failure', true],
+    ['vigil.category:dependency_failure', true],
+    ['category:dependency', false],
+    ['category:dep*', true],
+    ['category:DEPENDENCY_F*', true],
+    ['category:dependency%*', false],
+    ['category:*', true],
+    ['category:(security OR dependency_failure)', true],
+    ['NOT category:security', true],
+    ['category:shadowed', false],
+    ['attributes.category:Shadowed', true],
   ])('%j → %s', (query, expected) => {
     expect(matches(query, record)).toBe(expected);
+  });
+
+  it.each([
+    [{}, 'category:*', false],
+    [{ category: null }, 'NOT category:security', true],
+    [{ category: '' }, 'category:*', false],
+    [{ category: 'security', categoryConfidence: null }, 'category:security', true],
+  ])('reads the category of %j for %j as %s', (fields, query, expected) => {
+    expect(matches(query, buildRecord(fields))).toBe(expected);
   });
 
   it('tokenizes the body once per record however many full-text leaves there are', () => {

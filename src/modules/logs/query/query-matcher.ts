@@ -76,6 +76,9 @@ function fieldReader(
       return (record) => record.patternId ?? null;
     case 'param':
       return (record) => record.patternParams?.[field.index] ?? null;
+    case 'category':
+      // An empty category is stored as none (storedCategory).
+      return (record) => record.category || null;
     case 'attribute':
       return (record) => attributeText(record.attributes[field.key]);
   }

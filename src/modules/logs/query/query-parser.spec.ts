@@ -98,6 +98,12 @@ describe(parseQuery.name, () => {
       expect(parseQuery(`${field}:1`)).toEqual(term('1', field));
     });
 
+    it('reads a snake_case value and its prefix as plain field terms', () => {
+      expect(parseQuery('category:dependency_failure OR category:auth*')).toEqual(
+        or(term('dependency_failure', 'category'), term('auth', 'category', true)),
+      );
+    });
+
     it('keeps colons after the first in the value', () => {
       expect(parseQuery('url:http://x/y')).toEqual(term('http://x/y', 'url'));
     });
