@@ -28,7 +28,9 @@ import { AuditModule } from './modules/audit/audit.module';
 import { CustomFormatsModule } from './modules/formats/custom/custom-formats.module';
 import { RedactionModule } from './modules/formats/redaction/redaction.module';
 import { HealthModule } from './modules/health/health.module';
+import { ClassificationModule } from './modules/classification/classification.module';
 import { DetectionModule } from './modules/detection/detection.module';
+import { FeedbackModule } from './modules/feedback/feedback.module';
 import { IngestModule } from './modules/ingest/ingest.module';
 import { LogsModule } from './modules/logs/logs.module';
 import { SecretsModule } from './modules/secrets/secrets.module';
@@ -58,6 +60,8 @@ export class AppModule {
         LogsModule,
         IngestModule,
         DetectionModule,
+        ClassificationModule,
+        FeedbackModule,
         HealthModule,
         AuditModule,
         SecretsModule,

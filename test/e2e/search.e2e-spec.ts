@@ -154,7 +154,7 @@ describe('GraphQL search over stored logs', () => {
     expect(await facets('host')).toHaveLength(3);
   });
 
-  // Until a classifier assigns categories at ingest, no record has one: the field reads null, and
+  // Every record gets a category at ingest (the taxonomy's rules: no model is trained here);
   // `category:` and the category facet see the record's category, never the `category` attribute.
   it('reads, searches and facets the record category apart from a category attribute', async () => {
     const res = await gql<{
@@ -175,13 +175,18 @@ describe('GraphQL search over stored logs', () => {
     const nodes = res.data!.logs.edges.map((e) => e.node);
     expect(nodes).toHaveLength(5);
     for (const node of nodes) {
-      expect(node).toMatchObject({ category: null, categoryConfidence: null });
+      expect(node.category).toMatch(/^[a-z_]+$/);
+      expect(node.category).not.toBe('billing');
+      expect(node.categoryConfidence).toBeGreaterThanOrEqual(0);
+      expect(node.categoryConfidence).toBeLessThanOrEqual(1);
       expect(node.attributes.category).toBe('billing');
     }
+    const payments = nodes[0]!.category as string;
 
-    expect(await count({ query: 'category:*' })).toBe(0);
+    expect(await count({ query: 'category:*' })).toBe(120);
     expect(await count({ query: 'category:billing' })).toBe(0);
-    expect(await count({ query: 'NOT category:security' })).toBe(120);
+    expect(await count({ query: `service:payments AND category:${payments}` })).toBe(40);
+    expect(await count({ query: `service:payments AND NOT category:${payments}` })).toBe(0);
     expect(await count({ query: 'attributes.category:billing' })).toBe(40);
     expect(await count({ query: 'attributes.category:BILL*' })).toBe(0);
 
@@ -193,7 +198,9 @@ describe('GraphQL search over stored logs', () => {
           field,
         })
       ).data!.logFacets;
-    expect(await facets('category')).toEqual([]);
+    const categories = await facets('category');
+    expect(categories.reduce((n, f) => n + f.count, 0)).toBe(120);
+    expect(categories.map((f) => f.value)).not.toContain('billing');
     expect(await facets('attributes.category')).toEqual([{ value: 'billing', count: 40 }]);
   });
 

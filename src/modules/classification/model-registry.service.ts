@@ -15,6 +15,7 @@ import { AuditService } from '../audit/audit.service';
 import { TenantConfigBus } from '../formats/custom/tenant-config.bus';
 import type { Principal } from '../tenancy/principal';
 import { ClassificationError } from './classification.errors';
+import { ClassificationService } from './classification.service';
 import {
   type ModelEventRow,
   ModelRepository,
@@ -49,6 +50,7 @@ export class ModelRegistryService {
 
   constructor(
     private readonly repo: ModelRepository,
+    private readonly classification: ClassificationService,
     private readonly bus: TenantConfigBus,
     private readonly audit: AuditService,
     private readonly metrics: MetricsService,
@@ -108,7 +110,7 @@ export class ModelRegistryService {
     });
     this.metrics.modelEvents.inc({ kind: 'trained' });
     this.metrics.modelMacroF1.set({ tenant: tenantId, status: row.status }, row.metrics.macroF1);
-    await this.bus.publish('classifier_models', tenantId);
+    await this.#announce(tenantId);
     return row;
   }
 
@@ -154,7 +156,7 @@ export class ModelRegistryService {
         });
       });
       this.metrics.modelEvents.inc({ kind: 'rejected' });
-      await this.bus.publish('classifier_models', tenantId);
+      await this.#announce(tenantId);
       return 'rejected';
     }
     const seen = shadow.shadowStats.predictions ?? 0;
@@ -201,8 +203,17 @@ export class ModelRegistryService {
         tx,
       });
     });
-    await this.bus.publish('classifier_models', principal.tenantId);
+    await this.#announce(principal.tenantId);
     return taxonomy;
+  }
+
+  /**
+   * This replica serves the change before the call returns (so a caller's next record sees
+   * it); the others reload when the bus tells them.
+   */
+  async #announce(tenantId: string): Promise<void> {
+    await this.classification.reload(tenantId);
+    await this.bus.publish('classifier_models', tenantId, { local: false });
   }
 
   async #activate(
@@ -234,7 +245,7 @@ export class ModelRegistryService {
       return activated;
     });
     this.metrics.modelEvents.inc({ kind });
-    await this.bus.publish('classifier_models', tenantId);
+    await this.#announce(tenantId);
     return row;
   }
 }

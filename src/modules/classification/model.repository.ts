@@ -164,9 +164,9 @@ export class ModelRepository {
   ): Promise<ModelVersionRow> {
     const [row] = await tx.query<DbRow>(
       `INSERT INTO model_versions (tenant_id, id, version, algorithm, status, metrics,
-                                   baseline_metrics, params, training, profile, state)
+                                   baseline_metrics, params, training, profile, state, activated_at)
        VALUES ($1, $2, (SELECT coalesce(max(version), 0) + 1 FROM model_versions WHERE tenant_id = $1),
-               $3, $4, $5, $6, $7, $8, $9, $10)
+               $3, $4, $5, $6, $7, $8, $9, $10, CASE WHEN $4 = 'active' THEN now() END)
        RETURNING ${COLUMNS}`,
       [
         tx.tenantId,

@@ -136,6 +136,22 @@ export class FeedbackRepository {
     return row?.n ?? 0;
   }
 
+  /** Every label's copy of its subject and its author (for a data subject's erasure). */
+  async subjects(tx: TenantTx): Promise<Array<{ id: string; subject: unknown; givenBy: string }>> {
+    const rows = await tx.query<{ id: string; subject: unknown; given_by: string }>(
+      `SELECT id, subject, given_by FROM feedback WHERE tenant_id = $1 FOR UPDATE`,
+      [tx.tenantId],
+    );
+    return rows.map((r) => ({ id: r.id, subject: r.subject, givenBy: r.given_by }));
+  }
+
+  async replaceSubject(tx: TenantTx, id: string, subject: unknown, givenBy: string): Promise<void> {
+    await tx.query(
+      `UPDATE feedback SET subject = $3, given_by = $4 WHERE tenant_id = $1 AND id = $2`,
+      [tx.tenantId, id, JSON.stringify(subject), givenBy],
+    );
+  }
+
   /** Patterns with a current label (left out of the labelling queue). */
   async labelledPatterns(tx: TenantTx): Promise<Set<string>> {
     const rows = await tx.query<{ p: string }>(

@@ -150,10 +150,16 @@ export class FeedbackService {
     }
     const severity = input.severity?.trim().toLowerCase() ?? null;
     if (severity !== null && !SEVERITIES.includes(severity)) {
-      throw new ClassificationError('INVALID_ARGUMENT', `severity must be one of ${SEVERITIES.join(', ')}`);
+      throw new ClassificationError(
+        'INVALID_ARGUMENT',
+        `severity must be one of ${SEVERITIES.join(', ')}`,
+      );
     }
     if (category === null && severity === null && verdict === null) {
-      throw new ClassificationError('INVALID_ARGUMENT', 'say something: a category, a severity or noise');
+      throw new ClassificationError(
+        'INVALID_ARGUMENT',
+        'say something: a category, a severity or noise',
+      );
     }
     const row = await this.repo.transaction(principal.tenantId, (tx) =>
       this.repo.add(tx, {

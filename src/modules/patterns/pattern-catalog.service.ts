@@ -77,6 +77,11 @@ export class PatternCatalogService implements PatternAliases {
     };
   }
 
+  /** Tenants that had records mined since `since`. */
+  activeTenants(since: Date): Promise<string[]> {
+    return this.repo.activeTenants(since);
+  }
+
   /** A pattern by its id or an old id (alias); null when the tenant has none. */
   async get(tenantId: string, id: string): Promise<PatternRow | null> {
     await this.patterns.flush();

@@ -70,6 +70,15 @@ export class PatternRepository {
     return inTenantTransaction(this.db, tenantId, work);
   }
 
+  /** Tenants with a pattern seen since `since` (looked up across tenants, by the owner). */
+  async activeTenants(since: Date): Promise<string[]> {
+    const rows = await this.db.query<Array<{ tenant_id: string }>>(
+      `SELECT DISTINCT tenant_id FROM patterns WHERE last_seen > $1`,
+      [since],
+    );
+    return rows.map((r) => r.tenant_id);
+  }
+
   async loadSnapshots(tenantId: string): Promise<Array<{ service: string; state: unknown }>> {
     return this.transaction(tenantId, (tx) =>
       tx.query<{ service: string; state: unknown }>(
