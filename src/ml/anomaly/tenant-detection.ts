@@ -5,6 +5,11 @@ import {
   type EnsembleState,
 } from './anomaly-ensemble';
 import {
+  type DetectionFeedbackRecord,
+  type DetectionFeedbackState,
+  DetectionFeedback,
+} from './detection-feedback';
+import {
   type Candidate,
   DEFAULT_DETECTOR_SETTINGS,
   DETECTOR_KINDS,
@@ -13,6 +18,7 @@ import {
   type Observation,
   type StreamingDetector,
 } from './detector';
+import { feedbackKeyOf } from './feedback-keys';
 
 /** What a tenant (and, narrower, one of its services) configured for detection. */
 export interface DetectionConfig {
@@ -60,6 +66,8 @@ export interface TenantDetectionState {
   firstSeen?: Array<[service: string, at: number]>;
   detectors: Partial<Record<DetectorKind, unknown>>;
   ensemble: EnsembleState;
+  /** What people said about anomalies (absent in states saved before feedback existed). */
+  feedback?: DetectionFeedbackState;
 }
 
 /** Services whose first record is remembered (for per-service learning periods). */
@@ -78,9 +86,24 @@ export function openScoreFor(sensitivity: number): number {
 }
 
 /**
+ * Bounds of an open score moved by feedback: 0.2 at the lowest (below it nearly any candidate
+ * opens, even far under its detector's own threshold, a score of 0.5); 0.99 at the highest (only
+ * a near-certain candidate opens; a key that should not open at all is muted instead).
+ */
+const MIN_FEEDBACK_OPEN_SCORE = 0.2;
+const MAX_FEEDBACK_OPEN_SCORE = 0.99;
+
+/** An open score shifted by feedback, within the bounds above. */
+export function shiftedOpenScore(openScore: number, shift: number): number {
+  return Math.min(MAX_FEEDBACK_OPEN_SCORE, Math.max(MIN_FEEDBACK_OPEN_SCORE, openScore + shift));
+}
+
+/**
  * Everything detection keeps for one tenant: its detectors (one of each enabled kind, each keyed
  * by service inside), the ensemble that turns their candidates into anomalies, and the event
- * clock. Pure and synchronous; the detection module feeds it records and ticks.
+ * clock. Pure and synchronous; the detection module feeds it records and ticks. People's verdicts
+ * on anomalies (a DetectionFeedback) shift the open score per detector, service and pattern, or
+ * mute them.
  *
  * @example
  *   const detection = new TenantDetection(DEFAULT_DETECTION_CONFIG, factory, () => randomUUID());
@@ -94,6 +117,7 @@ export class TenantDetection {
   readonly #candidates: Candidate[] = [];
   /** Service → event time of its first record; insertion order, at most MAX_SERVICES. */
   readonly #firstSeen = new Map<string, number>();
+  readonly #feedback: DetectionFeedback;
   #config: DetectionConfig;
   #clock = 0;
 
@@ -114,6 +138,8 @@ export class TenantDetection {
       : new AnomalyEnsemble(ensembleOptions, newId);
     this.#clock = s?.clock ?? 0;
     for (const [service, at] of s?.firstSeen ?? []) this.#firstSeen.set(service, at);
+    this.#feedback =
+      s?.feedback === undefined ? new DetectionFeedback() : DetectionFeedback.fromState(s.feedback);
     for (const kind of config.enabled) {
       const saved = s?.detectors[kind];
       const make = factory[kind];
@@ -184,6 +210,20 @@ export class TenantDetection {
     this.#ensemble.resolveAll(out);
   }
 
+  /**
+   * Takes a person's verdict on what a detector raised; later candidates of its key face a
+   * shifted open score or are muted. `feedbackForAnomaly` (feedback-keys.ts) gives the
+   * records a verdict on a whole anomaly stands for.
+   */
+  applyFeedback(feedback: DetectionFeedbackRecord): void {
+    this.#feedback.apply(feedback);
+  }
+
+  /** Forgets feedback (all of it, or that matching the filter), unmuting what it muted. */
+  resetFeedback(filter?: Parameters<DetectionFeedback['reset']>[0]): number {
+    return this.#feedback.reset(filter);
+  }
+
   get openAnomalies() {
     return this.#ensemble.open;
   }
@@ -197,12 +237,14 @@ export class TenantDetection {
       firstSeen: [...this.#firstSeen],
       detectors,
       ensemble: this.#ensemble.toState(),
+      feedback: this.#feedback.toState(this.#clock),
     };
   }
 
   #consider(out: AnomalyChange[]): void {
     const candidates = this.#candidates;
     const tenantSensitivity = this.#config.settings.sensitivity;
+    const feedback = this.#feedback;
     for (const c of candidates) {
       const service = this.#config.services[c.service];
       if (service?.muted) continue;
@@ -211,8 +253,14 @@ export class TenantDetection {
         const first = this.#firstSeen.get(c.service) ?? c.to;
         if (c.to - first < service.learningMs) continue;
       }
-      const sensitivity = service?.sensitivity ?? tenantSensitivity;
-      this.#ensemble.add(c, out, openScoreFor(sensitivity));
+      const openScore = openScoreFor(service?.sensitivity ?? tenantSensitivity);
+      if (feedback.size === 0) {
+        this.#ensemble.add(c, out, openScore);
+        continue;
+      }
+      const adjustment = feedback.adjustment(feedbackKeyOf(c), c.to);
+      if (adjustment.muted) continue;
+      this.#ensemble.add(c, out, shiftedOpenScore(openScore, adjustment.shift));
     }
     candidates.length = 0;
   }

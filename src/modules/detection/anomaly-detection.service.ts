@@ -12,6 +12,7 @@ import { MetricsService } from '../../common/metrics/metrics.service';
 import { QueueService, type TypedQueue } from '../../common/queues/queue.service';
 import type { AnomalyChange, EnsembleAnomaly } from '../../ml/anomaly/anomaly-ensemble';
 import { DEFAULT_DETECTORS } from '../../ml/anomaly/default-detectors';
+import type { DetectionFeedbackRecord } from '../../ml/anomaly/detection-feedback';
 import type { Observation } from '../../ml/anomaly/detector';
 import { TenantDetection } from '../../ml/anomaly/tenant-detection';
 import type { TemplateMatch } from '../../ml/templates/template-miner';
@@ -21,6 +22,7 @@ import type { AnomalyRow } from './anomaly.repository';
 import { AnomalyRepository } from './anomaly.repository';
 import { type AnomalyEvent, AnomalyEvents } from './anomaly-events.service';
 import { type ResolvedSettings, resolveSettings } from './detection-settings';
+import { DetectionError } from './detection.errors';
 import { ANOMALY_QUEUE, type AnomalyJob } from './detection.jobs';
 
 /** How often event time is advanced for tenants without traffic (silences are noticed). */
@@ -141,6 +143,27 @@ export class AnomalyDetectionService
     if (runtime.detection.clock > before) runtime.wallAt = Date.now();
     runtime.dirty = true;
     if (changes.length > 0) this.#emit(tenantId, runtime, changes);
+  }
+
+  /**
+   * Takes a person's verdict on what a detector raised: later candidates of its key (detector,
+   * service, pattern) face a shifted open score or are muted. Kept while detection is off, and
+   * saved with the next checkpoint.
+   */
+  async applyFeedback(tenantId: string, feedback: DetectionFeedbackRecord): Promise<void> {
+    await this.prepare(tenantId);
+    const runtime = this.#tenants.get(tenantId);
+    // Forgotten while loading (an erasure reset the tenant's detectors): the verdict goes too.
+    if (runtime === undefined) return;
+    try {
+      runtime.detection.applyFeedback(feedback);
+    } catch (err) {
+      if (err instanceof RangeError || err instanceof TypeError) {
+        throw new DetectionError('INVALID_ARGUMENT', err.message, { cause: err });
+      }
+      throw err;
+    }
+    runtime.dirty = true;
   }
 
   /** Moves every tenant's event time on by the wall time that passed since its last record. */
