@@ -1,6 +1,9 @@
+import { Client } from 'pg';
+
 import { outperforms } from 'src/ml/classify/training';
 import { ClassificationService } from 'src/modules/classification/classification.service';
 import { ModelRegistryService } from 'src/modules/classification/model-registry.service';
+import { AnomalyDetectionService } from 'src/modules/detection/anomaly-detection.service';
 import { DriftService } from 'src/modules/feedback/drift.service';
 
 import { type TestTenant, TestVigil } from '../support/test-vigil';
@@ -267,6 +270,47 @@ describe('classification: feedback → training → registry → shadow → prom
       '{ classifierModelEvents(kinds: ["drift"]) { kind details } }',
     );
     expect(events.classifierModelEvents).toHaveLength(1);
+  });
+
+  it('hands verdicts on anomalies to detection, which keeps them with its state', async () => {
+    await gql(
+      'mutation { updateDetectionSettings(input: { learningHours: 0, detectors: [NEW_PATTERN] }) { learningHours } }',
+    );
+    await ship([
+      { service: 'ledger', level: 'error', message: 'Ledger replica diverged at offset 1200' },
+    ]);
+    const anomalies = await until(
+      () =>
+        gql<{ anomalies: { edges: Array<{ node: { id: string; service: string } }> } }>(
+          '{ anomalies(first: 20) { edges { node { id service } } } }',
+        ),
+      (a) => a.anomalies.edges.some((e) => e.node.service === 'ledger'),
+      20_000,
+    );
+    const id = anomalies.anomalies.edges.find((e) => e.node.service === 'ledger')!.node.id;
+    const verdict = await gql<{ labelAnomaly: { verdict: string; subject: { service: string } } }>(
+      'mutation ($id: ID!) { labelAnomaly(id: $id, verdict: FALSE_POSITIVE) { verdict subject } }',
+      { id },
+    );
+    expect(verdict.labelAnomaly).toMatchObject({
+      verdict: 'FALSE_POSITIVE',
+      subject: { service: 'ledger' },
+    });
+    const detection = sut.vigil.app.get(AnomalyDetectionService);
+    await detection.checkpoint();
+    const owner = new Client({ connectionString: sut.databaseUrl });
+    await owner.connect();
+    try {
+      const { rows } = await owner.query<{ entries: Array<{ service: string; strikes: number }> }>(
+        `SELECT state->'feedback'->'entries' AS entries FROM detector_states WHERE tenant_id = $1`,
+        [tenant.id],
+      );
+      const ledger = rows[0]!.entries.filter((e) => e.service === 'ledger');
+      expect(ledger.length).toBeGreaterThan(0);
+      expect(ledger.every((e) => e.strikes === 1)).toBe(true);
+    } finally {
+      await owner.end();
+    }
   });
 
   it('refuses labels outside the taxonomy, in words', async () => {

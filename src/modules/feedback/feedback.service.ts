@@ -4,7 +4,7 @@ import { Injectable } from '@nestjs/common';
 
 import { AppConfig } from '../../config/app-config';
 import { categoryNames } from '../../ml/classify/taxonomy';
-import type { DetectorKind } from '../../ml/anomaly/detector';
+import { feedbackForAnomaly } from '../../ml/anomaly/feedback-keys';
 import { ClassificationError } from '../classification/classification.errors';
 import { ClassificationService } from '../classification/classification.service';
 import { ModelRegistryService } from '../classification/model-registry.service';
@@ -104,17 +104,9 @@ export class FeedbackService {
       },
       verdict,
     );
-    const at = Date.now();
-    for (const kind of anomaly.kinds as DetectorKind[]) {
-      for (const patternId of patternIds.length > 0 ? patternIds : [undefined]) {
-        await this.detection.applyFeedback(principal.tenantId, {
-          kind,
-          service: anomaly.service,
-          ...(patternId ? { patternId } : {}),
-          verdict,
-          at,
-        });
-      }
+    // The verdict lands on the keys detection looks candidates up by (detector, service, pattern).
+    for (const f of feedbackForAnomaly(anomaly, verdict, Date.now())) {
+      await this.detection.applyFeedback(principal.tenantId, f);
     }
     return row;
   }
