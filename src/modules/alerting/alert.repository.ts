@@ -186,12 +186,26 @@ export class AlertRepository {
     return rows.map((r) => r.tenant_id);
   }
 
-  async upsertAlert(tx: TenantTx, a: Omit<AlertRow, 'updatedAt'>): Promise<void> {
+  /**
+   * Writes alert rows in one statement (each fingerprint once). The anomalies and patterns an
+   * alert named are added to those its row had.
+   */
+  async upsertAlerts(
+    tx: TenantTx,
+    rows: ReadonlyArray<Omit<AlertRow, 'updatedAt'>>,
+  ): Promise<void> {
+    if (rows.length === 0) return;
     await tx.query(
       `INSERT INTO alerts (tenant_id, fingerprint, rule_id, labels, annotations, severity, status,
                            started_at, ended_at, group_key, incident_id, anomaly_ids, acknowledged_by,
                            pattern_ids, updated_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, now())
+       SELECT $1, r.fingerprint, r.rule_id, r.labels, r.annotations, r.severity, r.status,
+              r.started_at, r.ended_at, r.group_key, r.incident_id, r.anomaly_ids,
+              r.acknowledged_by, r.pattern_ids, now()
+         FROM jsonb_to_recordset($2::jsonb) AS r(
+           fingerprint text, rule_id uuid, labels jsonb, annotations jsonb, severity text,
+           status text, started_at timestamptz, ended_at timestamptz, group_key text,
+           incident_id text, anomaly_ids uuid[], acknowledged_by text, pattern_ids text[])
        ON CONFLICT (tenant_id, fingerprint) DO UPDATE SET
          labels = excluded.labels, annotations = excluded.annotations, status = excluded.status,
          started_at = excluded.started_at, ended_at = excluded.ended_at,
@@ -202,19 +216,23 @@ export class AlertRepository {
          acknowledged_by = excluded.acknowledged_by, updated_at = now()`,
       [
         tx.tenantId,
-        a.fingerprint,
-        a.ruleId,
-        JSON.stringify(a.labels),
-        JSON.stringify(a.annotations),
-        a.severity,
-        a.status,
-        new Date(a.startedAt),
-        a.endedAt === null ? null : new Date(a.endedAt),
-        a.groupKey,
-        a.incidentId,
-        a.anomalyIds,
-        a.acknowledgedBy,
-        a.patternIds,
+        JSON.stringify(
+          rows.map((a) => ({
+            fingerprint: a.fingerprint,
+            rule_id: a.ruleId,
+            labels: a.labels,
+            annotations: a.annotations,
+            severity: a.severity,
+            status: a.status,
+            started_at: new Date(a.startedAt).toISOString(),
+            ended_at: a.endedAt === null ? null : new Date(a.endedAt).toISOString(),
+            group_key: a.groupKey,
+            incident_id: a.incidentId,
+            anomaly_ids: a.anomalyIds,
+            acknowledged_by: a.acknowledgedBy,
+            pattern_ids: a.patternIds,
+          })),
+        ),
       ],
     );
   }

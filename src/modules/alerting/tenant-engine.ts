@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 
 import type { TenantTx } from '../../common/database/tenant-transaction';
-import type { AlertRepository } from './alert.repository';
+import type { AlertRepository, AlertRow } from './alert.repository';
 import type { AlertRuleRow } from './alerting.types';
 import type { AlertNotice, NoticeAlert } from './channels/alert-channel';
 import { AlertTracker, type AlertTrackerState } from './engine/alert-state';
@@ -99,6 +99,11 @@ export class TenantEngine {
   readonly #silences = new SilenceSet();
   /** Incidents whose alerts changed in this run: written once, when the run ends. */
   readonly #touchedIncidents = new Set<string>();
+  /** Alert rows changed in this run (the last write of each, with every anomaly it named). */
+  readonly #alertWrites = new Map<string, Omit<AlertRow, 'updatedAt'>>();
+  /** Timeline entries of this run, in order. */
+  readonly #events: Array<{ fingerprint: string; kind: string; details: Record<string, unknown> }> =
+    [];
   /** Groups acknowledged in this run, to tell their channels (PagerDuty acknowledges). */
   readonly #acknowledged = new Map<string, { rule: AlertRuleRow; fingerprints: string[] }>();
 
@@ -174,10 +179,10 @@ export class TenantEngine {
     }
     const transitions = this.#tracker.observe(fp, active, this.now, rule.forMs);
     for (const t of transitions) {
-      await this.deps.repo.addEvent(this.deps.tx, fp, t.kind === 'status' ? t.to : t.kind, {
-        from: t.from,
-        to: t.to,
-        ...(t.held ? { held: t.held } : {}),
+      this.#events.push({
+        fingerprint: fp,
+        kind: t.kind === 'status' ? t.to : t.kind,
+        details: { from: t.from, to: t.to, ...(t.held ? { held: t.held } : {}) },
       });
     }
     const status = this.#tracker.get(fp)?.status;
@@ -225,7 +230,7 @@ export class TenantEngine {
       const t = this.#tracker.acknowledge(fp, this.now, by);
       if (t === null) continue;
       n++;
-      await this.deps.repo.addEvent(this.deps.tx, fp, 'acknowledged', { by });
+      this.#events.push({ fingerprint: fp, kind: 'acknowledged', details: { by } });
       const tracked = this.#alerts[fp] as TrackedAlert;
       const rule = this.#rules.get(tracked.ruleId);
       if (rule) await this.#route(rule, fp, tracked);
@@ -246,7 +251,7 @@ export class TenantEngine {
     const tracked = this.#alerts[fp];
     const rule = tracked && this.#rules.get(tracked.ruleId);
     if (!tracked || !rule) return false;
-    await this.deps.repo.addEvent(this.deps.tx, fp, 'resolved_by_hand', { by });
+    this.#events.push({ fingerprint: fp, kind: 'resolved_by_hand', details: { by } });
     tracked.open.length = 0;
     await this.evaluate(rule, {
       labels: tracked.labels,
@@ -260,8 +265,8 @@ export class TenantEngine {
 
   /**
    * Re-checks silences and inhibition of every alert still firing (a silence that expired makes
-   * its alert notifiable again), forgets alerts resolved long ago, and writes the incidents whose
-   * alerts changed. Every run ends with it.
+   * its alert notifiable again), forgets alerts resolved long ago, and writes what the run
+   * changed: alert rows, timeline entries and incidents. Every run ends with it.
    */
   async refresh(): Promise<void> {
     for (const [fp, tracked] of Object.entries(this.#alerts)) {
@@ -276,6 +281,11 @@ export class TenantEngine {
         await this.#route(rule, fp, tracked, false);
       }
     }
+    // What the run changed is written at its end, a statement per table (not one per alert).
+    await this.deps.repo.upsertAlerts(this.deps.tx, [...this.#alertWrites.values()]);
+    this.#alertWrites.clear();
+    await this.deps.repo.addEvents(this.deps.tx, this.#events);
+    this.#events.length = 0;
     for (const id of this.#touchedIncidents) {
       const incident = this.#correlator.get(id);
       if (!incident) continue;
@@ -403,7 +413,7 @@ export class TenantEngine {
     this.deps.changed.push(fp);
     const status =
       record.status === 'inactive' ? 'resolved' : (record.status as 'pending' | 'firing');
-    await this.deps.repo.upsertAlert(this.deps.tx, {
+    this.#write({
       fingerprint: fp,
       ruleId: rule.id,
       labels: tracked.labels,
@@ -424,6 +434,19 @@ export class TenantEngine {
     });
     if (tracked.incidentId !== null) this.#touchedIncidents.add(tracked.incidentId);
     return muted;
+  }
+
+  /** Keeps an alert row for the end of the run; anomalies named by earlier writes stay named. */
+  #write(row: Omit<AlertRow, 'updatedAt'>): void {
+    const earlier = this.#alertWrites.get(row.fingerprint);
+    const anomalyIds = earlier
+      ? [...new Set([...earlier.anomalyIds, ...row.anomalyIds])]
+      : [...row.anomalyIds];
+    this.#alertWrites.set(row.fingerprint, {
+      ...row,
+      anomalyIds,
+      patternIds: [...row.patternIds],
+    });
   }
 
   #notice(rule: AlertRuleRow, n: Notification): Omit<AlertNotice, 'id'> {
