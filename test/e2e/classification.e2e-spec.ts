@@ -83,12 +83,14 @@ interface Model {
 describe('classification: feedback → training → registry → shadow → promotion → rollback', () => {
   let sut: TestVigil;
   let tenant: TestTenant;
+  let other: TestVigil | null = null;
 
   beforeAll(async () => {
     sut = await TestVigil.start({ SHADOW_MIN_PREDICTIONS: '1', SHADOW_MIN_SECONDS: '0' });
     tenant = await sut.createTenant('classify-a');
   });
   afterAll(async () => {
+    await other?.close();
     await sut?.close();
   });
 
@@ -97,8 +99,11 @@ describe('classification: feedback → training → registry → shadow → prom
     expect(res.errors).toBeUndefined();
     return res.data as T;
   }
-  const ship = async (docs: Array<{ service: string; level: string; message: string }>) => {
-    const res = await fetch(`${sut.url}/api/v1/logs`, {
+  const ship = async (
+    docs: Array<{ service: string; level: string; message: string }>,
+    via: TestVigil = sut,
+  ) => {
+    const res = await fetch(`${via.url}/api/v1/logs`, {
       method: 'POST',
       headers: { authorization: `Bearer ${tenant.ingestKey}`, 'content-type': 'application/json' },
       body: JSON.stringify(docs.map((d) => ({ '@timestamp': new Date().toISOString(), ...d }))),
@@ -149,6 +154,8 @@ describe('classification: feedback → training → registry → shadow → prom
   });
 
   it('trains a first model from labels and weak labels; the pipeline uses it at once', async () => {
+    other = await sut.replica();
+    await ship([{ service: 'billing', level: 'info', message: QUOTA(0) }], other);
     const before = await categoryOf('billing', QUOTA(1));
     const wanted = before === 'performance' ? 'configuration' : 'performance';
     const [quota] = await logs(`"${QUOTA(1)}"`);
@@ -170,8 +177,19 @@ describe('classification: feedback → training → registry → shadow → prom
     expect(v1!.training.weakLabels).toBeGreaterThan(10);
     expect(v1!.metrics.macroF1).toBeGreaterThan(0);
 
-    // Every replica swaps the model without a restart: the next record of the pattern.
+    // Every replica swaps the model without a restart: the next record of the pattern, here and
+    // on a replica that had loaded the tenant's (rule-based) classification before training.
     expect(await categoryOf('billing', QUOTA(2))).toBe(wanted);
+    expect(
+      await until(
+        async () => {
+          await ship([{ service: 'billing', level: 'info', message: QUOTA(3) }], other!);
+          return (await logs(`"${QUOTA(3)}"`)).map((l) => l.category);
+        },
+        (c) => c.includes(wanted),
+        15_000,
+      ),
+    ).toContain(wanted);
 
     const history = await gql<{
       feedback: Array<{ targetKind: string; version: number; supersededAt: string | null }>;
