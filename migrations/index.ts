@@ -14,6 +14,7 @@ import { AlertingFollowups1764245000000 } from './1764245000000-alerting-followu
 import { AlertChannelKinds1764250000000 } from './1764250000000-alert-channel-kinds';
 import { LogCategory1764260000000 } from './1764260000000-log-category';
 import { Learning1764270000000 } from './1764270000000-learning';
+import { Forecasts1764280000000 } from './1764280000000-forecasts';
 
 /** Every migration, oldest first. TypeORM runs the ones not yet applied at start. */
 export const MIGRATIONS = [
@@ -33,4 +34,5 @@ export const MIGRATIONS = [
   AlertChannelKinds1764250000000,
   LogCategory1764260000000,
   Learning1764270000000,
+  Forecasts1764280000000,
 ];

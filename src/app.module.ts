@@ -31,6 +31,7 @@ import { HealthModule } from './modules/health/health.module';
 import { ClassificationModule } from './modules/classification/classification.module';
 import { DetectionModule } from './modules/detection/detection.module';
 import { FeedbackModule } from './modules/feedback/feedback.module';
+import { ForecastingModule } from './modules/forecasting/forecasting.module';
 import { IngestModule } from './modules/ingest/ingest.module';
 import { LogsModule } from './modules/logs/logs.module';
 import { SecretsModule } from './modules/secrets/secrets.module';
@@ -62,6 +63,7 @@ export class AppModule {
         DetectionModule,
         ClassificationModule,
         FeedbackModule,
+        ForecastingModule,
         HealthModule,
         AuditModule,
         SecretsModule,

@@ -5,6 +5,7 @@ import { GraphQLError } from 'graphql';
 import { AlertingError, type AlertingErrorCode } from '../../modules/alerting/alerting.errors';
 import { AuditError, type AuditErrorCode } from '../../modules/audit/audit.errors';
 import { ClassificationError } from '../../modules/classification/classification.errors';
+import { ForecastingError } from '../../modules/forecasting/forecasting.errors';
 import { DetectionError, type DetectionErrorCode } from '../../modules/detection/detection.errors';
 import {
   CustomFormatError,
@@ -31,7 +32,8 @@ type DomainError =
   | PatternsError
   | DetectionError
   | AlertingError
-  | ClassificationError;
+  | ClassificationError
+  | ForecastingError;
 
 /** Maps each module's error codes to GraphQL `extensions.code`; services never build GraphQL errors. */
 @Catch(
@@ -46,6 +48,7 @@ type DomainError =
   DetectionError,
   AlertingError,
   ClassificationError,
+  ForecastingError,
 )
 export class DomainErrorFilter implements ExceptionFilter {
   catch(error: DomainError, host: ArgumentsHost): GraphQLError | void {
@@ -91,6 +94,10 @@ export class DomainErrorFilter implements ExceptionFilter {
     }
     if (error instanceof DetectionError) {
       return new GraphQLError(error.message, { extensions: { code: detectionCode(error.code) } });
+    }
+    if (error instanceof ForecastingError) {
+      const code = error.code === 'NOT_ENOUGH_DATA' ? 'NOT_ENOUGH_DATA' : 'BAD_USER_INPUT';
+      return new GraphQLError(error.message, { extensions: { code } });
     }
     if (error instanceof ClassificationError) {
       const code = error.code === 'NOT_FOUND' ? 'NOT_FOUND' : 'BAD_USER_INPUT';

@@ -1,13 +1,19 @@
-import { type Candidate, DETECTOR_KINDS, type DetectorKind, type Evidence } from './detector';
+import {
+  type AnomalyKind,
+  type Candidate,
+  DETECTOR_KINDS,
+  type DetectorKind,
+  type Evidence,
+} from './detector';
 
 /** An anomaly as the ensemble keeps it: one per service and stretch of time. */
 export interface EnsembleAnomaly {
   id: string;
   service: string;
-  /** The kind of the strongest candidate. */
-  kind: DetectorKind;
+  /** The kind of the strongest candidate (`trend`: raised by forecasting, not the ensemble). */
+  kind: AnomalyKind;
   /** Every kind that contributed, strongest first. */
-  kinds: DetectorKind[];
+  kinds: AnomalyKind[];
   /** The highest combined score reached, in [0, 1]. */
   score: number;
   status: 'open' | 'resolved';

@@ -22,6 +22,14 @@ export const DETECTOR_KINDS: readonly DetectorKind[] = [
   'parameter_outlier',
 ];
 
+/**
+ * The kind of an anomaly: a streaming detector's, or `trend` — an early warning raised by
+ * forecasting (modules/forecasting) when a series is predicted to reach a level it should not.
+ */
+export type AnomalyKind = DetectorKind | 'trend';
+
+export const ANOMALY_KINDS: readonly AnomalyKind[] = [...DETECTOR_KINDS, 'trend'];
+
 /** One stored record as the detectors see it (all of one tenant). */
 export interface Observation {
   /** The record's id, kept as evidence. */

@@ -8,6 +8,8 @@ import { MetricsService } from '../../common/metrics/metrics.service';
 import { AppConfig } from '../../config/app-config';
 import { QueueService, type TypedQueue } from '../../common/queues/queue.service';
 import { ANOMALY_QUEUE, type AnomalyJob } from '../detection/detection.jobs';
+import { ForecastingError } from '../forecasting/forecasting.errors';
+import { ForecastingService } from '../forecasting/forecasting.service';
 import { LogSearchService } from '../logs/log-search.service';
 import { ActionLinkSigner } from './actions/action-links';
 import { AlertEscalationService } from './alert-escalation.service';
@@ -74,6 +76,7 @@ export class AlertEngineService implements OnModuleInit, OnModuleDestroy {
     private readonly signer: ActionLinkSigner,
     private readonly logs: LogSearchService,
     private readonly appConfig: AppConfig,
+    private readonly forecasts: ForecastingService,
   ) {}
 
   set deliveryQueue(queue: TypedQueue<AlertDeliveryJob>) {
@@ -175,9 +178,8 @@ export class AlertEngineService implements OnModuleInit, OnModuleDestroy {
    */
   async evaluateQueries(now: number): Promise<void> {
     for (const tenantId of await this.repo.queryRuleTenants()) {
-      const rules = (await this.config.enabledRules(tenantId)).filter(
-        (r) => r.condition.kind === 'log_query',
-      );
+      const all = await this.config.enabledRules(tenantId);
+      const rules = all.filter((r) => r.condition.kind === 'log_query');
       const results: Array<{ rule: AlertRuleRow; count: number; active: boolean }> = [];
       for (const rule of rules) {
         const c = rule.condition as Extract<AlertRuleRow['condition'], { kind: 'log_query' }>;
@@ -189,6 +191,11 @@ export class AlertEngineService implements OnModuleInit, OnModuleDestroy {
         });
         results.push({ rule, count, active: compare(count, c.op, c.threshold) });
       }
+      const forecasts = await this.#forecastResults(
+        tenantId,
+        all.filter((r) => r.condition.kind === 'forecast'),
+        now,
+      );
       await this.#run(
         tenantId,
         now,
@@ -208,10 +215,59 @@ export class AlertEngineService implements OnModuleInit, OnModuleDestroy {
               explanation: `${count} records matched \`${c.query}\` in the last ${Math.round(c.windowMs / 1000)} s (alert when ${c.op} ${c.threshold})`,
             });
           }
+          for (const f of forecasts) {
+            await engine.evaluate(f.rule, {
+              labels: {
+                alertname: f.rule.name,
+                severity: f.rule.severity,
+                service: f.service,
+                metric: f.metric,
+                ...f.rule.labels,
+              },
+              identity: 'forecast',
+              active: f.explanation !== null,
+              startsAt: now,
+              explanation: f.explanation ?? 'no longer predicted to cross its threshold',
+            });
+          }
         },
-        rules,
+        all,
       );
     }
+  }
+
+  /**
+   * Forecast rules: active while the series' forecast is predicted to cross the threshold within
+   * the rule's horizon (explanation: when and at what value); a series too short to forecast is
+   * not active.
+   */
+  async #forecastResults(tenantId: string, rules: AlertRuleRow[], now: number) {
+    const out: Array<{
+      rule: AlertRuleRow;
+      service: string;
+      metric: string;
+      explanation: string | null;
+    }> = [];
+    for (const rule of rules) {
+      const c = rule.condition as Extract<AlertRuleRow['condition'], { kind: 'forecast' }>;
+      let explanation: string | null = null;
+      try {
+        const point = await this.forecasts.predictedCrossing(tenantId, c, now);
+        if (point !== null) {
+          const value =
+            c.metric === 'error_rate'
+              ? `${(point.value * 100).toFixed(1)}%`
+              : point.value.toFixed(0);
+          const limit =
+            c.metric === 'error_rate' ? `${(c.threshold * 100).toFixed(1)}%` : String(c.threshold);
+          explanation = `${c.metric.replace('_', ' ')} of ${c.service} is forecast to reach ${value} by ${new Date(point.at).toISOString()} (alert when ${c.op} ${limit} within ${Math.round(c.withinMs / 60_000)} min)`;
+        }
+      } catch (err) {
+        if (!(err instanceof ForecastingError)) throw err;
+      }
+      out.push({ rule, service: c.service, metric: c.metric, explanation });
+    }
+    return out;
   }
 
   /** Sends what is due for every tenant with engine state (the scheduler's tick). */

@@ -166,10 +166,10 @@ export class AlertRepository {
     }
   }
 
-  /** Tenants with enabled log-query rules (looked up across tenants by the owner connection). */
+  /** Tenants with enabled log-query or forecast rules (looked up across tenants by the owner). */
   async queryRuleTenants(): Promise<string[]> {
     const rows = await this.db.query<Array<{ tenant_id: string }>>(
-      `SELECT DISTINCT tenant_id FROM alert_rules WHERE kind = 'log_query' AND enabled`,
+      `SELECT DISTINCT tenant_id FROM alert_rules WHERE kind IN ('log_query', 'forecast') AND enabled`,
     );
     return rows.map((r) => r.tenant_id);
   }

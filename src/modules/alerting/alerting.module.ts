@@ -14,6 +14,7 @@ import { AlertingErasureParticipant } from './alerting-erasure.participant';
 import { AlertingResolver } from './alerting.resolver';
 import { AlertActionsPort } from './alerting.types';
 import { ErasureRegistryModule } from '../../common/privacy/erasure-registry';
+import { ForecastingModule } from '../forecasting/forecasting.module';
 import { LogsModule } from '../logs/logs.module';
 import { AlertConfigModule } from './config/alert-config.module';
 
@@ -23,7 +24,7 @@ import { AlertConfigModule } from './config/alert-config.module';
  * routes (e-mail links, Slack buttons; mounted by the app factory).
  */
 @Module({
-  imports: [AlertConfigModule, LogsModule, ErasureRegistryModule],
+  imports: [AlertConfigModule, LogsModule, ErasureRegistryModule, ForecastingModule],
   providers: [
     AlertRepository,
     AlertEvents,

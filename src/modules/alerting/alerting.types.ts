@@ -1,4 +1,4 @@
-import type { DetectorKind } from '../../ml/anomaly/detector';
+import type { AnomalyKind } from '../../ml/anomaly/detector';
 import type { ChannelKind, ChannelTarget } from './channels/alert-channel';
 import type { InhibitRule } from './engine/inhibition';
 import type { OnCallRotation } from './engine/on-call';
@@ -10,7 +10,7 @@ export type AlertRuleSeverity = 'critical' | 'high' | 'warning' | 'info';
 /** What a rule watches. */
 export type AlertCondition =
   /** Anomalies (from the detection queue) of these kinds, at least this score, on these services. */
-  | { kind: 'anomaly'; kinds?: DetectorKind[]; minScore?: number; services?: string[] }
+  | { kind: 'anomaly'; kinds?: AnomalyKind[]; minScore?: number; services?: string[] }
   /** The count of a log filter over a trailing window compared with a threshold. */
   | {
       kind: 'log_query';
@@ -26,7 +26,7 @@ export type AlertCondition =
   | {
       kind: 'forecast';
       service: string;
-      metric: string;
+      metric: 'volume' | 'error_rate';
       op: '>' | '<';
       threshold: number;
       withinMs: number;

@@ -1,4 +1,4 @@
-import type { DetectorKind } from '../../ml/anomaly/detector';
+import type { AnomalyKind } from '../../ml/anomaly/detector';
 
 /**
  * The queue anomalies are pushed to for alerting (issue 7) to consume. Detection only produces;
@@ -18,8 +18,8 @@ export interface AnomalyChangedJob {
     anomalyId: string;
     type: 'opened' | 'updated' | 'resolved';
     service: string;
-    kind: DetectorKind;
-    kinds: DetectorKind[];
+    kind: AnomalyKind;
+    kinds: AnomalyKind[];
     /** In [0, 1]. */
     score: number;
     status: 'open' | 'resolved';

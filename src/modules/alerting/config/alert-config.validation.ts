@@ -1,4 +1,4 @@
-import { DETECTOR_KINDS, type DetectorKind } from '../../../ml/anomaly/detector';
+import { ANOMALY_KINDS, type AnomalyKind } from '../../../ml/anomaly/detector';
 import { parseQuery, QuerySyntaxError } from '../../logs/query/query-parser';
 import { AlertingError } from '../alerting.errors';
 import type {
@@ -104,8 +104,8 @@ export function toCondition(c: ConditionFields): AlertCondition {
       const kinds =
         c.detectorKinds == null ? undefined : stringList('detectorKinds', c.detectorKinds);
       for (const k of kinds ?? []) {
-        if (!(DETECTOR_KINDS as readonly string[]).includes(k)) {
-          throw invalid(`detector kind "${k}" is not one of ${DETECTOR_KINDS.join(', ')}`);
+        if (!(ANOMALY_KINDS as readonly string[]).includes(k)) {
+          throw invalid(`detector kind "${k}" is not one of ${ANOMALY_KINDS.join(', ')}`);
         }
       }
       if (c.minScore != null && !(c.minScore >= 0 && c.minScore <= 1)) {
@@ -113,7 +113,7 @@ export function toCondition(c: ConditionFields): AlertCondition {
       }
       return {
         kind: 'anomaly',
-        ...(kinds ? { kinds: kinds as DetectorKind[] } : {}),
+        ...(kinds ? { kinds: kinds as AnomalyKind[] } : {}),
         ...(c.minScore != null ? { minScore: c.minScore } : {}),
         ...(services ? { services } : {}),
       };
@@ -151,7 +151,7 @@ export function toCondition(c: ConditionFields): AlertCondition {
       return {
         kind: 'forecast',
         service: required('service', c.service),
-        metric: required('metric', c.metric),
+        metric: oneOf('metric', c.metric, ['volume', 'error_rate'] as const),
         op: oneOf('op', c.op, ['>', '<'] as const),
         threshold: finite('threshold', c.threshold),
         withinMs: seconds('withinSeconds', c.withinSeconds, 60, 7 * DAY_SECONDS) * SECOND,

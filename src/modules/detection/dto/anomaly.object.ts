@@ -19,6 +19,8 @@ export enum AnomalyKindValue {
   WINDOW_OUTLIER = 'window_outlier',
   SEQUENCE = 'sequence',
   PARAMETER_OUTLIER = 'parameter_outlier',
+  /** An early warning from forecasting: a series is heading for a level it should not reach. */
+  TREND = 'trend',
 }
 registerEnumType(AnomalyKindValue, {
   name: 'AnomalyKind',

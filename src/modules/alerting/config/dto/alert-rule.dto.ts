@@ -70,7 +70,7 @@ export class AlertConditionObject {
   @Field(() => String, { nullable: true, description: 'forecast' })
   service?: string | null;
 
-  @Field(() => String, { nullable: true, description: 'forecast' })
+  @Field(() => String, { nullable: true, description: 'forecast: volume or error_rate (0..1)' })
   metric?: string | null;
 
   @Field(() => Int, { nullable: true, description: 'forecast: horizon, seconds' })

@@ -1,0 +1,224 @@
+import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import type { Job } from 'bullmq';
+
+import { QueueService, type TypedQueue } from '../../common/queues/queue.service';
+import { crossing, forecast, type ForecastPoint } from '../../ml/forecast/forecaster';
+import { LogSearchService } from '../logs/log-search.service';
+import { PatternCatalogService } from '../patterns/pattern-catalog.service';
+import { type ForecastMetric, ForecastRepository, type ForecastRow } from './forecast.repository';
+import { ForecastingError } from './forecasting.errors';
+import { FORECASTING_QUEUE, type ForecastingJob } from './forecasting.jobs';
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+
+/** The intervals a series can be forecast at, and the history each is fitted on. */
+export const INTERVALS: ReadonlyMap<number, number> = new Map([
+  [5 * MINUTE, 2 * DAY],
+  [15 * MINUTE, 7 * DAY],
+  [HOUR, 14 * DAY],
+]);
+
+/** Fewer points than this (after the series' first record) is not enough to forecast. */
+const MIN_POINTS = 12;
+/** Steps ahead at most. */
+export const MAX_HORIZON = 500;
+/** Actual values kept with a forecast (for charts): the last this many. */
+const ACTUAL_POINTS = 200;
+/** Services refitted per tenant on schedule (the busiest of the last week). */
+const SCHEDULED_SERVICES = 20;
+/** Scheduled refits: every 15 minutes, hourly series, a day ahead. */
+const SCHEDULE_EVERY_MS = 15 * MINUTE;
+const SCHEDULED_HORIZON = 24;
+
+/**
+ * Forecasts of each tenant's log volume and error rate per service: series are read from the log
+ * store (histograms per interval), fitted by src/ml/forecast (the model is chosen per series by
+ * holdout error, and reports its own backtest), and stored. A repeatable job on the
+ * `forecasting` queue refits the busiest services of every active tenant every 15 minutes; a
+ * query for a series not fitted within its last interval is fitted on the spot.
+ */
+@Injectable()
+export class ForecastingService implements OnModuleInit {
+  readonly #logger = new Logger(ForecastingService.name);
+  #queue: TypedQueue<ForecastingJob> | null = null;
+
+  constructor(
+    private readonly repo: ForecastRepository,
+    private readonly logs: LogSearchService,
+    private readonly patterns: PatternCatalogService,
+    private readonly queues: QueueService,
+  ) {}
+
+  onModuleInit(): void {
+    this.#queue = this.queues.register<ForecastingJob>({
+      name: FORECASTING_QUEUE,
+      processor: (job: Job<ForecastingJob['data'], unknown, ForecastingJob['name']>) =>
+        job.name === 'forecast.schedule'
+          ? this.schedule(Date.now())
+          : this.refitTenant((job.data as { tenantId: string }).tenantId, Date.now()),
+      jobOptions: { removeOnComplete: true, removeOnFail: { count: 100 } },
+    });
+    // A job scheduler (one per queue, whatever the number of replicas) runs the schedule.
+    void this.#queue.queue
+      .upsertJobScheduler(
+        'forecast-schedule',
+        { every: SCHEDULE_EVERY_MS },
+        { name: 'forecast.schedule', data: {} },
+      )
+      .catch((err: unknown) => this.#logger.warn(`forecast schedule not set: ${String(err)}`));
+  }
+
+  /** Queues a refit of every tenant that had records mined in the last day. */
+  async schedule(now: number): Promise<void> {
+    for (const tenantId of await this.patterns.activeTenants(new Date(now - DAY))) {
+      await this.#queue?.add('forecast.refit', { tenantId }, { jobId: `refit-${tenantId}` });
+    }
+  }
+
+  /** Refits the volume and error-rate forecasts of the tenant's busiest services. */
+  async refitTenant(tenantId: string, now: number): Promise<number> {
+    const services = await this.logs.facets(
+      tenantId,
+      { from: new Date(now - 7 * DAY), to: new Date(now) },
+      'service',
+      SCHEDULED_SERVICES,
+    );
+    let fitted = 0;
+    for (const { value: service } of services) {
+      for (const metric of ['volume', 'error_rate'] as const) {
+        try {
+          await this.compute(tenantId, service, metric, HOUR, SCHEDULED_HORIZON, now);
+          fitted++;
+        } catch (err) {
+          if (!(err instanceof ForecastingError)) throw err;
+        }
+      }
+    }
+    return fitted;
+  }
+
+  /**
+   * The forecast of a series: the stored one while it is fresher than one interval and long
+   * enough, else fitted now (and stored).
+   */
+  async get(
+    tenantId: string,
+    service: string,
+    metric: ForecastMetric,
+    intervalMs: number,
+    horizon: number,
+    now = Date.now(),
+  ): Promise<ForecastRow> {
+    checkRequest(service, intervalMs, horizon);
+    const stored = await this.repo.find(tenantId, service, metric, intervalMs);
+    if (
+      stored &&
+      now - stored.generatedAt.getTime() < intervalMs &&
+      stored.points.length >= horizon
+    ) {
+      return { ...stored, points: stored.points.slice(0, horizon) };
+    }
+    return this.compute(tenantId, service, metric, intervalMs, horizon, now);
+  }
+
+  /**
+   * Whether the series is predicted to cross `threshold` within `withinMs` (the expected value,
+   * not the interval): the first such point, or null. For forecast alert rules.
+   */
+  async predictedCrossing(
+    tenantId: string,
+    rule: {
+      service: string;
+      metric: ForecastMetric;
+      op: '>' | '<';
+      threshold: number;
+      withinMs: number;
+    },
+    now = Date.now(),
+  ): Promise<ForecastPoint | null> {
+    const horizon = Math.min(MAX_HORIZON, Math.max(1, Math.ceil(rule.withinMs / HOUR)));
+    const f = await this.get(tenantId, rule.service, rule.metric, HOUR, horizon, now);
+    return crossing(
+      { model: f.model, points: f.points, backtest: f.backtest, params: f.params },
+      rule.op,
+      rule.threshold,
+    );
+  }
+
+  async compute(
+    tenantId: string,
+    service: string,
+    metric: ForecastMetric,
+    intervalMs: number,
+    horizon: number,
+    now: number,
+  ): Promise<ForecastRow> {
+    checkRequest(service, intervalMs, horizon);
+    const history = INTERVALS.get(intervalMs) as number;
+    // Complete intervals only: the current one is still filling.
+    const to = Math.floor(now / intervalMs) * intervalMs;
+    const from = to - history;
+    const interval = `${intervalMs / 1000}s`;
+    const range = { from: new Date(from), to: new Date(to), services: [service] };
+    const total = await this.logs.histogram(tenantId, range, interval);
+    const counts =
+      metric === 'error_rate'
+        ? await this.logs.histogram(tenantId, { ...range, levels: ['error', 'fatal'] }, interval)
+        : total;
+    const first = total.findIndex((p) => p.count > 0);
+    if (first < 0 || total.length - first < MIN_POINTS) {
+      throw new ForecastingError(
+        'NOT_ENOUGH_DATA',
+        `${service} has fewer than ${MIN_POINTS} intervals of ${interval} with records to forecast from`,
+      );
+    }
+    const values = total
+      .slice(first)
+      .map((p, i) =>
+        metric === 'error_rate'
+          ? p.count === 0
+            ? 0
+            : (counts[first + i]?.count ?? 0) / p.count
+          : p.count,
+      );
+    const start = (total[first] as { start: number }).start;
+    const f = forecast({
+      values,
+      intervalMs,
+      start,
+      horizon,
+      nonNegative: true,
+      bounded01: metric === 'error_rate',
+    });
+    const row: ForecastRow = {
+      service,
+      metric,
+      intervalMs,
+      generatedAt: new Date(now),
+      model: f.model,
+      actual: values
+        .map((value, i) => ({ at: start + i * intervalMs, value }))
+        .slice(-ACTUAL_POINTS),
+      points: f.points,
+      backtest: f.backtest,
+      params: f.params,
+    };
+    await this.repo.save(tenantId, row);
+    return row;
+  }
+}
+
+function checkRequest(service: string, intervalMs: number, horizon: number): void {
+  if (service.trim() === '') throw new ForecastingError('INVALID_ARGUMENT', 'service is empty');
+  if (!INTERVALS.has(intervalMs)) {
+    throw new ForecastingError('INVALID_ARGUMENT', 'intervalMinutes must be 5, 15 or 60');
+  }
+  if (!Number.isInteger(horizon) || horizon < 1 || horizon > MAX_HORIZON) {
+    throw new ForecastingError(
+      'INVALID_ARGUMENT',
+      `the horizon must be 1 to ${MAX_HORIZON} intervals`,
+    );
+  }
+}

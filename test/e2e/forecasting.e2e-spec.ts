@@ -1,0 +1,186 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+import { AlertEngineService } from 'src/modules/alerting/alert-engine.service';
+
+import { type TestTenant, TestVigil } from '../support/test-vigil';
+import { until } from '../support/until';
+
+jest.setTimeout(120_000);
+
+const HOUR = 3_600_000;
+const DAYS = 4;
+
+const FORECAST = `query ($s: String!, $m: ForecastMetric!) {
+  forecast(service: $s, metric: $m, horizonMinutes: 1440) {
+    service metric model intervalSeconds generatedAt
+    actual { at value } points { at value lower80 upper80 lower95 upper95 }
+    backtest { smape mape coverage80 coverage95 }
+  }
+}`;
+
+interface Point {
+  at: string;
+  value: number;
+  lower80: number | null;
+  upper80: number | null;
+  lower95: number | null;
+  upper95: number | null;
+}
+interface Forecast {
+  model: string;
+  intervalSeconds: number;
+  actual: Point[];
+  points: Point[];
+  backtest: { smape: number | null; coverage80: number | null };
+}
+
+describe('forecasting: series from the log store, forecasts with intervals, forecast alerts', () => {
+  let sut: TestVigil;
+  let tenant: TestTenant;
+  let receiver: Server;
+  const received: string[] = [];
+
+  beforeAll(async () => {
+    sut = await TestVigil.start();
+    tenant = await sut.createTenant('forecast-a');
+    receiver = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        received.push(Buffer.concat(chunks).toString());
+        res.writeHead(200).end('{}');
+      });
+    });
+    await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
+
+    // Four days of checkout traffic: a daily rhythm in volume, and an error rate rising from
+    // 0.5% to about 4.5%.
+    const end = Math.floor(Date.now() / HOUR) * HOUR;
+    const start = end - DAYS * 24 * HOUR;
+    const docs: unknown[] = [];
+    for (let t = start; t < end; t += HOUR) {
+      const hour = (t / HOUR) % 24;
+      const n = Math.round(60 + 30 * Math.sin((2 * Math.PI * hour) / 24));
+      const rate = 0.005 + (0.04 * (t - start)) / (end - start);
+      const errors = Math.round(n * rate * 4) / 4;
+      for (let i = 0; i < n; i++) {
+        const error = i < Math.round(errors);
+        docs.push({
+          '@timestamp': new Date(t + Math.floor((i * HOUR) / n)).toISOString(),
+          service: 'checkout',
+          level: error ? 'error' : 'info',
+          message: error ? `payment gateway timeout for order ${i}` : `order ${i} placed`,
+        });
+      }
+    }
+    for (let i = 0; i < docs.length; i += 2000) {
+      const res = await fetch(`${sut.url}/api/v1/logs`, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${tenant.ingestKey}`,
+          'content-type': 'application/json',
+        },
+        body: JSON.stringify(docs.slice(i, i + 2000)),
+      });
+      expect(res.status).toBe(200);
+    }
+  });
+  afterAll(async () => {
+    receiver?.close();
+    await sut?.close();
+  });
+
+  async function gql<T>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
+    const res = await sut.graphql<T>(tenant.adminKey, query, variables);
+    expect(res.errors).toBeUndefined();
+    return res.data as T;
+  }
+
+  it('forecasts volume a day ahead with 80% and 95% intervals and its own backtest error', async () => {
+    const { forecast } = await gql<{ forecast: Forecast }>(FORECAST, {
+      s: 'checkout',
+      m: 'VOLUME',
+    });
+    expect(forecast.intervalSeconds).toBe(3600);
+    expect(forecast.points).toHaveLength(24);
+    expect(forecast.actual.length).toBeGreaterThanOrEqual(DAYS * 24 - 1);
+    expect(forecast.model).toMatch(/\w/);
+    for (const p of forecast.points) {
+      expect(p.lower95!).toBeLessThanOrEqual(p.lower80!);
+      expect(p.lower80!).toBeLessThanOrEqual(p.value);
+      expect(p.value).toBeLessThanOrEqual(p.upper80!);
+      expect(p.upper80!).toBeLessThanOrEqual(p.upper95!);
+      expect(p.lower95!).toBeGreaterThanOrEqual(0);
+    }
+    // The daily rhythm carries on: the forecast's swing is most of the history's 60 ± 30.
+    const values = forecast.points.map((p) => p.value);
+    expect(Math.max(...values) - Math.min(...values)).toBeGreaterThan(30);
+    expect(forecast.backtest.smape).not.toBeNull();
+  });
+
+  it('keeps error-rate forecasts between 0 and 1, and says in words when a series is too short', async () => {
+    const { forecast } = await gql<{ forecast: Forecast }>(FORECAST, {
+      s: 'checkout',
+      m: 'ERROR_RATE',
+    });
+    for (const p of forecast.points) {
+      expect(p.lower95!).toBeGreaterThanOrEqual(0);
+      expect(p.upper95!).toBeLessThanOrEqual(1);
+    }
+    const missing = await sut.graphql(tenant.adminKey, FORECAST, { s: 'nowhere', m: 'VOLUME' });
+    expect(missing.errors?.[0]?.extensions?.code).toBe('NOT_ENOUGH_DATA');
+    expect(missing.errors?.[0]?.message).toContain('nowhere');
+  });
+
+  it('fires a forecast rule when the error rate is predicted to cross its threshold', async () => {
+    const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
+    const channel = await gql<{ createAlertChannel: { channel: { id: string } } }>(
+      'mutation ($i: CreateAlertChannelInput!) { createAlertChannel(input: $i) { channel { id } } }',
+      { i: { name: 'forecast-hook', allowPrivateNetwork: true, webhook: { url } } },
+    );
+    const rule = (threshold: number, name: string) =>
+      gql('mutation ($i: CreateAlertRuleInput!) { createAlertRule(input: $i) { id } }', {
+        i: {
+          name,
+          severity: 'WARNING',
+          condition: {
+            kind: 'FORECAST',
+            service: 'checkout',
+            metric: 'error_rate',
+            op: 'GT',
+            threshold,
+            withinSeconds: 86_400,
+          },
+          route: {
+            channelIds: [channel.createAlertChannel.channel.id],
+            groupBy: ['alertname'],
+            groupWaitSeconds: 0,
+          },
+        },
+      });
+    await rule(0.045, 'Checkout errors heading up');
+    await rule(0.5, 'Checkout errors at half');
+    await sut.vigil.app.get(AlertEngineService).evaluateQueries(Date.now());
+
+    const alerts = await until(
+      () =>
+        gql<{ alerts: Array<{ labels: Record<string, string>; annotations: Record<string, string>; status: string }> }>(
+          '{ alerts { labels annotations status } }',
+        ),
+      (a) => a.alerts.length > 0,
+    );
+    expect(alerts.alerts.map((a) => a.labels.alertname)).toEqual(['Checkout errors heading up']);
+    expect(alerts.alerts[0]).toMatchObject({
+      status: 'FIRING',
+      labels: { service: 'checkout', metric: 'error_rate' },
+    });
+    expect(alerts.alerts[0]!.annotations.explanation).toMatch(/forecast to reach \d+\.\d% by/);
+    const body = await until(
+      async () => received.find((b) => b.includes('Checkout errors heading up')),
+      (b) => b !== undefined,
+      15_000,
+    );
+    expect(body).toContain('error rate of checkout');
+  });
+});
