@@ -25,8 +25,6 @@
  */
 import { randomBytes } from 'node:crypto';
 
-import Redis from 'ioredis';
-
 import { startVigil } from '../src/app.factory';
 import { dropDatabase } from '../src/common/database/database-setup';
 import { AppConfig } from '../src/config/app-config';
@@ -45,6 +43,7 @@ import {
   formatTtd,
   scoreDetection,
 } from './incidents/scoring';
+import { dropRedisPrefix, readAll, toDocument } from './incidents/replay';
 import { type GeneratedRecord, generateWorkload, type Workload } from './incidents/workload';
 
 const SEED = Number(process.env.EVAL_SEED ?? 1);
@@ -134,7 +133,7 @@ async function main(): Promise<void> {
   } finally {
     await vigil.close();
     await dropDatabase(databaseUrl);
-    await dropRedisPrefix(redisPrefix);
+    await dropRedisPrefix(REDIS, redisPrefix);
   }
   console.log(`wall time ${((Date.now() - wallStart) / 1000).toFixed(0)} s`);
 }
@@ -291,43 +290,6 @@ function detected(a: AnomalyRow): DetectedAnomaly {
 }
 
 /** The record as a log shipper would send it to `/api/v1/logs` (as eval:incidents sends it). */
-function toDocument(r: GeneratedRecord): Record<string, unknown> {
-  const doc: Record<string, unknown> = {
-    '@timestamp': new Date(r.at).toISOString(),
-    level: r.severity,
-    service: r.service,
-    host: r.host,
-    message: r.message,
-  };
-  if (r.traceId !== null) doc.trace_id = r.traceId;
-  return doc;
-}
-
-async function readAll(catalog: AnomalyCatalogService, tenantId: string): Promise<AnomalyRow[]> {
-  const out: AnomalyRow[] = [];
-  let after: string | null = null;
-  for (;;) {
-    const page = await catalog.list(tenantId, {}, 500, after);
-    out.push(...page.anomalies);
-    if (!page.hasNextPage) return out;
-    after = page.endCursor;
-  }
-}
-
-async function dropRedisPrefix(prefix: string): Promise<void> {
-  const redis = new Redis(REDIS);
-  try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
-      if (keys.length) await redis.del(...keys);
-      cursor = next;
-    } while (cursor !== '0');
-  } finally {
-    redis.disconnect();
-  }
-}
-
 function iso(ms: number): string {
   return new Date(ms).toISOString().slice(5, 16);
 }

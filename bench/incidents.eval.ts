@@ -12,8 +12,6 @@
  */
 import { randomBytes } from 'node:crypto';
 
-import Redis from 'ioredis';
-
 import { startVigil } from '../src/app.factory';
 import { dropDatabase } from '../src/common/database/database-setup';
 import { AppConfig } from '../src/config/app-config';
@@ -23,6 +21,7 @@ import type { AnomalyRow } from '../src/modules/detection/anomaly.repository';
 import { TenancyService } from '../src/modules/tenancy/tenancy.service';
 import { describeWorkload } from './incidents/describe-workload';
 import { type DetectedAnomaly, format, scoreDetection } from './incidents/scoring';
+import { dropRedisPrefix, readAll, toDocument } from './incidents/replay';
 import { type GeneratedRecord, generateWorkload } from './incidents/workload';
 
 const SEED = Number(process.env.EVAL_SEED ?? 1);
@@ -129,34 +128,11 @@ async function main(): Promise<void> {
   } finally {
     await vigil.close();
     await dropDatabase(databaseUrl);
-    await dropRedisPrefix(redisPrefix);
+    await dropRedisPrefix(REDIS, redisPrefix);
   }
 }
 
 /** The record as a log shipper would send it to `/api/v1/logs`. */
-function toDocument(r: GeneratedRecord): Record<string, unknown> {
-  const doc: Record<string, unknown> = {
-    '@timestamp': new Date(r.at).toISOString(),
-    level: r.severity,
-    service: r.service,
-    host: r.host,
-    message: r.message,
-  };
-  if (r.traceId !== null) doc.trace_id = r.traceId;
-  return doc;
-}
-
-async function readAll(catalog: AnomalyCatalogService, tenantId: string): Promise<AnomalyRow[]> {
-  const out: AnomalyRow[] = [];
-  let after: string | null = null;
-  for (;;) {
-    const page = await catalog.list(tenantId, {}, 500, after);
-    out.push(...page.anomalies);
-    if (!page.hasNextPage) return out;
-    after = page.endCursor;
-  }
-}
-
 function printDetails(
   anomalies: readonly AnomalyRow[],
   outcomes: ReturnType<typeof scoreDetection>['outcomes'],
@@ -177,20 +153,6 @@ function printDetails(
     console.log(
       `false positive ${a.kinds.join('+').padEnd(28)} ${a.service.padEnd(9)} ${iso(a.startedAt)} ${a.score.toFixed(2)} ${a.explanation.slice(0, 110)}`,
     );
-  }
-}
-
-async function dropRedisPrefix(prefix: string): Promise<void> {
-  const redis = new Redis(REDIS);
-  try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
-      if (keys.length) await redis.del(...keys);
-      cursor = next;
-    } while (cursor !== '0');
-  } finally {
-    redis.disconnect();
   }
 }
 

@@ -5,7 +5,7 @@ import { secureTenantTable } from './support/row-level-security';
 /**
  * Forecasting (issue 10): the latest forecast of each tenant's series (service × metric ×
  * interval), with the recent actual values it was fitted on, its points and intervals, the model
- * chosen and its own backtest error.
+ * chosen and its own backtest error, and the open `trend` anomaly it raised, if any.
  */
 export class Forecasts1764280000000 implements MigrationInterface {
   name = 'Forecasts1764280000000';
@@ -23,6 +23,7 @@ export class Forecasts1764280000000 implements MigrationInterface {
         points jsonb NOT NULL,
         backtest jsonb NOT NULL,
         params jsonb NOT NULL,
+        trend jsonb,
         PRIMARY KEY (tenant_id, service, metric, interval_ms)
       )`);
     await secureTenantTable(q, 'forecasts');

@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 import { AlertEngineService } from 'src/modules/alerting/alert-engine.service';
+import { ForecastingService } from 'src/modules/forecasting/forecasting.service';
 
 import { type TestTenant, TestVigil } from '../support/test-vigil';
 import { until } from '../support/until';
@@ -54,15 +55,16 @@ describe('forecasting: series from the log store, forecasts with intervals, fore
     });
     await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
 
-    // Four days of checkout traffic: a daily rhythm in volume, and an error rate rising from
-    // 0.5% to about 4.5%.
+    // Four days of checkout traffic: a daily rhythm in volume, and an error rate of 1% that
+    // climbs to 6% over the last 12 hours.
     const end = Math.floor(Date.now() / HOUR) * HOUR;
     const start = end - DAYS * 24 * HOUR;
     const docs: unknown[] = [];
     for (let t = start; t < end; t += HOUR) {
       const hour = (t / HOUR) % 24;
       const n = Math.round(60 + 30 * Math.sin((2 * Math.PI * hour) / 24));
-      const rate = 0.005 + (0.04 * (t - start)) / (end - start);
+      const ramp = end - 12 * HOUR;
+      const rate = t < ramp ? 0.01 : 0.01 + (0.05 * (t - ramp)) / (12 * HOUR);
       const errors = Math.round(n * rate * 4) / 4;
       for (let i = 0; i < n; i++) {
         const error = i < Math.round(errors);
@@ -133,6 +135,36 @@ describe('forecasting: series from the log store, forecasts with intervals, fore
     expect(missing.errors?.[0]?.message).toContain('nowhere');
   });
 
+  it('raises a trend anomaly on a scheduled refit when the error rate heads up', async () => {
+    const fitted = await sut.vigil.app.get(ForecastingService).refitTenant(tenant.id, Date.now());
+    expect(fitted).toBe(2);
+    const trends = await until(
+      () =>
+        gql<{
+          anomalies: {
+            edges: Array<{
+              node: { kind: string; service: string; explanation: string; status: string };
+            }>;
+          };
+        }>(
+          '{ anomalies(filter: { kinds: [TREND] }, first: 10) { edges { node { kind service explanation status } } } }',
+        ),
+      (a) => a.anomalies.edges.length > 0,
+    );
+    expect(trends.anomalies.edges.map((e) => e.node)).toEqual([
+      expect.objectContaining({ kind: 'TREND', service: 'checkout', status: 'OPEN' }),
+    ]);
+    expect(trends.anomalies.edges[0]!.node.explanation).toMatch(
+      /error rate of checkout is forecast to reach \d+\.\d% by/,
+    );
+    // A second refit keeps the same anomaly open rather than opening another.
+    await sut.vigil.app.get(ForecastingService).refitTenant(tenant.id, Date.now());
+    const again = await gql<{ anomalies: { edges: unknown[] } }>(
+      '{ anomalies(filter: { kinds: [TREND] }, first: 10) { edges { node { id } } } }',
+    );
+    expect(again.anomalies.edges).toHaveLength(1);
+  });
+
   it('fires a forecast rule when the error rate is predicted to cross its threshold', async () => {
     const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
     const channel = await gql<{ createAlertChannel: { channel: { id: string } } }>(
@@ -165,9 +197,13 @@ describe('forecasting: series from the log store, forecasts with intervals, fore
 
     const alerts = await until(
       () =>
-        gql<{ alerts: Array<{ labels: Record<string, string>; annotations: Record<string, string>; status: string }> }>(
-          '{ alerts { labels annotations status } }',
-        ),
+        gql<{
+          alerts: Array<{
+            labels: Record<string, string>;
+            annotations: Record<string, string>;
+            status: string;
+          }>;
+        }>('{ alerts { labels annotations status } }'),
       (a) => a.alerts.length > 0,
     );
     expect(alerts.alerts.map((a) => a.labels.alertname)).toEqual(['Checkout errors heading up']);

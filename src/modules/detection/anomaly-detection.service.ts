@@ -166,6 +166,19 @@ export class AnomalyDetectionService
     runtime.dirty = true;
   }
 
+  /**
+   * Reports an anomaly raised outside the detectors (a forecast's `trend` warning): stored,
+   * published to subscribers and queued for alerting like the ensemble's, after the tenant's
+   * earlier changes. Its id is the reporter's, so later reports of it update or resolve it.
+   */
+  async report(tenantId: string, change: AnomalyChange): Promise<void> {
+    await this.prepare(tenantId);
+    const runtime = this.#tenants.get(tenantId);
+    if (runtime === undefined) return;
+    this.#emit(tenantId, runtime, [change]);
+    await runtime.writes;
+  }
+
   /** Moves every tenant's event time on by the wall time that passed since its last record. */
   tick(now: number): void {
     for (const [tenantId, runtime] of this.#tenants) {

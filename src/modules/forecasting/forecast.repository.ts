@@ -19,6 +19,14 @@ export interface ForecastRow {
   points: ForecastPoint[];
   backtest: Forecast['backtest'];
   params: Record<string, number>;
+  /** The `trend` anomaly the forecast keeps open, if any. */
+  trend: OpenTrend | null;
+}
+
+/** The `trend` anomaly a series' forecast keeps open. */
+export interface OpenTrend {
+  id: string;
+  since: number;
 }
 
 interface DbRow {
@@ -31,6 +39,7 @@ interface DbRow {
   points: ForecastPoint[];
   backtest: Forecast['backtest'];
   params: Record<string, number>;
+  trend: OpenTrend | null;
 }
 
 /** The latest forecast of each series, one row per tenant × service × metric × interval. */
@@ -38,7 +47,7 @@ interface DbRow {
 export class ForecastRepository {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
-  async save(tenantId: string, f: ForecastRow): Promise<void> {
+  async save(tenantId: string, f: Omit<ForecastRow, 'trend'>): Promise<void> {
     await inTenantTransaction(this.db, tenantId, (tx) =>
       tx.query(
         `INSERT INTO forecasts (tenant_id, service, metric, interval_ms, generated_at, model, actual,
@@ -71,7 +80,8 @@ export class ForecastRepository {
   ): Promise<ForecastRow | null> {
     const [row] = await inTenantTransaction(this.db, tenantId, (tx) =>
       tx.query<DbRow>(
-        `SELECT service, metric, interval_ms, generated_at, model, actual, points, backtest, params
+        `SELECT service, metric, interval_ms, generated_at, model, actual, points, backtest, params,
+                trend
            FROM forecasts
           WHERE tenant_id = $1 AND service = $2 AND metric = $3 AND interval_ms = $4`,
         [tenantId, service, metric, intervalMs],
@@ -88,7 +98,41 @@ export class ForecastRepository {
           points: row.points,
           backtest: row.backtest,
           params: row.params,
+          trend: row.trend,
         }
       : null;
+  }
+
+  /** The open trend anomaly of a series (null: none). */
+  async trend(
+    tenantId: string,
+    service: string,
+    metric: ForecastMetric,
+    intervalMs: number,
+  ): Promise<OpenTrend | null> {
+    const [row] = await inTenantTransaction(this.db, tenantId, (tx) =>
+      tx.query<{ trend: OpenTrend | null }>(
+        `SELECT trend FROM forecasts
+          WHERE tenant_id = $1 AND service = $2 AND metric = $3 AND interval_ms = $4`,
+        [tenantId, service, metric, intervalMs],
+      ),
+    );
+    return row?.trend ?? null;
+  }
+
+  async setTrend(
+    tenantId: string,
+    service: string,
+    metric: ForecastMetric,
+    intervalMs: number,
+    trend: OpenTrend | null,
+  ): Promise<void> {
+    await inTenantTransaction(this.db, tenantId, (tx) =>
+      tx.query(
+        `UPDATE forecasts SET trend = $5
+          WHERE tenant_id = $1 AND service = $2 AND metric = $3 AND interval_ms = $4`,
+        [tenantId, service, metric, intervalMs, trend === null ? null : JSON.stringify(trend)],
+      ),
+    );
   }
 }

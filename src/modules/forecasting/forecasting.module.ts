@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 
+import { DetectionModule } from '../detection/detection.module';
 import { LogsModule } from '../logs/logs.module';
 import { PatternsModule } from '../patterns/patterns.module';
 import { ForecastRepository } from './forecast.repository';
@@ -8,7 +9,7 @@ import { ForecastingService } from './forecasting.service';
 
 /** Trend prediction: forecasts per service on the `forecasting` queue, GraphQL, alert rules. */
 @Module({
-  imports: [LogsModule, PatternsModule],
+  imports: [LogsModule, PatternsModule, DetectionModule],
   providers: [ForecastRepository, ForecastingService, ForecastingResolver],
   exports: [ForecastingService],
 })

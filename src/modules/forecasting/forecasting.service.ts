@@ -1,8 +1,12 @@
+import { randomUUID } from 'node:crypto';
+
 import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import type { Job } from 'bullmq';
 
 import { QueueService, type TypedQueue } from '../../common/queues/queue.service';
+import type { EnsembleAnomaly } from '../../ml/anomaly/anomaly-ensemble';
 import { crossing, forecast, type ForecastPoint } from '../../ml/forecast/forecaster';
+import { AnomalyDetectionService } from '../detection/anomaly-detection.service';
 import { LogSearchService } from '../logs/log-search.service';
 import { PatternCatalogService } from '../patterns/pattern-catalog.service';
 import { type ForecastMetric, ForecastRepository, type ForecastRow } from './forecast.repository';
@@ -19,6 +23,11 @@ export const INTERVALS: ReadonlyMap<number, number> = new Map([
   [15 * MINUTE, 7 * DAY],
   [HOUR, 14 * DAY],
 ]);
+
+/** A trend warning: the error rate forecast to reach at least 5%… */
+const TREND_MIN_ERROR_RATE = 0.05;
+/** …and twice its mean over the last day. */
+const TREND_FACTOR = 2;
 
 /** Fewer points than this (after the series' first record) is not enough to forecast. */
 const MIN_POINTS = 12;
@@ -49,6 +58,7 @@ export class ForecastingService implements OnModuleInit {
     private readonly logs: LogSearchService,
     private readonly patterns: PatternCatalogService,
     private readonly queues: QueueService,
+    private readonly detection: AnomalyDetectionService,
   ) {}
 
   onModuleInit(): void {
@@ -89,7 +99,8 @@ export class ForecastingService implements OnModuleInit {
     for (const { value: service } of services) {
       for (const metric of ['volume', 'error_rate'] as const) {
         try {
-          await this.compute(tenantId, service, metric, HOUR, SCHEDULED_HORIZON, now);
+          const row = await this.compute(tenantId, service, metric, HOUR, SCHEDULED_HORIZON, now);
+          if (metric === 'error_rate') await this.#trend(tenantId, row, now);
           fitted++;
         } catch (err) {
           if (!(err instanceof ForecastingError)) throw err;
@@ -97,6 +108,59 @@ export class ForecastingService implements OnModuleInit {
       }
     }
     return fitted;
+  }
+
+  /**
+   * Early warning: an error rate forecast to reach TREND_MIN_ERROR_RATE and TREND_FACTOR times
+   * its last day's mean within the horizon opens a `trend` anomaly (kept open, and updated,
+   * while refits still predict it; resolved when they no longer do).
+   */
+  async #trend(tenantId: string, row: ForecastRow, now: number): Promise<void> {
+    const recent = row.actual.slice(-24).map((a) => a.value);
+    const mean = recent.reduce((a, b) => a + b, 0) / Math.max(1, recent.length);
+    const limit = Math.max(TREND_MIN_ERROR_RATE, TREND_FACTOR * mean);
+    const point = row.points.find((p) => p.value >= limit) ?? null;
+    const open = await this.repo.trend(tenantId, row.service, row.metric, row.intervalMs);
+    if (point === null && open === null) return;
+    const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+    const trend = open ?? { id: randomUUID(), since: now };
+    const explanation =
+      point === null
+        ? `The error rate of ${row.service} is no longer forecast to climb (last day ${pct(mean)})`
+        : `The error rate of ${row.service} is forecast to reach ${pct(point.value)} by ${new Date(point.at).toISOString()} (last day ${pct(mean)}; model ${row.model})`;
+    const anomaly: EnsembleAnomaly = {
+      id: trend.id,
+      service: row.service,
+      kind: 'trend',
+      kinds: ['trend'],
+      score: point === null ? 0.5 : Math.min(1, 0.5 + 0.5 * Math.min(1, point.value / limit - 0.5)),
+      status: point === null ? 'resolved' : 'open',
+      from: trend.since,
+      to: point === null ? now : null,
+      detectedAt: trend.since,
+      lastActivity: now,
+      explanation,
+      evidence: {
+        patternIds: [],
+        exampleLogIds: [],
+        observed: point?.value ?? mean,
+        expected: mean,
+        unit: 'share',
+      },
+      subjects: ['error_rate'],
+      candidates: 1,
+    };
+    await this.detection.report(tenantId, {
+      type: open === null ? 'opened' : point === null ? 'resolved' : 'updated',
+      anomaly,
+    });
+    await this.repo.setTrend(
+      tenantId,
+      row.service,
+      row.metric,
+      row.intervalMs,
+      point ? trend : null,
+    );
   }
 
   /**
@@ -192,7 +256,7 @@ export class ForecastingService implements OnModuleInit {
       nonNegative: true,
       bounded01: metric === 'error_rate',
     });
-    const row: ForecastRow = {
+    const row: Omit<ForecastRow, 'trend'> = {
       service,
       metric,
       intervalMs,
@@ -206,7 +270,7 @@ export class ForecastingService implements OnModuleInit {
       params: f.params,
     };
     await this.repo.save(tenantId, row);
-    return row;
+    return { ...row, trend: null };
   }
 }
 
