@@ -37,7 +37,8 @@ const CONTEXT = `query ($filter: LogFilter!, $interval: String!, $examples: LogF
   logHistogram(filter: $filter, interval: $interval) { start count }
   logs(filter: $examples, first: 10) { edges { node { id timestamp body } } } }`;
 const FEEDBACK = `query ($id: String!) { feedback(filter: { targetKind: ANOMALY, targetId: $id }) {
-  id verdict category givenBy givenAt supersededAt } }`;
+  id verdict category givenBy givenAt supersededAt }
+  classificationCategories { name } }`;
 const LABEL = `mutation ($id: ID!, $verdict: AnomalyVerdict!, $category: String) {
   labelAnomaly(id: $id, verdict: $verdict, category: $category) { id } }`;
 
@@ -181,6 +182,7 @@ function AnomalyFeedback(props: { id: string }) {
       givenAt: string;
       supersededAt: string | null;
     }>;
+    classificationCategories: Array<{ name: string }>;
   }>(FEEDBACK, { id: props.id });
   const label = useMutation(LABEL);
   const [verdict, setVerdict] = useState<string>('TRUE_POSITIVE');
@@ -209,7 +211,14 @@ function AnomalyFeedback(props: { id: string }) {
         </label>
         <label>
           Category (optional)
-          <input value={category} onChange={(e) => setCategory(e.target.value)} />
+          <select value={category} onChange={(e) => setCategory(e.target.value)}>
+            <option value="">None</option>
+            {list.data?.classificationCategories.map((c) => (
+              <option key={c.name} value={c.name}>
+                {c.name}
+              </option>
+            ))}
+          </select>
         </label>
         <button type="submit" className="primary" disabled={label.busy}>
           Record feedback
