@@ -188,6 +188,15 @@ describe('console in a browser', () => {
     await page.close();
   });
 
+  it('serves the console at / and on deep links, and leaves server paths alone', async () => {
+    const index = await fetch(`${sut.url}/anomalies?id=x`);
+    expect(index.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(await index.text()).toContain('<div id="root">');
+    expect((await fetch(`${sut.url}/api/v1/nope`)).status).toBe(404);
+    expect((await fetch(`${sut.url}/assets/missing.js`)).status).toBe(404);
+    expect((await fetch(`${sut.url}/healthz`)).status).toBe(200);
+  });
+
   it('collapses the navigation on a phone-sized screen', async () => {
     const page = await browser.newPage({ viewport: { width: 390, height: 844 }, isMobile: true });
     await signIn(page);
