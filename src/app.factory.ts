@@ -1,7 +1,8 @@
 import 'reflect-metadata';
 
 import { type LogLevel } from '@nestjs/common';
-import { readFileSync } from 'node:fs';
+import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
+import { basename, extname, join, resolve, sep } from 'node:path';
 
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -84,6 +85,7 @@ export async function startVigil(config: AppConfig): Promise<Vigil> {
   await http.register(otlpLogsPlugin, esOptions);
   await http.register(lokiPushPlugin, esOptions);
   await app.get(AlertActionRoutes).register(http);
+  serveConsole(http, consoleDir());
   await app.init();
   capSubscriptionMessages(app, config.graphql.maxWsMessageBytes);
 
@@ -136,6 +138,64 @@ export async function startVigil(config: AppConfig): Promise<Vigil> {
         await app.close();
       })()),
   };
+}
+
+/** The built console: `dist/console`, beside `dist/src` in a build and under `dist/` when run from sources. */
+function consoleDir(): string {
+  const root = join(__dirname, '..');
+  return basename(root) === 'dist' ? join(root, 'console') : join(root, 'dist', 'console');
+}
+
+const CONSOLE_TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.json': 'application/json',
+  '.woff2': 'font/woff2',
+};
+/** Paths that belong to the server: an unknown one is a 404, never the console's index.html. */
+const SERVER_PREFIXES = /^\/(graphql|api|es|metrics|healthz|readyz)(\/|$)/;
+
+/**
+ * Serves the console's static files at `/`; other GET paths fall back to its index.html so that
+ * deep links work. Static server routes win over this wildcard (find-my-way's precedence).
+ * Nothing is registered when the console was not built. Public: the files hold no data; the API
+ * behind them checks every call.
+ */
+function serveConsole(http: FastifyInstance, dir: string): void {
+  if (!existsSync(join(dir, 'index.html'))) return;
+  const root = resolve(dir);
+  const index = readFileSync(join(root, 'index.html'));
+  http.get('/*', { config: { permissions: [] } }, (request, reply) => {
+    const path = safeDecode(request.url.split('?')[0] ?? '/');
+    if (path === null || SERVER_PREFIXES.test(path)) return reply.callNotFound();
+    const file = resolve(root, '.' + path);
+    const stat = file.startsWith(root + sep) ? statSync(file, { throwIfNoEntry: false }) : null;
+    if (stat?.isFile()) {
+      // Vite puts a content hash in every asset name: those never change.
+      const immutable = path.startsWith('/assets/');
+      return reply
+        .header('content-type', CONSOLE_TYPES[extname(file)] ?? 'application/octet-stream')
+        .header('cache-control', immutable ? 'public, max-age=31536000, immutable' : 'no-cache')
+        .send(createReadStream(file));
+    }
+    if (extname(path)) return reply.callNotFound();
+    return reply
+      .header('content-type', CONSOLE_TYPES['.html'])
+      .header('cache-control', 'no-cache')
+      .send(index);
+  });
+}
+
+function safeDecode(path: string): string | null {
+  try {
+    return decodeURIComponent(path);
+  } catch {
+    return null;
+  }
 }
 
 function loggerLevels(level: string): LogLevel[] | false {

@@ -1,0 +1,24 @@
+import { ApiKeysSettings, UsersSettings } from './settings-access';
+import {
+  ChannelsSettings,
+  EscalationSettings,
+  RulesSettings,
+  SilencesSettings,
+} from './settings-alerting';
+
+/** Admin settings: alerting configuration and access. */
+export function SettingsPage() {
+  return (
+    <div className="page settings">
+      <h1>Settings</h1>
+      <div className="settings-grid">
+        <RulesSettings />
+        <ChannelsSettings />
+        <SilencesSettings />
+        <EscalationSettings />
+        <ApiKeysSettings />
+        <UsersSettings />
+      </div>
+    </div>
+  );
+}
