@@ -50,8 +50,9 @@ export interface Forecast {
 const DAY_MS = 86_400_000;
 
 /**
- * Forecasts one series: picks a model by holdout sMAPE ({@link selectModel}: Holt–Winters daily
- * additive/multiplicative, weekly additive, damped trend, seasonal naive), refits it on all
+ * Forecasts one series: picks a model by validation sMAPE ({@link selectModel}: Holt–Winters
+ * daily additive/multiplicative, weekly additive, daily with weekday factors, damped trend,
+ * seasonal naive daily/weekly), refits it on all
  * values and adds empirical 80%/95% intervals from its own multi-step in-sample errors, widened
  * or narrowed by how far such intervals missed on the validation window (in-sample errors of a
  * model with many seasonal indices are optimistic). The backtest reported is the winner's

@@ -9,12 +9,14 @@ import {
   intervalScore,
 } from './prediction-intervals';
 import { seasonalNaive } from './seasonal-naive';
+import { fitWeekdayAdjusted } from './weekday-adjusted';
 
 /** The models {@link selectModel} chooses among. */
 export type ModelKind =
   | 'holt-winters-additive-daily'
   | 'holt-winters-multiplicative-daily'
   | 'holt-winters-additive-weekly'
+  | 'holt-winters-additive-daily-weekday'
   | 'damped-trend'
   | 'seasonal-naive'
   | 'seasonal-naive-weekly';
@@ -63,6 +65,8 @@ export function fitModel(
       return fitHoltWinters(values, { period: dailyPeriod, seasonality: 'multiplicative' });
     case 'holt-winters-additive-weekly':
       return fitHoltWinters(values, { period: 7 * dailyPeriod, seasonality: 'additive' });
+    case 'holt-winters-additive-daily-weekday':
+      return fitWeekdayAdjusted(values, dailyPeriod, 'additive');
     case 'damped-trend':
       return fitDampedTrend(values);
     case 'seasonal-naive':
@@ -83,7 +87,8 @@ export function validationLength(n: number, dailyPeriod: number): number {
 /**
  * The candidates a history of `total` values can support when `train` of them are used to fit:
  * daily Holt–Winters needs two full days to fit on, multiplicative also strictly positive
- * values, weekly Holt–Winters two weeks of history (and a week plus a day to fit on), the
+ * values, the weekly models (weekly Holt–Winters, daily Holt–Winters with weekday factors)
+ * two weeks of history and a week plus a day to fit on, the
  * seasonal-naive baselines one full season; the damped trend always qualifies.
  */
 export function eligibleModels(
@@ -98,7 +103,9 @@ export function eligibleModels(
   if (train >= m) kinds.push('seasonal-naive');
   if (train >= 2 * m) kinds.push('holt-winters-additive-daily');
   if (train >= 2 * m && positive) kinds.push('holt-winters-multiplicative-daily');
-  if (total >= 14 * m && train >= 8 * m) kinds.push('holt-winters-additive-weekly');
+  if (total >= 14 * m && train >= 8 * m) {
+    kinds.push('holt-winters-additive-weekly', 'holt-winters-additive-daily-weekday');
+  }
   if (total >= 14 * m && train >= 7 * m) kinds.push('seasonal-naive-weekly');
   return kinds;
 }

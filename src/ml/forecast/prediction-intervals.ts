@@ -134,7 +134,7 @@ export function intervalScore(actual: number, point: number, lower: number, uppe
 export function calibrationFactor(
   scores: readonly number[],
   level: number,
-  min = 0.8,
+  min = 0.6,
   max = 3,
 ): number {
   if (scores.length === 0) return 1;
