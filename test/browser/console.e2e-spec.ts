@@ -28,7 +28,7 @@ const NEW_ERRORS = [
 
 /**
  * The console served by Vigil, driven in Chromium: sign in as a member, see an anomaly arrive live,
- * search and open a record, acknowledge an alert, give feedback on an anomaly, open Forecasts.
+ * search and open a record, acknowledge an alert, give feedback on an anomaly, see a forecast chart.
  */
 describe('console in a browser', () => {
   let sut: TestVigil;
@@ -176,10 +176,30 @@ describe('console in a browser', () => {
     await page.locator('.pattern-list li').first().waitFor();
     await shot(page, 'desktop-patterns');
 
-    // TODO(#forecast-api): once `forecast` exists, assert the chart instead:
-    // `await page.locator('.forecasts .chart canvas').waitFor()`.
+    // Forecasts: two days of hourly orders traffic, then actual vs forecast with its bands.
+    const HOUR = 3_600_000;
+    const end = Math.floor(Date.now() / HOUR) * HOUR;
+    const history = [];
+    for (let t = end - 48 * HOUR; t < end; t += HOUR) {
+      for (let i = 0; i < 10 + ((t / HOUR) % 24) + (((t / HOUR) * 7) % 5); i++) {
+        history.push({
+          '@timestamp': new Date(t + i * 1000).toISOString(),
+          level: 'info',
+          service: 'orders',
+          message: `order ${i} placed`,
+        });
+      }
+    }
+    const res = await fetch(`${sut.url}/api/v1/logs`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${tenant.ingestKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify(history),
+    });
+    expect(res.status).toBe(200);
     await goTo(page, 'Forecasts', 'Forecasts');
-    await page.getByText(/The forecast could not be loaded: .+/).waitFor();
+    await page.getByLabel('Service').selectOption('orders');
+    await page.locator('.forecasts .chart canvas').first().waitFor();
+    await page.getByText(/sMAPE/i).first().waitFor();
     await shot(page, 'desktop-forecasts');
 
     await goTo(page, 'Settings', 'Settings');

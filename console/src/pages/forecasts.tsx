@@ -50,7 +50,7 @@ export function ForecastsPage() {
   });
   const [service, setService] = useState('');
   const [metric, setMetric] = useState<string>('VOLUME');
-  const [horizon, setHorizon] = useState(60);
+  const [horizon, setHorizon] = useState(1440);
   const names = services.data?.logFacets.map((f) => f.value) ?? [];
   const chosen = service || names[0] || '';
   return (

@@ -40,7 +40,8 @@ export class ForecastPointObject {
 }
 
 @ObjectType('ForecastBacktest', {
-  description: 'How the chosen model did on the series’ own recent past (rolling origin)',
+  description:
+    'How the chosen model did on the series’ own recent past, as shares (0.05 = 5%); null when the history was too short to hold any back',
 })
 export class ForecastBacktestObject {
   @Field(() => Float, { nullable: true })
@@ -99,11 +100,16 @@ export class ForecastObject {
       })),
       points: r.points.map((p) => ({ ...p, at: new Date(p.at) })),
       backtest: {
-        smape: r.backtest.smape,
-        mape: r.backtest.mape,
-        coverage80: r.backtest.coverage80,
-        coverage95: r.backtest.coverage95,
+        smape: share(r.backtest.smape),
+        mape: share(r.backtest.mape),
+        coverage80: share(r.backtest.coverage80),
+        coverage95: share(r.backtest.coverage95),
       },
     });
   }
+}
+
+/** The backtest's percentages as shares (0..1); null where there was too little to measure. */
+function share(percent: number | null | undefined): number | null {
+  return percent == null || !Number.isFinite(percent) ? null : percent / 100;
 }
