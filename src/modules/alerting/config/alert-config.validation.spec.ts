@@ -55,7 +55,7 @@ describe('alerting configuration validation', () => {
         toCondition({
           kind: 'forecast',
           service: 'db',
-          metric: 'disk',
+          metric: 'error_rate',
           op: '>',
           threshold: 0.9,
           withinSeconds: 3600,
@@ -63,11 +63,24 @@ describe('alerting configuration validation', () => {
       ).toEqual({
         kind: 'forecast',
         service: 'db',
-        metric: 'disk',
+        metric: 'error_rate',
         op: '>',
         threshold: 0.9,
         withinMs: 3_600_000,
       });
+    });
+
+    it('refuses a forecast metric it cannot forecast', () => {
+      expect(() =>
+        toCondition({
+          kind: 'forecast',
+          service: 'db',
+          metric: 'disk',
+          op: '>',
+          threshold: 0.9,
+          withinSeconds: 3600,
+        }),
+      ).toThrow('metric must be one of volume error_rate');
     });
 
     it('refuses a query that does not parse, with the parser’s position', () => {
