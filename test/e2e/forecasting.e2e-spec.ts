@@ -66,6 +66,15 @@ describe('forecasting: series from the log store, forecasts with intervals, fore
       const ramp = end - 12 * HOUR;
       const rate = t < ramp ? 0.01 : 0.01 + (0.05 * (t - ramp)) / (12 * HOUR);
       const errors = Math.round(n * rate * 4) / 4;
+      // Three latency lines an hour, their mean following the day: 200 ± 50 ms.
+      for (let k = 0; k < 3; k++) {
+        docs.push({
+          '@timestamp': new Date(t + k * 60_000).toISOString(),
+          service: 'checkout',
+          level: 'info',
+          message: `GET /api/cart took ${Math.round(200 + 50 * Math.sin((2 * Math.PI * hour) / 24) + (k - 1) * 5)} ms`,
+        });
+      }
       for (let i = 0; i < n; i++) {
         const error = i < Math.round(errors);
         docs.push({
@@ -135,9 +144,33 @@ describe('forecasting: series from the log store, forecasts with intervals, fore
     expect(missing.errors?.[0]?.message).toContain('nowhere');
   });
 
+  it('forecasts a pattern’s volume and the mean of its numeric parameter', async () => {
+    const patterns = await gql<{ patterns: { edges: Array<{ node: { id: string } }> } }>(
+      '{ patterns(filter: { search: "took" }, first: 5) { edges { node { id } } } }',
+    );
+    const id = patterns.patterns.edges[0]!.node.id;
+    const PATTERN_FORECAST = `query ($id: String!, $m: ForecastMetric!) {
+      forecast(service: "checkout", metric: $m, patternId: $id, parameter: 0) {
+        metric patternId parameter points { value lower95 upper95 } } }`;
+    const latency = await gql<{
+      forecast: { metric: string; parameter: number; points: Array<{ value: number }> };
+    }>(PATTERN_FORECAST, { id, m: 'PARAMETER' });
+    expect(latency.forecast).toMatchObject({ metric: 'PARAMETER', parameter: 0 });
+    const values = latency.forecast.points.map((p) => p.value);
+    expect(Math.min(...values)).toBeGreaterThan(120);
+    expect(Math.max(...values)).toBeLessThan(280);
+    expect(Math.max(...values) - Math.min(...values)).toBeGreaterThan(50); // the daily swing
+    const volume = await gql<{ forecast: { points: Array<{ value: number }> } }>(PATTERN_FORECAST, {
+      id,
+      m: 'PATTERN_VOLUME',
+    });
+    for (const p of volume.forecast.points) expect(p.value).toBeCloseTo(3, 0);
+  });
+
   it('raises a trend anomaly on a scheduled refit when the error rate heads up', async () => {
     const fitted = await sut.vigil.app.get(ForecastingService).refitTenant(tenant.id, Date.now());
-    expect(fitted).toBe(2);
+    // Checkout's volume and error rate; its busiest patterns' volume, and the latency one's mean.
+    expect(fitted).toBeGreaterThanOrEqual(4);
     const trends = await until(
       () =>
         gql<{

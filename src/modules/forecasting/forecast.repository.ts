@@ -5,12 +5,27 @@ import type { DataSource } from 'typeorm';
 import { inTenantTransaction } from '../../common/database/tenant-transaction';
 import type { Forecast, ForecastPoint } from '../../ml/forecast/forecaster';
 
-export type ForecastMetric = 'volume' | 'error_rate';
+export type ForecastMetric = 'volume' | 'error_rate' | 'pattern_volume' | 'parameter';
 
-/** A stored forecast of one series. */
-export interface ForecastRow {
+/**
+ * One series: a service's volume or error rate, a pattern's volume (`patternId`), or the mean of
+ * a numeric pattern parameter (`patternId`, `parameter`: which `<*>`, from 0).
+ */
+export interface SeriesKey {
   service: string;
   metric: ForecastMetric;
+  patternId?: string;
+  parameter?: number;
+}
+
+/** How a series is told apart in storage beside its service and metric. */
+export function seriesOf(key: SeriesKey): string {
+  if (key.patternId === undefined) return '';
+  return key.parameter === undefined ? key.patternId : `${key.patternId}#${key.parameter}`;
+}
+
+/** A stored forecast of one series. */
+export interface ForecastRow extends SeriesKey {
   intervalMs: number;
   generatedAt: Date;
   model: string;
@@ -32,6 +47,7 @@ export interface OpenTrend {
 interface DbRow {
   service: string;
   metric: ForecastMetric;
+  series: string;
   interval_ms: number;
   generated_at: Date;
   model: string;
@@ -51,9 +67,9 @@ export class ForecastRepository {
     await inTenantTransaction(this.db, tenantId, (tx) =>
       tx.query(
         `INSERT INTO forecasts (tenant_id, service, metric, interval_ms, generated_at, model, actual,
-                                points, backtest, params)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
-         ON CONFLICT (tenant_id, service, metric, interval_ms) DO UPDATE SET
+                                points, backtest, params, series)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+         ON CONFLICT (tenant_id, service, metric, series, interval_ms) DO UPDATE SET
            generated_at = excluded.generated_at, model = excluded.model, actual = excluded.actual,
            points = excluded.points, backtest = excluded.backtest, params = excluded.params`,
         [
@@ -67,28 +83,25 @@ export class ForecastRepository {
           JSON.stringify(f.points),
           JSON.stringify(f.backtest),
           JSON.stringify(f.params),
+          seriesOf(f),
         ],
       ),
     );
   }
 
-  async find(
-    tenantId: string,
-    service: string,
-    metric: ForecastMetric,
-    intervalMs: number,
-  ): Promise<ForecastRow | null> {
+  async find(tenantId: string, key: SeriesKey, intervalMs: number): Promise<ForecastRow | null> {
     const [row] = await inTenantTransaction(this.db, tenantId, (tx) =>
       tx.query<DbRow>(
-        `SELECT service, metric, interval_ms, generated_at, model, actual, points, backtest, params,
-                trend
+        `SELECT service, metric, series, interval_ms, generated_at, model, actual, points, backtest,
+                params, trend
            FROM forecasts
-          WHERE tenant_id = $1 AND service = $2 AND metric = $3 AND interval_ms = $4`,
-        [tenantId, service, metric, intervalMs],
+          WHERE tenant_id = $1 AND service = $2 AND metric = $3 AND series = $4 AND interval_ms = $5`,
+        [tenantId, key.service, key.metric, seriesOf(key), intervalMs],
       ),
     );
     return row
       ? {
+          ...key,
           service: row.service,
           metric: row.metric,
           intervalMs: row.interval_ms,
@@ -104,17 +117,12 @@ export class ForecastRepository {
   }
 
   /** The open trend anomaly of a series (null: none). */
-  async trend(
-    tenantId: string,
-    service: string,
-    metric: ForecastMetric,
-    intervalMs: number,
-  ): Promise<OpenTrend | null> {
+  async trend(tenantId: string, key: SeriesKey, intervalMs: number): Promise<OpenTrend | null> {
     const [row] = await inTenantTransaction(this.db, tenantId, (tx) =>
       tx.query<{ trend: OpenTrend | null }>(
         `SELECT trend FROM forecasts
-          WHERE tenant_id = $1 AND service = $2 AND metric = $3 AND interval_ms = $4`,
-        [tenantId, service, metric, intervalMs],
+          WHERE tenant_id = $1 AND service = $2 AND metric = $3 AND series = $4 AND interval_ms = $5`,
+        [tenantId, key.service, key.metric, seriesOf(key), intervalMs],
       ),
     );
     return row?.trend ?? null;
@@ -122,16 +130,22 @@ export class ForecastRepository {
 
   async setTrend(
     tenantId: string,
-    service: string,
-    metric: ForecastMetric,
+    key: SeriesKey,
     intervalMs: number,
     trend: OpenTrend | null,
   ): Promise<void> {
     await inTenantTransaction(this.db, tenantId, (tx) =>
       tx.query(
-        `UPDATE forecasts SET trend = $5
-          WHERE tenant_id = $1 AND service = $2 AND metric = $3 AND interval_ms = $4`,
-        [tenantId, service, metric, intervalMs, trend === null ? null : JSON.stringify(trend)],
+        `UPDATE forecasts SET trend = $6
+          WHERE tenant_id = $1 AND service = $2 AND metric = $3 AND series = $4 AND interval_ms = $5`,
+        [
+          tenantId,
+          key.service,
+          key.metric,
+          seriesOf(key),
+          intervalMs,
+          trend === null ? null : JSON.stringify(trend),
+        ],
       ),
     );
   }

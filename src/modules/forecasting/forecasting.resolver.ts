@@ -21,11 +21,27 @@ export class ForecastingResolver {
     @Args('metric', { type: () => ForecastMetricValue }) metric: ForecastMetricValue,
     @Args('horizonMinutes', { type: () => Int, nullable: true }) horizonMinutes: number | null,
     @Args('intervalMinutes', { type: () => Int, nullable: true }) intervalMinutes: number | null,
+    @Args('patternId', {
+      type: () => String,
+      nullable: true,
+      description: 'PATTERN_VOLUME and PARAMETER: the pattern',
+    })
+    patternId: string | null,
+    @Args('parameter', {
+      type: () => Int,
+      nullable: true,
+      description: 'PARAMETER: which <*> of the pattern, from 0 (default 0)',
+    })
+    parameter: number | null,
   ): Promise<ForecastObject> {
     const intervalMs = (intervalMinutes ?? 60) * 60_000;
     const horizon = Math.ceil(((horizonMinutes ?? 24 * 60) * 60_000) / intervalMs);
-    return ForecastObject.from(
-      await this.forecasting.get(p.tenantId, service, metric, intervalMs, horizon),
-    );
+    const key = {
+      service,
+      metric,
+      ...(patternId ? { patternId } : {}),
+      ...(metric === ForecastMetricValue.PARAMETER ? { parameter: parameter ?? 0 } : {}),
+    };
+    return ForecastObject.from(await this.forecasting.get(p.tenantId, key, intervalMs, horizon));
   }
 }

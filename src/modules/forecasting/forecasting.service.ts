@@ -9,7 +9,12 @@ import { crossing, forecast, type ForecastPoint } from '../../ml/forecast/foreca
 import { AnomalyDetectionService } from '../detection/anomaly-detection.service';
 import { LogSearchService } from '../logs/log-search.service';
 import { PatternCatalogService } from '../patterns/pattern-catalog.service';
-import { type ForecastMetric, ForecastRepository, type ForecastRow } from './forecast.repository';
+import {
+  type ForecastMetric,
+  ForecastRepository,
+  type ForecastRow,
+  type SeriesKey,
+} from './forecast.repository';
 import { ForecastingError } from './forecasting.errors';
 import { FORECASTING_QUEUE, type ForecastingJob } from './forecasting.jobs';
 
@@ -37,13 +42,16 @@ export const MAX_HORIZON = 500;
 const ACTUAL_POINTS = 200;
 /** Services refitted per tenant on schedule (the busiest of the last week). */
 const SCHEDULED_SERVICES = 20;
+/** Patterns refitted per tenant on schedule (the busiest of the last week). */
+const SCHEDULED_PATTERNS = 5;
 /** Scheduled refits: every 15 minutes, hourly series, a day ahead. */
 const SCHEDULE_EVERY_MS = 15 * MINUTE;
 const SCHEDULED_HORIZON = 24;
 
 /**
- * Forecasts of each tenant's log volume and error rate per service: series are read from the log
- * store (histograms per interval), fitted by src/ml/forecast (the model is chosen per series by
+ * Forecasts of each tenant's log volume and error rate per service, and of the volume and the
+ * mean numeric parameter (a latency, a queue depth) of its busiest patterns: series are read
+ * from the log store (counts and parameter statistics per interval), fitted by src/ml/forecast (the model is chosen per series by
  * holdout error, and reports its own backtest), and stored. A repeatable job on the
  * `forecasting` queue refits the busiest services of every active tenant every 15 minutes; a
  * query for a series not fitted within its last interval is fitted on the spot.
@@ -96,15 +104,33 @@ export class ForecastingService implements OnModuleInit {
       SCHEDULED_SERVICES,
     );
     let fitted = 0;
+    const fit = async (key: SeriesKey): Promise<ForecastRow | null> => {
+      try {
+        const row = await this.compute(tenantId, key, HOUR, SCHEDULED_HORIZON, now);
+        fitted++;
+        return row;
+      } catch (err) {
+        if (!(err instanceof ForecastingError)) throw err;
+        return null;
+      }
+    };
     for (const { value: service } of services) {
-      for (const metric of ['volume', 'error_rate'] as const) {
-        try {
-          const row = await this.compute(tenantId, service, metric, HOUR, SCHEDULED_HORIZON, now);
-          if (metric === 'error_rate') await this.#trend(tenantId, row, now);
-          fitted++;
-        } catch (err) {
-          if (!(err instanceof ForecastingError)) throw err;
-        }
+      await fit({ service, metric: 'volume' });
+      const errors = await fit({ service, metric: 'error_rate' });
+      if (errors !== null) await this.#trend(tenantId, errors, now);
+    }
+    // The busiest patterns: their volume, and the mean of their first numeric parameter.
+    const busiest = await this.patterns.list(
+      tenantId,
+      { from: new Date(now - 7 * DAY), to: new Date(now) },
+      SCHEDULED_PATTERNS,
+      null,
+    );
+    for (const p of busiest.patterns) {
+      await fit({ service: p.service, metric: 'pattern_volume', patternId: p.id });
+      const numeric = p.paramStats.findIndex((s) => (s.numeric?.count ?? 0) > 0);
+      if (numeric >= 0) {
+        await fit({ service: p.service, metric: 'parameter', patternId: p.id, parameter: numeric });
       }
     }
     return fitted;
@@ -120,7 +146,7 @@ export class ForecastingService implements OnModuleInit {
     const mean = recent.reduce((a, b) => a + b, 0) / Math.max(1, recent.length);
     const limit = Math.max(TREND_MIN_ERROR_RATE, TREND_FACTOR * mean);
     const point = row.points.find((p) => p.value >= limit) ?? null;
-    const open = await this.repo.trend(tenantId, row.service, row.metric, row.intervalMs);
+    const open = await this.repo.trend(tenantId, row, row.intervalMs);
     if (point === null && open === null) return;
     const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
     const trend = open ?? { id: randomUUID(), since: now };
@@ -154,13 +180,7 @@ export class ForecastingService implements OnModuleInit {
       type: open === null ? 'opened' : point === null ? 'resolved' : 'updated',
       anomaly,
     });
-    await this.repo.setTrend(
-      tenantId,
-      row.service,
-      row.metric,
-      row.intervalMs,
-      point ? trend : null,
-    );
+    await this.repo.setTrend(tenantId, row, row.intervalMs, point ? trend : null);
   }
 
   /**
@@ -169,14 +189,13 @@ export class ForecastingService implements OnModuleInit {
    */
   async get(
     tenantId: string,
-    service: string,
-    metric: ForecastMetric,
+    key: SeriesKey,
     intervalMs: number,
     horizon: number,
     now = Date.now(),
   ): Promise<ForecastRow> {
-    checkRequest(service, intervalMs, horizon);
-    const stored = await this.repo.find(tenantId, service, metric, intervalMs);
+    checkRequest(key, intervalMs, horizon);
+    const stored = await this.repo.find(tenantId, key, intervalMs);
     if (
       stored &&
       now - stored.generatedAt.getTime() < intervalMs &&
@@ -184,7 +203,7 @@ export class ForecastingService implements OnModuleInit {
     ) {
       return { ...stored, points: stored.points.slice(0, horizon) };
     }
-    return this.compute(tenantId, service, metric, intervalMs, horizon, now);
+    return this.compute(tenantId, key, intervalMs, horizon, now);
   }
 
   /**
@@ -203,7 +222,13 @@ export class ForecastingService implements OnModuleInit {
     now = Date.now(),
   ): Promise<ForecastPoint | null> {
     const horizon = Math.min(MAX_HORIZON, Math.max(1, Math.ceil(rule.withinMs / HOUR)));
-    const f = await this.get(tenantId, rule.service, rule.metric, HOUR, horizon, now);
+    const f = await this.get(
+      tenantId,
+      { service: rule.service, metric: rule.metric },
+      HOUR,
+      horizon,
+      now,
+    );
     return crossing(
       { model: f.model, points: f.points, backtest: f.backtest, params: f.params },
       rule.op,
@@ -213,52 +238,39 @@ export class ForecastingService implements OnModuleInit {
 
   async compute(
     tenantId: string,
-    service: string,
-    metric: ForecastMetric,
+    key: SeriesKey,
     intervalMs: number,
     horizon: number,
     now: number,
   ): Promise<ForecastRow> {
-    checkRequest(service, intervalMs, horizon);
+    checkRequest(key, intervalMs, horizon);
     const history = INTERVALS.get(intervalMs) as number;
     // Complete intervals only: the current one is still filling.
     const to = Math.floor(now / intervalMs) * intervalMs;
     const from = to - history;
-    const interval = `${intervalMs / 1000}s`;
-    const range = { from: new Date(from), to: new Date(to), services: [service] };
-    const total = await this.logs.histogram(tenantId, range, interval);
-    const counts =
-      metric === 'error_rate'
-        ? await this.logs.histogram(tenantId, { ...range, levels: ['error', 'fatal'] }, interval)
-        : total;
-    const first = total.findIndex((p) => p.count > 0);
-    if (first < 0 || total.length - first < MIN_POINTS) {
+    const series = await this.#series(tenantId, key, intervalMs, from, to);
+    const first = series.findIndex((v) => v !== null);
+    const name = key.patternId ? `pattern ${key.patternId} of ${key.service}` : key.service;
+    if (first < 0 || series.length - first < MIN_POINTS) {
       throw new ForecastingError(
         'NOT_ENOUGH_DATA',
-        `${service} has fewer than ${MIN_POINTS} intervals of ${interval} with records to forecast from`,
+        `${name} has fewer than ${MIN_POINTS} intervals of ${intervalMs / 60_000} min with data to forecast from`,
       );
     }
-    const values = total
-      .slice(first)
-      .map((p, i) =>
-        metric === 'error_rate'
-          ? p.count === 0
-            ? 0
-            : (counts[first + i]?.count ?? 0) / p.count
-          : p.count,
-      );
-    const start = (total[first] as { start: number }).start;
+    // A bucket without a value (no numeric parameter in it) carries the last one forward.
+    const values: number[] = [];
+    for (const v of series.slice(first)) values.push(v ?? (values[values.length - 1] as number));
+    const start = from + first * intervalMs;
     const f = forecast({
       values,
       intervalMs,
       start,
       horizon,
-      nonNegative: true,
-      bounded01: metric === 'error_rate',
+      nonNegative: key.metric !== 'parameter' || values.every((v) => v >= 0),
+      bounded01: key.metric === 'error_rate',
     });
     const row: Omit<ForecastRow, 'trend'> = {
-      service,
-      metric,
+      ...key,
       intervalMs,
       generatedAt: new Date(now),
       model: f.model,
@@ -272,10 +284,67 @@ export class ForecastingService implements OnModuleInit {
     await this.repo.save(tenantId, row);
     return { ...row, trend: null };
   }
+
+  /** The series' value per interval over [from, to); null where it has none. */
+  async #series(
+    tenantId: string,
+    key: SeriesKey,
+    intervalMs: number,
+    from: number,
+    to: number,
+  ): Promise<Array<number | null>> {
+    const interval = `${intervalMs / 1000}s`;
+    const range = {
+      from: new Date(from),
+      to: new Date(to),
+      services: [key.service],
+      ...(key.patternId ? { query: `pattern:${key.patternId}` } : {}),
+    };
+    const buckets = Math.round((to - from) / intervalMs);
+    const slot = (start: number) => Math.round((start - from) / intervalMs);
+    if (key.metric === 'parameter') {
+      const out: Array<number | null> = new Array<number | null>(buckets).fill(null);
+      const stats = await this.logs.paramStats(tenantId, range, interval, key.parameter ?? 0);
+      for (const p of stats)
+        if (slot(p.start) >= 0 && slot(p.start) < buckets) out[slot(p.start)] = p.mean;
+      return out;
+    }
+    const total = await this.logs.histogram(tenantId, range, interval);
+    const counts = new Array<number>(buckets).fill(0);
+    for (const p of total)
+      if (slot(p.start) >= 0 && slot(p.start) < buckets) counts[slot(p.start)] = p.count;
+    // Before the series' first record there is no series (a new service is not a silent one).
+    const first = counts.findIndex((c) => c > 0);
+    if (key.metric !== 'error_rate') {
+      return counts.map((c, i) => (first < 0 || i < first ? null : c));
+    }
+    const errors = await this.logs.histogram(
+      tenantId,
+      { ...range, levels: ['error', 'fatal'] },
+      interval,
+    );
+    const failed = new Array<number>(buckets).fill(0);
+    for (const p of errors)
+      if (slot(p.start) >= 0 && slot(p.start) < buckets) failed[slot(p.start)] = p.count;
+    return counts.map((c, i) =>
+      first < 0 || i < first ? null : c === 0 ? 0 : (failed[i] as number) / c,
+    );
+  }
 }
 
-function checkRequest(service: string, intervalMs: number, horizon: number): void {
-  if (service.trim() === '') throw new ForecastingError('INVALID_ARGUMENT', 'service is empty');
+function checkRequest(key: SeriesKey, intervalMs: number, horizon: number): void {
+  if (key.service.trim() === '') {
+    throw new ForecastingError('INVALID_ARGUMENT', 'service is empty');
+  }
+  if ((key.metric === 'pattern_volume' || key.metric === 'parameter') && !key.patternId) {
+    throw new ForecastingError('INVALID_ARGUMENT', `${key.metric} needs a patternId`);
+  }
+  if (
+    key.parameter !== undefined &&
+    (!Number.isInteger(key.parameter) || key.parameter < 0 || key.parameter > 31)
+  ) {
+    throw new ForecastingError('INVALID_ARGUMENT', 'parameter must be an integer from 0 to 31');
+  }
   if (!INTERVALS.has(intervalMs)) {
     throw new ForecastingError('INVALID_ARGUMENT', 'intervalMinutes must be 5, 15 or 60');
   }

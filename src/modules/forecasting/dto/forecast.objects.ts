@@ -12,10 +12,13 @@ import type { ForecastRow } from '../forecast.repository';
 export enum ForecastMetricValue {
   VOLUME = 'volume',
   ERROR_RATE = 'error_rate',
+  PATTERN_VOLUME = 'pattern_volume',
+  PARAMETER = 'parameter',
 }
 registerEnumType(ForecastMetricValue, {
   name: 'ForecastMetric',
-  description: 'VOLUME: records per interval; ERROR_RATE: share of error and fatal records (0..1)',
+  description:
+    'VOLUME: records per interval; ERROR_RATE: share of error and fatal records (0..1); PATTERN_VOLUME: a pattern’s records per interval; PARAMETER: the mean of a numeric pattern parameter per interval',
 });
 
 @ObjectType('ForecastPoint')
@@ -65,6 +68,12 @@ export class ForecastObject {
   @Field(() => ForecastMetricValue)
   metric!: ForecastMetricValue;
 
+  @Field(() => String, { nullable: true })
+  patternId!: string | null;
+
+  @Field(() => Int, { nullable: true })
+  parameter!: number | null;
+
   @Field({ description: 'The model chosen for the series by holdout error' })
   model!: string;
 
@@ -87,6 +96,8 @@ export class ForecastObject {
     return Object.assign(new ForecastObject(), {
       service: r.service,
       metric: r.metric as ForecastMetricValue,
+      patternId: r.patternId ?? null,
+      parameter: r.parameter ?? null,
       model: r.model,
       intervalSeconds: Math.round(r.intervalMs / 1000),
       generatedAt: r.generatedAt,
