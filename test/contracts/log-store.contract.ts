@@ -1,7 +1,7 @@
 import type { SubjectIdentifiers } from 'src/common/privacy/erasure-participant';
 import { SubjectMatcher } from 'src/common/privacy/subject-matcher';
 import type { LogRecord } from 'src/modules/logs/log-record';
-import type { LogFilterSpec, LogStore } from 'src/modules/logs/log-store.port';
+import type { LogFilterSpec, LogStore, ParamStatsPoint } from 'src/modules/logs/log-store.port';
 import { parseQuery } from 'src/modules/logs/query/query-parser';
 
 import { buildLogRecord } from '../factories/log-record.factory';
@@ -218,6 +218,125 @@ export function describeLogStoreContract(
         t + 30 * DAY,
       );
       expect(await store.count({ tenantId: B, query: parseQuery('') })).toBe(0);
+    });
+  });
+
+  describe(`LogStore contract, parameter statistics: ${name}`, () => {
+    let subject: ContractSubject;
+    let store: LogStore;
+    const now = Math.floor(Date.now() / HOUR) * HOUR - HOUR;
+    const TEN_MINUTES = 600_000;
+    /** "GET /api/orders took <*> ms, status <*>" */
+    const TOOK = 'c000000000000001';
+    const OTHER = 'c000000000000002';
+    const spec = (extra: Partial<LogFilterSpec> = {}, query = ''): LogFilterSpec => ({
+      tenantId: A,
+      query: parseQuery(query),
+      ...extra,
+    });
+    /** Records of tenant A, by bucket: pattern, then its parameters. */
+    const BUCKETS: Array<Array<[string, string[]]>> = [
+      [
+        [TOOK, ['12', '200']],
+        [TOOK, ['30', 'ok']],
+        [TOOK, ['slow', '404']],
+        [TOOK, ['-2.5', '1e3']],
+        [OTHER, ['1000']],
+      ],
+      // Nothing here is a number: no bucket.
+      [
+        [TOOK, ['12ms', 'x']],
+        [TOOK, ['NaN', ' 7']],
+        [TOOK, ['0x1A', 'Infinity']],
+      ],
+      [
+        [TOOK, ['4', '0']],
+        [TOOK, ['8', '-0']],
+        [TOOK, ['1e999', '.5']],
+        [TOOK, ['5']],
+      ],
+    ];
+
+    beforeAll(async () => {
+      subject = await makeSubject();
+      store = subject.store;
+      const records = BUCKETS.flatMap((bucket, b) =>
+        bucket.map(([patternId, patternParams], i) =>
+          buildLogRecord({
+            tenantId: A,
+            timestamp: now + b * TEN_MINUTES + i * 1000,
+            body: `GET /api/orders took ${patternParams.join(' ms, status ')}`,
+            patternId,
+            patternParams,
+          }),
+        ),
+      );
+      // Same pattern and time, another tenant: must never count for A.
+      records.push(
+        buildLogRecord({
+          tenantId: B,
+          timestamp: now,
+          body: 'GET /api/orders took 99999 ms, status 500',
+          patternId: TOOK,
+          patternParams: ['99999', '500'],
+        }),
+      );
+      expect((await store.append(records)).rejected.size).toBe(0);
+    });
+    afterAll(async () => {
+      await subject.store.close();
+      await subject.cleanup();
+    });
+
+    /** The points, with means compared to 9 digits (stores sum in their own order). */
+    function expectPoints(
+      actual: ParamStatsPoint[],
+      expected: Array<[bucket: number, count: number, mean: number, min: number, max: number]>,
+    ): void {
+      expect(actual.map((p) => [p.start, p.count, p.min, p.max])).toEqual(
+        expected.map(([b, count, , min, max]) => [now + b * TEN_MINUTES, count, min, max]),
+      );
+      actual.forEach((p, k) =>
+        expect(p.mean).toBeCloseTo((expected[k] as number[])[2] as number, 9),
+      );
+    }
+
+    it('gives count, mean, min and max of the numbers among a parameter’s values', async () => {
+      expectPoints(await store.paramStats(spec({ patternIds: [TOOK] }), TEN_MINUTES, 0), [
+        [0, 3, 39.5 / 3, -2.5, 30],
+        [2, 3, 17 / 3, 4, 8],
+      ]);
+      expectPoints(await store.paramStats(spec({ patternIds: [TOOK] }), TEN_MINUTES, 1), [
+        [0, 3, 1604 / 3, 200, 1000],
+        [2, 3, 0.5 / 3, 0, 0.5],
+      ]);
+    });
+
+    it('filters with pattern:<id> in the query as with the pattern filter', async () => {
+      const viaQuery = await store.paramStats(spec({}, `pattern:${TOOK}`), TEN_MINUTES, 0);
+      expect(viaQuery).toEqual(
+        await store.paramStats(spec({ patternIds: [TOOK] }), TEN_MINUTES, 0),
+      );
+      expectPoints(await store.paramStats(spec({}, `pattern:${OTHER}`), TEN_MINUTES, 0), [
+        [0, 1, 1000, 1000, 1000],
+      ]);
+    });
+
+    it('counts every pattern of the tenant without a filter, and no other tenant', async () => {
+      expectPoints(await store.paramStats(spec(), 3 * TEN_MINUTES, 0), [
+        [0, 7, (39.5 + 1000 + 17) / 7, -2.5, 1000],
+      ]);
+      expectPoints(await store.paramStats(spec({ tenantId: B }), TEN_MINUTES, 0), [
+        [0, 1, 99999, 99999, 99999],
+      ]);
+      expect(
+        await store.paramStats(
+          spec({ from: now + TEN_MINUTES, to: now + 2 * TEN_MINUTES }),
+          TEN_MINUTES,
+          0,
+        ),
+      ).toEqual([]);
+      expect(await store.paramStats(spec(), TEN_MINUTES, 5)).toEqual([]);
     });
   });
 

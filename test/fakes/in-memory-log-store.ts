@@ -9,8 +9,10 @@ import {
   type LogFilterSpec,
   type LogPage,
   LogStore,
+  type ParamStatsPoint,
   type RecordEncoder,
 } from 'src/modules/logs/log-store.port';
+import { assertStatsParam, paramNumber } from 'src/modules/logs/param-number';
 import { compileQueryMatcher } from 'src/modules/logs/query/query-matcher';
 import { eraseFromRecord, type SubjectErasure } from 'src/modules/logs/subject-erasure';
 
@@ -97,6 +99,32 @@ export class InMemoryLogStore extends LogStore {
       counts.set(start, (counts.get(start) ?? 0) + 1);
     }
     return [...counts].sort((a, b) => a[0] - b[0]).map(([start, count]) => ({ start, count }));
+  }
+
+  async paramStats(
+    filter: LogFilterSpec,
+    intervalMs: number,
+    index: number,
+  ): Promise<ParamStatsPoint[]> {
+    assertStatsParam(index);
+    const buckets = new Map<number, number[]>();
+    for (const r of this.matching(filter)) {
+      const value = paramNumber(r.patternParams?.[index] ?? '');
+      if (value === null) continue;
+      const start = Math.floor(r.timestamp / intervalMs) * intervalMs;
+      const values = buckets.get(start);
+      if (values) values.push(value);
+      else buckets.set(start, [value]);
+    }
+    return [...buckets]
+      .sort((a, b) => a[0] - b[0])
+      .map(([start, values]) => ({
+        start,
+        count: values.length,
+        mean: values.reduce((sum, v) => sum + v, 0) / values.length,
+        min: values.reduce((a, b) => Math.min(a, b)),
+        max: values.reduce((a, b) => Math.max(a, b)),
+      }));
   }
 
   async facets(filter: LogFilterSpec, field: FacetField, size: number): Promise<FacetCount[]> {

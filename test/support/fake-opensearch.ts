@@ -320,15 +320,35 @@ export class FakeOpenSearch {
     for (const [name, agg] of Object.entries(aggs)) {
       if (agg.date_histogram) {
         const interval = Number(/^(\d+)ms$/.exec(String(agg.date_histogram.fixed_interval))?.[1]);
-        const counts = new Map<number, number>();
+        const members = new Map<number, StoredDoc[]>();
         for (const d of docs) {
           const start = Math.floor(key(d)[0] / interval) * interval;
-          counts.set(start, (counts.get(start) ?? 0) + 1);
+          const bucket = members.get(start);
+          if (bucket) bucket.push(d);
+          else members.set(start, [d]);
         }
-        const buckets = [...counts]
+        const sub = agg.aggs as Record<string, Record<string, Record<string, unknown>>> | undefined;
+        const buckets = [...members]
           .sort((a, b) => a[0] - b[0])
-          .map(([k, n]) => ({ key_as_string: new Date(k).toISOString(), key: k, doc_count: n }));
+          .map(([k, inBucket]) => ({
+            key_as_string: new Date(k).toISOString(),
+            key: k,
+            doc_count: inBucket.length,
+            ...(sub ? this.aggregate(inBucket, sub) : {}),
+          }));
         out[name] = { buckets };
+      } else if (agg.stats) {
+        const field = String(agg.stats.field);
+        const values = docs.flatMap((d) => this.#evaluator.numbers(field, asDoc(d)));
+        const sum = values.reduce((a, b) => a + b, 0);
+        const n = values.length;
+        out[name] = {
+          count: n,
+          min: n ? values.reduce((a, b) => Math.min(a, b)) : null,
+          max: n ? values.reduce((a, b) => Math.max(a, b)) : null,
+          avg: n ? sum / n : null,
+          sum,
+        };
       } else if (agg.terms) {
         const field = String(agg.terms.field);
         const exclude = new Set((agg.terms.exclude as string[] | undefined) ?? []);

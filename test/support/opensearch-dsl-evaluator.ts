@@ -3,7 +3,7 @@
  * documents, following the documented semantics of each query (OpenSearch "Query DSL" pages:
  * term, terms, prefix, range, ids, match_phrase, bool, match_all, match_none) and the store's
  * mappings (keyword values longer than `ignore_above` are not indexed; `vigil.lexemes` is cut by
- * its single-space pattern tokenizer). Tests use it to check what the translated queries mean,
+ * its single-space pattern tokenizer), plus `exists` and the doc values numeric aggregations read. Tests use it to check what the translated queries mean,
  * and the fake OpenSearch server to answer searches.
  */
 export type Doc = Record<string, unknown> & { _id: string };
@@ -82,6 +82,11 @@ export class DslEvaluator {
           );
         });
       }
+      case 'exists': {
+        // A field no mapping declares is not indexed (dynamic: false), so it exists nowhere.
+        const field = String(arg.field);
+        return this.mappingOf(field) !== undefined && this.indexedTerms(field, doc).length > 0;
+      }
       default:
         throw new Error(`the evaluator does not know the ${kind} query`);
     }
@@ -98,6 +103,17 @@ export class DslEvaluator {
         .filter((v) => mapping.ignore_above === undefined || v.length <= mapping.ignore_above);
     }
     return values.map(String);
+  }
+
+  /** The doc values of a numeric field (`double`, `float`, ...) in `doc`, as aggregations read them. */
+  numbers(field: string, doc: Doc): number[] {
+    const type = this.mappingOf(field)?.type;
+    if (!type || !NUMERIC_TYPES.has(type)) {
+      throw new Error(`the evaluator aggregates numeric fields only, not ${field} (${type})`);
+    }
+    return this.values(field, doc)
+      .map(Number)
+      .filter((v) => Number.isFinite(v));
   }
 
   analyze(field: string, text: string): string[] {
@@ -151,6 +167,16 @@ export class DslEvaluator {
     return found;
   }
 }
+
+const NUMERIC_TYPES = new Set([
+  'double',
+  'float',
+  'half_float',
+  'long',
+  'integer',
+  'short',
+  'byte',
+]);
 
 function single(object: unknown): [string, unknown] {
   const entries = Object.entries(object as Record<string, unknown>);

@@ -2,7 +2,9 @@ import { buildLogRecord, TENANT_A } from '../../../test/factories/log-record.fac
 import { InMemoryLogStore } from '../../../test/fakes/in-memory-log-store';
 import { LogCursorCodec } from './log-cursor.codec';
 import { LogSearchService, parseInterval } from './log-search.service';
+import type { LogRecord } from './log-record';
 import { LogsError } from './logs.errors';
+import { PatternAliases } from './pattern-aliases.port';
 
 const TENANT_B = '00000000-0000-4000-8000-00000000000b';
 const codec = new LogCursorCodec(Buffer.alloc(32, 7));
@@ -135,6 +137,60 @@ describe(LogSearchService.name, () => {
     expect(() => sut.toSpec(TENANT_A, { from: new Date(base), to: new Date(base - 1) })).toThrow(
       /after/,
     );
+  });
+
+  describe('paramStats', () => {
+    const OLD = 'a000000000000001';
+    const NEW = 'a000000000000002';
+    /** The pattern now called NEW was called OLD before its template generalised. */
+    class Aliases extends PatternAliases {
+      async idsOf(_tenantId: string, id: string): Promise<string[]> {
+        return id === NEW ? [NEW, OLD] : [id];
+      }
+    }
+    const took = (timestamp: number, patternId: string, ms: string) =>
+      buildLogRecord({ timestamp, patternId, patternParams: ['GET', ms] });
+
+    async function serviceWith(records: LogRecord[]): Promise<LogSearchService> {
+      const store = new InMemoryLogStore();
+      await store.append(records);
+      return new LogSearchService(store, codec, new Aliases());
+    }
+
+    it('gives count, mean, min and max of a parameter per bucket, over the pattern’s aliases', async () => {
+      const sut = await serviceWith([
+        took(base, OLD, '10'),
+        took(base + 1000, NEW, '30'),
+        took(base + 2000, NEW, 'slow'),
+        took(base + 120_000, NEW, '5'),
+        took(base + 121_000, 'b000000000000003', '1000'),
+      ]);
+      const stats = await sut.paramStats(TENANT_A, { patternId: NEW }, '1m', 1);
+      expect(stats).toEqual([
+        { start: base, count: 2, mean: 20, min: 10, max: 30 },
+        { start: base + 120_000, count: 1, mean: 5, min: 5, max: 5 },
+      ]);
+      expect(await sut.paramStats(TENANT_A, { query: `pattern:${NEW}` }, '1h', 1)).toEqual([
+        { start: base, count: 3, mean: 15, min: 5, max: 30 },
+      ]);
+      expect(await sut.paramStats(TENANT_A, { patternId: NEW }, '1m', 0)).toEqual([]);
+    });
+
+    it('refuses bad parameter indexes and intervals as the histogram does', async () => {
+      const sut = await serviceWith([]);
+      for (const index of [-1, 32, 1.5, Number.NaN]) {
+        await expect(sut.paramStats(TENANT_A, {}, '1m', index)).rejects.toMatchObject({
+          code: 'INVALID_ARGUMENT',
+        });
+      }
+      await expect(sut.paramStats(TENANT_A, {}, '1y', 0)).rejects.toMatchObject({
+        code: 'INVALID_INTERVAL',
+      });
+      await expect(
+        sut.paramStats(TENANT_A, { from: new Date(0), to: new Date(base) }, '1s', 0),
+      ).rejects.toMatchObject({ code: 'INVALID_INTERVAL' });
+      expect(await sut.paramStats(TENANT_A, {}, '1m', 31)).toEqual([]);
+    });
   });
 
   it('reports a query syntax error with its position', () => {

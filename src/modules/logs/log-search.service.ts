@@ -8,8 +8,10 @@ import {
   type HistogramPoint,
   type LogFilterSpec,
   LogStore,
+  type ParamStatsPoint,
 } from './log-store.port';
 import { LogsError } from './logs.errors';
+import { MAX_STATS_PARAM } from './param-number';
 import { PatternAliases } from './pattern-aliases.port';
 import { normalizeLevelName, resolveField } from './query/query-fields';
 import type { QueryNode } from './query/query-ast';
@@ -107,18 +109,30 @@ export class LogSearchService {
     input: LogFilterInput,
     interval: string,
   ): Promise<HistogramPoint[]> {
-    const intervalMs = parseInterval(interval);
-    const filter = await this.#withAliases(this.toSpec(tenantId, input));
-    if (filter.from !== undefined && filter.to !== undefined) {
-      if ((filter.to - filter.from) / intervalMs > MAX_BUCKETS) {
-        throw new LogsError(
-          'INVALID_INTERVAL',
-          `interval ${interval} gives more than ${MAX_BUCKETS} buckets; widen it`,
-        );
-      }
-    }
+    const { filter, intervalMs } = await this.#bucketed(tenantId, input, interval);
     const points = await this.store.histogram(filter, intervalMs);
     return fillBuckets(points, intervalMs, filter.from, filter.to);
+  }
+
+  /**
+   * Count, mean, min and max per bucket of pattern parameter `index` (0-based) where it is a
+   * number (see param-number.ts): series such as "mean latency per hour" for forecasting. Buckets
+   * without numbers are absent, not zero: an empty bucket has no mean.
+   */
+  async paramStats(
+    tenantId: string,
+    input: LogFilterInput,
+    interval: string,
+    index: number,
+  ): Promise<ParamStatsPoint[]> {
+    if (!Number.isInteger(index) || index < 0 || index > MAX_STATS_PARAM) {
+      throw new LogsError(
+        'INVALID_ARGUMENT',
+        `parameter index must be an integer from 0 to ${MAX_STATS_PARAM}`,
+      );
+    }
+    const { filter, intervalMs } = await this.#bucketed(tenantId, input, interval);
+    return this.store.paramStats(filter, intervalMs, index);
   }
 
   async facets(
@@ -137,6 +151,25 @@ export class LogSearchService {
       ? { kind: 'column', name: column }
       : { kind: 'attribute', key: trimmed.replace(/^attributes\./, '') };
     return this.store.facets(await this.#withAliases(this.toSpec(tenantId, input)), facet, size);
+  }
+
+  /** The filter and bucket width of a read over time buckets, which may not have too many. */
+  async #bucketed(
+    tenantId: string,
+    input: LogFilterInput,
+    interval: string,
+  ): Promise<{ filter: LogFilterSpec; intervalMs: number }> {
+    const intervalMs = parseInterval(interval);
+    const filter = await this.#withAliases(this.toSpec(tenantId, input));
+    if (filter.from !== undefined && filter.to !== undefined) {
+      if ((filter.to - filter.from) / intervalMs > MAX_BUCKETS) {
+        throw new LogsError(
+          'INVALID_INTERVAL',
+          `interval ${interval} gives more than ${MAX_BUCKETS} buckets; widen it`,
+        );
+      }
+    }
+    return { filter, intervalMs };
   }
 
   /**

@@ -35,6 +35,19 @@ export interface HistogramPoint {
   count: number;
 }
 
+/**
+ * Numeric statistics of one pattern parameter over a time bucket (`LogStore.paramStats`):
+ * series such as "mean latency per hour" for forecasting.
+ */
+export interface ParamStatsPoint {
+  start: number;
+  /** Records of the bucket whose parameter is a number. */
+  count: number;
+  mean: number;
+  min: number;
+  max: number;
+}
+
 export interface FacetCount {
   value: string;
   count: number;
@@ -107,6 +120,16 @@ export abstract class LogStore {
   abstract search(filter: LogFilterSpec, first: number, after?: LogCursor): Promise<LogPage>;
   abstract count(filter: LogFilterSpec): Promise<number>;
   abstract histogram(filter: LogFilterSpec, intervalMs: number): Promise<HistogramPoint[]>;
+  /**
+   * Per time bucket (as `histogram` makes them), over the records matching `filter` whose
+   * parameter `index` (0-based, at most `MAX_STATS_PARAM`) is a number by the rule of
+   * param-number.ts: how many, their mean, min and max. Buckets without such values are absent.
+   */
+  abstract paramStats(
+    filter: LogFilterSpec,
+    intervalMs: number,
+    index: number,
+  ): Promise<ParamStatsPoint[]>;
   abstract facets(filter: LogFilterSpec, field: FacetField, size: number): Promise<FacetCount[]>;
   /** Creates storage ahead of time and enforces retention (days per tenant, `null` = default). */
   abstract maintain(retention: ReadonlyMap<string, number | null>, now: number): Promise<void>;

@@ -12,8 +12,14 @@ import {
   type LogFilterSpec,
   type LogPage,
   LogStore,
+  type ParamStatsPoint,
   type RecordEncoder,
 } from './log-store.port';
+import {
+  histogramAggregation,
+  type ParamStatsBucket,
+  paramStatsRequest,
+} from './opensearch/opensearch-aggregations';
 import {
   BulkWriter,
   type OpenSearchEncodedRecords,
@@ -27,6 +33,7 @@ import {
   indexedAttributes,
   RECORD_SOURCE_FIELDS,
 } from './opensearch/opensearch-documents';
+import type { DslQuery } from './opensearch/opensearch-query.translator';
 import { OpenSearchRequests, type SearchParts } from './opensearch/opensearch-requests';
 import { OpenSearchPits, type SearchResponse } from './opensearch/opensearch-pits';
 import { OpenSearchRetention } from './opensearch/opensearch-retention';
@@ -164,15 +171,34 @@ export class OpenSearchLogStore extends LogStore {
   }
 
   async histogram(filter: LogFilterSpec, intervalMs: number): Promise<HistogramPoint[]> {
-    const buckets = await this.aggregate(filter, {
-      date_histogram: {
-        field: FIELDS.timestamp,
-        // Fixed intervals are aligned on the epoch, like Postgres' date_bin from 'epoch'.
-        fixed_interval: `${intervalMs}ms`,
-        min_doc_count: 1,
-      },
-    });
+    const buckets = await this.aggregate(filter, histogramAggregation(intervalMs));
     return buckets.map((b) => ({ start: Number(b.key), count: b.doc_count }));
+  }
+
+  /**
+   * Stats of the parameter's double field (opensearch-documents.ts `FIELDS.paramNumbers`), which
+   * documents carry since it was added: records indexed before have no numbers to aggregate.
+   */
+  async paramStats(
+    filter: LogFilterSpec,
+    intervalMs: number,
+    index: number,
+  ): Promise<ParamStatsPoint[]> {
+    const { also, aggregation } = paramStatsRequest(intervalMs, index);
+    const buckets = (await this.aggregate(filter, aggregation, also)) as ParamStatsBucket[];
+    return buckets.flatMap(({ key, value }) =>
+      value && value.count > 0 && value.avg !== null && value.min !== null && value.max !== null
+        ? [
+            {
+              start: Number(key),
+              count: value.count,
+              mean: value.avg,
+              min: value.min,
+              max: value.max,
+            },
+          ]
+        : [],
+    );
   }
 
   async facets(filter: LogFilterSpec, field: FacetField, size: number): Promise<FacetCount[]> {
@@ -317,11 +343,12 @@ export class OpenSearchLogStore extends LogStore {
   private async aggregate(
     filter: LogFilterSpec,
     aggregation: Record<string, unknown>,
+    also: readonly DslQuery[] = [],
   ): Promise<Array<{ key: number | string; doc_count: number }>> {
     await this.ready();
     const scope = this.#requests.forTenant(filter.tenantId);
     const response = await this.#transport.send<SearchResponse>(
-      scope.search(scope.filter(filter), { size: 0, aggs: { result: aggregation } }),
+      scope.search(scope.filter(filter, also), { size: 0, aggs: { result: aggregation } }),
     );
     return response.aggregations?.result?.buckets ?? [];
   }

@@ -16,8 +16,11 @@ import {
   type LogFilterSpec,
   type LogPage,
   LogStore,
+  type ParamStatsPoint,
   type RecordEncoder,
 } from './log-store.port';
+import { assertStatsParam } from './param-number';
+import { paramStatsSql, timeBucketSql } from './postgres-aggregations';
 import { CopyLines, LOG_COLUMNS, fromRow, type LogRow } from './postgres-log-rows';
 import { SqlParams, translateQueryToSql } from './query/postgres-query.translator';
 import { eraseFromRecord, type SubjectErasure } from './subject-erasure';
@@ -119,14 +122,38 @@ export class PostgresLogStore extends LogStore {
   async histogram(filter: LogFilterSpec, intervalMs: number): Promise<HistogramPoint[]> {
     const params = new SqlParams();
     const where = this.where(filter, params);
-    const seconds = params.add(intervalMs / 1000);
+    const bucket = timeBucketSql(params, intervalMs);
     const rows = await this.read<{ start: Date; n: string }>(
       filter.tenantId,
-      `SELECT date_bin(make_interval(secs => ${seconds}), ts, timestamptz 'epoch') AS start, count(*) AS n
+      `SELECT ${bucket} AS start, count(*) AS n
          FROM tenant_logs WHERE ${where} GROUP BY 1 ORDER BY 1`,
       params,
     );
     return rows.map((r) => ({ start: r.start.getTime(), count: Number(r.n) }));
+  }
+
+  async paramStats(
+    filter: LogFilterSpec,
+    intervalMs: number,
+    index: number,
+  ): Promise<ParamStatsPoint[]> {
+    assertStatsParam(index);
+    const params = new SqlParams();
+    const where = this.where(filter, params);
+    const rows = await this.read<{
+      start: Date;
+      n: string;
+      mean: number;
+      min: number;
+      max: number;
+    }>(filter.tenantId, paramStatsSql(where, params, intervalMs, index), params);
+    return rows.map((r) => ({
+      start: r.start.getTime(),
+      count: Number(r.n),
+      mean: r.mean,
+      min: r.min,
+      max: r.max,
+    }));
   }
 
   async facets(filter: LogFilterSpec, field: FacetField, size: number): Promise<FacetCount[]> {

@@ -4,6 +4,7 @@ import {
   attributeKeyField,
   fromSource,
   indexedAttributes,
+  indexedParamNumbers,
   RECORD_SOURCE_FIELDS,
   toDocument,
 } from './opensearch-documents';
@@ -60,6 +61,7 @@ describe('OpenSearch documents', () => {
       category: 'dependency_failure',
       category_confidence: 0.8125,
     });
+    expect(minedDoc.vigil.param_num).toEqual({ 0: 42 });
     expect(fromSource(JSON.parse(JSON.stringify(minedDoc)))).toEqual(mined);
     expect(Object.getPrototypeOf(back.attributes)).toBe(Object.prototype);
     expect(Object.keys(back.attributes)).toContain('__proto__');
@@ -107,6 +109,20 @@ describe('OpenSearch documents', () => {
     expect(
       indexedAttributes({ n: 500, f: 0.5, b: false, s: 'x', o: { k: 1 }, a: [1, 'a'], z: null }),
     ).toEqual({ n: '500', f: '0.5', b: 'false', s: 'x', o: '{"k": 1}', a: '[1, "a"]' });
+  });
+
+  it('indexes the parameters that are numbers as doubles, by position up to 31', () => {
+    expect(indexedParamNumbers(['12', '12ms', '-0.5', 'NaN', '1e999', '', '3e2'])).toEqual({
+      0: 12,
+      2: -0.5,
+      6: 300,
+    });
+    expect(indexedParamNumbers(['GET', '/api'])).toBeNull();
+    const many = Array.from({ length: 40 }, (_, i) => String(i));
+    expect(Object.keys(indexedParamNumbers(many) ?? {})).toHaveLength(32);
+    expect(toDocument(buildLogRecord({ patternParams: ['a'] })).vigil).not.toHaveProperty(
+      'param_num',
+    );
   });
 
   it('reads a document missing optional fields without throwing', () => {

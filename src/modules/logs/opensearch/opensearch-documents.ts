@@ -1,5 +1,6 @@
 import { type LogRecord, storedCategory } from '../log-record';
 import { tokenizeFullText } from '../query/full-text-tokenizer';
+import { MAX_STATS_PARAM, paramNumber } from '../param-number';
 import { attributeText, MAX_PARAM_FIELD } from '../query/query-fields';
 
 /**
@@ -28,6 +29,13 @@ export const FIELDS = {
   patternParams: 'vigil.pattern_params',
   /** The same values indexed by position (`vigil.param.0`, ...), for `param.N:` queries. */
   params: 'vigil.param',
+  /**
+   * The parameters that are numbers (param-number.ts) as doubles, by position up to
+   * `MAX_STATS_PARAM`: what `paramStats` aggregates. Decided here, at write time, with the rule
+   * the other stores apply, rather than by OpenSearch's own parsing of strings (which also takes
+   * `1d`, ` 5` or hex floats) or by a script run on every document of every aggregation.
+   */
+  paramNumbers: 'vigil.param_num',
   /** The body's lexemes as Vigil's tokenizer cuts them, space-separated: what full-text search reads. */
   lexemes: 'vigil.lexemes',
   /** Attribute values as keyword text, one field per attribute key (see `attributeField`). */
@@ -53,6 +61,7 @@ export interface LogDocument {
     pattern_id?: string;
     pattern_params?: string[];
     param?: Record<string, string>;
+    param_num?: Record<string, number>;
     category?: string;
     category_confidence?: number;
     lexemes: string;
@@ -99,6 +108,17 @@ export function indexedParams(params: readonly string[]): Record<string, string>
   return indexed;
 }
 
+/** The parameters that are numbers, keyed by position; `null` when none is. */
+export function indexedParamNumbers(params: readonly string[]): Record<string, number> | null {
+  let indexed: Record<string, number> | null = null;
+  const n = Math.min(params.length, MAX_STATS_PARAM + 1);
+  for (let i = 0; i < n; i++) {
+    const value = paramNumber(params[i] as string);
+    if (value !== null) (indexed ??= {})[i] = value;
+  }
+  return indexed;
+}
+
 export function bodyLexemes(body: string): string {
   return tokenizeFullText(body)
     .map((token) => token.lexeme)
@@ -129,6 +149,8 @@ export function toDocument(record: LogRecord): LogDocument {
   if (record.patternParams?.length) {
     doc.vigil.pattern_params = record.patternParams;
     doc.vigil.param = indexedParams(record.patternParams);
+    const numbers = indexedParamNumbers(record.patternParams);
+    if (numbers !== null) doc.vigil.param_num = numbers;
   }
   const { category, categoryConfidence } = storedCategory(record);
   if (category !== null) doc.vigil.category = category;

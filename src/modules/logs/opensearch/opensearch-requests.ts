@@ -182,8 +182,14 @@ export class TenantScope {
       .join(',');
   }
 
-  /** The filter clauses of a read: the tenant term first, always. */
-  filter(spec: Omit<LogFilterSpec, 'tenantId'> & { tenantId?: string }): DslQuery {
+  /**
+   * The filter clauses of a read: the tenant term first, always; `also` are further clauses a
+   * read needs besides the spec (they come last).
+   */
+  filter(
+    spec: Omit<LogFilterSpec, 'tenantId'> & { tenantId?: string },
+    also: readonly DslQuery[] = [],
+  ): DslQuery {
     if (spec.tenantId !== undefined && spec.tenantId !== this.tenantId) {
       throw new RangeError('a filter of another tenant cannot be used in this scope');
     }
@@ -201,6 +207,7 @@ export class TenantScope {
       clauses.push({ terms: { [FIELDS.patternId]: [...spec.patternIds] } });
     }
     if (spec.query.kind !== 'all') clauses.push(translateQueryToDsl(spec.query));
+    clauses.push(...also);
     return this.scoped(clauses);
   }
 

@@ -95,11 +95,18 @@ describe('OpenSearch templates', () => {
               mapping: { type: 'keyword', ignore_above: 8191 },
             },
           },
+          {
+            param_numbers_as_double: {
+              path_match: 'vigil.param_num.*',
+              mapping: { type: 'double' },
+            },
+          },
         ],
-        _source: { excludes: ['vigil.lexemes', 'vigil.attr', 'vigil.param'] },
+        _source: { excludes: ['vigil.lexemes', 'vigil.attr', 'vigil.param', 'vigil.param_num'] },
       });
       expect(field('vigil.attr')).toEqual({ type: 'object', dynamic: 'true' });
       expect(field('vigil.param')).toEqual({ type: 'object', dynamic: 'true' });
+      expect(field('vigil.param_num')).toEqual({ type: 'object', dynamic: 'true' });
     });
   });
 

@@ -41,11 +41,14 @@ export function mappingsComponent(settings: OpenSearchStoreSettings): object {
     template: {
       mappings: {
         // Fields nobody declared are refused from the index (kept in _source) instead of mapped:
-        // only `vigil.attr` and `vigil.param` grow fields, and only as keywords (dynamic templates).
+        // only `vigil.attr` and `vigil.param` grow fields, as keywords, and `vigil.param_num`,
+        // as doubles (dynamic templates).
         dynamic: 'false',
-        // Both are derived from `message` and `attributes`, which _source keeps; the search
-        // fields alone would double the stored size.
-        _source: { excludes: [FIELDS.lexemes, FIELDS.attributes, FIELDS.params] },
+        // All are derived from `message`, `attributes` and `vigil.pattern_params`, which _source
+        // keeps; the search fields alone would double the stored size.
+        _source: {
+          excludes: [FIELDS.lexemes, FIELDS.attributes, FIELDS.params, FIELDS.paramNumbers],
+        },
         dynamic_templates: [
           {
             attributes_as_keyword: {
@@ -54,6 +57,14 @@ export function mappingsComponent(settings: OpenSearchStoreSettings): object {
             },
           },
           { params_as_keyword: { path_match: `${FIELDS.params}.*`, mapping: keyword } },
+          // Explicitly double: left to dynamic mapping, a first value of `12` would map the field
+          // as long and later fractions would be truncated.
+          {
+            param_numbers_as_double: {
+              path_match: `${FIELDS.paramNumbers}.*`,
+              mapping: { type: 'double' },
+            },
+          },
         ],
         properties: {
           '@timestamp': { type: 'date', format: 'strict_date_optional_time||epoch_millis' },
@@ -93,6 +104,7 @@ export function mappingsComponent(settings: OpenSearchStoreSettings): object {
               },
               attr: { type: 'object', dynamic: 'true' },
               param: { type: 'object', dynamic: 'true' },
+              param_num: { type: 'object', dynamic: 'true' },
             },
           },
         },
