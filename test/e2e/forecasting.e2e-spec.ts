@@ -145,17 +145,26 @@ describe('forecasting: series from the log store, forecasts with intervals, fore
   });
 
   it('forecasts a pattern’s volume and the mean of its numeric parameter', async () => {
-    const patterns = await gql<{ patterns: { edges: Array<{ node: { id: string } }> } }>(
-      '{ patterns(filter: { search: "took" }, first: 5) { edges { node { id } } } }',
+    // `GET <*> took <*> ms`: the path is a parameter too; the latency is the numeric one.
+    const patterns = await gql<{
+      patterns: {
+        edges: Array<{
+          node: { id: string; parameters: Array<{ position: number; numeric: unknown }> };
+        }>;
+      };
+    }>(
+      '{ patterns(filter: { search: "took" }, first: 5) { edges { node { id parameters { position numeric { count } } } } } }',
     );
-    const id = patterns.patterns.edges[0]!.node.id;
-    const PATTERN_FORECAST = `query ($id: String!, $m: ForecastMetric!) {
-      forecast(service: "checkout", metric: $m, patternId: $id, parameter: 0) {
+    const node = patterns.patterns.edges[0]!.node;
+    const id = node.id;
+    const position = node.parameters.find((p) => p.numeric !== null)!.position;
+    const PATTERN_FORECAST = `query ($id: String!, $m: ForecastMetric!, $n: Int) {
+      forecast(service: "checkout", metric: $m, patternId: $id, parameter: $n) {
         metric patternId parameter points { value lower95 upper95 } } }`;
     const latency = await gql<{
       forecast: { metric: string; parameter: number; points: Array<{ value: number }> };
-    }>(PATTERN_FORECAST, { id, m: 'PARAMETER' });
-    expect(latency.forecast).toMatchObject({ metric: 'PARAMETER', parameter: 0 });
+    }>(PATTERN_FORECAST, { id, m: 'PARAMETER', n: position });
+    expect(latency.forecast).toMatchObject({ metric: 'PARAMETER', parameter: position });
     const values = latency.forecast.points.map((p) => p.value);
     expect(Math.min(...values)).toBeGreaterThan(120);
     expect(Math.max(...values)).toBeLessThan(280);
