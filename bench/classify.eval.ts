@@ -89,6 +89,7 @@ function trainAndTest(
   train: CorpusExample[],
   test: CorpusExample[],
   seed: number,
+  rules = false,
 ) {
   const rng = new SeededRandom(seed).next;
   const split = stratifiedSplit(
@@ -101,6 +102,7 @@ function trainAndTest(
     categories: CATEGORIES,
     seed,
     calibration: human(split.holdout.map((i) => train[i]!)),
+    ...(rules ? { features: { rules: DEFAULT_TAXONOMY } } : {}),
   });
   return evaluateClassifier(model, human(test));
 }
@@ -116,7 +118,12 @@ function crossValidate(corpus: CorpusExample[], grouped: boolean): void {
         rng,
       )
     : stratifiedKFold(labels, 5, rng);
-  for (const [name, algorithm] of Object.entries(ALGORITHMS)) {
+  // Each algorithm alone, and with the taxonomy's rules as a feature (`+rules`).
+  const variants = Object.entries(ALGORITHMS).flatMap(([name, algorithm]) => [
+    { name, algorithm, rules: false },
+    { name: `${name}+rules`, algorithm, rules: true },
+  ]);
+  for (const { name, algorithm, rules } of variants) {
     const reports = folds.map((testIdx, f) => {
       const trainIdx = complement(corpus.length, testIdx);
       return trainAndTest(
@@ -124,6 +131,7 @@ function crossValidate(corpus: CorpusExample[], grouped: boolean): void {
         trainIdx.map((i) => corpus[i]!),
         testIdx.map((i) => corpus[i]!),
         100 + f,
+        rules,
       );
     });
     const acc = reports.map((r) => r.accuracy);

@@ -2,6 +2,8 @@ import { HashedNgrams, type SparseVector } from '../text/hashed-ngrams';
 import { LogTextTokenizer, type LogTextTokens } from '../text/log-text-tokenizer';
 import type { ClassifierInput } from './classifier-types';
 import { normaliseSeverity, SEVERITY_LEVELS } from './severity';
+import type { Taxonomy } from './taxonomy';
+import { weakLabel } from './weak-labels';
 
 /** How text becomes features; stored in a model's state so it featurizes the same way later. */
 export interface FeatureOptions {
@@ -11,7 +13,16 @@ export interface FeatureOptions {
   bigrams: boolean;
   /** Character n-grams of short words (default 3-grams of words up to 12 characters). */
   charNgrams: { n: number; maxTokenLength: number } | null;
+  /**
+   * The taxonomy whose rules (weak-labels.ts) become a feature: `rule:<category>`, counted
+   * RULE_FEATURE_COUNT times. A model then learns how far to trust the rules per category, and a
+   * line of a template it never saw still gets what the rules say about it (default: none).
+   */
+  rules?: Taxonomy | null;
 }
+
+/** How many times the rules' category counts among a line's tokens: a strong, single feature. */
+export const RULE_FEATURE_COUNT = 3;
 
 export const DEFAULT_FEATURES: FeatureOptions = {
   dimension: 1 << 18,
@@ -50,8 +61,12 @@ export class LogFeaturizer {
       dimension: options.dimension,
       bigrams: options.bigrams,
       charNgrams: options.charNgrams === null ? null : { ...options.charNgrams },
+      ...(options.rules ? { rules: options.rules } : {}),
     };
+    this.#rules = options.rules ?? null;
   }
+
+  readonly #rules: Taxonomy | null;
 
   featurize(input: ClassifierInput): Features {
     const text = input.message !== '' ? input.message : (input.template ?? '');
@@ -60,6 +75,10 @@ export class LogFeaturizer {
     const extra = [`sev:${severity}`];
     if (input.service !== undefined && input.service !== '') {
       extra.push(`svc:${input.service.toLowerCase()}`);
+    }
+    if (this.#rules !== null) {
+      const rule = weakLabel(input, this.#rules, tokens);
+      for (let i = 0; i < RULE_FEATURE_COUNT; i++) extra.push(`rule:${rule?.category ?? 'none'}`);
     }
     const counts = this.#hasher.vectorize(tokens, extra);
     const dense = new Array<number>(DENSE_FEATURES).fill(0);

@@ -1,3 +1,4 @@
+import { validateTaxonomy } from './taxonomy';
 import type { ClassifierAlgorithm, LogClassifierState } from './log-classifier';
 
 /**
@@ -37,6 +38,7 @@ export function parseClassifierState(state: unknown): LogClassifierState {
   ) {
     throw new TypeError('state: bad feature options');
   }
+  if (f.rules != null) validateTaxonomy(f.rules);
   if (
     typeof s.temperature !== 'number' ||
     !(s.temperature > 0) ||

@@ -105,7 +105,14 @@ export function trainCandidate(
   const held = new Set(split.holdout.map((i) => pool[i] as LabelledExample));
   const holdout = [...held];
   const train = set.examples.filter((e) => !held.has(e));
-  const trainOptions = { algorithm: options.algorithm, categories, seed: options.seed };
+  // The taxonomy's rules are a feature too: a template the labels never covered still gets
+  // what the rules say about it, weighed as the labels taught (eval:classify, held-out templates).
+  const trainOptions = {
+    algorithm: options.algorithm,
+    categories,
+    seed: options.seed,
+    features: { rules: options.taxonomy },
+  };
   const evaluated = LogClassifier.train(train, { ...trainOptions, calibration: holdout });
   const metrics = evaluateClassifier(evaluated, holdout);
   const baseline =
