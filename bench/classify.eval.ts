@@ -197,7 +197,14 @@ function learningCurve(
           examples.push(w);
       });
     }
-    return LogClassifier.train(examples, { algorithm, categories: CATEGORIES, seed, epochs: 5 });
+    // As Vigil trains its served models: the taxonomy's rules are a feature.
+    return LogClassifier.train(examples, {
+      algorithm,
+      categories: CATEGORIES,
+      seed,
+      epochs: 5,
+      features: { rules: DEFAULT_TAXONOMY },
+    });
   };
   const out = new Map<number, CurvePoint>();
   takeRandom(INITIAL_SEEDS);
