@@ -15,6 +15,7 @@ import { AlertChannelKinds1764250000000 } from './1764250000000-alert-channel-ki
 import { LogCategory1764260000000 } from './1764260000000-log-category';
 import { Learning1764270000000 } from './1764270000000-learning';
 import { Forecasts1764280000000 } from './1764280000000-forecasts';
+import { Runbooks1764290000000 } from './1764290000000-runbooks';
 
 /** Every migration, oldest first. TypeORM runs the ones not yet applied at start. */
 export const MIGRATIONS = [
@@ -35,4 +36,5 @@ export const MIGRATIONS = [
   LogCategory1764260000000,
   Learning1764270000000,
   Forecasts1764280000000,
+  Runbooks1764290000000,
 ];

@@ -32,6 +32,7 @@ import { ClassificationModule } from './modules/classification/classification.mo
 import { DetectionModule } from './modules/detection/detection.module';
 import { FeedbackModule } from './modules/feedback/feedback.module';
 import { ForecastingModule } from './modules/forecasting/forecasting.module';
+import { RemediationModule } from './modules/remediation/remediation.module';
 import { IngestModule } from './modules/ingest/ingest.module';
 import { LogsModule } from './modules/logs/logs.module';
 import { SecretsModule } from './modules/secrets/secrets.module';
@@ -64,6 +65,7 @@ export class AppModule {
         ClassificationModule,
         FeedbackModule,
         ForecastingModule,
+        RemediationModule,
         HealthModule,
         AuditModule,
         SecretsModule,

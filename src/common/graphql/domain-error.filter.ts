@@ -6,6 +6,7 @@ import { AlertingError, type AlertingErrorCode } from '../../modules/alerting/al
 import { AuditError, type AuditErrorCode } from '../../modules/audit/audit.errors';
 import { ClassificationError } from '../../modules/classification/classification.errors';
 import { ForecastingError } from '../../modules/forecasting/forecasting.errors';
+import { RemediationError } from '../../modules/remediation/remediation.errors';
 import { DetectionError, type DetectionErrorCode } from '../../modules/detection/detection.errors';
 import {
   CustomFormatError,
@@ -33,7 +34,8 @@ type DomainError =
   | DetectionError
   | AlertingError
   | ClassificationError
-  | ForecastingError;
+  | ForecastingError
+  | RemediationError;
 
 /** Maps each module's error codes to GraphQL `extensions.code`; services never build GraphQL errors. */
 @Catch(
@@ -49,6 +51,7 @@ type DomainError =
   AlertingError,
   ClassificationError,
   ForecastingError,
+  RemediationError,
 )
 export class DomainErrorFilter implements ExceptionFilter {
   catch(error: DomainError, host: ArgumentsHost): GraphQLError | void {
@@ -94,6 +97,12 @@ export class DomainErrorFilter implements ExceptionFilter {
     }
     if (error instanceof DetectionError) {
       return new GraphQLError(error.message, { extensions: { code: detectionCode(error.code) } });
+    }
+    if (error instanceof RemediationError) {
+      const code = error.code === 'NOT_FOUND' ? 'NOT_FOUND' : 'BAD_USER_INPUT';
+      return new GraphQLError(error.message, {
+        extensions: { code, ...(error.errors.length > 0 ? { problems: error.errors } : {}) },
+      });
     }
     if (error instanceof ForecastingError) {
       const code = error.code === 'NOT_ENOUGH_DATA' ? 'NOT_ENOUGH_DATA' : 'BAD_USER_INPUT';

@@ -41,6 +41,6 @@ import { AlertConfigModule } from './config/alert-config.module';
     AlertActionRoutes,
     AlertingErasureParticipant,
   ],
-  exports: [AlertActionsPort, AlertEngineService, AlertActionRoutes],
+  exports: [AlertActionsPort, AlertEngineService, AlertActionRoutes, AlertQueryService],
 })
 export class AlertingModule {}
