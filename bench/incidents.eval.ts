@@ -6,7 +6,8 @@
  * recall, precision, time to detect and false positives per simulated day, ending with one line
  * `overall recall R precision P false-positives/day F median-ttd S`.
  *
- * Env: EVAL_SEED (1), EVAL_DAYS (7), EVAL_RATE (records/min per service, 40), EVAL_INCIDENTS
+ * Env: EVAL_SEED (1), EVAL_START (ISO time the week starts; default DAYS + 1 days ago, so runs
+ * at different times of day differ), EVAL_DAYS (7), EVAL_RATE (records/min per service, 40), EVAL_INCIDENTS
  * (per day, 4), EVAL_BATCH (1000), EVAL_CONNECTIONS (1: batches in event-time order, as one shipper sends them), EVAL_VERBOSE=1 lists every incident and
  * every unmatched anomaly.
  */
@@ -40,7 +41,9 @@ async function main(): Promise<void> {
   const databaseUrl = `${PG}/vigil_eval_${id}`;
   const redisPrefix = `vigil_eval_${id}:`;
   // The week ends a day ago, so no record is in the future of the server's clock.
-  const start = Math.floor((Date.now() - (DAYS + 1) * 86_400_000) / MIN) * MIN;
+  const start = process.env.EVAL_START
+    ? Date.parse(process.env.EVAL_START)
+    : Math.floor((Date.now() - (DAYS + 1) * 86_400_000) / MIN) * MIN;
   const workload = generateWorkload({
     seed: SEED,
     start,
