@@ -9,9 +9,13 @@ const swc = ['@swc/jest', {
 const common = {
   transform: {
     '^.+\\.ts$': swc,
-    '/node_modules/(@nestjs|jose)/.+\\.js$': '<rootDir>/test/support/esm-to-cjs.transformer.js',
+    // ES-module-only packages jest's loader cannot require: turned into CommonJS.
+    '/node_modules/(@nestjs|jose|@kubernetes/client-node|openid-client|oauth4webapi)/.+\\.js$':
+      '<rootDir>/test/support/esm-to-cjs.transformer.js',
   },
-  transformIgnorePatterns: ['/node_modules/(?!@nestjs/|jose/)'],
+  transformIgnorePatterns: [
+    '/node_modules/(?!@nestjs/|jose/|@kubernetes/client-node/|openid-client/|oauth4webapi/)',
+  ],
   moduleNameMapper: { '^src/(.*)$': '<rootDir>/src/$1' },
   testEnvironment: 'node',
 };
