@@ -2,7 +2,7 @@ import { useState } from 'react';
 
 import { time } from '../ui/status';
 import { useMutation, useQuery } from '../ui/use-query';
-import { SettingsSection } from './settings-kit';
+import { DangerButton, NameField, SettingsSection } from './settings-kit';
 
 interface Key {
   id: string;
@@ -49,20 +49,12 @@ export function ApiKeysSettings() {
       )}
       actions={(k) =>
         !k.revokedAt && (
-          <button
-            className="danger"
-            onClick={() => void revoke.run({ id: k.id }).then((ok) => ok && q.reload())}
-          >
-            Revoke
-          </button>
+          <DangerButton label="Revoke" run={() => revoke.run({ id: k.id })} reload={q.reload} />
         )
       }
       form={
         <>
-          <label>
-            Name
-            <input required value={name} onChange={(e) => setName(e.target.value)} />
-          </label>
+          <NameField value={name} onChange={setName} />
           <label>
             Scope
             <select value={scope} onChange={(e) => setScope(e.target.value)}>
@@ -124,12 +116,7 @@ export function UsersSettings() {
         </>
       )}
       actions={(m) => (
-        <button
-          className="danger"
-          onClick={() => void remove.run({ id: m.user.id }).then((ok) => ok && q.reload())}
-        >
-          Remove
-        </button>
+        <DangerButton label="Remove" run={() => remove.run({ id: m.user.id })} reload={q.reload} />
       )}
       form={
         <>

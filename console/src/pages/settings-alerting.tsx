@@ -2,7 +2,7 @@ import { useState } from 'react';
 
 import { time } from '../ui/status';
 import { useMutation, useQuery } from '../ui/use-query';
-import { SettingsSection } from './settings-kit';
+import { DangerButton, NameField, SettingsSection } from './settings-kit';
 
 interface Channel {
   id: string;
@@ -57,20 +57,12 @@ export function ChannelsSettings() {
           >
             Send test
           </button>
-          <button
-            className="danger"
-            onClick={() => void del.run({ id: c.id }).then((ok) => ok && q.reload())}
-          >
-            Delete
-          </button>
+          <DangerButton label="Delete" run={() => del.run({ id: c.id })} reload={q.reload} />
         </>
       )}
       form={
         <>
-          <label>
-            Name
-            <input required value={name} onChange={(e) => setName(e.target.value)} />
-          </label>
+          <NameField value={name} onChange={setName} />
           <label>
             Kind
             <select value={kind} onChange={(e) => setKind(e.target.value as 'webhook' | 'slack')}>
@@ -171,19 +163,11 @@ export function RulesSettings() {
         </>
       )}
       actions={(r) => (
-        <button
-          className="danger"
-          onClick={() => void del.run({ id: r.id }).then((ok) => ok && q.reload())}
-        >
-          Delete
-        </button>
+        <DangerButton label="Delete" run={() => del.run({ id: r.id })} reload={q.reload} />
       )}
       form={
         <>
-          <label>
-            Name
-            <input required value={name} onChange={(e) => setName(e.target.value)} />
-          </label>
+          <NameField value={name} onChange={setName} />
           <label>
             Severity
             <select value={severity} onChange={(e) => setSeverity(e.target.value)}>
@@ -284,12 +268,7 @@ export function SilencesSettings() {
         </>
       )}
       actions={(s) => (
-        <button
-          className="danger"
-          onClick={() => void expire.run({ id: s.id }).then((ok) => ok && q.reload())}
-        >
-          Expire
-        </button>
+        <DangerButton label="Expire" run={() => expire.run({ id: s.id })} reload={q.reload} />
       )}
       form={
         <>
@@ -372,19 +351,11 @@ export function EscalationSettings() {
         </>
       )}
       actions={(p) => (
-        <button
-          className="danger"
-          onClick={() => void del.run({ id: p.id }).then((ok) => ok && q.reload())}
-        >
-          Delete
-        </button>
+        <DangerButton label="Delete" run={() => del.run({ id: p.id })} reload={q.reload} />
       )}
       form={
         <>
-          <label>
-            Name
-            <input required value={name} onChange={(e) => setName(e.target.value)} />
-          </label>
+          <NameField value={name} onChange={setName} />
           <label>
             Channel
             <select required value={channelId} onChange={(e) => setChannelId(e.target.value)}>

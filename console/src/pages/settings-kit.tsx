@@ -52,3 +52,29 @@ export function SettingsSection<T>(props: {
     </section>
   );
 }
+
+/** A destructive action on one row: runs it, then reloads the list when it took effect. */
+export function DangerButton(props: {
+  label: string;
+  run: () => Promise<unknown>;
+  reload: () => void;
+}) {
+  return (
+    <button
+      className="danger"
+      onClick={() => void props.run().then((ok) => Boolean(ok) && props.reload())}
+    >
+      {props.label}
+    </button>
+  );
+}
+
+/** The required Name field of a create form. */
+export function NameField(props: { value: string; onChange: (value: string) => void }) {
+  return (
+    <label>
+      Name
+      <input required value={props.value} onChange={(e) => props.onChange(e.target.value)} />
+    </label>
+  );
+}
