@@ -177,6 +177,30 @@ describe(postOutbound.name, () => {
     expect(!result.ok && result.receipt).toMatchObject({ permanent: true, code: 'URL_REFUSED' });
   });
 
+  it('checks the address it connects to again (a DNS answer that changes cannot rebind)', async () => {
+    let hits = 0;
+    server.on('request', () => hits++);
+    const port = (server.address() as AddressInfo).port;
+    let lookups = 0;
+    // The guard sees a public address; the connection would see loopback.
+    const lookup = () =>
+      Promise.resolve([
+        lookups++ === 0
+          ? { address: '93.184.216.34', family: 4 }
+          : { address: '127.0.0.1', family: 4 },
+      ]);
+    const result = await postOutbound({
+      url: `http://hooks.example:${port}/ok`,
+      headers: {},
+      body: '{}',
+      allowPrivate: false,
+      lookup,
+    });
+    expect(lookups).toBe(2);
+    expect(!result.ok && result.receipt).toMatchObject({ permanent: true, code: 'URL_REFUSED' });
+    expect(hits).toBe(0);
+  });
+
   it('reports a refused connection as retryable', async () => {
     const closed = createServer();
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));

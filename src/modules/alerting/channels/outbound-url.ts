@@ -1,5 +1,8 @@
+import { lookup as dnsCallbackLookup, type LookupAddress } from 'node:dns';
 import { lookup as dnsLookup } from 'node:dns/promises';
-import { isIP } from 'node:net';
+import { request as httpRequest, type IncomingMessage } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import { isIP, type LookupFunction } from 'node:net';
 
 import { AlertingError } from '../alerting.errors';
 
@@ -118,6 +121,8 @@ export interface OutboundPost {
   readonly timeoutMs?: number;
   /** Clock for HTTP-date `Retry-After` values; default `Date.now`. */
   readonly now?: () => number;
+  /** Injected resolver for tests (the guard's and the connect-time lookup). */
+  readonly lookup?: HostLookup;
 }
 
 /** A provider answer, or the receipt that ends the attempt (refused URL, network error, non-2xx). */
@@ -128,40 +133,46 @@ export type OutboundResult =
 const MAX_RESPONSE_BYTES = 64 * 1024;
 
 /**
- * Checks the URL with the SSRF guard, POSTs with `fetch` (no redirects: a redirect could lead past
- * the guard) and classifies the outcome. Never throws.
+ * Checks the URL with the SSRF guard, POSTs through {@link sendGuarded} (the connect-time
+ * address is checked too; no redirects: a redirect could lead past the guard) and classifies
+ * the outcome. Never throws.
  */
 export async function postOutbound(request: OutboundPost): Promise<OutboundResult> {
   let url: URL;
   try {
-    url = await checkOutboundUrl(request.url, { allowPrivate: request.allowPrivate });
+    url = await checkOutboundUrl(request.url, {
+      allowPrivate: request.allowPrivate,
+      ...(request.lookup ? { lookup: request.lookup } : {}),
+    });
   } catch (error) {
     return { ok: false, receipt: refusedReceipt(error), body: '' };
   }
   const timeoutMs = request.timeoutMs ?? 10_000;
-  let response: Response;
-  let body: string;
+  let response: GuardedResponse;
   try {
-    response = await fetch(url, {
+    response = await sendGuarded(url, {
       method: 'POST',
       headers: request.headers,
       body: request.body,
-      redirect: 'manual',
-      signal: AbortSignal.timeout(timeoutMs),
+      allowPrivate: request.allowPrivate,
+      timeoutMs,
+      maxResponseBytes: MAX_RESPONSE_BYTES,
+      ...(request.lookup ? { lookup: request.lookup } : {}),
     });
-    body = await readCapped(response);
   } catch (error) {
-    const timedOut = error instanceof Error && error.name === 'TimeoutError';
-    const message = timedOut ? `timed out after ${timeoutMs} ms` : networkMessage(error);
+    if (error instanceof AlertingError)
+      return { ok: false, receipt: refusedReceipt(error), body: '' };
+    const message = error instanceof GuardedTimeout ? error.message : networkMessage(error);
     return { ok: false, receipt: { ok: false, permanent: false, error: message }, body: '' };
   }
+  const body = response.body;
   if (response.status >= 200 && response.status < 300) {
     return { ok: true, status: response.status, body };
   }
   const now = (request.now ?? Date.now)();
   return {
     ok: false,
-    receipt: httpFailureReceipt(response.status, response.headers.get('retry-after'), now, body),
+    receipt: httpFailureReceipt(response.status, response.retryAfter, now, body),
     body,
   };
 }
@@ -208,24 +219,6 @@ export function refusedReceipt(error: unknown): DeliveryReceipt {
     };
   }
   return { ok: false, permanent: false, error: networkMessage(error) };
-}
-
-async function readCapped(response: Response): Promise<string> {
-  if (!response.body) return '';
-  const reader = (response.body as ReadableStream<Uint8Array>).getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    chunks.push(value);
-    size += value.byteLength;
-    if (size >= MAX_RESPONSE_BYTES) {
-      await reader.cancel();
-      break;
-    }
-  }
-  return Buffer.concat(chunks).subarray(0, MAX_RESPONSE_BYTES).toString('utf8');
 }
 
 function networkMessage(error: unknown): string {
@@ -278,4 +271,142 @@ function parseV6(address: string): number[] {
         ];
   if (tail.length > 0) groups.splice(6, 2, ...tail);
   return groups;
+}
+
+/** A request through {@link sendGuarded}. */
+export interface GuardedRequest {
+  readonly method: string;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body?: string;
+  readonly allowPrivate: boolean;
+  readonly timeoutMs: number;
+  readonly maxResponseBytes: number;
+  readonly lookup?: HostLookup;
+}
+
+/** The status line, the headers callers read, and the body (capped). */
+export interface GuardedResponse {
+  readonly status: number;
+  readonly retryAfter: string | null;
+  readonly location: string | null;
+  readonly body: string;
+}
+
+/** What a request that ran out of time rejects with. */
+export class GuardedTimeout extends Error {
+  constructor(timeoutMs: number) {
+    super(`timed out after ${timeoutMs} ms`);
+    this.name = 'TimeoutError';
+  }
+}
+
+/**
+ * Sends a request to a URL the guard already accepted, with node:http(s) rather than fetch: only
+ * they let the socket's own lookup be checked, so a DNS answer that changes between the check
+ * and the connect (rebinding) cannot reach a non-public address. No redirects are followed, no
+ * socket is pooled (one opened under a tenant's private-network opt-in must not serve another),
+ * and the body is read up to `maxResponseBytes`. Rejects on network errors, a refused
+ * connect-time address (`URL_REFUSED`) and timeouts ({@link GuardedTimeout}).
+ */
+export async function sendGuarded(url: URL, req: GuardedRequest): Promise<GuardedResponse> {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), req.timeoutMs);
+  const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
+  try {
+    return await new Promise<GuardedResponse>((resolve, reject) => {
+      const request = send(url, {
+        method: req.method,
+        headers: req.headers,
+        signal: controller.signal,
+        lookup: guardedLookup(req.allowPrivate, req.lookup),
+        agent: false,
+      });
+      request.on('error', reject);
+      request.on('response', (res: IncomingMessage) => {
+        readCappedMessage(res, req.maxResponseBytes).then(
+          (body) =>
+            resolve({
+              status: res.statusCode ?? 0,
+              retryAfter: headerValue(res.headers['retry-after']),
+              location: headerValue(res.headers.location),
+              body,
+            }),
+          reject,
+        );
+      });
+      request.end(req.body);
+    });
+  } catch (error) {
+    throw controller.signal.aborted ? new GuardedTimeout(req.timeoutMs) : error;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * The `lookup` the socket uses: resolves like the guard and refuses non-public answers, so the
+ * address connected to is one that was checked. IP-literal hosts skip it (the guard saw them).
+ */
+function guardedLookup(allowPrivate: boolean, resolve: HostLookup | undefined): LookupFunction {
+  return (hostname, options, callback) => {
+    const resolved: Promise<LookupAddress[]> = resolve
+      ? resolve(hostname, { all: true, verbatim: true })
+      : new Promise((done, fail) =>
+          dnsCallbackLookup(hostname, { all: true, verbatim: true }, (error, addresses) =>
+            error ? fail(error) : done(addresses),
+          ),
+        );
+    resolved.then(
+      (found) => {
+        const wanted = options.family === 4 || options.family === 6 ? options.family : 0;
+        const addresses = found.filter((a) => wanted === 0 || a.family === wanted);
+        const refused = allowPrivate
+          ? undefined
+          : addresses.find((a) => isNonPublicAddress(a.address));
+        if (refused !== undefined) {
+          const error = new AlertingError(
+            'URL_REFUSED',
+            `${hostname} resolved at connect time to non-public ${refused.address}`,
+          );
+          callback(error, '', 0);
+        } else if (addresses.length === 0) {
+          const error: NodeJS.ErrnoException = new Error(`${hostname} has no address`);
+          error.code = 'ENOTFOUND';
+          callback(error, '', 0);
+        } else if (options.all) {
+          (callback as unknown as (e: null, all: LookupAddress[]) => void)(null, addresses);
+        } else {
+          callback(null, addresses[0]!.address, addresses[0]!.family);
+        }
+      },
+      (error: NodeJS.ErrnoException) => callback(error, '', 0),
+    );
+  };
+}
+
+/** Reads at most `max` bytes, then stops the transfer; the cut may split a UTF-8 character. */
+function readCappedMessage(res: IncomingMessage, max: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const done = () => resolve(Buffer.concat(chunks).subarray(0, max).toString('utf8'));
+    res.on('data', (chunk: Buffer) => {
+      chunks.push(chunk);
+      size += chunk.byteLength;
+      if (size >= max) {
+        res.removeAllListeners('data');
+        done();
+        res.destroy();
+      }
+    });
+    res.on('end', done);
+    res.on('error', (error) => (size >= max ? done() : reject(error)));
+    // Settled already unless the peer hung up mid-body (a later resolve/reject is a no-op).
+    res.on('close', () => reject(new Error('connection closed before the response ended')));
+  });
+}
+
+function headerValue(value: string | string[] | undefined): string | null {
+  if (value === undefined) return null;
+  return Array.isArray(value) ? (value[0] ?? null) : value;
 }

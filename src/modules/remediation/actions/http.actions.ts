@@ -1,13 +1,8 @@
-import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
-import { request as httpRequest, type IncomingMessage } from 'node:http';
-import { request as httpsRequest } from 'node:https';
-import { type LookupFunction } from 'node:net';
-
 import { AlertingError } from 'src/modules/alerting/alerting.errors';
 import {
   checkOutboundUrl,
-  isNonPublicAddress,
   parseRetryAfter,
+  sendGuarded,
   type HostLookup,
 } from 'src/modules/alerting/channels/outbound-url';
 
@@ -159,42 +154,26 @@ export class HttpActions {
     };
   }
 
-  /** Sends with node:http(s) rather than fetch: only they let us guard the connect-time lookup. */
+  /** Sends through the guarded sender: the connect-time lookup is checked too. */
   async #send(
     url: URL,
     call: HttpCall,
     options: HttpCallOptions,
     maxResponseBytes: number,
   ): Promise<{ response: ResponseHead; body: string }> {
-    const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(), options.timeoutMs);
-    const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
-    try {
-      return await new Promise<{ response: ResponseHead; body: string }>((resolve, reject) => {
-        const req = send(url, {
-          method: call.method,
-          headers: call.headers,
-          signal: controller.signal,
-          lookup: guardedLookup(options.allowPrivateNetwork, this.#lookup),
-          // A pooled socket could have been opened under another tenant's private-network opt-in.
-          agent: false,
-        });
-        req.on('error', reject);
-        req.on('response', (res: IncomingMessage) => {
-          const response: ResponseHead = {
-            status: res.statusCode ?? 0,
-            retryAfter: headerValue(res.headers['retry-after']),
-            location: headerValue(res.headers.location),
-          };
-          readCapped(res, maxResponseBytes).then((body) => resolve({ response, body }), reject);
-        });
-        req.end(call.body);
-      });
-    } catch (error) {
-      throw controller.signal.aborted ? new TimedOut(options.timeoutMs) : error;
-    } finally {
-      clearTimeout(timer);
-    }
+    const r = await sendGuarded(url, {
+      method: call.method,
+      headers: call.headers,
+      ...(call.body !== undefined ? { body: call.body } : {}),
+      allowPrivate: options.allowPrivateNetwork,
+      timeoutMs: options.timeoutMs,
+      maxResponseBytes,
+      ...(this.#lookup ? { lookup: this.#lookup } : {}),
+    });
+    return {
+      response: { status: r.status, retryAfter: r.retryAfter, location: r.location },
+      body: r.body,
+    };
   }
 }
 
@@ -203,14 +182,6 @@ interface ResponseHead {
   status: number;
   retryAfter: string | null;
   location: string | null;
-}
-
-/** Whatever Node reports when our AbortController fires, the caller sees this instead. */
-class TimedOut extends Error {
-  constructor(timeoutMs: number) {
-    super(`timed out after ${timeoutMs} ms`);
-    this.name = 'TimedOut';
-  }
 }
 
 /** The call a planned `http` or `webhook` action makes (webhook payloads are JSON). */
@@ -282,74 +253,6 @@ function refuseRequest(call: HttpCall): string | undefined {
     return `body exceeds ${MAX_REQUEST_BODY_BYTES} bytes`;
   }
   return undefined;
-}
-
-/**
- * The `lookup` the socket uses: resolves like the guard and refuses non-public answers, so the
- * address connected to is one that was checked. IP-literal hosts skip it (the guard saw them).
- */
-function guardedLookup(allowPrivate: boolean, resolve: HostLookup | undefined): LookupFunction {
-  return (hostname, options, callback) => {
-    const resolved: Promise<LookupAddress[]> = resolve
-      ? resolve(hostname, { all: true, verbatim: true })
-      : new Promise((done, fail) =>
-          dnsLookup(hostname, { all: true, verbatim: true }, (error, addresses) =>
-            error ? fail(error) : done(addresses),
-          ),
-        );
-    resolved.then(
-      (found) => {
-        const wanted = options.family === 4 || options.family === 6 ? options.family : 0;
-        const addresses = found.filter((a) => wanted === 0 || a.family === wanted);
-        const refused = allowPrivate
-          ? undefined
-          : addresses.find((a) => isNonPublicAddress(a.address));
-        if (refused !== undefined) {
-          const error = new AlertingError(
-            'URL_REFUSED',
-            `${hostname} resolved at connect time to non-public ${refused.address}`,
-          );
-          callback(error, '', 0);
-        } else if (addresses.length === 0) {
-          const error: NodeJS.ErrnoException = new Error(`${hostname} has no address`);
-          error.code = 'ENOTFOUND';
-          callback(error, '', 0);
-        } else if (options.all) {
-          (callback as unknown as (e: null, all: LookupAddress[]) => void)(null, addresses);
-        } else {
-          callback(null, addresses[0]!.address, addresses[0]!.family);
-        }
-      },
-      (error: NodeJS.ErrnoException) => callback(error, '', 0),
-    );
-  };
-}
-
-/** Reads at most `max` bytes, then stops the transfer; the cut may split a UTF-8 character. */
-function readCapped(res: IncomingMessage, max: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const done = () => resolve(Buffer.concat(chunks).subarray(0, max).toString('utf8'));
-    res.on('data', (chunk: Buffer) => {
-      chunks.push(chunk);
-      size += chunk.byteLength;
-      if (size >= max) {
-        res.removeAllListeners('data');
-        done();
-        res.destroy();
-      }
-    });
-    res.on('end', done);
-    res.on('error', (error) => (size >= max ? done() : reject(error)));
-    // Settled already unless the peer hung up mid-body (a later resolve/reject is a no-op).
-    res.on('close', () => reject(new Error('connection closed before the response ended')));
-  });
-}
-
-function headerValue(value: string | string[] | undefined): string | null {
-  if (value === undefined) return null;
-  return Array.isArray(value) ? (value[0] ?? null) : value;
 }
 
 /**
