@@ -359,6 +359,8 @@ export function describeLogStoreContract(
           tenantId: A,
           timestamp: t,
           body: 'login ok for Alice@Example.com from 10.1.2.3',
+          patternId: 'p-login',
+          patternParams: ['Alice@Example.com', '10.1.2.3'],
         }),
         buildLogRecord({
           tenantId: A,
@@ -428,6 +430,10 @@ export function describeLogStoreContract(
         n: 7,
       });
       expect(a[2]?.attributes).toEqual({ who: 'contact [erased]', other: 'u-47110 and 10.1.2.30' });
+      // The pattern's parameters are pieces of the body: erased with it, searchable as erased.
+      expect(a[0]?.patternParams).toEqual(['[erased]', '[erased]']);
+      expect(await store.count({ tenantId: A, query: parseQuery('param.1:10.1.2.3') })).toBe(0);
+      expect(await store.count({ tenantId: A, query: parseQuery('param.0:"[erased]"') })).toBe(1);
       expect(await store.count({ tenantId: A, query: parseQuery('"alice@example.com"') })).toBe(0);
       expect(await store.count({ tenantId: B, query: parseQuery('"alice@example.com"') })).toBe(1);
       expect(await store.eraseSubject(A, new SubjectMatcher(subjectIds))).toEqual({

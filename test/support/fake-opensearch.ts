@@ -383,7 +383,18 @@ export class FakeOpenSearch {
         ...d.source,
         message: c.message,
         attributes: c.attributes,
-        vigil: { ...vigil, attr: c.attr, lexemes: c.lexemes },
+        vigil: {
+          ...vigil,
+          attr: c.attr,
+          lexemes: c.lexemes,
+          ...(c.pattern_params != null
+            ? {
+                pattern_params: c.pattern_params,
+                param: c.param,
+                ...(c.param_num != null ? { param_num: c.param_num } : {}),
+              }
+            : {}),
+        },
       };
       updated++;
     }

@@ -31,6 +31,8 @@ import {
   FIELDS,
   fromSource,
   indexedAttributes,
+  indexedParamNumbers,
+  indexedParams,
   RECORD_SOURCE_FIELDS,
 } from './opensearch/opensearch-documents';
 import type { DslQuery } from './opensearch/opensearch-query.translator';
@@ -64,6 +66,11 @@ if (c == null) {
   ctx._source.attributes = c.attributes;
   ctx._source.vigil.attr = c.attr;
   ctx._source.vigil.lexemes = c.lexemes;
+  if (c.pattern_params != null) {
+    ctx._source.vigil.pattern_params = c.pattern_params;
+    ctx._source.vigil.param = c.param;
+    if (c.param_num != null) { ctx._source.vigil.param_num = c.param_num; }
+  }
 }`;
 
 export interface OpenSearchLogStoreOptions {
@@ -275,22 +282,34 @@ export class OpenSearchLogStore extends LogStore {
         this.#logger.warn(`subject erasure updated ${result.updated} of ${ids.length} records`);
       }
     };
-    for await (const hits of this.#pits.scan(scope, ERASE_PAGE, ['message', 'attributes'])) {
+    const fields = ['message', 'attributes', 'vigil.pattern_params'];
+    for await (const hits of this.#pits.scan(scope, ERASE_PAGE, fields)) {
       for (const hit of hits) {
         const source = (hit._source ?? {}) as {
           message?: string;
           attributes?: Record<string, unknown>;
+          vigil?: { pattern_params?: string[] };
         };
         const erased = eraseFromRecord(
-          { body: source.message ?? '', attributes: source.attributes ?? {} },
+          {
+            body: source.message ?? '',
+            attributes: source.attributes ?? {},
+            patternParams: source.vigil?.pattern_params ?? null,
+          },
           matcher,
         );
         if (!erased) continue;
+        // The parameters are pieces of the body: rewritten with it, in _source and in the
+        // fields indexed from them (which an update rebuilds from what the script sets).
+        const params = erased.patternParams;
         const change = {
           message: erased.body,
           attributes: erased.attributes,
           attr: indexedAttributes(erased.attributes),
           lexemes: bodyLexemes(erased.body),
+          pattern_params: params,
+          param: params === null ? null : indexedParams(params),
+          param_num: params === null ? null : indexedParamNumbers(params),
         };
         const size = Buffer.byteLength(JSON.stringify(change));
         // One update request carries its records' new values: keep it within a bulk's size.
