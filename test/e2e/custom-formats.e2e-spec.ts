@@ -3,7 +3,7 @@ import { Client } from 'pg';
 import { MetricsService } from 'src/common/metrics/metrics.service';
 import { CustomFormatCatalog } from 'src/modules/formats/custom/custom-format-catalog.service';
 import { MAX_FORMATS_PER_TENANT } from 'src/modules/formats/custom/custom-formats.service';
-import { TenantConfigBus } from 'src/modules/formats/custom/tenant-config.bus';
+import { TenantConfigBus } from 'src/common/config-bus/tenant-config.bus';
 import { RedactionService } from 'src/modules/formats/redaction/redaction.service';
 
 import { codeOf, createMember, login } from '../support/test-users';

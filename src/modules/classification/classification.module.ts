@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 
 import { AuditModule } from '../audit/audit.module';
-import { TenantConfigBusModule } from '../formats/custom/tenant-config-bus.module';
+import { TenantConfigBusModule } from '../../common/config-bus/tenant-config-bus.module';
 import { ClassificationResolver } from './classification.resolver';
 import { ClassificationService } from './classification.service';
 import { ModelRegistryService } from './model-registry.service';

@@ -11,7 +11,7 @@ import type { ClassifierInput, Prediction } from '../../ml/classify/classifier-t
 import { LogClassifier } from '../../ml/classify/log-classifier';
 import { DEFAULT_TAXONOMY, type Taxonomy, validateTaxonomy } from '../../ml/classify/taxonomy';
 import { weakLabel } from '../../ml/classify/weak-labels';
-import { TenantConfigBus } from '../formats/custom/tenant-config.bus';
+import { TenantConfigBus } from '../../common/config-bus/tenant-config.bus';
 import type { LogRecord } from '../logs/log-record';
 import { ModelRepository } from './model.repository';
 

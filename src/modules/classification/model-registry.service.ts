@@ -12,7 +12,7 @@ import { categoryNames, type Taxonomy, validateTaxonomy } from '../../ml/classif
 import { outperforms } from '../../ml/classify/training';
 import { systemActor, type AuditActor } from '../audit/audit-actor';
 import { AuditService } from '../audit/audit.service';
-import { TenantConfigBus } from '../formats/custom/tenant-config.bus';
+import { TenantConfigBus } from '../../common/config-bus/tenant-config.bus';
 import type { Principal } from '../tenancy/principal';
 import { ClassificationError } from './classification.errors';
 import { ClassificationService } from './classification.service';

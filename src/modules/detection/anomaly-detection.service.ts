@@ -16,7 +16,7 @@ import type { DetectionFeedbackRecord } from '../../ml/anomaly/detection-feedbac
 import type { Observation } from '../../ml/anomaly/detector';
 import { TenantDetection } from '../../ml/anomaly/tenant-detection';
 import type { TemplateMatch } from '../../ml/templates/template-miner';
-import { TenantConfigBus } from '../formats/custom/tenant-config.bus';
+import { TenantConfigBus } from '../../common/config-bus/tenant-config.bus';
 import type { LogRecord } from '../logs/log-record';
 import type { AnomalyRow } from './anomaly.repository';
 import { AnomalyRepository } from './anomaly.repository';

@@ -2,7 +2,7 @@ import { Module } from '@nestjs/common';
 
 import { ErasureRegistryModule } from '../../common/privacy/erasure-registry';
 import { AuditModule } from '../audit/audit.module';
-import { TenantConfigBusModule } from '../formats/custom/tenant-config-bus.module';
+import { TenantConfigBusModule } from '../../common/config-bus/tenant-config-bus.module';
 import { AnomalyCatalogService } from './anomaly-catalog.service';
 import { AnomalyDetectionService } from './anomaly-detection.service';
 import { AnomalyEvents } from './anomaly-events.service';

@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 
 import { ErasureRegistryModule } from '../../common/privacy/erasure-registry';
-import { TenantConfigBusModule } from '../formats/custom/tenant-config-bus.module';
+import { TenantConfigBusModule } from '../../common/config-bus/tenant-config-bus.module';
 import { PatternAliases } from '../logs/pattern-aliases.port';
 import { PatternCatalogService } from './pattern-catalog.service';
 import { PatternRepository } from './pattern.repository';

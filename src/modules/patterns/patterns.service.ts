@@ -9,7 +9,7 @@ import {
 import { MetricsService } from '../../common/metrics/metrics.service';
 import { TemplateMiner, type TemplateMatch } from '../../ml/templates/template-miner';
 import { TemplateMinerSet } from '../../ml/templates/template-miner-set';
-import { TenantConfigBus } from '../formats/custom/tenant-config.bus';
+import { TenantConfigBus } from '../../common/config-bus/tenant-config.bus';
 import type { LogRecord } from '../logs/log-record';
 import { PatternAccumulator, type PatternDelta, type Rekey } from './pattern-accumulator';
 import { PatternRepository, type PatternRow, type StoredSnapshot } from './pattern.repository';

@@ -5,7 +5,7 @@ import { DataSource } from 'typeorm';
 import { MetricsService } from 'src/common/metrics/metrics.service';
 import { RedisService } from 'src/common/redis/redis.service';
 import { AppConfig } from 'src/config/app-config';
-import { TenantConfigBus } from 'src/modules/formats/custom/tenant-config.bus';
+import { TenantConfigBus } from 'src/common/config-bus/tenant-config.bus';
 import type { LogRecord } from 'src/modules/logs/log-record';
 import { PatternRepository } from 'src/modules/patterns/pattern.repository';
 import {

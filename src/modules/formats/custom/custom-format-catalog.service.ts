@@ -3,7 +3,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { CustomLineFormat } from './custom-line-format';
 import { PatternCompileError } from './grok-compiler';
 import { LogFormatRepository } from './log-format.repository';
-import { TenantConfigBus } from './tenant-config.bus';
+import { TenantConfigBus } from '../../../common/config-bus/tenant-config.bus';
 import { TenantConfigCache } from './tenant-config.cache';
 
 /**

@@ -5,7 +5,7 @@ import { CustomFormatCatalog } from './custom-format-catalog.service';
 import { CustomFormatsResolver } from './custom-formats.resolver';
 import { CustomFormatsService } from './custom-formats.service';
 import { LogFormatRepository } from './log-format.repository';
-import { TenantConfigBusModule } from './tenant-config-bus.module';
+import { TenantConfigBusModule } from '../../../common/config-bus/tenant-config-bus.module';
 
 /**
  * Tenants' grok / regex formats. The ingest pipeline uses `CustomFormatCatalog` (formatsFor,

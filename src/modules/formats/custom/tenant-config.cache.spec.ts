@@ -1,4 +1,7 @@
-import type { ConfigChangeListener, ConfigTopic } from './tenant-config.bus';
+import type {
+  ConfigChangeListener,
+  ConfigTopic,
+} from '../../../common/config-bus/tenant-config.bus';
 import { type ConfigChangeSource, TenantConfigCache } from './tenant-config.cache';
 
 /** A bus that delivers what the test says, on one replica. */

@@ -1,4 +1,7 @@
-import type { ConfigChangeListener, ConfigTopic } from './tenant-config.bus';
+import type {
+  ConfigChangeListener,
+  ConfigTopic,
+} from '../../../common/config-bus/tenant-config.bus';
 
 /** What the cache needs of TenantConfigBus. */
 export interface ConfigChangeSource {

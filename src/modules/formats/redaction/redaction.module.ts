@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 
 import { AuditModule } from '../../audit/audit.module';
-import { TenantConfigBusModule } from '../custom/tenant-config-bus.module';
+import { TenantConfigBusModule } from '../../../common/config-bus/tenant-config-bus.module';
 import { RedactionPolicyRepository } from './redaction-policy.repository';
 import { RedactionResolver } from './redaction.resolver';
 import { RedactionService } from './redaction.service';

@@ -5,7 +5,7 @@ import { MetricsService } from '../../../common/metrics/metrics.service';
 import { actorOf } from '../../audit/audit-actor';
 import { AuditService } from '../../audit/audit.service';
 import type { Principal } from '../../tenancy/principal';
-import { TenantConfigBus } from '../custom/tenant-config.bus';
+import { TenantConfigBus } from '../../../common/config-bus/tenant-config.bus';
 import { TenantConfigCache } from '../custom/tenant-config.cache';
 import { RedactionPolicyRepository } from './redaction-policy.repository';
 import { DEFAULT_REDACTION_RULES, REDACTION_RULES, type RedactionRule } from './redaction-rules';

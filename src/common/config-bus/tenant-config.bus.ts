@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import type Redis from 'ioredis';
 
-import { RedisService } from '../../../common/redis/redis.service';
+import { RedisService } from '../redis/redis.service';
 
 /**
  * What changed: a tenant's custom formats or redaction policy; its pattern decisions (user
@@ -36,8 +36,8 @@ export interface ConfigChangeListener {
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
- * Tells every replica, through Redis pub/sub, that a tenant's ingest configuration (custom
- * formats, redaction policy) changed, so their caches reload it. Listeners on this replica hear a
+ * Tells every replica, through Redis pub/sub, that a tenant's configuration (see CONFIG_TOPICS)
+ * changed, so their caches reload it. Listeners on this replica hear a
  * change before `publish` returns, whatever Redis does. While the bus is not subscribed,
  * `listening` is false and caches must not trust what they hold for long.
  */
