@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import type Redis from 'ioredis';
 
+import { isUuid } from '../ids/uuid';
 import { RedisService } from '../redis/redis.service';
 
 /**
@@ -32,8 +33,6 @@ export interface ConfigChangeListener {
   /** Messages may have been missed (the bus was disconnected): drop everything. */
   resync(): void;
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * Tells every replica, through Redis pub/sub, that a tenant's configuration (see CONFIG_TOPICS)
@@ -128,7 +127,7 @@ export class TenantConfigBus implements OnApplicationBootstrap {
       m === null ||
       !CONFIG_TOPICS.includes(m.topic as ConfigTopic) ||
       typeof m.tenantId !== 'string' ||
-      !UUID.test(m.tenantId) ||
+      !isUuid(m.tenantId) ||
       (m.subject !== undefined && typeof m.subject !== 'string')
     ) {
       this.#logger.error('ignored a malformed configuration change message');

@@ -3,10 +3,10 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { Pool, PoolClient } from 'pg';
 import { DataSource, type EntityManager } from 'typeorm';
 
+import { isUuid } from '../ids/uuid';
+
 /** The role tenant-scoped queries run as (migrations/1764150000000-app-role.ts). */
 export const APP_ROLE = 'vigil_app';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Anything that runs SQL on one connection: a pg client or a TypeORM EntityManager. */
 export interface SqlSession {
@@ -75,5 +75,5 @@ export class TenantDb {
 }
 
 function assertTenantId(tenantId: string): void {
-  if (!UUID.test(tenantId)) throw new TypeError(`tenant id "${tenantId}" is not a UUID`);
+  if (!isUuid(tenantId)) throw new TypeError(`tenant id "${tenantId}" is not a UUID`);
 }

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 
+import { isUuid } from '../../common/ids/uuid';
 import { NoticeTargets, SlackSigningSecrets } from './actions/slack-interactivity';
 import { AlertRepository } from './alert.repository';
 import { AlertConfigPort } from './alerting.types';
@@ -20,8 +21,6 @@ export class NotificationTargets extends NoticeTargets {
   }
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /**
  * The Slack signing secret of a Slack channel, for its interactivity endpoint: the channel id
  * in the URL names the tenant (looked up across tenants, by the owner connection), and the
@@ -37,7 +36,7 @@ export class SlackChannelSecrets extends SlackSigningSecrets {
   }
 
   async secretFor(channelId: string): Promise<{ tenantId: string; secret: string } | null> {
-    if (!UUID.test(channelId)) return null;
+    if (!isUuid(channelId)) return null;
     const [row] = await this.db.query<Array<{ tenant_id: string }>>(
       `SELECT tenant_id FROM alert_channels WHERE id = $1 AND kind = 'slack'`,
       [channelId],

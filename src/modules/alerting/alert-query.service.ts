@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 
+import { isUuid } from '../../common/ids/uuid';
 import type { Principal } from '../tenancy/principal';
 import { AlertActionsService } from './alert-actions.service';
 import { AlertEngineService } from './alert-engine.service';
@@ -51,7 +52,7 @@ export class AlertQueryService {
 
   /** The pattern weights feedback gave a rule, lowest first. */
   async ruleWeights(tenantId: string, ruleId: string): Promise<AlertRuleWeightObject[]> {
-    if (!UUID.test(ruleId)) throw new AlertingError('INVALID_ARGUMENT', 'ruleId must be a UUID');
+    if (!isUuid(ruleId)) throw new AlertingError('INVALID_ARGUMENT', 'ruleId must be a UUID');
     const counts = await this.repo.feedbackCounts(tenantId, ruleId);
     return counts
       .map((c) => ({
@@ -133,14 +134,12 @@ function page(first: number): number {
   return first;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 function validFilter(f: {
   status?: string | null;
   ruleId?: string | null;
   incidentId?: string | null;
 }) {
-  if (f.ruleId && !UUID.test(f.ruleId)) {
+  if (f.ruleId && !isUuid(f.ruleId)) {
     throw new AlertingError('INVALID_ARGUMENT', 'ruleId is not a rule id');
   }
   return f;

@@ -140,10 +140,8 @@ export class ClassificationService implements OnModuleInit, OnModuleDestroy, OnA
   ): Promise<Prediction & { version: number }> {
     const t = await this.#models(tenantId);
     if (t.active) return { ...t.active.model.predict(input), version: t.active.version };
-    const guess = weakLabel(input, t.taxonomy);
+    const { category, confidence } = ruleGuess(t.taxonomy, input);
     const names = t.taxonomy.categories.map((c) => c.name);
-    const category = guess?.category ?? 'routine';
-    const confidence = guess?.strength ?? 0;
     // Without a model, the rules' strength is the confidence; the rest is spread evenly.
     const rest = names.length > 1 ? (1 - confidence) / (names.length - 1) : 0;
     const probabilities = Object.fromEntries(
@@ -204,8 +202,7 @@ export class ClassificationService implements OnModuleInit, OnModuleDestroy, OnA
       const p = t.active.model.predict(input);
       c = { category: p.category, confidence: p.confidence };
     } else {
-      const guess = weakLabel(input, t.taxonomy);
-      c = { category: guess?.category ?? 'routine', confidence: guess?.strength ?? 0 };
+      c = ruleGuess(t.taxonomy, input);
     }
     if (t.shadow) {
       const s = t.shadow.model.predict(input);
@@ -252,4 +249,13 @@ export class ClassificationService implements OnModuleInit, OnModuleDestroy, OnA
       pending: { predictions: 0, agreements: 0, categories: {} },
     };
   }
+}
+
+/** What the taxonomy's rules say before a model exists: their category (routine when none fires). */
+function ruleGuess(
+  taxonomy: Taxonomy,
+  input: ClassifierInput,
+): { category: string; confidence: number } {
+  const guess = weakLabel(input, taxonomy);
+  return { category: guess?.category ?? 'routine', confidence: guess?.strength ?? 0 };
 }

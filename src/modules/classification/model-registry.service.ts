@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
 
 import { Injectable, Logger } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
 
+import { isUuid } from '../../common/ids/uuid';
 import { MetricsService } from '../../common/metrics/metrics.service';
 import { AppConfig } from '../../config/app-config';
 import type { LogClassifier } from '../../ml/classify/log-classifier';
@@ -55,7 +54,6 @@ export class ModelRegistryService {
     private readonly audit: AuditService,
     private readonly metrics: MetricsService,
     private readonly config: AppConfig,
-    @InjectDataSource() private readonly db: DataSource,
   ) {}
 
   list(tenantId: string, first: number): Promise<ModelVersionRow[]> {
@@ -63,7 +61,7 @@ export class ModelRegistryService {
   }
 
   get(tenantId: string, id: string): Promise<ModelVersionRow | null> {
-    if (!UUID.test(id)) return Promise.resolve(null);
+    if (!isUuid(id)) return Promise.resolve(null);
     return this.repo.transaction(tenantId, (tx) => this.repo.find(tx, id));
   }
 
@@ -169,12 +167,9 @@ export class ModelRegistryService {
 
   /** Reviews every tenant with a shadow version (the training queue's schedule). */
   async reviewAll(now = Date.now()): Promise<void> {
-    const rows = await this.db.query<Array<{ tenant_id: string }>>(
-      `SELECT DISTINCT tenant_id FROM model_versions WHERE status = 'shadow'`,
-    );
-    for (const { tenant_id } of rows) {
-      await this.review(tenant_id, now).catch((err: unknown) => {
-        this.#logger.warn(`reviewing the shadow model of ${tenant_id} failed: ${String(err)}`);
+    for (const tenantId of await this.repo.tenantsWithShadow()) {
+      await this.review(tenantId, now).catch((err: unknown) => {
+        this.#logger.warn(`reviewing the shadow model of ${tenantId} failed: ${String(err)}`);
       });
     }
   }
@@ -222,7 +217,7 @@ export class ModelRegistryService {
     who: Principal | AuditActor,
     kind: 'promoted' | 'rolled_back',
   ): Promise<ModelVersionRow> {
-    if (!UUID.test(id)) throw new ClassificationError('NOT_FOUND', `no model version ${id}`);
+    if (!isUuid(id)) throw new ClassificationError('NOT_FOUND', `no model version ${id}`);
     const by = 'label' in who && who.label ? who.label : 'system';
     const row = await this.repo.transaction(tenantId, async (tx) => {
       await this.repo.lock(tx);
@@ -249,5 +244,3 @@ export class ModelRegistryService {
     return row;
   }
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

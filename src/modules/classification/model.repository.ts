@@ -103,6 +103,14 @@ export class ModelRepository {
     ]);
   }
 
+  /** Tenants with a version in shadow (looked up across tenants, by the owner). */
+  async tenantsWithShadow(): Promise<string[]> {
+    const rows = await this.db.query<Array<{ tenant_id: string }>>(
+      `SELECT DISTINCT tenant_id FROM model_versions WHERE status = 'shadow'`,
+    );
+    return rows.map((r) => r.tenant_id);
+  }
+
   async list(tx: TenantTx, limit: number): Promise<ModelVersionRow[]> {
     const rows = await tx.query<DbRow>(
       `SELECT ${COLUMNS} FROM model_versions WHERE tenant_id = $1 ORDER BY version DESC LIMIT $2`,

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 
+import { isUuid } from '../../common/ids/uuid';
 import { inTenantTransaction, type TenantTx } from '../../common/database/tenant-transaction';
 import type { Evidence } from '../../ml/anomaly/detector';
 import type { EnsembleAnomaly } from '../../ml/anomaly/anomaly-ensemble';
@@ -114,7 +115,7 @@ export class AnomalyRepository {
   }
 
   async find(tenantId: string, id: string): Promise<AnomalyRow | null> {
-    if (!UUID.test(id)) return null;
+    if (!isUuid(id)) return null;
     const [row] = await this.transaction(tenantId, (tx) =>
       tx.query<DbRow>(`SELECT ${COLUMNS} FROM anomalies WHERE tenant_id = $1 AND id = $2`, [
         tenantId,
@@ -271,8 +272,6 @@ export class AnomalyRepository {
     });
   }
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function fromDb(r: DbRow): AnomalyRow {
   return {

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 
 import { Injectable } from '@nestjs/common';
 
+import { isUuid } from '../../common/ids/uuid';
 import { AppConfig } from '../../config/app-config';
 import { categoryNames } from '../../ml/classify/taxonomy';
 import { feedbackForAnomaly } from '../../ml/anomaly/feedback-keys';
@@ -31,7 +32,6 @@ export interface LabelInput {
 }
 
 const SEVERITIES = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'];
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * People's feedback: a category (and severity) for a log or a pattern, a verdict (and category)
@@ -55,7 +55,7 @@ export class FeedbackService {
   ) {}
 
   async labelLog(principal: Principal, id: string, input: LabelInput): Promise<FeedbackRow> {
-    if (!UUID.test(id)) throw new ClassificationError('NOT_FOUND', `no log ${id}`);
+    if (!isUuid(id)) throw new ClassificationError('NOT_FOUND', `no log ${id}`);
     const [record] = await this.logs.recent(principal.tenantId, { query: `id:${id}` }, 1);
     if (!record) throw new ClassificationError('NOT_FOUND', `no log ${id}`);
     return this.#label(principal, 'log', id, input, {
@@ -87,7 +87,7 @@ export class FeedbackService {
     verdict: AnomalyVerdict,
     category: string | null,
   ): Promise<FeedbackRow> {
-    const anomaly = UUID.test(id) ? await this.anomalies.get(principal.tenantId, id) : null;
+    const anomaly = isUuid(id) ? await this.anomalies.get(principal.tenantId, id) : null;
     if (!anomaly) throw new ClassificationError('NOT_FOUND', `no anomaly ${id}`);
     const patternIds = anomaly.evidence.patternIds ?? [];
     const row = await this.#label(

@@ -2,6 +2,7 @@ import { createReadStream, type ReadStream } from 'node:fs';
 
 import { Injectable, Logger } from '@nestjs/common';
 
+import { isUuid } from '../../common/ids/uuid';
 import { AppConfig } from '../../config/app-config';
 import { AuditService } from '../audit/audit.service';
 import type { Principal } from '../tenancy/principal';
@@ -18,7 +19,6 @@ import {
   type SubjectIdentifiersInputShape,
 } from './subject-identifiers';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const MAX_PAGE = 100;
 
 export interface ExportDownload {
@@ -84,7 +84,7 @@ export class PrivacyService {
 
   /** The job, if it exists in the caller's tenant (another tenant's id finds nothing). */
   async get(principal: Principal, id: string): Promise<PrivacyJobEntity | null> {
-    return UUID.test(id) ? this.jobs.find(principal.tenantId, id) : null;
+    return isUuid(id) ? this.jobs.find(principal.tenantId, id) : null;
   }
 
   /** A finished export of the caller's tenant, ready to stream. */

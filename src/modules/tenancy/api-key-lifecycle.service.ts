@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 
+import { isUuid } from '../../common/ids/uuid';
 import { systemActor } from '../audit/audit-actor';
 import { AuditService } from '../audit/audit.service';
 
@@ -41,7 +42,6 @@ export type KeyAction = 'api_key.created' | 'api_key.rotated' | 'api_key.revoked
 const MAX_NAME_LENGTH = 100;
 /** The longest overlap a rotation may leave both keys valid: 30 days. */
 export const MAX_OVERLAP_MINUTES = 30 * 24 * 60;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Creating, listing, rotating and revoking a tenant's API keys. */
 @Injectable()
@@ -207,7 +207,7 @@ function validExpiry(expiresAt: Date | null, now: Date): Date | null {
 }
 
 function validId(id: string): string {
-  if (!UUID.test(id)) throw notFound(id);
+  if (!isUuid(id)) throw notFound(id);
   return id;
 }
 

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 
 import { Injectable } from '@nestjs/common';
 
+import { isUuid } from '../../../common/ids/uuid';
 import type { RequestOrigin } from '../../../common/auth/request-context';
 import { AppConfig } from '../../../config/app-config';
 import { AuditService } from '../../audit/audit.service';
@@ -17,7 +18,7 @@ import type {
 import { ChannelRegistry } from '../channels/channel-registry';
 import { checkOutboundHost, checkOutboundUrl } from '../channels/outbound-url';
 import { AlertConfigRepository, type StoredChannel } from './alert-config.repository';
-import { checkName, isUuid } from './alert-config.validation';
+import { checkName } from './alert-config.validation';
 import {
   type ChannelConfig,
   type ChannelFields,

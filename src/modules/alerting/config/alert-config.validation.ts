@@ -1,3 +1,4 @@
+import { isUuid } from '../../../common/ids/uuid';
 import { ANOMALY_KINDS, type AnomalyKind } from '../../../ml/anomaly/detector';
 import { parseQuery, QuerySyntaxError } from '../../logs/query/query-parser';
 import { AlertingError } from '../alerting.errors';
@@ -26,7 +27,6 @@ export const CHANNEL_KINDS: readonly ChannelKind[] = [
   'opsgenie',
 ];
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const LABEL_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const CLOCK = /^([01]\d|2[0-3]):[0-5]\d$/;
 const SECOND = 1000;
@@ -38,10 +38,6 @@ const MAX_CHANNELS_PER_ROUTE = 20;
 
 export function invalid(message: string): AlertingError {
   return new AlertingError('INVALID_ARGUMENT', message);
-}
-
-export function isUuid(id: string): boolean {
-  return UUID.test(id);
 }
 
 /** A trimmed name of 1..max characters. */

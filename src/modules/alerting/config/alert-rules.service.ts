@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 
 import { Injectable } from '@nestjs/common';
 
+import { isUuid } from '../../../common/ids/uuid';
 import type { RequestOrigin } from '../../../common/auth/request-context';
 import type { TenantTx } from '../../../common/database/tenant-transaction';
 import { AuditService } from '../../audit/audit.service';
@@ -23,7 +24,6 @@ import {
   checkRepeat,
   type ConditionFields,
   invalid,
-  isUuid,
   type LevelFields,
   type RouteFields,
   toCondition,

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 
 import { Injectable } from '@nestjs/common';
 
+import { isUuid } from '../../../common/ids/uuid';
 import type { RequestOrigin } from '../../../common/auth/request-context';
 import { AuditService } from '../../audit/audit.service';
 import type { Principal } from '../../tenancy/principal';
@@ -16,7 +17,6 @@ import {
   checkEqual,
   checkMatchers,
   invalid,
-  isUuid,
   toWeekly,
   type WeeklyFields,
 } from './alert-config.validation';

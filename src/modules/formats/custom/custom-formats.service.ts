@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 
+import { isUuid } from '../../../common/ids/uuid';
 import type { RequestOrigin } from '../../../common/auth/request-context';
 import { actorOf } from '../../audit/audit-actor';
 import { AuditService } from '../../audit/audit.service';
@@ -29,7 +30,6 @@ export const MAX_FORMATS_PER_TENANT = 100;
 const MAX_PIN_LENGTH = 256;
 const MAX_PRIORITY = 1000;
 const NAME = /^[a-z0-9][a-z0-9-]{0,62}$/;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export type LogFormatInfo = LogFormatRow;
 
@@ -207,7 +207,7 @@ export class CustomFormatsService {
 
   /** True when the format existed (and is now gone). */
   async delete(principal: Principal, id: string, origin: RequestOrigin): Promise<boolean> {
-    if (!UUID.test(id)) return false;
+    if (!isUuid(id)) return false;
     const deleted = await this.repository.transaction(principal.tenantId, async (tx) => {
       const row = await this.repository.delete(tx, id);
       if (row === null) return false;
@@ -298,7 +298,7 @@ function checkPattern(pattern: string): void {
 }
 
 function checkId(id: string): void {
-  if (!UUID.test(id)) throw notFound(id);
+  if (!isUuid(id)) throw notFound(id);
 }
 
 function notFound(id: string): CustomFormatError {
