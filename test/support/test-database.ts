@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { Pool } from 'pg';
 
 import { dropDatabase, ensureDatabase, migrateDatabase } from 'src/common/database/database-setup';
 
@@ -10,4 +11,15 @@ export async function createTestDatabase(): Promise<{ url: string; drop: () => P
   await ensureDatabase(url);
   await migrateDatabase(url);
   return { url, drop: () => dropDatabase(url) };
+}
+
+/**
+ * A pool on a test database. `pool.end()` resolves before its sockets have closed, so the
+ * `DROP DATABASE … WITH (FORCE)` that follows can still reach an idle client; its "terminating
+ * connection" would otherwise be an unheard pool 'error' that fails the suite.
+ */
+export function testPool(url: string, max: number): Pool {
+  const pool = new Pool({ connectionString: url, max });
+  pool.on('error', () => undefined);
+  return pool;
 }

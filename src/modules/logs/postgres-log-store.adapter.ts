@@ -60,6 +60,9 @@ export class PostgresLogStore extends LogStore {
     private readonly options: PostgresLogStoreOptions,
   ) {
     super();
+    // An idle connection that the server ends (a restart, or a dropped database) surfaces as a pool
+    // 'error' event; unheard, that event would take the process down. The pool replaces the client.
+    pool.on('error', (err) => this.#logger.warn(`idle log-store connection lost: ${err.message}`));
     this.#maxRetentionDays = options.defaultRetentionDays;
     const every = options.indexCleanIntervalMs ?? 500;
     this.#indexCleaner =

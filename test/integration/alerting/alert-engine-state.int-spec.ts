@@ -1,9 +1,9 @@
-import { Pool } from 'pg';
+import type { Pool } from 'pg';
 import { DataSource } from 'typeorm';
 
 import { AlertRepository, EngineStateCache } from 'src/modules/alerting/alert.repository';
 
-import { createTestDatabase } from '../../support/test-database';
+import { createTestDatabase, testPool } from '../../support/test-database';
 
 describe('AlertRepository engine state', () => {
   let db: Awaited<ReturnType<typeof createTestDatabase>>;
@@ -14,7 +14,7 @@ describe('AlertRepository engine state', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    pool = new Pool({ connectionString: db.url, max: 2 });
+    pool = testPool(db.url, 2);
     ds = new DataSource({ type: 'postgres', url: db.url, logging: ['error'] });
     await ds.initialize();
     repo = new AlertRepository(ds);

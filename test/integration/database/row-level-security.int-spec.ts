@@ -1,4 +1,4 @@
-import { Pool, type PoolClient } from 'pg';
+import type { Pool, PoolClient } from 'pg';
 import { DataSource } from 'typeorm';
 
 import { TenantDb, withTenant } from 'src/common/database/tenant-db';
@@ -8,7 +8,7 @@ import { ApiKeyEntity } from 'src/modules/tenancy/api-key.entity';
 import { TenantEntity } from 'src/modules/tenancy/tenant.entity';
 
 import { buildLogRecord } from '../../factories/log-record.factory';
-import { createTestDatabase } from '../../support/test-database';
+import { createTestDatabase, testPool } from '../../support/test-database';
 
 describe('row-level security', () => {
   let db: Awaited<ReturnType<typeof createTestDatabase>>;
@@ -19,8 +19,8 @@ describe('row-level security', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    pool = new Pool({ connectionString: db.url, max: 3 });
-    store = new PostgresLogStore(new Pool({ connectionString: db.url, max: 3 }), {
+    pool = testPool(db.url, 3);
+    store = new PostgresLogStore(testPool(db.url, 3), {
       defaultRetentionDays: 7,
       partitionsAheadDays: 1,
       indexCleanIntervalMs: 0,

@@ -1,15 +1,14 @@
-import { Pool } from 'pg';
 
 import { PostgresLogStore } from 'src/modules/logs/postgres-log-store.adapter';
 import { parseQuery } from 'src/modules/logs/query/query-parser';
 
 import { describeLogStoreContract } from '../../contracts/log-store.contract';
 import { buildLogRecord } from '../../factories/log-record.factory';
-import { createTestDatabase } from '../../support/test-database';
+import { createTestDatabase, testPool } from '../../support/test-database';
 
 describeLogStoreContract('Postgres', async () => {
   const db = await createTestDatabase();
-  const store = new PostgresLogStore(new Pool({ connectionString: db.url, max: 4 }), {
+  const store = new PostgresLogStore(testPool(db.url, 4), {
     defaultRetentionDays: 7,
     partitionsAheadDays: 2,
   });
@@ -24,7 +23,7 @@ describe('PostgresLogStore, Postgres-specific behaviour', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    sut = new PostgresLogStore(new Pool({ connectionString: db.url, max: 3 }), {
+    sut = new PostgresLogStore(testPool(db.url, 3), {
       defaultRetentionDays: 7,
       partitionsAheadDays: 1,
       indexCleanIntervalMs: 0,
@@ -77,7 +76,7 @@ describe('PostgresLogStore, Postgres-specific behaviour', () => {
     const yesterday = Date.now() - 86_400_000;
     await sut.append([buildLogRecord({ tenantId, timestamp: yesterday, body: 'from yesterday' })]);
     await sut.maintain(new Map(), Date.now());
-    const pool = new Pool({ connectionString: db.url, max: 1 });
+    const pool = testPool(db.url, 1);
     const { rows } = await pool
       .query<{ n: string }>(
         `SELECT count(*) AS n FROM pg_inherits WHERE inhparent = 'logs'::regclass`,

@@ -1,10 +1,10 @@
-import { Pool } from 'pg';
+import type { Pool } from 'pg';
 import { DataSource } from 'typeorm';
 
 import { PatternAccumulator } from 'src/modules/patterns/pattern-accumulator';
 import { PatternRepository } from 'src/modules/patterns/pattern.repository';
 
-import { createTestDatabase } from '../../support/test-database';
+import { createTestDatabase, testPool } from '../../support/test-database';
 
 const HOUR = 3_600_000;
 const BASE = Math.floor(Date.now() / HOUR) * HOUR - 2 * HOUR;
@@ -19,7 +19,7 @@ describe(PatternRepository.name, () => {
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    pool = new Pool({ connectionString: db.url, max: 2 });
+    pool = testPool(db.url, 2);
     ds = new DataSource({ type: 'postgres', url: db.url, logging: ['error'] });
     await ds.initialize();
     sut = new PatternRepository(ds);
