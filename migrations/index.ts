@@ -16,6 +16,7 @@ import { LogCategory1764260000000 } from './1764260000000-log-category';
 import { Learning1764270000000 } from './1764270000000-learning';
 import { Forecasts1764280000000 } from './1764280000000-forecasts';
 import { Runbooks1764290000000 } from './1764290000000-runbooks';
+import { RunbookRuns1764300000000 } from './1764300000000-runbook-runs';
 
 /** Every migration, oldest first. TypeORM runs the ones not yet applied at start. */
 export const MIGRATIONS = [
@@ -37,4 +38,5 @@ export const MIGRATIONS = [
   Learning1764270000000,
   Forecasts1764280000000,
   Runbooks1764290000000,
+  RunbookRuns1764300000000,
 ];

@@ -37,6 +37,15 @@ type DomainError =
   | ForecastingError
   | RemediationError;
 
+/** Remediation codes other than invalid input (BAD_USER_INPUT). */
+const REMEDIATION_CODES: Partial<Record<RemediationError['code'], string>> = {
+  NOT_FOUND: 'NOT_FOUND',
+  HALTED: 'HALTED',
+  RATE_LIMITED: 'RATE_LIMITED',
+  FORBIDDEN: 'FORBIDDEN',
+  CONFLICT: 'CONFLICT',
+};
+
 /** Maps each module's error codes to GraphQL `extensions.code`; services never build GraphQL errors. */
 @Catch(
   LogsError,
@@ -99,7 +108,7 @@ export class DomainErrorFilter implements ExceptionFilter {
       return new GraphQLError(error.message, { extensions: { code: detectionCode(error.code) } });
     }
     if (error instanceof RemediationError) {
-      const code = error.code === 'NOT_FOUND' ? 'NOT_FOUND' : 'BAD_USER_INPUT';
+      const code = REMEDIATION_CODES[error.code] ?? 'BAD_USER_INPUT';
       return new GraphQLError(error.message, {
         extensions: { code, ...(error.errors.length > 0 ? { problems: error.errors } : {}) },
       });

@@ -40,6 +40,15 @@ const LINK_TTL_MS = 7 * 86_400_000;
 const TICK_MS = 1000;
 
 /**
+ * Another module's interest in what the engine saw (remediation starts runbooks from these).
+ * Called after the engine's writes committed; an observer only queues work, it never blocks.
+ */
+export interface AlertingObserver {
+  alertsChanged?(tenantId: string, fingerprints: readonly string[]): Promise<void>;
+  anomalyChanged?(change: AnomalyChange): Promise<void>;
+}
+
+/**
  * The alerting engine: consumes anomaly changes from the detection queue, matches them against
  * the tenant's rules, and runs the pure engine (src/modules/alerting/engine) — alert state with
  * `for`, transient and flapping filters, silences and inhibition, Alertmanager-style grouping and
@@ -65,6 +74,7 @@ export class AlertEngineService implements OnModuleInit, OnModuleDestroy {
   #queriedAt = 0;
   #timer: NodeJS.Timeout | null = null;
   #ticking = false;
+  readonly #observers: AlertingObserver[] = [];
 
   constructor(
     private readonly repo: AlertRepository,
@@ -98,6 +108,21 @@ export class AlertEngineService implements OnModuleInit, OnModuleDestroy {
     if (this.#timer) clearInterval(this.#timer);
   }
 
+  observe(observer: AlertingObserver): void {
+    this.#observers.push(observer);
+  }
+
+  async #tell(
+    what: string,
+    call: (o: AlertingObserver) => Promise<void> | undefined,
+  ): Promise<void> {
+    for (const o of this.#observers) {
+      await call(o)?.catch((err: unknown) =>
+        this.#logger.warn(`${what} observer failed: ${String(err)}`),
+      );
+    }
+  }
+
   /**
    * Matches one anomaly change against the tenant's rules and evaluates what it touches.
    * Changes arriving while a run of their tenant is under way wait for the next run, which takes
@@ -112,7 +137,7 @@ export class AlertEngineService implements OnModuleInit, OnModuleDestroy {
     batch.changes.push(change);
     const done = new Promise<void>((resolve, reject) => batch.waiters.push({ resolve, reject }));
     if (!this.#running.has(change.tenantId)) void this.#drain(change.tenantId, now);
-    return done;
+    return done.then(() => this.#tell('anomaly', (o) => o.anomalyChanged?.(change)));
   }
 
   async #drain(tenantId: string, now: number): Promise<void> {
@@ -367,7 +392,10 @@ export class AlertEngineService implements OnModuleInit, OnModuleDestroy {
       );
     }
     for (const e of escalations) await this.escalation.start(tenantId, e.policyId, e.notice);
-    if (changed.length > 0) await this.events.changed(tenantId, changed);
+    if (changed.length > 0) {
+      await this.events.changed(tenantId, changed);
+      await this.#tell('alerts', (o) => o.alertsChanged?.(tenantId, changed));
+    }
     return result;
   }
 

@@ -1,4 +1,12 @@
-export type RemediationErrorCode = 'INVALID_ARGUMENT' | 'NOT_FOUND' | 'INVALID_RUNBOOK';
+export type RemediationErrorCode =
+  | 'INVALID_ARGUMENT'
+  | 'NOT_FOUND'
+  | 'INVALID_RUNBOOK'
+  | 'INVALID_PARAMETERS'
+  | 'HALTED'
+  | 'RATE_LIMITED'
+  | 'FORBIDDEN'
+  | 'CONFLICT';
 
 /** Remediation refusals; an invalid runbook carries every error with its path. */
 export class RemediationError extends Error {

@@ -55,6 +55,17 @@ export class RunbookRepository {
     return (await this.find(tx, definition.id)) as RunbookRow;
   }
 
+  /** Every tenant's runbooks with a schedule trigger (the scheduler's cross-tenant read). */
+  async scheduled(): Promise<Array<{ tenantId: string; runbookId: string }>> {
+    const rows = await this.db.query<Array<{ tenant_id: string; runbook_id: string }>>(
+      `SELECT v.tenant_id, v.runbook_id FROM runbooks r
+         JOIN runbook_versions v
+           ON v.tenant_id = r.tenant_id AND v.runbook_id = r.id AND v.version = r.current_version
+        WHERE v.definition->'trigger'->>'kind' = 'schedule'`,
+    );
+    return rows.map((r) => ({ tenantId: r.tenant_id, runbookId: r.runbook_id }));
+  }
+
   async list(tx: TenantTx): Promise<RunbookRow[]> {
     const rows = await tx.query<DbRow>(`${SELECT} WHERE r.tenant_id = $1 ORDER BY r.id`, [
       tx.tenantId,
@@ -68,6 +79,16 @@ export class RunbookRepository {
       id,
     ]);
     return row ? fromDb(row) : null;
+  }
+
+  /** One version's definition (a run keeps the version it started with). */
+  async definition(tx: TenantTx, id: string, version: number): Promise<RunbookDefinition | null> {
+    const [row] = await tx.query<{ definition: RunbookDefinition }>(
+      `SELECT definition FROM runbook_versions
+        WHERE tenant_id = $1 AND runbook_id = $2 AND version = $3`,
+      [tx.tenantId, id, version],
+    );
+    return row?.definition ?? null;
   }
 
   async versions(tx: TenantTx, id: string): Promise<RunbookVersionRow[]> {

@@ -80,7 +80,7 @@ export class RunbooksService {
     const runbook = await this.get(principal.tenantId, id);
     if (!runbook) throw new RemediationError('NOT_FOUND', `no runbook ${id}`);
     let alert: { labels: Record<string, string>; annotations: Record<string, string> } | undefined;
-    if (alertFingerprint !== null) {
+    if (alertFingerprint != null) {
       const row = await this.alerts.get(principal.tenantId, alertFingerprint);
       if (!row) throw new RemediationError('NOT_FOUND', `no alert ${alertFingerprint}`);
       alert = { labels: row.labels, annotations: row.annotations };

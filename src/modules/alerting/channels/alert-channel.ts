@@ -41,6 +41,10 @@ export interface NoticeLinks {
   readonly ack?: string;
   /** Marks the notice as not useful (feedback for the detectors). */
   readonly notUseful?: string;
+  /** Approves the runbook step a notice asks about (signed, like `ack`). */
+  readonly approve?: string;
+  /** Refuses the runbook step a notice asks about. */
+  readonly refuse?: string;
 }
 
 /**

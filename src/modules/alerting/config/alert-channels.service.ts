@@ -197,6 +197,39 @@ export class AlertChannelsService {
     return receipt;
   }
 
+  /** The id, name and kind of a channel named by id or by name; null when there is none. */
+  async kindOf(
+    tenantId: string,
+    ref: string,
+  ): Promise<{ id: string; name: string; kind: ChannelKind } | null> {
+    const found = (await this.list(tenantId)).find((c) => c.id === ref || c.name === ref);
+    return found ? { id: found.id, name: found.name, kind: found.kind } : null;
+  }
+
+  /**
+   * Sends a notice through a channel named by id or by name (runbook notify and approval steps);
+   * null when there is no such channel. `recipients` replace an e-mail channel's addresses.
+   */
+  async sendTo(
+    tenantId: string,
+    ref: string,
+    notice: AlertNotice,
+    recipients?: readonly string[],
+  ): Promise<{
+    receipt: DeliveryReceipt;
+    channel: { id: string; name: string; kind: ChannelKind };
+  } | null> {
+    const id = (await this.kindOf(tenantId, ref))?.id;
+    const found = id === undefined ? null : await this.target(tenantId, id);
+    if (id === undefined || found === null) return null;
+    const target =
+      recipients !== undefined && found.target.kind === 'email'
+        ? { ...found.target, to: recipients }
+        : found.target;
+    const receipt = await this.registry.send(found.kind, notice, target);
+    return { receipt, channel: { id, name: found.name, kind: found.kind } };
+  }
+
   private seal(tenantId: string, id: string, config: ChannelConfig): string | null {
     if (Object.keys(config.secrets).length === 0) return null;
     return this.config.secretBox.seal(JSON.stringify(config.secrets), context(tenantId, id));

@@ -23,7 +23,7 @@ describe('planRun', () => {
     expect(plan.steps.map((s) => s.action)).toEqual([
       {
         kind: 'approval',
-        roles: ['sre'],
+        roles: ['admin'],
         message: 'Restart checkout? Severity critical',
         on_timeout: 'stop',
         on_refusal: 'stop',

@@ -115,18 +115,7 @@ export function planRun(
   context: PlanContext,
   options: { dryRun: true },
 ): RunPlan {
-  const templateContext: TemplateContext = {
-    params: context.params,
-    secrets: Object.fromEntries((runbook.secrets ?? []).map((name) => [name, MASK])),
-    run: {
-      id: context.run.id,
-      runbookId: runbook.id,
-      version: runbook.version,
-      ...(context.run.startedAt !== undefined ? { startedAt: context.run.startedAt } : {}),
-    },
-    alert: { labels: context.alert?.labels ?? {}, annotations: context.alert?.annotations ?? {} },
-    anomaly: context.anomaly ?? {},
-  };
+  const templateContext = templateContextFor(runbook, context);
   const steps = runbook.steps.map((step, index) => planStep(step, index, templateContext));
   return {
     runbookId: runbook.id,
@@ -138,7 +127,35 @@ export function planRun(
   };
 }
 
-function planStep(step: RunbookStep, index: number, ctx: TemplateContext): PlannedStep {
+/**
+ * What templates and conditions of a run read. Secrets are `***` unless `secrets` gives their
+ * values (the executor, just before a call); `steps` holds the finished steps' status and output.
+ */
+export function templateContextFor(
+  runbook: RunbookDefinition,
+  context: PlanContext,
+  secrets?: Readonly<Record<string, string>>,
+  steps?: Readonly<Record<string, unknown>>,
+): TemplateContext {
+  return {
+    params: context.params,
+    secrets: Object.fromEntries(
+      (runbook.secrets ?? []).map((name) => [name, secrets ? (secrets[name] ?? '') : MASK]),
+    ),
+    run: {
+      id: context.run.id,
+      runbookId: runbook.id,
+      version: runbook.version,
+      ...(context.run.startedAt !== undefined ? { startedAt: context.run.startedAt } : {}),
+    },
+    alert: { labels: context.alert?.labels ?? {}, annotations: context.alert?.annotations ?? {} },
+    anomaly: context.anomaly ?? {},
+    ...(steps ? { steps } : {}),
+  };
+}
+
+/** Resolves one step against a context (see {@link planRun}); errors land in `error`. */
+export function planStep(step: RunbookStep, index: number, ctx: TemplateContext): PlannedStep {
   const planned: PlannedStep = {
     index,
     id: step.id,

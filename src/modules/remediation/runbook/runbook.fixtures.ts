@@ -26,7 +26,7 @@ export function restartRunbook(): RunbookDefinition {
       {
         id: 'ask',
         kind: 'approval',
-        roles: ['sre'],
+        roles: ['admin'],
         timeoutSeconds: 900,
         message: 'Restart {{ params.service }}? Severity {{ alert.labels.severity }}',
         on_timeout: 'stop',

@@ -158,7 +158,10 @@ export interface NotifyStep extends StepCommon {
 /** Pauses until someone holding one of `roles` approves; a timeout or a refusal takes its branch. */
 export interface ApprovalStep extends StepCommon {
   kind: 'approval';
-  roles: string[];
+  /** Vigil roles; a more powerful role qualifies too (an owner may approve what needs an editor). */
+  roles: Array<'owner' | 'admin' | 'editor' | 'viewer'>;
+  /** Alert channels (id or name) that ask for the approval, with Approve/Refuse buttons or links. */
+  channels?: string[];
   message?: string;
   timeoutSeconds: number;
   on_timeout?: FailureAction;
@@ -181,8 +184,24 @@ export interface RunbookDefinition {
   parameters?: RunbookParameter[];
   /** Names of the secrets the steps may reference as `{{ secrets.NAME }}`. */
   secrets?: string[];
+  limits?: RunbookLimits;
   steps: RunbookStep[];
 }
+
+/** A runbook's own safety limits (defaults in `DEFAULT_RUNBOOK_LIMITS`). */
+export interface RunbookLimits {
+  maxRunsPerHour?: number;
+  maxActionsPerTargetPerHour?: number;
+  maxTargets?: number;
+  loopWindowSeconds?: number;
+}
+
+export const DEFAULT_RUNBOOK_LIMITS: Required<RunbookLimits> = {
+  maxRunsPerHour: 10,
+  maxActionsPerTargetPerHour: 3,
+  maxTargets: 5,
+  loopWindowSeconds: 3_600,
+};
 
 /** A step's `idempotent` flag with its per-kind default applied. */
 export function isIdempotent(step: RunbookStep): boolean {
