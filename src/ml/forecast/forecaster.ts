@@ -1,4 +1,5 @@
 import { stepErrors } from './forecast-model';
+import { detectLevelShift, type LevelShift, relevel } from './level-shift';
 import { selectModel } from './model-selection';
 import { empiricalIntervals, scaleInterval } from './prediction-intervals';
 
@@ -45,6 +46,11 @@ export interface Forecast {
     horizon: number;
   };
   params: Record<string, number>;
+  /**
+   * The level shift found in the history (see {@link detectLevelShift}), or null; absent on
+   * forecasts made before the detection existed (e.g. stored ones).
+   */
+  levelShift?: LevelShift | null;
 }
 
 const DAY_MS = 86_400_000;
@@ -75,7 +81,11 @@ export function forecast(input: ForecastInput): Forecast {
   }
   const dailyPeriod = Math.round(DAY_MS / intervalMs);
   const clamp = clamper(input);
-  const selection = selectModel(values, { dailyPeriod, horizon, clamp });
+  // Everything before a level shift is moved to the new level, so that models neither chase
+  // the step nor learn intervals from the misses around it.
+  const levelShift = dailyPeriod >= 2 ? detectLevelShift(values, dailyPeriod) : null;
+  const series = levelShift ? relevel(values, levelShift) : values;
+  const selection = selectModel(series, { dailyPeriod, horizon, clamp });
   const { model } = selection;
   const predicted = model.forecast(horizon);
   const intervals = empiricalIntervals(predicted, stepErrors(model, horizon), model.errorKind);
@@ -111,6 +121,7 @@ export function forecast(input: ForecastInput): Forecast {
           horizon: 0,
         },
     params: model.params,
+    levelShift,
   };
 }
 

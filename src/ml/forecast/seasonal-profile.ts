@@ -137,12 +137,7 @@ export function fitSeasonalProfile(
     let bestSse = Number.POSITIVE_INFINITY;
     for (const bandwidth of candidateBandwidths(m)) {
       for (const decay of DECAYS) {
-        const model = new SeasonalProfileModel(values, spec, { decay, bandwidth });
-        let sse = 0;
-        for (let o = m; o < values.length; o++) {
-          const e = (values[o] ?? 0) - (model.forecastFrom(o, 1)[0] ?? 0);
-          sse += e * e;
-        }
+        const sse = new SeasonalProfileModel(values, spec, { decay, bandwidth }).oneStepSse();
         if (sse < bestSse) {
           bestSse = sse;
           best = { decay, bandwidth };
@@ -198,6 +193,20 @@ export class SeasonalProfileModel implements FittedModel {
       const s = this.#profiles[row + ((o + i) % m)] ?? (multiplicative ? 1 : 0);
       return multiplicative ? level * s : level + s;
     });
+  }
+
+  /** Sum of squared one-step errors over every origin with a complete season before it. */
+  oneStepSse(): number {
+    const m = this.spec.period;
+    const multiplicative = this.spec.seasonality === 'multiplicative';
+    let sse = 0;
+    for (let o = m; o < this.values.length; o++) {
+      const level = ((this.#prefix[o] ?? 0) - (this.#prefix[o - m] ?? 0)) / m;
+      const s = this.#profiles[(Math.floor(o / m) - 1) * m + (o % m)] ?? 0;
+      const e = (this.values[o] ?? 0) - (multiplicative ? level * s : level + s);
+      sse += e * e;
+    }
+    return sse;
   }
 
   extend(values: readonly number[]): SeasonalProfileModel {
