@@ -56,9 +56,11 @@ export interface Forecast {
 const DAY_MS = 86_400_000;
 
 /**
- * Forecasts one series: picks a model by validation sMAPE ({@link selectModel}: Holt–Winters
- * daily additive/multiplicative, weekly additive, daily with weekday factors, damped trend,
- * seasonal naive daily/weekly), refits it on all
+ * Forecasts one series: re-levels the history before a level shift if there is one
+ * ({@link detectLevelShift}), picks a model by validation sMAPE ({@link selectModel}:
+ * Holt–Winters daily additive/multiplicative, weekly additive, daily with weekday factors,
+ * smoothed seasonal profile additive/multiplicative, damped trend, seasonal naive daily/weekly),
+ * refits it on all
  * values and adds empirical 80%/95% intervals from its own multi-step in-sample errors, widened
  * or narrowed by how far such intervals missed on the validation window (in-sample errors of a
  * model with many seasonal indices are optimistic). The backtest reported is the winner's

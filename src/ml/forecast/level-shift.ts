@@ -48,7 +48,8 @@ export function differenceScale(r: readonly number[]): number {
   ).sort();
   if (diffs.length === 0) return 0;
   const mid = diffs.length >> 1;
-  const median = diffs.length % 2 ? (diffs[mid] ?? 0) : ((diffs[mid - 1] ?? 0) + (diffs[mid] ?? 0)) / 2;
+  const median =
+    diffs.length % 2 ? (diffs[mid] ?? 0) : ((diffs[mid - 1] ?? 0) + (diffs[mid] ?? 0)) / 2;
   return median / (0.6745 * Math.SQRT2);
 }
 

@@ -96,7 +96,8 @@ export function validationLength(n: number, dailyPeriod: number): number {
  * daily Holt–Winters needs two full days to fit on, multiplicative also strictly positive
  * values, the weekly models (weekly Holt–Winters, daily Holt–Winters with weekday factors)
  * two weeks of history and a week plus a day to fit on, the
- * seasonal-naive baselines one full season; the damped trend always qualifies.
+ * seasonal-naive baselines and the seasonal profiles one full season (the multiplicative
+ * profile also positive values); the damped trend always qualifies.
  */
 export function eligibleModels(
   total: number,

@@ -28,7 +28,7 @@ const DECAYS = [0, 0.5, 0.8, 0.9, 1] as const;
  * the cycles).
  *
  * @example
- *   smoothCircular([0, 0, 4, 0], 1); // [1, 1, 2, 0] … weights 1, 2, 1 over 4
+ *   smoothCircular([0, 0, 4, 0], 1); // [0, 1, 2, 1]: weights 1, 2, 1 over 4
  */
 export function smoothCircular(profile: readonly number[], bandwidth: number): number[] {
   const m = profile.length;
@@ -71,8 +71,7 @@ function profiles(
     for (let j = 0; j < m; j++) {
       const y = values[c * m + j] ?? 0;
       // A season that averages 0 has no shape to scale; it counts as flat.
-      const shape =
-        spec.seasonality === 'multiplicative' ? (mean > 0 ? y / mean : 1) : y - mean;
+      const shape = spec.seasonality === 'multiplicative' ? (mean > 0 ? y / mean : 1) : y - mean;
       sums[j] = params.decay * (sums[j] ?? 0) + shape;
     }
     const smoothed = smoothCircular(
