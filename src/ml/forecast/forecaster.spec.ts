@@ -29,6 +29,17 @@ describe(forecast.name, () => {
     expect(f.points[17]?.value).toBeCloseTo(60, -1);
   });
 
+  it('re-levels the history before a level shift and forecasts at the new level', () => {
+    const shifted = values.map((v, t) => (t >= 24 * 5 + 7 ? 1.5 * v : v));
+    const f = forecast({ values: shifted, intervalMs: HOUR, start: 0, horizon: 24 });
+    expect(f.levelShift?.kind).toBe('ratio');
+    expect(f.levelShift?.index).toBe(24 * 5 + 7);
+    expect(f.levelShift?.size).toBeCloseTo(1.5, 1);
+    expect(f.points[5]?.value).toBeCloseTo(1.5 * 140, -1);
+    expect(f.points[17]?.value).toBeCloseTo(1.5 * 60, -1);
+    expect(forecast({ values, intervalMs: HOUR, start: 0, horizon: 24 }).levelShift).toBeNull();
+  });
+
   it('clamps counts at 0 and rates into [0, 1]', () => {
     const falling = Array.from({ length: 30 }, (_, t) => Math.max(0, 30 - t));
     const counts = forecast({

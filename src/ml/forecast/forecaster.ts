@@ -1,4 +1,5 @@
 import { stepErrors } from './forecast-model';
+import { detectLevelShift, type LevelShift, relevel } from './level-shift';
 import { selectModel } from './model-selection';
 import { empiricalIntervals, scaleInterval } from './prediction-intervals';
 
@@ -45,14 +46,21 @@ export interface Forecast {
     horizon: number;
   };
   params: Record<string, number>;
+  /**
+   * The level shift found in the history (see {@link detectLevelShift}), or null; absent on
+   * forecasts made before the detection existed (e.g. stored ones).
+   */
+  levelShift?: LevelShift | null;
 }
 
 const DAY_MS = 86_400_000;
 
 /**
- * Forecasts one series: picks a model by validation sMAPE ({@link selectModel}: Holt–Winters
- * daily additive/multiplicative, weekly additive, daily with weekday factors, damped trend,
- * seasonal naive daily/weekly), refits it on all
+ * Forecasts one series: re-levels the history before a level shift if there is one
+ * ({@link detectLevelShift}), picks a model by validation sMAPE ({@link selectModel}:
+ * Holt–Winters daily additive/multiplicative, weekly additive, daily with weekday factors,
+ * smoothed seasonal profile additive/multiplicative, damped trend, seasonal naive daily/weekly),
+ * refits it on all
  * values and adds empirical 80%/95% intervals from its own multi-step in-sample errors, widened
  * or narrowed by how far such intervals missed on the validation window (in-sample errors of a
  * model with many seasonal indices are optimistic). The backtest reported is the winner's
@@ -75,7 +83,11 @@ export function forecast(input: ForecastInput): Forecast {
   }
   const dailyPeriod = Math.round(DAY_MS / intervalMs);
   const clamp = clamper(input);
-  const selection = selectModel(values, { dailyPeriod, horizon, clamp });
+  // Everything before a level shift is moved to the new level, so that models neither chase
+  // the step nor learn intervals from the misses around it.
+  const levelShift = dailyPeriod >= 2 ? detectLevelShift(values, dailyPeriod) : null;
+  const series = levelShift ? relevel(values, levelShift) : values;
+  const selection = selectModel(series, { dailyPeriod, horizon, clamp });
   const { model } = selection;
   const predicted = model.forecast(horizon);
   const intervals = empiricalIntervals(predicted, stepErrors(model, horizon), model.errorKind);
@@ -111,6 +123,7 @@ export function forecast(input: ForecastInput): Forecast {
           horizon: 0,
         },
     params: model.params,
+    levelShift,
   };
 }
 

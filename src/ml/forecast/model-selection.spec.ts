@@ -6,12 +6,24 @@ describe(eligibleModels.name, () => {
   });
 
   it('needs two days to fit daily Holt–Winters and positive values for multiplicative', () => {
-    expect(eligibleModels(40, 30, true, 24)).toEqual(['damped-trend', 'seasonal-naive']);
+    expect(eligibleModels(40, 30, true, 24)).toEqual([
+      'damped-trend',
+      'seasonal-naive',
+      'seasonal-profile-additive-daily',
+      'seasonal-profile-multiplicative-daily',
+    ]);
     expect(eligibleModels(72, 48, false, 24)).toEqual([
       'damped-trend',
       'seasonal-naive',
+      'seasonal-profile-additive-daily',
       'holt-winters-additive-daily',
     ]);
+  });
+
+  it('offers the seasonal profile from one day, before Holt–Winters can fit', () => {
+    expect(eligibleModels(30, 20, true, 24)).toEqual(['damped-trend']);
+    expect(eligibleModels(36, 24, true, 24)).toContain('seasonal-profile-multiplicative-daily');
+    expect(eligibleModels(36, 24, true, 24)).not.toContain('holt-winters-additive-daily');
   });
 
   it('adds the weekly models from two weeks of history', () => {

@@ -9,6 +9,7 @@ import {
   intervalScore,
 } from './prediction-intervals';
 import { seasonalNaive } from './seasonal-naive';
+import { fitSeasonalProfile } from './seasonal-profile';
 import { fitWeekdayAdjusted } from './weekday-adjusted';
 
 /** The models {@link selectModel} chooses among. */
@@ -17,6 +18,8 @@ export type ModelKind =
   | 'holt-winters-multiplicative-daily'
   | 'holt-winters-additive-weekly'
   | 'holt-winters-additive-daily-weekday'
+  | 'seasonal-profile-additive-daily'
+  | 'seasonal-profile-multiplicative-daily'
   | 'damped-trend'
   | 'seasonal-naive'
   | 'seasonal-naive-weekly';
@@ -67,6 +70,10 @@ export function fitModel(
       return fitHoltWinters(values, { period: 7 * dailyPeriod, seasonality: 'additive' });
     case 'holt-winters-additive-daily-weekday':
       return fitWeekdayAdjusted(values, dailyPeriod, 'additive');
+    case 'seasonal-profile-additive-daily':
+      return fitSeasonalProfile(values, { period: dailyPeriod, seasonality: 'additive' });
+    case 'seasonal-profile-multiplicative-daily':
+      return fitSeasonalProfile(values, { period: dailyPeriod, seasonality: 'multiplicative' });
     case 'damped-trend':
       return fitDampedTrend(values);
     case 'seasonal-naive':
@@ -89,7 +96,8 @@ export function validationLength(n: number, dailyPeriod: number): number {
  * daily Holt–Winters needs two full days to fit on, multiplicative also strictly positive
  * values, the weekly models (weekly Holt–Winters, daily Holt–Winters with weekday factors)
  * two weeks of history and a week plus a day to fit on, the
- * seasonal-naive baselines one full season; the damped trend always qualifies.
+ * seasonal-naive baselines and the seasonal profiles one full season (the multiplicative
+ * profile also positive values); the damped trend always qualifies.
  */
 export function eligibleModels(
   total: number,
@@ -100,7 +108,8 @@ export function eligibleModels(
   const kinds: ModelKind[] = ['damped-trend'];
   const m = dailyPeriod;
   if (m < 2) return kinds;
-  if (train >= m) kinds.push('seasonal-naive');
+  if (train >= m) kinds.push('seasonal-naive', 'seasonal-profile-additive-daily');
+  if (train >= m && positive) kinds.push('seasonal-profile-multiplicative-daily');
   if (train >= 2 * m) kinds.push('holt-winters-additive-daily');
   if (train >= 2 * m && positive) kinds.push('holt-winters-multiplicative-daily');
   if (total >= 14 * m && train >= 8 * m) {

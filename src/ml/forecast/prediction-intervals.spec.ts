@@ -29,6 +29,18 @@ describe(empiricalIntervals.name, () => {
     expect(b?.upper95).toBeCloseTo(14.75, 12);
   });
 
+  it('pools the steps so far while none has enough errors, so no step collapses to a point', () => {
+    const [first, second, third] = empiricalIntervals(
+      [0, 0, 0],
+      [[-2, 2], [-4, 4], []],
+      'additive',
+    );
+    // 10% / 90% of [-2, 2]; then of [-4, -2, 2, 4] (type 7: -4 + 0.3 · 2 = -3.4) for both.
+    expect(first?.lower80).toBeCloseTo(-1.6, 12);
+    expect(second?.lower80).toBeCloseTo(-3.4, 12);
+    expect(third?.upper80).toBeCloseTo(3.4, 12);
+  });
+
   it('borrows from the last well-sampled step, widened by the square root of the steps', () => {
     const [, second] = empiricalIntervals([0, 0], [errors, [1]], 'additive');
     expect(second?.upper80).toBeCloseTo(40 * Math.SQRT2, 12);

@@ -23,7 +23,7 @@ export interface IntervalOptions {
  * Linear-interpolation quantile (Hyndman & Fan type 7, what R and NumPy use by default) of an
  * ascending sorted array.
  */
-export function quantileSorted(sorted: readonly number[], p: number): number {
+export function quantileSorted(sorted: ArrayLike<number>, p: number): number {
   if (sorted.length === 0) throw new RangeError('quantile of an empty sample');
   const pos = (sorted.length - 1) * Math.min(1, Math.max(0, p));
   const lo = Math.floor(pos);
@@ -47,17 +47,25 @@ export function errorQuantiles(
   const minSamples = options.minSamples ?? 30;
   const inflation = options.inflation ?? 1;
   const neutral = kind === 'relative' ? 1 : 0;
+  // A typed array sorts numerically without a comparator call per comparison.
+  const quantiles = (errors: readonly number[]): number[] => {
+    const sorted = Float64Array.from(errors).sort();
+    return [0.025, 0.1, 0.9, 0.975].map((p) => quantileSorted(sorted, p));
+  };
   let last: { step: number; q: number[] } | null = null;
+  const pooled: number[] = [];
   return stepErrors.map((errors, i) => {
     const step = i + 1;
     let q: number[];
-    if (errors.length >= minSamples || (last === null && errors.length > 0)) {
-      const sorted = [...errors].sort((a, b) => a - b);
-      q = [0.025, 0.1, 0.9, 0.975].map((p) => quantileSorted(sorted, p));
-      if (errors.length >= minSamples) last = { step, q };
+    if (last === null) pooled.push(...errors);
+    if (errors.length >= minSamples) {
+      q = quantiles(errors);
+      last = { step, q };
     } else if (last !== null) {
       const scale = Math.sqrt(step / last.step);
       q = last.q.map((v) => neutral + (v - neutral) * scale);
+    } else if (pooled.length > 0) {
+      q = quantiles(pooled);
     } else {
       q = [neutral, neutral, neutral, neutral];
     }
@@ -138,7 +146,7 @@ export function calibrationFactor(
   max = 3,
 ): number {
   if (scores.length === 0) return 1;
-  const sorted = [...scores].sort((a, b) => a - b);
+  const sorted = Float64Array.from(scores).sort();
   const k = quantileSorted(sorted, level);
   return Number.isFinite(k) ? Math.min(max, Math.max(min, k)) : max;
 }
