@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
+import Redis from 'ioredis';
 import { Client } from 'pg';
 
 import { FakeKubernetes } from '../support/fake-kubernetes';
@@ -9,6 +10,8 @@ import { createMember, login } from '../support/test-users';
 import { until } from '../support/until';
 
 jest.setTimeout(120_000);
+
+const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 const SAVE = `mutation ($d: JSON!) { saveRunbook(definition: $d) { id version } }`;
 const RUN_FIELDS = `id runbookId status reason verified params startedBy
@@ -48,23 +51,25 @@ class Receiver {
   private constructor(private readonly server: Server) {}
 
   static async start(): Promise<Receiver> {
-    let self: Receiver | undefined;
+    const holder: { self?: Receiver } = {};
     const server = createServer((req, res) => {
       let body = '';
       req.on('data', (c: Buffer) => (body += c.toString()));
       req.on('end', () => {
-        self!.calls.push({
+        holder.self!.calls.push({
           method: req.method ?? '',
           url: req.url ?? '',
           body,
           auth: req.headers.authorization,
         });
-        res.writeHead(self!.status, { 'content-type': 'application/json' }).end('{"ok":true}');
+        res
+          .writeHead(holder.self!.status, { 'content-type': 'application/json' })
+          .end('{"ok":true}');
       });
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    self = new Receiver(server);
-    return self;
+    holder.self = new Receiver(server);
+    return holder.self;
   }
 
   get url(): string {
@@ -89,7 +94,9 @@ describe('runbook runs: execution, approvals, safety rails, restarts', () => {
     tenant = await sut.createTenant('runs-a');
     k8s = await FakeKubernetes.start();
     k8s.addDeployment({ namespace: 'prod', name: 'checkout', replicas: 2 });
-    k8s.addDeployment({ namespace: 'prod', name: 'payments', replicas: 2 });
+    for (const name of ['payments', 'orders', 'billing', 'search']) {
+      k8s.addDeployment({ namespace: 'prod', name, replicas: 2 });
+    }
     api = await Receiver.start();
     await createMember(sut, tenant, 'admin@example.com', 'admin');
     await createMember(sut, tenant, 'viewer@example.com', 'viewer');
@@ -211,5 +218,281 @@ describe('runbook runs: execution, approvals, safety rails, restarts', () => {
         'runbook.run_finished',
       ]),
     );
+  });
+
+  it('stops a run whose parameter fails validation before any call, and a dry run calls nothing', async () => {
+    const before = { k8s: k8s.requests.length, api: api.calls.length };
+    const res = await sut.graphql(tenant.adminKey, START, {
+      id: 'restart',
+      input: { service: 'checkout; kubectl delete ns prod' },
+    });
+    expect(res.errors?.[0]?.message).toMatch(/parameters did not validate.*service/);
+    expect(res.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT' });
+    const dry = await gql<{
+      startRunbook: {
+        run: null;
+        dryRun: { ok: boolean; plan: { steps: Array<{ action: Record<string, unknown> }> } };
+      };
+    }>(START, { id: 'restart', input: { service: 'payments' }, dry: true });
+    expect(dry.startRunbook.run).toBeNull();
+    expect(dry.startRunbook.dryRun.ok).toBe(true);
+    expect(dry.startRunbook.dryRun.plan.steps[2]!.action).toMatchObject({
+      url: `${api.url}/deploys/payments`,
+      headers: { authorization: 'Bearer ***' },
+    });
+    expect({ k8s: k8s.requests.length, api: api.calls.length }).toEqual(before);
+    const none = await gql<{ runbookRuns: Run[] }>(
+      `{ runbookRuns(filter: { runbookId: "restart" }) { id } }`,
+    );
+    expect(none.runbookRuns).toHaveLength(1); // only the first test's run
+  });
+
+  describe('approvals', () => {
+    beforeAll(async () => {
+      await save({
+        id: 'approve-then-call',
+        name: 'Ask, then call',
+        version: 1,
+        trigger: { kind: 'manual' },
+        steps: [
+          { id: 'ask', kind: 'approval', roles: ['admin'], timeoutSeconds: 5, message: 'May I?' },
+          { id: 'call', kind: 'http', method: 'POST', url: `${api.url}/approved` },
+        ],
+      });
+    });
+    const waiting = (id: string) => settled(id, ['waiting']);
+    const calledApproved = () => api.calls.filter((c) => c.url === '/approved').length;
+
+    it('goes on when a member with the role approves', async () => {
+      const r = await start('approve-then-call');
+      await waiting(r.id);
+      const before = calledApproved();
+      const approved = await sut.graphql(admin, APPROVE, { run: r.id, step: 'ask', ok: true });
+      expect(approved.errors).toBeUndefined();
+      const done = await settled(r.id);
+      expect(done.status).toBe('succeeded');
+      expect(done.steps[0]).toMatchObject({ status: 'succeeded', decidedBy: 'admin@example.com' });
+      expect(calledApproved()).toBe(before + 1);
+    });
+
+    it('refuses viewers and API keys, and stops on a refusal', async () => {
+      const r = await start('approve-then-call');
+      await waiting(r.id);
+      const byViewer = await sut.graphql(viewer, APPROVE, { run: r.id, step: 'ask', ok: true });
+      expect(byViewer.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN' });
+      expect(byViewer.errors?.[0]?.message).toMatch(/needs the role admin/);
+      const byKey = await sut.graphql(tenant.adminKey, APPROVE, {
+        run: r.id,
+        step: 'ask',
+        ok: true,
+      });
+      expect(byKey.errors?.[0]?.message).toMatch(/given by people/);
+      const before = calledApproved();
+      await gql(APPROVE, { run: r.id, step: 'ask', ok: false }, admin);
+      const done = await settled(r.id);
+      expect(done.status).toBe('failed');
+      expect(done.reason).toMatch(/refused by admin@example.com/);
+      expect(done.steps.map((s) => s.status)).toEqual(['failed', 'skipped']);
+      expect(calledApproved()).toBe(before);
+      const again = await sut.graphql(admin, APPROVE, { run: r.id, step: 'ask', ok: true });
+      expect(again.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT' });
+    });
+
+    it('times out when nobody answers', async () => {
+      const r = await start('approve-then-call');
+      const done = await settled(r.id, ['failed']);
+      expect(done.steps[0]).toMatchObject({ status: 'failed', error: 'no decision within 5 s' });
+      expect(done.steps[0]!.output).toMatchObject({ decision: 'timed_out' });
+    });
+  });
+
+  describe('safety rails', () => {
+    it('limits actions per target per hour and the blast radius of a run', async () => {
+      await save({
+        id: 'restart-limited',
+        name: 'Restart (limited)',
+        version: 1,
+        trigger: { kind: 'manual' },
+        limits: { maxActionsPerTargetPerHour: 2, maxTargets: 1 },
+        parameters: [
+          { name: 'other', type: 'enum', allowed: ['billing', 'search'], default: 'billing' },
+        ],
+        steps: [
+          {
+            id: 'orders',
+            kind: 'kubernetes',
+            action: 'rollout_restart',
+            namespace: 'prod',
+            name: 'orders',
+          },
+          {
+            id: 'other',
+            kind: 'kubernetes',
+            action: 'rollout_restart',
+            namespace: 'prod',
+            name: '{{ params.other }}',
+            on_failure: 'continue',
+          },
+        ],
+      });
+      const outcomes: Run[] = [];
+      for (let i = 0; i < 3; i++) outcomes.push(await settled((await start('restart-limited')).id));
+      // Each run may touch one target: the second restart is beyond the blast radius.
+      for (const r of outcomes.slice(0, 2)) {
+        expect(r.steps[1]).toMatchObject({
+          status: 'failed',
+          error: expect.stringMatching(/blast radius/),
+        });
+      }
+      expect(outcomes.slice(0, 2).map((r) => r.status)).toEqual(['succeeded', 'succeeded']);
+      expect(outcomes[2]!.status).toBe('failed');
+      expect(outcomes[2]!.steps[1]!.status).toBe('skipped');
+      expect(outcomes[2]!.steps[0]!.error).toMatch(
+        /rate limit: kubernetes:default\/deployment\/prod\/orders was acted on 2 times/,
+      );
+      const restarts = k8s.requests.filter(
+        (q) => q.method === 'PATCH' && q.path.endsWith('/deployments/orders'),
+      );
+      expect(restarts).toHaveLength(2);
+      expect(k8s.requests.some((q) => q.path.endsWith('/deployments/billing'))).toBe(false);
+    });
+
+    it('limits runs per hour', async () => {
+      await save({
+        id: 'twice-an-hour',
+        name: 'Twice an hour',
+        version: 1,
+        trigger: { kind: 'manual' },
+        limits: { maxRunsPerHour: 2 },
+        steps: [{ id: 'ping', kind: 'http', method: 'GET', url: `${api.url}/ping` }],
+      });
+      await start('twice-an-hour');
+      await start('twice-an-hour');
+      const third = await sut.graphql(tenant.adminKey, START, { id: 'twice-an-hour' });
+      expect(third.errors?.[0]?.extensions).toMatchObject({ code: 'RATE_LIMITED' });
+    });
+
+    it('halts on the tenant kill switch and on the global one', async () => {
+      await save({
+        id: 'slow',
+        name: 'Slow',
+        version: 1,
+        trigger: { kind: 'manual' },
+        steps: [
+          { id: 'pause', kind: 'wait', durationSeconds: 2 },
+          { id: 'after', kind: 'http', method: 'POST', url: `${api.url}/after-pause` },
+        ],
+      });
+      const r = await start('slow');
+      await settled(r.id, ['waiting']);
+      await gql(`mutation { setRemediationEnabled(enabled: false) { enabled haltedBy } }`);
+      const done = await settled(r.id, ['cancelled']);
+      expect(done.reason).toMatch(/halted for this tenant/);
+      expect(api.calls.some((c) => c.url === '/after-pause')).toBe(false);
+      const refused = await sut.graphql(tenant.adminKey, START, { id: 'slow' });
+      expect(refused.errors?.[0]?.extensions).toMatchObject({ code: 'HALTED' });
+      await gql(`mutation { setRemediationEnabled(enabled: true) { enabled } }`);
+
+      const redis = new Redis(REDIS_URL);
+      try {
+        await redis.set(`${sut.redisPrefix}remediation:halted`, '{"by":"test"}');
+        const settings = await gql<{ remediationSettings: { globallyHalted: boolean } }>(
+          `{ remediationSettings { globallyHalted } }`,
+        );
+        expect(settings.remediationSettings.globallyHalted).toBe(true);
+        const global = await sut.graphql(tenant.adminKey, START, { id: 'slow' });
+        expect(global.errors?.[0]?.message).toMatch(/halted for the whole installation/);
+      } finally {
+        await redis.del(`${sut.redisPrefix}remediation:halted`);
+        redis.disconnect();
+      }
+    });
+
+    it('cancels a waiting run on request', async () => {
+      const r = await start('slow');
+      await settled(r.id, ['waiting']);
+      await gql(`mutation ($id: ID!) { cancelRunbookRun(runId: $id) { id } }`, { id: r.id });
+      const done = await settled(r.id, ['cancelled']);
+      expect(done.reason).toMatch(/cancelled by/);
+      expect(done.steps.map((s) => s.status)).toEqual(['cancelled', 'skipped']);
+    });
+  });
+
+  describe('restarts', () => {
+    beforeAll(async () => {
+      await save({
+        id: 'two-calls',
+        name: 'Call, wait, call',
+        version: 1,
+        trigger: { kind: 'manual' },
+        parameters: [{ name: 'tag', type: 'string', pattern: '[a-z0-9]{1,20}', required: true }],
+        steps: [
+          { id: 'first', kind: 'http', method: 'POST', url: `${api.url}/first/{{ params.tag }}` },
+          { id: 'pause', kind: 'wait', durationSeconds: 2 },
+          { id: 'second', kind: 'http', method: 'POST', url: `${api.url}/second/{{ params.tag }}` },
+        ],
+      });
+    });
+    const calls = (path: string) => api.calls.filter((c) => c.url === path).length;
+
+    it('resumes a run on another process after the one that started it stops', async () => {
+      const replica = await sut.replica();
+      let closed = false;
+      try {
+        const res = await replica.graphql<{ startRunbook: { run: Run } }>(tenant.adminKey, START, {
+          id: 'two-calls',
+          input: { tag: 'resume' },
+        });
+        expect(res.errors).toBeUndefined();
+        const id = res.data!.startRunbook.run.id;
+        await settled(id, ['waiting']);
+        await replica.close();
+        closed = true;
+        const done = await settled(id);
+        expect(done.status).toBe('succeeded');
+        expect([calls('/first/resume'), calls('/second/resume')]).toEqual([1, 1]);
+      } finally {
+        if (!closed) await replica.close();
+      }
+    });
+
+    it('never repeats a non-idempotent step interrupted mid-call, and repeats an idempotent one', async () => {
+      const db = new Client({ connectionString: sut.databaseUrl });
+      await db.connect();
+      try {
+        // As a crash would leave it: `second` began (attempt 1) but its outcome was never written.
+        const interrupt = async (id: string) => {
+          await settled(id, ['waiting']);
+          await db.query(
+            `UPDATE runbook_run_steps SET status = CASE index WHEN 1 THEN 'succeeded' ELSE 'running' END,
+                    attempts = CASE index WHEN 2 THEN 1 ELSE attempts END, resume_at = NULL
+              WHERE run_id = $1 AND index IN (1, 2)`,
+            [id],
+          );
+          await db.query(`UPDATE runbook_runs SET current_step = 2 WHERE id = $1`, [id]);
+        };
+        const a = await start('two-calls', { tag: 'unsafe' });
+        await interrupt(a.id);
+        const failed = await settled(a.id);
+        expect(failed.status).toBe('failed');
+        expect(failed.steps[2]!.error).toMatch(/not repeated because the step is not idempotent/);
+        expect(calls('/second/unsafe')).toBe(0);
+
+        const def = await gql<{
+          runbook: { definition: { steps: Array<Record<string, unknown>> } };
+        }>(`{ runbook(id: "two-calls") { definition } }`);
+        const steps = def.runbook.definition.steps;
+        steps[2] = { ...steps[2], idempotent: true };
+        await save({ ...def.runbook.definition, steps });
+        const b = await start('two-calls', { tag: 'safe' });
+        await interrupt(b.id);
+        const done = await settled(b.id);
+        expect(done.status).toBe('succeeded');
+        expect(done.steps[2]!.attempts).toBe(2);
+        expect(calls('/second/safe')).toBe(1);
+      } finally {
+        await db.end();
+      }
+    });
   });
 });
