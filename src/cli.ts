@@ -11,6 +11,7 @@ import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { formatsCommand, parseCommand } from './modules/formats/format-cli';
 import { patternsCommand } from './modules/patterns/patterns-cli';
+import { remediationCommand } from './modules/remediation/remediation-cli';
 import { ApiKeyLifecycleService } from './modules/tenancy/api-key-lifecycle.service';
 import { MembershipService } from './modules/tenancy/membership.service';
 import { ROLES, type Role, SCOPES, type Scope } from './modules/tenancy/principal';
@@ -37,6 +38,8 @@ Commands:
   parse FILE [--format NAME|auto]         parse a log file (- for stdin) as ingest would and
                                           print one JSON record per line, with its format
   formats                                 list the log formats Vigil detects
+  remediation halt|resume|status          the installation-wide kill switch of runbooks: halt
+                                          stops every run at its next step, on every replica
   patterns FILE [--format auto|text|NAME] [--per-line]
                                           mine a log file's templates (- for stdin): a table of
                                           patterns with counts, or with --per-line one JSON
@@ -94,6 +97,10 @@ async function run(args: string[]): Promise<number> {
     return parseCommand({ file: sub, format: option(rest, '--format'), out: process.stdout });
   }
   if (command === 'formats') return formatsCommand(process.stdout);
+  if (command === 'remediation') {
+    const code = await remediationCommand(sub, AppConfig.fromProcessEnv(), process.stdout);
+    if (code !== 2) return code;
+  }
   if (command === 'patterns' && sub !== undefined) {
     return patternsCommand({
       file: sub,

@@ -1,7 +1,10 @@
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 
-import Redis from 'ioredis';
 import { Client } from 'pg';
 
 import { FakeKubernetes } from '../support/fake-kubernetes';
@@ -11,7 +14,8 @@ import { until } from '../support/until';
 
 jest.setTimeout(120_000);
 
-const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const run_ = promisify(execFile);
+const CLI = join(__dirname, '..', '..', 'dist', 'src', 'cli.js');
 
 const SAVE = `mutation ($d: JSON!) { saveRunbook(definition: $d) { id version } }`;
 const RUN_FIELDS = `id runbookId status reason verified params startedBy
@@ -393,9 +397,14 @@ describe('runbook runs: execution, approvals, safety rails, restarts', () => {
       expect(refused.errors?.[0]?.extensions).toMatchObject({ code: 'HALTED' });
       await gql(`mutation { setRemediationEnabled(enabled: true) { enabled } }`);
 
-      const redis = new Redis(REDIS_URL);
+      // The installation-wide switch, from the operator's CLI.
+      if (!existsSync(CLI)) throw new Error(`build first: ${CLI} is missing (npm test builds it)`);
+      const env = { ...process.env, DATABASE_URL: sut.databaseUrl, REDIS_PREFIX: sut.redisPrefix };
+      const vigil = (...args: string[]) => run_(process.execPath, [CLI, ...args], { env });
+      expect((await vigil('remediation', 'halt')).stdout).toMatch(
+        /halted for the whole installation/,
+      );
       try {
-        await redis.set(`${sut.redisPrefix}remediation:halted`, '{"by":"test"}');
         const settings = await gql<{ remediationSettings: { globallyHalted: boolean } }>(
           `{ remediationSettings { globallyHalted } }`,
         );
@@ -403,9 +412,9 @@ describe('runbook runs: execution, approvals, safety rails, restarts', () => {
         const global = await sut.graphql(tenant.adminKey, START, { id: 'slow' });
         expect(global.errors?.[0]?.message).toMatch(/halted for the whole installation/);
       } finally {
-        await redis.del(`${sut.redisPrefix}remediation:halted`);
-        redis.disconnect();
+        expect((await vigil('remediation', 'resume')).stdout).toMatch(/resumed/);
       }
+      expect((await vigil('remediation', 'status')).stdout).toMatch(/running/);
     });
 
     it('cancels a waiting run on request', async () => {
