@@ -7,6 +7,8 @@ import { promisify } from 'node:util';
 
 import { Client } from 'pg';
 
+import { RunTriggersService } from 'src/modules/remediation/runs/run-triggers.service';
+
 import { FakeKubernetes } from '../support/fake-kubernetes';
 import { type TestTenant, TestVigil } from '../support/test-vigil';
 import { createMember, login } from '../support/test-users';
@@ -222,6 +224,55 @@ describe('runbook runs: execution, approvals, safety rails, restarts', () => {
         'runbook.run_finished',
       ]),
     );
+  });
+
+  it('deletes a failing pod, cordons its node, and dispatches a GitHub Actions workflow', async () => {
+    k8s.addPod({ namespace: 'prod', name: 'checkout-7f9c-x2' });
+    k8s.addNode({ name: 'node-3' });
+    await save({
+      id: 'evict',
+      name: 'Evict a pod and dispatch a workflow',
+      version: 1,
+      trigger: { kind: 'manual' },
+      secrets: ['API_TOKEN'],
+      parameters: [
+        { name: 'pod', type: 'string', pattern: '[a-z0-9-]{1,63}', required: true },
+        { name: 'node', type: 'string', pattern: 'node-[0-9]{1,3}', required: true },
+      ],
+      steps: [
+        {
+          id: 'delete',
+          kind: 'kubernetes',
+          action: 'delete_pod',
+          namespace: 'prod',
+          name: '{{ params.pod }}',
+        },
+        { id: 'cordon', kind: 'kubernetes', action: 'cordon_node', name: '{{ params.node }}' },
+        {
+          id: 'dispatch',
+          kind: 'webhook',
+          url: `${api.url}/repos/acme/infra/actions/workflows/drain.yml/dispatches`,
+          headers: {
+            authorization: 'Bearer {{ secrets.API_TOKEN }}',
+            accept: 'application/vnd.github+json',
+          },
+          payload: '{"ref":"main","inputs":{"node":"{{ params.node }}","run":"{{ run.id }}"}}',
+        },
+      ],
+    });
+    const r = await start('evict', { pod: 'checkout-7f9c-x2', node: 'node-3' });
+    const done = await settled(r.id);
+    expect(done.status).toBe('succeeded');
+    expect(k8s.pod('prod', 'checkout-7f9c-x2')).toBeUndefined();
+    expect((k8s.node('node-3') as { spec: { unschedulable?: boolean } }).spec.unschedulable).toBe(
+      true,
+    );
+    const dispatch = api.calls.find((c) => c.url.endsWith('/drain.yml/dispatches'));
+    expect(dispatch?.auth).toBe('Bearer s3cret-token');
+    expect(JSON.parse(dispatch!.body)).toEqual({
+      ref: 'main',
+      inputs: { node: 'node-3', run: r.id },
+    });
   });
 
   it('stops a run whose parameter fails validation before any call, and a dry run calls nothing', async () => {
@@ -502,6 +553,118 @@ describe('runbook runs: execution, approvals, safety rails, restarts', () => {
       } finally {
         await db.end();
       }
+    });
+  });
+
+  describe('triggers', () => {
+    const runsOf = async (runbookId: string) =>
+      (
+        await gql<{ runbookRuns: Array<Run & { trigger: Record<string, unknown> }> }>(
+          `query ($id: String) { runbookRuns(filter: { runbookId: $id }) { ${RUN_FIELDS} trigger } }`,
+          { id: runbookId },
+        )
+      ).runbookRuns;
+
+    it('starts runbooks when an anomaly of their kind opens and when an incident opens', async () => {
+      await gql(
+        'mutation { updateDetectionSettings(input: { learningHours: 0, detectors: [NEW_PATTERN] }) { learningHours } }',
+      );
+      const channel = await gql<{ createAlertChannel: { channel: { id: string } } }>(
+        'mutation ($i: CreateAlertChannelInput!) { createAlertChannel(input: $i) { channel { id } } }',
+        { i: { name: 'hook', allowPrivateNetwork: true, webhook: { url: `${api.url}/hook` } } },
+      );
+      await gql('mutation ($i: CreateAlertRuleInput!) { createAlertRule(input: $i) { id } }', {
+        i: {
+          name: 'New errors',
+          severity: 'HIGH',
+          condition: { kind: 'ANOMALY', detectorKinds: ['new_pattern'] },
+          route: { channelIds: [channel.createAlertChannel.channel.id], groupBy: ['service'] },
+        },
+      });
+      await save({
+        id: 'on-anomaly',
+        name: 'On a new pattern in inventory',
+        version: 1,
+        trigger: { kind: 'anomaly', anomalyKind: 'new_pattern', service: 'inventory' },
+        parameters: [
+          { name: 'service', type: 'enum', from: 'anomaly.service', allowed: ['inventory'] },
+        ],
+        steps: [
+          {
+            id: 'look',
+            kind: 'http',
+            method: 'GET',
+            url: `${api.url}/anomaly/{{ params.service }}`,
+          },
+        ],
+      });
+      await save({
+        id: 'on-incident',
+        name: 'On a high incident',
+        version: 1,
+        trigger: { kind: 'incident', severity: 'high' },
+        steps: [{ id: 'open', kind: 'http', method: 'POST', url: `${api.url}/incident` }],
+      });
+      const shipped = await fetch(`${sut.url}/api/v1/logs`, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${tenant.ingestKey}`,
+          'content-type': 'application/json',
+        },
+        body: JSON.stringify([
+          {
+            '@timestamp': new Date().toISOString(),
+            level: 'error',
+            service: 'inventory',
+            message: 'stock reservation failed: lock wait timeout exceeded',
+          },
+        ]),
+      });
+      expect(shipped.status).toBeLessThan(300);
+      const fromAnomaly = await until(
+        () => runsOf('on-anomaly'),
+        (r) => r[0]?.status === 'succeeded',
+        30_000,
+        200,
+      );
+      expect(fromAnomaly).toHaveLength(1);
+      expect(fromAnomaly[0]!.trigger).toMatchObject({
+        kind: 'anomaly',
+        service: 'inventory',
+        anomalyKind: 'new_pattern',
+      });
+      expect(fromAnomaly[0]!.params).toEqual({ service: 'inventory' });
+      const fromIncident = await until(
+        () => runsOf('on-incident'),
+        (r) => r[0]?.status === 'succeeded',
+        30_000,
+        200,
+      );
+      expect(fromIncident).toHaveLength(1);
+      expect(fromIncident[0]!.trigger).toMatchObject({ kind: 'incident' });
+      expect(api.calls.filter((c) => c.url === '/anomaly/inventory')).toHaveLength(1);
+      expect(api.calls.filter((c) => c.url === '/incident')).toHaveLength(1);
+    });
+
+    it('starts scheduled runbooks once per due slot', async () => {
+      await save({
+        id: 'hourly-check',
+        name: 'At minute 30',
+        version: 1,
+        trigger: { kind: 'schedule', cron: '30 * * * *' },
+        steps: [{ id: 'ping', kind: 'http', method: 'GET', url: `${api.url}/scheduled` }],
+      });
+      const triggers = sut.vigil.app.get(RunTriggersService);
+      await triggers.schedule(new Date('2026-11-26T10:29:00Z'));
+      await triggers.schedule(new Date('2026-11-26T10:30:00Z'));
+      await triggers.schedule(new Date('2026-11-26T10:30:20Z')); // the same slot
+      const runs = await until(
+        () => runsOf('hourly-check'),
+        (r) => r.length === 1 && r[0]!.status === 'succeeded',
+        10_000,
+      );
+      expect(runs).toHaveLength(1);
+      expect(runs[0]!.trigger).toEqual({ kind: 'schedule', slot: '2026-11-26T10:30:00.000Z' });
     });
   });
 });
