@@ -332,15 +332,22 @@ export class RunRepository {
     return row ? runFromDb(row) : null;
   }
 
-  /** Runs waiting on a step whose resume time or deadline has passed (the sweeper's work). */
+  /**
+   * Runs the sweeper wakes: a waiting step past its resume time or deadline (its delayed job was
+   * lost), a step left running for 5 minutes without a write (its process died; a live advancer
+   * holds the run's lock and the wake-up waits for it), a run queued or between steps for a minute.
+   */
   async due(limit: number): Promise<Array<{ tenantId: string; runId: string }>> {
     const rows = await this.db.query<Array<{ tenant_id: string; run_id: string }>>(
-      `SELECT DISTINCT s.tenant_id, s.run_id FROM runbook_run_steps s
-         JOIN runbook_runs r ON r.tenant_id = s.tenant_id AND r.id = s.run_id
+      `SELECT DISTINCT r.tenant_id, r.id AS run_id FROM runbook_runs r
+         LEFT JOIN runbook_run_steps s
+           ON s.tenant_id = r.tenant_id AND s.run_id = r.id AND s.index = r.current_step
         WHERE r.status IN ('queued', 'running', 'waiting')
-          AND (s.status IN ('waiting', 'running') AND
-               (COALESCE(s.resume_at, s.deadline) <= now() OR r.updated_at < now() - interval '5 minutes')
-            OR r.status = 'queued' AND r.updated_at < now() - interval '1 minute')
+          AND (s.status = 'waiting' AND COALESCE(s.resume_at, s.deadline) <= now() - interval '5 seconds'
+            OR s.status = 'running' AND r.updated_at < now() - interval '5 minutes'
+            OR s.status = 'pending' AND r.updated_at < now() - interval '1 minute'
+            OR r.status = 'queued' AND r.updated_at < now() - interval '1 minute'
+            OR s.status IS NULL AND r.updated_at < now() - interval '1 minute')
         LIMIT $1`,
       [limit],
     );
