@@ -890,7 +890,7 @@ export class RunExecutorService implements OnModuleInit {
     await this.#queue.add(
       'run.advance',
       { tenantId, runId },
-      { delay, jobId: `${runId}-${at.getTime()}-${delay === 0 ? randomUUID() : 'at'}` },
+      { delay, jobId: `${runId}-${at.getTime()}-${randomUUID()}` },
     );
   }
 }
