@@ -1,4 +1,3 @@
-
 import { PostgresLogStore } from 'src/modules/logs/postgres-log-store.adapter';
 import { parseQuery } from 'src/modules/logs/query/query-parser';
 
