@@ -11,6 +11,7 @@ import type { RemediationJob } from '../remediation.jobs';
 import { RunbookRepository, type RunbookRow } from '../runbook.repository';
 import { cronMatches } from '../runbook/cron';
 import { RemediationSettingsService } from './remediation-settings.service';
+import { RunEvents } from './run-events.service';
 import { limitsOf, RunExecutorService } from './run-executor.service';
 import { RunNotifier } from './run-notifier.service';
 import { RunRepository } from './run.repository';
@@ -49,6 +50,7 @@ export class RunTriggersService implements OnModuleInit {
     private readonly settings: RemediationSettingsService,
     private readonly notifier: RunNotifier,
     private readonly audit: AuditService,
+    private readonly events: RunEvents,
   ) {}
 
   onModuleInit(): void {
@@ -178,6 +180,12 @@ export class RunTriggersService implements OnModuleInit {
           tx,
         });
       });
+      // Followers of the run see it turn ineffective, as they see every other change.
+      await this.events
+        .changed(tenantId, previous)
+        .catch((err: unknown) =>
+          this.#logger.warn(`run ${previous.id} change not published: ${String(err)}`),
+        );
     }
     await this.#escalate(tenantId, runbook, alert, reason);
   }
