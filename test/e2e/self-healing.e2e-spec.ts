@@ -199,6 +199,7 @@ describe('self-healing: an alert starts a runbook that fixes, verifies, and know
   let fingerprint: string;
   let healed: Run;
   const updates: Run[] = [];
+  const alertUpdates: Array<{ fingerprint: string; status: string }> = [];
   const subscriptionErrors: string[] = [];
   let t0 = 0;
   const marks: Array<[string, number]> = [];
@@ -287,6 +288,15 @@ describe('self-healing: an alert starts a runbook that fixes, verifies, and know
       for await (const e of iterator) {
         if (e.errors) subscriptionErrors.push(JSON.stringify(e.errors));
         else updates.push(e.data!.runbookRunUpdated);
+      }
+    })().catch((err: unknown) => subscriptionErrors.push(String(err)));
+    const alertFeed = ws.iterate<{ alertUpdated: { fingerprint: string; status: string } }>({
+      query: 'subscription { alertUpdated { fingerprint status } }',
+    });
+    void (async () => {
+      for await (const e of alertFeed) {
+        if (e.errors) subscriptionErrors.push(JSON.stringify(e.errors));
+        else alertUpdates.push(e.data!.alertUpdated);
       }
     })().catch((err: unknown) => subscriptionErrors.push(String(err)));
     mark('set up');
@@ -421,6 +431,10 @@ describe('self-healing: an alert starts a runbook that fixes, verifies, and know
     expect(resolved).toMatchObject({ fingerprint, status: 'RESOLVED' });
     expect(resolved!.endedAt).not.toBeNull();
     mark('alert resolved');
+    // Followers of alertUpdated saw it fire and resolve.
+    const seen = alertUpdates.filter((a) => a.fingerprint === fingerprint).map((a) => a.status);
+    expect(seen).toEqual(expect.arrayContaining(['FIRING', 'RESOLVED']));
+    expect(subscriptionErrors).toEqual([]);
     // Nothing ran again: the run stays succeeded and the fix was called once.
     expect((await runsFor(fingerprint)).map((r) => r.status)).toEqual(['succeeded']);
     expect(checkout.fixes).toHaveLength(1);

@@ -173,6 +173,7 @@ export class AlertingResolver {
   @Subscription(() => AlertObject, {
     description: 'Alerts as they change (fire, resolve, are acknowledged...), on any replica',
     filter: (alert: AlertObject | null) => alert !== null,
+    resolve: (alert: AlertObject) => alert,
   })
   @Authorize('read')
   alertUpdated(

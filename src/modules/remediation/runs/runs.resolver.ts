@@ -115,6 +115,7 @@ export class RunsResolver {
 
   @Subscription(() => RunObject, {
     description: 'Runs as they change (each step, approval and ending), on any replica',
+    resolve: (run: RunObject) => run,
   })
   @Authorize('read')
   async runbookRunUpdated(
