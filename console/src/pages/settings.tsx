@@ -1,10 +1,6 @@
 import { ApiKeysSettings, UsersSettings } from './settings-access';
-import {
-  ChannelsSettings,
-  EscalationSettings,
-  RulesSettings,
-  SilencesSettings,
-} from './settings-alerting';
+import { ChannelsSettings, SilencesSettings } from './settings-alerting';
+import { EscalationSettings, RulesSettings } from './settings-routing';
 
 /** Admin settings: alerting configuration and access. */
 export function SettingsPage() {
