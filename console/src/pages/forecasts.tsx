@@ -220,6 +220,7 @@ export function ForecastsPage() {
             interval={interval}
             patternId={needsPattern(metric) ? (pattern?.id ?? null) : null}
             parameter={metric === 'PARAMETER' ? (param?.position ?? null) : null}
+            subject={subject(metric, pattern, param?.position ?? 0)}
           />
         )}
       </QueryStatus>
@@ -234,6 +235,7 @@ function ForecastView(props: {
   interval: number;
   patternId: string | null;
   parameter: number | null;
+  subject: string;
 }) {
   const q = useQuery<{ forecast: Forecast | null }>(FORECAST, {
     service: props.service,
@@ -245,7 +247,6 @@ function ForecastView(props: {
   });
   const f = q.data?.forecast;
   const chart = useMemo(() => (f ? toChart(f) : null), [f]);
-  const what = METRICS.find(([m]) => m === props.metric)?.[1] ?? props.metric;
   return (
     <section aria-label="Forecast">
       <QueryStatus
@@ -259,7 +260,7 @@ function ForecastView(props: {
           <div className="forecast-body">
             <div>
               <TimeChart
-                title={`${f.service}: ${what}, actual vs forecast with 80% and 95% bands`}
+                title={`${f.service}: ${props.subject}, actual vs forecast with 80% and 95% bands`}
                 x={chart.x}
                 series={chart.series}
                 bands={chart.bands}
@@ -277,6 +278,21 @@ function ForecastView(props: {
       </QueryStatus>
     </section>
   );
+}
+
+/** What the series is, in words, for the chart's title. */
+function subject(metric: Metric, pattern: PatternChoice | null, position: number): string {
+  const of = pattern ? `“${pattern.name ?? pattern.template}”` : 'the pattern';
+  switch (metric) {
+    case 'VOLUME':
+      return 'records per interval';
+    case 'ERROR_RATE':
+      return 'error rate';
+    case 'PATTERN_VOLUME':
+      return `records per interval of ${of}`;
+    case 'PARAMETER':
+      return `mean of <*> number ${position + 1} of ${of}`;
+  }
 }
 
 /** One x axis for actual and forecast points; each series has null where it has no point. */

@@ -3,7 +3,7 @@ import { type ReactNode } from 'react';
 import { useSession } from '../api/session';
 import { time } from '../ui/status';
 import { useQuery } from '../ui/use-query';
-import { fromLocalInput, SettingsSection } from './settings-kit';
+import { DangerButton, fromLocalInput, SettingsSection } from './settings-kit';
 
 interface Key {
   id: string;
@@ -82,17 +82,13 @@ export function ApiKeysSettings() {
             >
               Rotate
             </button>
-            <button
-              className="danger"
-              onClick={() =>
-                run(async () => {
-                  await call(`mutation ($id: ID!) { revokeApiKey(id: $id) { id } }`, { id: k.id });
-                  return `Key ${k.name} revoked.`;
-                })
-              }
-            >
-              Revoke
-            </button>
+            <DangerButton
+              label="Revoke"
+              run={run}
+              mutation={`mutation ($id: ID!) { revokeApiKey(id: $id) { id } }`}
+              id={k.id}
+              done={`Key ${k.name} revoked.`}
+            />
           </>
         )
       }
@@ -166,17 +162,13 @@ export function UsersSettings() {
               ))}
             </select>
           </label>
-          <button
-            className="danger"
-            onClick={() =>
-              run(async () => {
-                await call(`mutation ($id: ID!) { removeMember(userId: $id) }`, { id: m.user.id });
-                return `${m.user.email} removed.`;
-              })
-            }
-          >
-            Remove
-          </button>
+          <DangerButton
+            label="Remove"
+            run={run}
+            mutation={`mutation ($id: ID!) { removeMember(userId: $id) }`}
+            id={m.user.id}
+            done={`${m.user.email} removed.`}
+          />
         </>
       )}
       form={{

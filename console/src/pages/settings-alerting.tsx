@@ -3,7 +3,15 @@ import { useState } from 'react';
 import { useSession } from '../api/session';
 import { time } from '../ui/status';
 import { useQuery } from '../ui/use-query';
-import { asText, fromLocalInput, list, localInput, num, SettingsSection } from './settings-kit';
+import {
+  asText,
+  fromLocalInput,
+  list,
+  localInput,
+  num,
+  DangerButton,
+  SettingsSection,
+} from './settings-kit';
 
 export interface Channel {
   id: string;
@@ -91,17 +99,13 @@ export function ChannelsSettings() {
       actions={(c, run) => (
         <>
           <button onClick={() => run(() => sendTest(c))}>Send test</button>
-          <button
-            className="danger"
-            onClick={() =>
-              run(async () => {
-                await call(`mutation ($id: ID!) { deleteAlertChannel(id: $id) }`, { id: c.id });
-                return `Channel ${c.name} deleted.`;
-              })
-            }
-          >
-            Delete
-          </button>
+          <DangerButton
+            label="Delete"
+            run={run}
+            mutation={`mutation ($id: ID!) { deleteAlertChannel(id: $id) }`}
+            id={c.id}
+            done={`Channel ${c.name} deleted.`}
+          />
         </>
       )}
       form={{
@@ -225,19 +229,13 @@ export function SilencesSettings() {
       )}
       actions={(s, run) =>
         Date.parse(s.endsAt) > now && (
-          <button
-            className="danger"
-            onClick={() =>
-              run(async () => {
-                await call(`mutation ($id: ID!) { expireAlertSilence(id: $id) { id } }`, {
-                  id: s.id,
-                });
-                return 'Silence expired.';
-              })
-            }
-          >
-            Expire
-          </button>
+          <DangerButton
+            label="Expire"
+            run={run}
+            mutation={`mutation ($id: ID!) { expireAlertSilence(id: $id) { id } }`}
+            id={s.id}
+            done={'Silence expired.'}
+          />
         )
       }
       form={{

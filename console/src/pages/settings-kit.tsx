@@ -1,5 +1,6 @@
 import { type FormEvent, type ReactNode, useState } from 'react';
 
+import { useSession } from '../api/session';
 import { KeyList } from '../ui/key-list';
 import { ErrorText, QueryStatus } from '../ui/status';
 
@@ -88,8 +89,9 @@ export function SettingsSection<T, D>(props: {
     <section className="settings-section" aria-labelledby={id}>
       <h2 id={id}>{props.title}</h2>
       {props.toolbar}
+      {/* A reload keeps the list (and the focus in it) in place until the answer comes. */}
       <QueryStatus
-        loading={props.list.loading}
+        loading={props.list.loading && props.list.items === undefined}
         error={props.list.error}
         empty={props.list.items?.length === 0}
         emptyText={`No ${props.title.toLowerCase()} yet.`}
@@ -139,6 +141,31 @@ export function SettingsSection<T, D>(props: {
         </p>
       )}
     </section>
+  );
+}
+
+/** A destructive action on one item: a mutation taking its `$id`, then a line saying it is done. */
+export function DangerButton(props: {
+  label: string;
+  run: Run;
+  mutation: string;
+  id: string;
+  done: string;
+}) {
+  const { call } = useSession();
+  const { run, mutation, id, done } = props;
+  return (
+    <button
+      className="danger"
+      onClick={() =>
+        run(async () => {
+          await call(mutation, { id });
+          return done;
+        })
+      }
+    >
+      {props.label}
+    </button>
   );
 }
 

@@ -1,6 +1,7 @@
 import { ApiKeysSettings, UsersSettings } from './settings-access';
 import { ChannelsSettings, SilencesSettings } from './settings-alerting';
-import { EscalationSettings, RulesSettings } from './settings-routing';
+import { EscalationSettings } from './settings-escalation';
+import { RulesSettings } from './settings-rules';
 
 /** Admin settings: alerting configuration and access. */
 export function SettingsPage() {
