@@ -247,7 +247,7 @@ describe('console in a browser', () => {
   /** Settings: a channel and its test, a silence (after an API refusal), an API key revoked. */
   async function settings(page: Page) {
     const channels = page.getByRole('region', { name: 'Channels' });
-    await channels.getByLabel('Name').fill('ui-hook');
+    await channels.getByLabel('Name', { exact: true }).fill('ui-hook');
     await channels.getByLabel('URL').fill(`${hookBase}/ui-hook`);
     await channels.getByLabel('Allow private network').check();
     await channels.getByRole('button', { name: 'Create channel' }).click();
@@ -257,12 +257,42 @@ describe('console in a browser', () => {
     await channels.getByText(/Test sent to ui-hook/).waitFor();
     expect(received.filter((r) => r.path === '/ui-hook')).toHaveLength(1);
 
-    // The keyboard opens an item into the form to edit; Cancel goes back to creating.
+    // The keyboard opens an item into the form; a rename keeps the stored URL (a secret).
     await channels.getByRole('option').first().focus();
     await page.keyboard.press('ArrowDown');
     await page.keyboard.press('Enter');
-    await channels.getByRole('button', { name: 'Save changes' }).waitFor();
-    await channels.getByRole('button', { name: 'Cancel' }).click();
+    await channels.getByLabel('Name', { exact: true }).fill('ui-hook renamed');
+    await channels.getByRole('button', { name: 'Save changes' }).click();
+    await channels.getByText('Channel ui-hook renamed saved.').waitFor();
+    await channels
+      .getByRole('option')
+      .filter({ hasText: 'ui-hook renamed' })
+      .getByRole('button', { name: 'Send test' })
+      .click();
+    await channels.getByText(/Test sent to ui-hook renamed/).waitFor();
+    expect(received.filter((r) => r.path === '/ui-hook')).toHaveLength(2);
+
+    const policies = page.getByRole('region', { name: 'Escalation policies' });
+    await policies.getByLabel('Name', { exact: true }).fill('storage on-call');
+    await policies.getByRole('button', { name: 'Add level' }).click();
+    await policies
+      .getByRole('group', { name: 'Level 1 channels' })
+      .getByLabel('loopback-hook')
+      .check();
+    await policies
+      .getByRole('group', { name: 'Level 2 channels' })
+      .getByLabel('ui-hook renamed')
+      .check();
+    await policies.getByLabel('Level 2: next level after (seconds)').fill('600');
+    await policies.getByLabel(/^Repeat/).fill('2');
+    await policies.getByRole('button', { name: 'Create policy' }).click();
+    await policies.getByText('Policy storage on-call created.').waitFor();
+    const { escalationPolicies } = await gql<{
+      escalationPolicies: Array<{ repeat: number; levels: Array<{ timeoutSeconds: number }> }>;
+    }>('{ escalationPolicies { repeat levels { timeoutSeconds } } }');
+    expect(escalationPolicies).toEqual([
+      { repeat: 2, levels: [{ timeoutSeconds: 300 }, { timeoutSeconds: 600 }] },
+    ]);
 
     const silences = page.getByRole('region', { name: 'Silences' });
     // No matchers: the API's refusal is shown in its words.
@@ -282,7 +312,7 @@ describe('console in a browser', () => {
     ]);
 
     const keys = page.getByRole('region', { name: 'API keys' });
-    await keys.getByLabel('Name').fill('ui-reader');
+    await keys.getByLabel('Name', { exact: true }).fill('ui-reader');
     await keys.getByRole('button', { name: 'Create API key' }).click();
     const secret = (await keys.locator('code.secret').textContent()) ?? '';
     expect(secret).toMatch(/^vgl_/);

@@ -36,42 +36,56 @@ interface ChannelDraft {
 }
 
 /**
- * Each kind's one secret (a URL or a key: left empty on edit, it stays as it is) and how a draft
- * becomes the kind's input.
+ * Each kind, by its AlertChannelKind name: its input field, its one secret (a URL or a key; left
+ * empty on edit, the stored one stays) and how a draft becomes the kind's input.
  */
 const KINDS: Record<
   string,
-  { text: string; target: string | null; input: (d: ChannelDraft) => object }
+  { field: string; text: string; target: string | null; input: (d: ChannelDraft) => object }
 > = {
-  webhook: { text: 'Webhook', target: 'URL', input: (d) => ({ url: d.target || null }) },
-  slack: {
+  WEBHOOK: {
+    field: 'webhook',
+    text: 'Webhook',
+    target: 'URL',
+    input: (d) => ({ url: d.target || null }),
+  },
+  SLACK: {
+    field: 'slack',
     text: 'Slack (incoming webhook)',
     target: 'Webhook URL',
     input: (d) => ({ webhookUrl: d.target || null }),
   },
-  teams: {
+  TEAMS: {
+    field: 'teams',
     text: 'Microsoft Teams',
     target: 'Webhook URL',
     input: (d) => ({ webhookUrl: d.target || null }),
   },
-  pagerduty: {
+  PAGERDUTY: {
+    field: 'pagerduty',
     text: 'PagerDuty',
     target: 'Routing key',
     input: (d) => ({ routingKey: d.target || null }),
   },
-  opsgenie: { text: 'Opsgenie', target: 'API key', input: (d) => ({ apiKey: d.target || null }) },
-  email: {
+  OPSGENIE: {
+    field: 'opsgenie',
+    text: 'Opsgenie',
+    target: 'API key',
+    input: (d) => ({ apiKey: d.target || null }),
+  },
+  EMAIL: {
+    field: 'email',
     text: 'E-mail',
     target: null,
     input: (d) => ({ host: d.host, port: num(d.port), from: d.from, to: list(d.to) }),
   },
 };
 
-const channelInput = (d: ChannelDraft) => ({
-  name: d.name,
-  allowPrivateNetwork: d.allowPrivateNetwork,
-  [d.kind]: KINDS[d.kind]?.input(d) ?? {},
-});
+function channelInput(d: ChannelDraft) {
+  const kind = KINDS[d.kind];
+  if (!kind) throw new Error(`The console cannot edit channels of kind ${d.kind}.`);
+  return { name: d.name, allowPrivateNetwork: d.allowPrivateNetwork, [kind.field]: kind.input(d) };
+}
 
 /** Channels: create, edit (secrets stay unless retyped), delete, and "send test" with its outcome. */
 export function ChannelsSettings() {
@@ -111,7 +125,7 @@ export function ChannelsSettings() {
       form={{
         blank: () => ({
           name: '',
-          kind: 'webhook',
+          kind: 'WEBHOOK',
           target: '',
           allowPrivateNetwork: false,
           host: '',
@@ -132,7 +146,7 @@ export function ChannelsSettings() {
               f.text('target', KINDS[d.kind]?.target ?? '', {
                 hint: editing ? 'Leave empty to keep the stored one.' : undefined,
               })}
-            {d.kind === 'email' && (
+            {d.kind === 'EMAIL' && (
               <>
                 {f.text('host', 'SMTP host')}
                 {f.text('port', 'Port', { type: 'number' })}

@@ -1,4 +1,13 @@
-import { type FormEvent, type ReactNode, useState } from 'react';
+import {
+  createContext,
+  type FormEvent,
+  type ReactNode,
+  useCallback,
+  useContext,
+  useEffect,
+  useRef,
+  useState,
+} from 'react';
 
 import { useSession } from '../api/session';
 import { KeyList } from '../ui/key-list';
@@ -8,6 +17,21 @@ import { ErrorText, QueryStatus } from '../ui/status';
 export type Work = () => Promise<ReactNode | void>;
 /** Runs work through the section: busy, outcome or error in words, then the list reloads. */
 export type Run = (work: Work) => void;
+
+/**
+ * Sections read each other's items (rules and policies offer the channels), so a change made in
+ * any section reloads them all.
+ */
+const Changes = createContext<{ version: number; changed: () => void }>({
+  version: 0,
+  changed: () => undefined,
+});
+
+export function SettingsChanges(props: { children: ReactNode }) {
+  const [version, setVersion] = useState(0);
+  const changed = useCallback(() => setVersion((v) => v + 1), []);
+  return <Changes.Provider value={{ version, changed }}>{props.children}</Changes.Provider>;
+}
 
 /** The create/edit form of a section: the draft's fields, and what creating or saving does. */
 export interface SectionForm<T, D> {
@@ -42,6 +66,14 @@ export function SettingsSection<T, D>(props: {
   const [editing, setEditing] = useState<T | null>(null);
   const [draft, setDraft] = useState<D | null>(() => form?.blank() ?? null);
   const id = props.title.toLowerCase().replace(/\W+/g, '-');
+  const { version, changed } = useContext(Changes);
+  const seen = useRef(version);
+  const { reload } = props;
+  useEffect(() => {
+    if (seen.current === version) return;
+    seen.current = version;
+    reload();
+  }, [version, reload]);
 
   const run: Run = (work) => {
     setBusy(true);
@@ -51,7 +83,7 @@ export function SettingsSection<T, D>(props: {
       (said) => {
         setBusy(false);
         setNotice(said ?? null);
-        props.reload();
+        changed();
       },
       (err: Error) => {
         setBusy(false);
