@@ -35,15 +35,23 @@ describe('console in a browser', () => {
   let tenant: TestTenant;
   let browser: Browser;
   let receiver: Server;
+  let hookBase: string;
+  /** What the loopback webhook receiver was sent: path and body. */
+  const received: Array<{ path: string; body: string }> = [];
 
   beforeAll(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
     receiver = createServer((req, res) => {
-      req.resume();
-      req.on('end', () => res.writeHead(200, { 'content-type': 'application/json' }).end('{}'));
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        received.push({ path: req.url ?? '', body: Buffer.concat(chunks).toString('utf8') });
+        res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+      });
     });
     await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
-    const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
+    hookBase = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`;
+    const url = `${hookBase}/hook`;
     [sut, browser] = await Promise.all([
       TestVigil.start(),
       chromium.launch({
@@ -181,12 +189,21 @@ describe('console in a browser', () => {
     const end = Math.floor(Date.now() / HOUR) * HOUR;
     const history = [];
     for (let t = end - 48 * HOUR; t < end; t += HOUR) {
-      for (let i = 0; i < 10 + ((t / HOUR) % 24) + (((t / HOUR) * 7) % 5); i++) {
+      const hour = t / HOUR;
+      for (let i = 0; i < 10 + (hour % 24) + ((hour * 7) % 5); i++) {
         history.push({
           '@timestamp': new Date(t + i * 1000).toISOString(),
           level: 'info',
           service: 'orders',
-          message: `order ${i} placed`,
+          message: `order ${i} placed in ${20 + ((hour * 13 + i) % 17)} ms`,
+        });
+      }
+      for (let i = 0; i < 1 + (hour % 3); i++) {
+        history.push({
+          '@timestamp': new Date(t + 30 * 60_000 + i * 1000).toISOString(),
+          level: 'error',
+          service: 'orders',
+          message: `payment gateway refused order ${i}`,
         });
       }
     }
@@ -199,14 +216,120 @@ describe('console in a browser', () => {
     await goTo(page, 'Forecasts', 'Forecasts');
     await page.getByLabel('Service').selectOption('orders');
     await page.locator('.forecasts .chart canvas').first().waitFor();
-    await page.getByText(/sMAPE/i).first().waitFor();
+    await page.getByLabel(/^Metric/).selectOption('ERROR_RATE');
+    await page.getByLabel(/^Interval/).selectOption('60');
+    const chartTitle = page.locator('.forecasts .chart figcaption');
+    await chartTitle.filter({ hasText: 'orders: error rate' }).waitFor();
+    await page.locator('.forecasts .chart canvas').first().waitFor();
+    const trust = page.getByRole('region', { name: 'How much to trust this forecast' });
+    expect(await trust.textContent()).toMatch(/off by \d+\.\d% on average \(sMAPE/);
+    expect(await trust.textContent()).toMatch(/80% band held \d+\.\d% of the actual values/);
+    expect(await page.getByRole('table').locator('tbody tr').count()).toBeGreaterThan(0);
     await shot(page, 'desktop-forecasts');
+    // A pattern's numeric parameter: "order <*> placed in <*> ms".
+    await page.getByLabel(/^Metric/).selectOption('PARAMETER');
+    const patternPicker = page.getByLabel(/^Pattern/);
+    const orders = patternPicker.locator('option', { hasText: /^order <\*> placed/ });
+    await patternPicker.selectOption((await orders.getAttribute('value')) ?? '');
+    // The second <*> (the milliseconds; the first is the order number).
+    await page.getByLabel(/^Parameter/).selectOption('1');
+    await chartTitle.filter({ hasText: 'mean of <*> number 2 of “order <*> placed' }).waitFor();
+    await trust.waitFor();
+    await shot(page, 'desktop-forecasts-parameter');
 
     await goTo(page, 'Settings', 'Settings');
     await page.getByText('loopback-hook').first().waitFor();
+    await settings(page);
     await shot(page, 'desktop-settings');
     await page.close();
   });
+
+  /** Settings: a channel and its test, a silence (after an API refusal), an API key revoked. */
+  async function settings(page: Page) {
+    const channels = page.getByRole('region', { name: 'Channels' });
+    await channels.getByLabel('Name', { exact: true }).fill('ui-hook');
+    await channels.getByLabel('URL').fill(`${hookBase}/ui-hook`);
+    await channels.getByLabel('Allow private network').check();
+    await channels.getByRole('button', { name: 'Create channel' }).click();
+    await channels.getByText(/Channel ui-hook created/).waitFor();
+    const row = channels.getByRole('option').filter({ hasText: 'ui-hook' });
+    await row.getByRole('button', { name: 'Send test' }).click();
+    await channels.getByText(/Test sent to ui-hook/).waitFor();
+    expect(received.filter((r) => r.path === '/ui-hook')).toHaveLength(1);
+
+    // The keyboard opens an item into the form; a rename keeps the stored URL (a secret).
+    await channels.getByRole('option').first().focus();
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Enter');
+    await channels.getByLabel('Name', { exact: true }).fill('ui-hook renamed');
+    await channels.getByRole('button', { name: 'Save changes' }).click();
+    await channels.getByText('Channel ui-hook renamed saved.').waitFor();
+    await channels
+      .getByRole('option')
+      .filter({ hasText: 'ui-hook renamed' })
+      .getByRole('button', { name: 'Send test' })
+      .click();
+    await channels.getByText(/Test sent to ui-hook renamed/).waitFor();
+    expect(received.filter((r) => r.path === '/ui-hook')).toHaveLength(2);
+
+    const policies = page.getByRole('region', { name: 'Escalation policies' });
+    await policies.getByLabel('Name', { exact: true }).fill('storage on-call');
+    await policies.getByRole('button', { name: 'Add level' }).click();
+    await policies
+      .getByRole('group', { name: 'Level 1 channels' })
+      .getByLabel('loopback-hook')
+      .check();
+    await policies
+      .getByRole('group', { name: 'Level 2 channels' })
+      .getByLabel('ui-hook renamed')
+      .check();
+    await policies.getByLabel('Level 2: next level after (seconds)').fill('600');
+    await policies.getByLabel(/^Repeat/).fill('2');
+    await policies.getByRole('button', { name: 'Create policy' }).click();
+    await policies.getByText('Policy storage on-call created.').waitFor();
+    const { escalationPolicies } = await gql<{
+      escalationPolicies: Array<{ repeat: number; levels: Array<{ timeoutSeconds: number }> }>;
+    }>('{ escalationPolicies { repeat levels { timeoutSeconds } } }');
+    expect(escalationPolicies).toEqual([
+      { repeat: 2, levels: [{ timeoutSeconds: 300 }, { timeoutSeconds: 600 }] },
+    ]);
+
+    const silences = page.getByRole('region', { name: 'Silences' });
+    // No matchers: the API's refusal is shown in its words.
+    await silences.getByLabel('Comment').fill('storage maintenance');
+    await silences.getByRole('button', { name: 'Create silence' }).click();
+    expect(await silences.getByRole('alert').textContent()).toMatch(
+      /matchers: at least one matcher is needed/,
+    );
+    await silences.getByLabel('Matchers').fill('service="storage"');
+    await silences.getByRole('button', { name: 'Create silence' }).click();
+    await silences.getByRole('option').filter({ hasText: 'storage maintenance' }).waitFor();
+    const { alertSilences } = await gql<{ alertSilences: Array<{ matchers: string }> }>(
+      '{ alertSilences { matchers comment } }',
+    );
+    expect(alertSilences).toEqual([
+      { matchers: 'service="storage"', comment: 'storage maintenance' },
+    ]);
+
+    const keys = page.getByRole('region', { name: 'API keys' });
+    await keys.getByLabel('Name', { exact: true }).fill('ui-reader');
+    await keys.getByRole('button', { name: 'Create API key' }).click();
+    const secret = (await keys.locator('code.secret').textContent()) ?? '';
+    expect(secret).toMatch(/^vgl_/);
+    const readWith = (key: string) =>
+      sut.graphql(key, '{ logs(filter: {}, first: 0) { totalCount } }');
+    expect((await readWith(secret)).errors).toBeUndefined();
+    const keyRow = keys.getByRole('option').filter({ hasText: 'ui-reader' });
+    await keyRow.getByRole('button', { name: 'Revoke' }).click();
+    await keys.getByText('Key ui-reader revoked.').waitFor();
+    await keyRow.getByText(/revoked/).waitFor();
+    expect(await keys.locator('code.secret').count()).toBe(0);
+    await until(
+      async () => (await readWith(secret)).errors,
+      (errors) => errors !== undefined,
+      5_000,
+    );
+  }
 
   it('serves the console at / and on deep links, and leaves server paths alone', async () => {
     const index = await fetch(`${sut.url}/anomalies?id=x`);
@@ -229,6 +352,37 @@ describe('console in a browser', () => {
     expect(await nav.isVisible()).toBe(false);
     await page.locator('.anomaly-list li').first().waitFor();
     await shot(page, 'phone-anomalies');
+    await page.close();
+  });
+
+  it('has no horizontal page overflow on any page at 390×844 or 1280×800', async () => {
+    // Not isMobile: mobile emulation widens the layout viewport to fit overflowing content, so
+    // innerWidth would grow with it and hide the overflow.
+    const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
+    await signIn(page);
+    const pages: Array<[label: string, heading: string, ready: string]> = [
+      ['Live', 'Live', '.anomaly-feed li, .status.empty'],
+      ['Explore', 'Explore', '.record-list li'],
+      ['Patterns', 'Patterns', '.pattern-list li'],
+      ['Anomalies', 'Anomalies and incidents', '.anomaly-list li'],
+      ['Forecasts', 'Forecasts', '.forecasts .chart canvas'],
+      ['Settings', 'Settings', '.settings-list li'],
+    ];
+    // Evaluated in the page (a string: the test's own lib has no DOM types).
+    const fits = () =>
+      page.evaluate<{ inner: number; fits: boolean }>(
+        '({ inner: window.innerWidth, fits: document.documentElement.scrollWidth <= window.innerWidth })',
+      );
+    for (const [label, heading, ready] of pages) {
+      await page.getByRole('button', { name: 'Menu' }).click();
+      await goTo(page, label, heading);
+      await page.locator(ready).first().waitFor();
+      expect({ page: label, ...(await fits()) }).toEqual({ page: label, inner: 390, fits: true });
+      await shot(page, `phone-${label.toLowerCase()}`);
+      await page.setViewportSize({ width: 1280, height: 800 });
+      expect({ page: label, ...(await fits()) }).toEqual({ page: label, inner: 1280, fits: true });
+      await page.setViewportSize({ width: 390, height: 844 });
+    }
     await page.close();
   });
 });

@@ -95,6 +95,7 @@ function Alerts() {
   const ack = useMutation(ACK);
   const resolve = useMutation(RESOLVE);
   const [done, setDone] = useState<string | null>(null);
+  const [incident, setIncident] = useState<string | null>(null);
   const act = async (run: typeof ack.run, fp: string, what: string) => {
     setDone(null);
     if (await run({ fp })) {
@@ -102,11 +103,21 @@ function Alerts() {
       q.reload();
     }
   };
-  const alerts = q.data?.alerts ?? [];
+  const all = q.data?.alerts ?? [];
+  const alerts = incident ? all.filter((a) => a.incidentId === incident) : all;
+  const incidentTitle = q.data?.incidents.find((i) => i.id === incident)?.title;
   return (
     <>
       <section aria-labelledby="alerts-title">
         <h2 id="alerts-title">Alerts</h2>
+        {incident && (
+          <p className="muted">
+            Alerts of the incident “{incidentTitle ?? incident}” only.{' '}
+            <button className="link" onClick={() => setIncident(null)}>
+              Show all alerts
+            </button>
+          </p>
+        )}
         <ErrorText error={ack.error ?? resolve.error} />
         {done && (
           <p className="status ok" role="status">
@@ -118,7 +129,9 @@ function Alerts() {
           error={q.error}
           what="alerts"
           empty={alerts.length === 0}
-          emptyText="No alerts."
+          emptyText={
+            incident ? 'None of this incident’s alerts is among the latest 100.' : 'No alerts.'
+          }
         >
           <KeyList
             label="Alerts"
@@ -175,17 +188,26 @@ function Alerts() {
           empty={(q.data?.incidents.length ?? 0) === 0}
           emptyText="No incidents."
         >
-          <ul className="plain">
-            {q.data?.incidents.map((i) => (
-              <li key={i.id}>
+          <KeyList
+            label="Incidents (open one to see its alerts)"
+            className="incident-list"
+            items={q.data?.incidents ?? []}
+            keyOf={(i) => i.id}
+            selected={incident}
+            onOpen={(i) => {
+              setIncident(i.id);
+              document.getElementById('alerts-title')?.scrollIntoView({ block: 'start' });
+            }}
+            render={(i) => (
+              <div>
                 <span className="badge">{i.status}</span> <strong>{i.title}</strong>{' '}
                 <span className="muted">
                   {i.alertCount} alerts · opened {time(i.openedAt)}
                   {i.rootCause ? ` · root cause: ${i.rootCause}` : ''}
                 </span>
-              </li>
-            ))}
-          </ul>
+              </div>
+            )}
+          />
         </QueryStatus>
       </section>
     </>
