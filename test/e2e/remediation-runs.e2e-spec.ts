@@ -10,6 +10,7 @@ import { Client } from 'pg';
 import { RunTriggersService } from 'src/modules/remediation/runs/run-triggers.service';
 
 import { FakeKubernetes } from '../support/fake-kubernetes';
+import { RUN_FIELDS, type RunView } from '../support/runbook-runs';
 import { type TestTenant, TestVigil } from '../support/test-vigil';
 import { createMember, login } from '../support/test-users';
 import { until } from '../support/until';
@@ -20,8 +21,6 @@ const run_ = promisify(execFile);
 const CLI = join(__dirname, '..', '..', 'dist', 'src', 'cli.js');
 
 const SAVE = `mutation ($d: JSON!) { saveRunbook(definition: $d) { id version } }`;
-const RUN_FIELDS = `id runbookId status reason verified params startedBy
-  steps { stepId kind status attempts action output error decidedBy }`;
 const START = `mutation ($id: String!, $input: JSON, $dry: Boolean) {
   startRunbook(id: $id, input: $input, dryRun: $dry) { run { ${RUN_FIELDS} } dryRun { ok plan } }
 }`;
@@ -29,25 +28,6 @@ const RUN = `query ($id: ID!) { runbookRun(id: $id) { ${RUN_FIELDS} } }`;
 const APPROVE = `mutation ($run: ID!, $step: String!, $ok: Boolean) {
   approveRunbookStep(runId: $run, stepId: $step, approve: $ok) { status }
 }`;
-
-interface Step {
-  stepId: string;
-  kind: string;
-  status: string;
-  attempts: number;
-  action: Record<string, unknown> | null;
-  output: Record<string, unknown> | null;
-  error: string | null;
-  decidedBy: string | null;
-}
-interface Run {
-  id: string;
-  status: string;
-  reason: string | null;
-  verified: boolean;
-  params: Record<string, unknown>;
-  steps: Step[];
-}
 
 /** A loopback service standing in for infrastructure APIs: records every call. */
 class Receiver {
@@ -142,8 +122,8 @@ describe('runbook runs: execution, approvals, safety rails, restarts', () => {
   }
   const save = (d: Record<string, unknown>) => gql(SAVE, { d });
   const start = async (id: string, input: Record<string, unknown> = {}) =>
-    (await gql<{ startRunbook: { run: Run } }>(START, { id, input })).startRunbook.run;
-  const run = async (id: string) => (await gql<{ runbookRun: Run }>(RUN, { id })).runbookRun;
+    (await gql<{ startRunbook: { run: RunView } }>(START, { id, input })).startRunbook.run;
+  const run = async (id: string) => (await gql<{ runbookRun: RunView }>(RUN, { id })).runbookRun;
   const settled = (id: string, statuses = ['succeeded', 'failed', 'cancelled', 'skipped']) =>
     until(
       () => run(id),
@@ -296,7 +276,7 @@ describe('runbook runs: execution, approvals, safety rails, restarts', () => {
       headers: { authorization: 'Bearer ***' },
     });
     expect({ k8s: k8s.requests.length, api: api.calls.length }).toEqual(before);
-    const none = await gql<{ runbookRuns: Run[] }>(
+    const none = await gql<{ runbookRuns: RunView[] }>(
       `{ runbookRuns(filter: { runbookId: "restart" }) { id } }`,
     );
     expect(none.runbookRuns).toHaveLength(1); // only the first test's run
@@ -390,7 +370,7 @@ describe('runbook runs: execution, approvals, safety rails, restarts', () => {
           },
         ],
       });
-      const outcomes: Run[] = [];
+      const outcomes: RunView[] = [];
       for (let i = 0; i < 3; i++) outcomes.push(await settled((await start('restart-limited')).id));
       // Each run may touch one target: the second restart is beyond the blast radius.
       for (const r of outcomes.slice(0, 2)) {
@@ -499,10 +479,14 @@ describe('runbook runs: execution, approvals, safety rails, restarts', () => {
       const replica = await sut.replica();
       let closed = false;
       try {
-        const res = await replica.graphql<{ startRunbook: { run: Run } }>(tenant.adminKey, START, {
-          id: 'two-calls',
-          input: { tag: 'resume' },
-        });
+        const res = await replica.graphql<{ startRunbook: { run: RunView } }>(
+          tenant.adminKey,
+          START,
+          {
+            id: 'two-calls',
+            input: { tag: 'resume' },
+          },
+        );
         expect(res.errors).toBeUndefined();
         const id = res.data!.startRunbook.run.id;
         await settled(id, ['waiting']);
@@ -559,7 +543,7 @@ describe('runbook runs: execution, approvals, safety rails, restarts', () => {
   describe('triggers', () => {
     const runsOf = async (runbookId: string) =>
       (
-        await gql<{ runbookRuns: Array<Run & { trigger: Record<string, unknown> }> }>(
+        await gql<{ runbookRuns: Array<RunView & { trigger: Record<string, unknown> }> }>(
           `query ($id: String) { runbookRuns(filter: { runbookId: $id }) { ${RUN_FIELDS} trigger } }`,
           { id: runbookId },
         )

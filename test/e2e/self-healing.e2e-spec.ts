@@ -4,13 +4,12 @@ import type { AddressInfo } from 'node:net';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 
+import { RUN_FIELDS, type RunView } from '../support/runbook-runs';
 import { type TestTenant, TestVigil } from '../support/test-vigil';
 import { until } from '../support/until';
 
 jest.setTimeout(120_000);
 
-const RUN_FIELDS = `id runbookId status reason verified trigger alertFingerprint params finishedAt
-  steps { stepId kind status attempts action output error }`;
 const RUNS = `query ($fp: String) { runbookRuns(filter: { alertFingerprint: $fp }) { ${RUN_FIELDS} } }`;
 const RUN_UPDATED = `subscription ($rb: String) { runbookRunUpdated(runbookId: $rb) { ${RUN_FIELDS} } }`;
 const ANOMALIES = `{ anomalies(filter: { services: ["checkout"] }, first: 10) {
@@ -27,27 +26,6 @@ const GATEWAY_DOWN = (n: number) =>
 const CACHE_CORRUPT = (n: number) =>
   `Cart cache checksum mismatch on shard ${n % 4}, serving stale basket snapshot`;
 
-interface Step {
-  stepId: string;
-  kind: string;
-  status: string;
-  attempts: number;
-  action: Record<string, unknown> | null;
-  output: Record<string, unknown> | null;
-  error: string | null;
-}
-interface Run {
-  id: string;
-  runbookId: string;
-  status: string;
-  reason: string | null;
-  verified: boolean;
-  trigger: Record<string, unknown>;
-  alertFingerprint: string | null;
-  params: Record<string, unknown>;
-  finishedAt: string | null;
-  steps: Step[];
-}
 interface Alert {
   fingerprint: string;
   ruleId: string;
@@ -197,8 +175,8 @@ describe('self-healing: an alert starts a runbook that fixes, verifies, and know
   let ws: Client;
   let ruleId: string;
   let fingerprint: string;
-  let healed: Run;
-  const updates: Run[] = [];
+  let healed: RunView;
+  const updates: RunView[] = [];
   const alertUpdates: Array<{ fingerprint: string; status: string }> = [];
   const subscriptionErrors: string[] = [];
   let t0 = 0;
@@ -280,7 +258,7 @@ describe('self-healing: an alert starts a runbook that fixes, verifies, and know
       connectionParams: { authorization: `Bearer ${tenant.adminKey}` },
       retryAttempts: 0,
     });
-    const iterator = ws.iterate<{ runbookRunUpdated: Run }>({
+    const iterator = ws.iterate<{ runbookRunUpdated: RunView }>({
       query: RUN_UPDATED,
       variables: { rb: 'heal-checkout' },
     });
@@ -324,7 +302,7 @@ describe('self-healing: an alert starts a runbook that fixes, verifies, and know
   const alertOfRule = async () =>
     (await gql<{ alerts: Alert[] }>(ALERTS)).alerts.find((a) => a.ruleId === ruleId);
   const runsFor = async (fp: string) =>
-    (await gql<{ runbookRuns: Run[] }>(RUNS, { fp })).runbookRuns;
+    (await gql<{ runbookRuns: RunView[] }>(RUNS, { fp })).runbookRuns;
 
   it('an error flood raises an anomaly and an alert; the runbook fixes checkout and verifies it', async () => {
     // Healthy traffic first, so the healthy line is a known pattern before anything breaks.

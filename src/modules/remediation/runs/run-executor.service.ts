@@ -452,17 +452,8 @@ export class RunExecutorService implements OnModuleInit {
   async #begin(ctx: StepContext): Promise<'continue' | 'park'> {
     const { step } = ctx;
     if (step.when !== undefined) {
-      let go: boolean;
-      try {
-        go = evaluateCondition(step.when, ctx.templates(null));
-      } catch (err) {
-        if (!(err instanceof RunbookLanguageError)) throw err;
-        return this.#failStep(
-          ctx,
-          `its condition failed: ${err.message}`,
-          step.on_failure ?? 'stop',
-        );
-      }
+      const go = condition(step.when, ctx.templates(null));
+      if (typeof go === 'string') return this.#failStep(ctx, go, step.on_failure ?? 'stop');
       if (!go) return this.#skip(ctx);
     }
     const now = new Date();
@@ -620,7 +611,7 @@ export class RunExecutorService implements OnModuleInit {
 
   async #verify(
     ctx: StepContext,
-    condition: string,
+    expression: string,
     windowSeconds: number,
   ): Promise<'continue' | 'park'> {
     const { row, tenantId, step } = ctx;
@@ -635,23 +626,15 @@ export class RunExecutorService implements OnModuleInit {
     const seen = await this.actions.check(tenantId, action.check, since, now);
     const checks = Number(row.output?.checks ?? 0) + 1;
     const output = { ...seen, checks, lastCheckAt: now.toISOString() };
-    let holds: boolean;
-    try {
-      holds = evaluateCondition(condition, { ...seen, params: ctx.run.params });
-    } catch (err) {
-      if (!(err instanceof RunbookLanguageError)) throw err;
-      return this.#failStep(
-        ctx,
-        `its condition failed: ${err.message}`,
-        step.on_failure ?? 'stop',
-        output,
-      );
+    const holds = condition(expression, { ...seen, params: ctx.run.params });
+    if (typeof holds === 'string') {
+      return this.#failStep(ctx, holds, step.on_failure ?? 'stop', output);
     }
     if (holds) return this.#succeed(ctx, output);
     if (row.deadline && row.deadline.getTime() <= now.getTime()) {
       return this.#failStep(
         ctx,
-        `'${condition}' did not hold within ${windowSeconds} s (last: count ${seen.count})`,
+        `'${expression}' did not hold within ${windowSeconds} s (last: count ${seen.count})`,
         step.on_failure ?? 'stop',
         output,
       );
@@ -949,6 +932,16 @@ export function limitsOf(def: RunbookDefinition, settings: RemediationSettings) 
     maxTargets: Math.min(own.maxTargets, settings.limits.maxTargets),
     loopWindowSeconds: def.limits?.loopWindowSeconds ?? settings.limits.loopWindowSeconds,
   };
+}
+
+/** A condition's value, or why it could not be evaluated (a missing path, a type mismatch). */
+function condition(expression: string, data: Readonly<Record<string, unknown>>): boolean | string {
+  try {
+    return evaluateCondition(expression, data);
+  } catch (err) {
+    if (!(err instanceof RunbookLanguageError)) throw err;
+    return `its condition failed: ${err.message}`;
+  }
 }
 
 /** Whether a member's role is one the step lists, or more powerful than one it lists. */
