@@ -1,7 +1,9 @@
 import { Module } from '@nestjs/common';
 
+import { ActionLinkSigner } from './actions/action-links';
 import { actionLinkSignerProvider, AlertActionRoutes } from './actions/alert-actions.module';
 import { NoticeTargets, SlackSigningSecrets } from './actions/slack-interactivity';
+import { SlackChannelWebApi, SlackWebApi } from './actions/slack-web-api';
 import { NotificationTargets, SlackChannelSecrets } from './alert-action-ports.service';
 import { AlertActionsService } from './alert-actions.service';
 import { AlertDeliveryService } from './alert-delivery.service';
@@ -38,9 +40,17 @@ import { AlertConfigModule } from './config/alert-config.module';
     actionLinkSignerProvider,
     { provide: NoticeTargets, useClass: NotificationTargets },
     { provide: SlackSigningSecrets, useClass: SlackChannelSecrets },
+    { provide: SlackWebApi, useClass: SlackChannelWebApi },
     AlertActionRoutes,
     AlertingErasureParticipant,
   ],
-  exports: [AlertActionsPort, AlertEngineService, AlertActionRoutes, AlertQueryService],
+  exports: [
+    AlertActionsPort,
+    AlertEngineService,
+    AlertActionRoutes,
+    AlertQueryService,
+    // Remediation signs the approve/refuse links of its approval requests with it.
+    ActionLinkSigner,
+  ],
 })
 export class AlertingModule {}

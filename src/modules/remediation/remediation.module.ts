@@ -15,6 +15,7 @@ import { RunEvents } from './runs/run-events.service';
 import { RunExecutorService } from './runs/run-executor.service';
 import { RunNotifier } from './runs/run-notifier.service';
 import { RunTriggersService } from './runs/run-triggers.service';
+import { RunbookApprovalsAdapter } from './runs/runbook-approvals.adapter';
 import { RunRepository } from './runs/run.repository';
 import { RunsResolver } from './runs/runs.resolver';
 import { RunsService } from './runs/runs.service';
@@ -49,6 +50,8 @@ import { StepActions } from './runs/step-actions';
     RunTriggersService,
     RunsService,
     RunsResolver,
+    // Approve/Refuse links and Slack buttons of approval requests (registered with alerting).
+    RunbookApprovalsAdapter,
   ],
   exports: [RunExecutorService],
 })

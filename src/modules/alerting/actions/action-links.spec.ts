@@ -1,7 +1,14 @@
 import { createHmac } from 'node:crypto';
 
 import { SecretBox } from '../../../common/crypto/secret-box';
-import { ACTION_LINK_KEY_PURPOSE, ActionLinkSigner, type AlertActionLink } from './action-links';
+import {
+  ACTION_LINK_KEY_PURPOSE,
+  ActionLinkSigner,
+  type AlertActionLink,
+  type ApprovalActionLink,
+  actionLinkToken,
+  isApprovalLink,
+} from './action-links';
 
 const key = SecretBox.forDevelopment('action-links').deriveKey(ACTION_LINK_KEY_PURPOSE);
 const B64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
@@ -130,12 +137,92 @@ describe(ActionLinkSigner.name, () => {
   it('clips long titles so links stay short', () => {
     const long = { ...action, title: 'x'.repeat(500) };
     const result = sut.verify(sut.token(long), now);
-    expect(result.ok && result.action.title?.length).toBe(120);
+    expect(result.ok && !isApprovalLink(result.action) && result.action.title?.length).toBe(120);
   });
 
   it('refuses short keys and invalid expiries', () => {
     expect(() => new ActionLinkSigner(Buffer.alloc(16), 'https://x')).toThrow(RangeError);
     expect(() => sut.token({ ...action, expiresAt: new Date(Number.NaN) })).toThrow(TypeError);
     expect(() => sut.token({ ...action, tenantId: '' })).toThrow(TypeError);
+  });
+});
+
+describe(`${ActionLinkSigner.name} (runbook approvals)`, () => {
+  const sut = new ActionLinkSigner(key, 'https://vigil.example.com');
+  const approve: ApprovalActionLink = {
+    tenantId: '7d0e9a55-0000-4000-8000-000000000001',
+    kind: 'approve',
+    runId: '0b6a4f2e-1111-4000-8000-000000000002',
+    stepIndex: 3,
+    userId: '5c1d7a11-2222-4000-8000-000000000003',
+    expiresAt: new Date('2026-11-26T13:00:00Z'),
+  };
+
+  it('round-trips approve and refuse links with the member they act as', () => {
+    const refuse: ApprovalActionLink = { ...approve, kind: 'refuse' };
+    expect(sut.verify(tokenOf(sut.link(approve)), now)).toEqual({ ok: true, action: approve });
+    expect(sut.verify(sut.token(refuse), now)).toEqual({ ok: true, action: refuse });
+  });
+
+  it('round-trips a link that names no member (a Slack button value)', () => {
+    const anyone: ApprovalActionLink = { ...approve, userId: null };
+    const result = sut.verify(sut.token(anyone), now);
+    expect(result).toEqual({ ok: true, action: anyone });
+  });
+
+  it('expires at expiresAt', () => {
+    const token = sut.token(approve);
+    expect(sut.verify(token, new Date('2026-11-26T12:59:59.999Z')).ok).toBe(true);
+    expect(sut.verify(token, approve.expiresAt)).toEqual({ ok: false, reason: 'expired' });
+  });
+
+  it.each([
+    ['turned from refuse into approve', { k: 'approve' }],
+    ['moved to another run', { r: '0b6a4f2e-9999-4000-8000-000000000002' }],
+    ['moved to another step', { s: 4 }],
+    ['made to act as another member', { u: 'someone-else' }],
+    ['stripped of its member', { u: undefined }],
+    ['kept longer', { e: Date.UTC(2030, 0, 1) }],
+  ])('refuses a token %s after signing', (_name, change) => {
+    const [, signature] = sut.token({ ...approve, kind: 'refuse' }).split('.');
+    const wire = {
+      v: 1,
+      t: approve.tenantId,
+      k: 'refuse',
+      r: approve.runId,
+      s: approve.stepIndex,
+      u: approve.userId,
+      e: approve.expiresAt.getTime(),
+      ...change,
+    };
+    const body = Buffer.from(JSON.stringify(wire)).toString('base64url');
+    expect(sut.verify(`${body}.${signature}`, now)).toEqual({ ok: false, reason: 'bad_signature' });
+  });
+
+  it.each([
+    ['a missing run', { v: 1, t: 't', k: 'approve', s: 0, e: Date.UTC(2030, 0, 1) }],
+    ['a negative step', { v: 1, t: 't', k: 'approve', r: 'r', s: -1, e: Date.UTC(2030, 0, 1) }],
+    ['a fractional step', { v: 1, t: 't', k: 'refuse', r: 'r', s: 1.5, e: Date.UTC(2030, 0, 1) }],
+    ['a numeric user', { v: 1, t: 't', k: 'approve', r: 'r', s: 0, u: 7, e: Date.UTC(2030, 0, 1) }],
+    ['an empty user', { v: 1, t: 't', k: 'approve', r: 'r', s: 0, u: '', e: Date.UTC(2030, 0, 1) }],
+  ])('calls a well-signed approval payload with %s malformed', (_name, body) => {
+    expect(sut.verify(forge(body, key), now)).toEqual({ ok: false, reason: 'malformed' });
+  });
+
+  it('refuses to mint a link for a step index that is not a count', () => {
+    expect(() => sut.token({ ...approve, stepIndex: -1 })).toThrow(TypeError);
+    expect(() => sut.token({ ...approve, stepIndex: 0.5 })).toThrow(TypeError);
+    expect(() => sut.token({ ...approve, runId: '' })).toThrow(TypeError);
+    expect(() => sut.token({ ...approve, userId: '' })).toThrow(TypeError);
+  });
+
+  it('finds the token in a link it made, and nothing in other URLs', () => {
+    const url = sut.link(approve);
+    expect(actionLinkToken(url)).toBe(tokenOf(url));
+    expect(sut.verify(actionLinkToken(url) ?? '', now).ok).toBe(true);
+    expect(actionLinkToken('https://vigil.example.com/runs/1')).toBeNull();
+    expect(
+      actionLinkToken('https://vigil.example.com/api/v1/alert-actions/not a token'),
+    ).toBeNull();
   });
 });

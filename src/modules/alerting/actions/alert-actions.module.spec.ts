@@ -12,6 +12,7 @@ import { AlertActionsPort } from '../alerting.types';
 import { ACTION_LINK_KEY_PURPOSE, ActionLinkSigner } from './action-links';
 import { AlertActionRoutes, AlertActionsModule } from './alert-actions.module';
 import { NoticeTargets, SlackSigningSecrets } from './slack-interactivity';
+import { SlackWebApi } from './slack-web-api';
 
 const calls: unknown[][] = [];
 
@@ -46,8 +47,15 @@ const secretBox = SecretBox.forDevelopment('alert-actions-module');
       provide: NoticeTargets,
       useValue: { find: () => Promise.resolve({ groupKey: 'g-1', fingerprints: ['fp-1'] }) },
     },
+    {
+      provide: SlackWebApi,
+      useValue: {
+        userInfo: () => Promise.resolve({ ok: false, reason: 'no_token', error: 'webhook' }),
+        postEphemeral: () => Promise.resolve(false),
+      },
+    },
   ],
-  exports: [AppConfig, AlertActionsPort, SlackSigningSecrets, NoticeTargets],
+  exports: [AppConfig, AlertActionsPort, SlackSigningSecrets, NoticeTargets, SlackWebApi],
 })
 class PortsModule {}
 

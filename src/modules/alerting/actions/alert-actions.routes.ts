@@ -6,8 +6,11 @@ import {
   type ActionLinkFailure,
   type ActionLinkSigner,
   type AlertActionLink,
+  isApprovalLink,
 } from './action-links';
 import { ACTION_PAGE_HEADERS, type ActionPage, renderActionPage } from './action-page';
+import { answerApproval, approvalConfirmation } from './approval-pages';
+import type { RunbookApprovals } from './runbook-approvals.port';
 import type { SlackInteractionHandler } from './slack-interactivity';
 
 /** Where Slack posts button clicks; the app's Interactivity Request URL ends with the channel id. */
@@ -17,6 +20,8 @@ export interface AlertActionRouteDeps {
   readonly actions: AlertActionsPort;
   readonly signer: ActionLinkSigner;
   readonly slack: SlackInteractionHandler;
+  /** Runbook approvals, once the remediation module has registered them (approve/refuse links). */
+  readonly approvals?: () => RunbookApprovals | null;
   /** Default: the wall clock. */
   readonly now?: () => Date;
   /** Largest accepted body (Slack's payload repeats the whole message); default 1 MiB. */
@@ -33,6 +38,11 @@ interface TokenParams {
 
 /** Who an e-mail link acts as (the feedback and timeline record it). */
 export const EMAIL_LINK_ACTOR = 'email link';
+
+const UNAVAILABLE_NOW: ActionPage = {
+  heading: 'Something went wrong',
+  paragraphs: ['Vigil could not record this just now. Try the button again in a minute.'],
+};
 
 const FAILURES: Record<ActionLinkFailure, { status: 400 | 410; page: ActionPage }> = {
   malformed: {
@@ -64,7 +74,8 @@ const FAILURES: Record<ActionLinkFailure, { status: 400 | 410; page: ActionPage 
  * - `GET /api/v1/alert-actions/:token` shows what the signed e-mail link would do, with a button.
  *   It never acts: mail scanners and link previews fetch GET links on their own.
  * - `POST /api/v1/alert-actions/:token` (the button) acts, as `email link` via `email`. A token
- *   works again and again until it expires (the actions are idempotent).
+ *   works again and again until it expires (the actions are idempotent). An approve/refuse token
+ *   answers a runbook approval step as the member it names, whose role is checked then.
  * - `POST /api/v1/integrations/slack/interactivity/:channelId` receives Slack button clicks; the
  *   body reaches the handler byte for byte, since Slack signs the raw body.
  *
@@ -76,6 +87,7 @@ export async function alertActionRoutes(
 ): Promise<void> {
   const now = deps.now ?? (() => new Date());
   const maxBodyBytes = deps.maxBodyBytes ?? 1024 * 1024;
+  const approvals = () => deps.approvals?.() ?? null;
   // Only in this plugin's scope: every body stays raw (the form posts carry nothing we read).
   app.removeAllContentTypeParsers();
   app.addContentTypeParser(
@@ -101,7 +113,20 @@ export async function alertActionRoutes(
     async (req, reply) => {
       const verified = deps.signer.verify(req.params['*'], now());
       if (!verified.ok) return sendFailure(reply, verified.reason);
-      return sendPage(reply, 200, confirmation(verified.action, req.params['*']));
+      const action = verified.action;
+      if (!isApprovalLink(action)) {
+        return sendPage(reply, 200, confirmation(action, req.params['*']));
+      }
+      try {
+        const answer = await approvalConfirmation(approvals(), action, req.params['*']);
+        return sendPage(reply, answer.status, answer.page);
+      } catch (err) {
+        req.log.error({ err, tenantId: action.tenantId }, 'approval link page failed');
+        return sendPage(reply, 500, {
+          heading: 'Something went wrong',
+          paragraphs: ['Vigil could not look this approval up just now. Try again in a minute.'],
+        });
+      }
     },
   );
 
@@ -113,13 +138,14 @@ export async function alertActionRoutes(
       if (!verified.ok) return sendFailure(reply, verified.reason);
       const action = verified.action;
       try {
+        if (isApprovalLink(action)) {
+          const answer = await answerApproval(approvals(), action);
+          return sendPage(reply, answer.status, answer.page);
+        }
         return sendPage(reply, 200, await perform(deps.actions, action));
       } catch (err) {
         req.log.error({ err, tenantId: action.tenantId }, 'alert action link failed');
-        return sendPage(reply, 500, {
-          heading: 'Something went wrong',
-          paragraphs: ['Vigil could not record this just now. Try the button again in a minute.'],
-        });
+        return sendPage(reply, 500, UNAVAILABLE_NOW);
       }
     },
   );

@@ -1,5 +1,10 @@
 import { type AlertActionsPort } from '../alerting.types';
 import { verifySlackSignature } from '../channels/slack-signature';
+import {
+  SLACK_APPROVE_ACTION,
+  SLACK_REFUSE_ACTION,
+  type SlackApprovalButtons,
+} from './slack-approvals';
 
 /**
  * The signing secret of a Slack channel and the tenant that owns it (implemented from the channel
@@ -46,6 +51,8 @@ export interface SlackInteractionOptions {
   readonly respondWithinMs?: number;
   /** Receives the failure of actions that finished after the answer. */
   readonly onLateError?: (err: unknown) => void;
+  /** Handles the Approve / Refuse buttons of runbook approval requests; ignored without it. */
+  readonly approvals?: SlackApprovalButtons;
 }
 
 interface SlackAction {
@@ -56,7 +63,19 @@ interface SlackAction {
 interface SlackPayload {
   type?: unknown;
   user?: { id?: unknown; username?: unknown; name?: unknown };
+  /** The conversation of the message whose button was clicked. */
+  channel?: { id?: unknown };
   actions?: unknown;
+}
+
+/** What every action of one request shares. */
+interface ClickContext {
+  readonly tenantId: string;
+  readonly channelId: string;
+  readonly by: string;
+  readonly slackUserId: string | null;
+  readonly slackChannel: string | null;
+  readonly now: Date;
 }
 
 const MAX_ACTIONS = 5;
@@ -66,7 +85,8 @@ const MAX_BY_LENGTH = 100;
  * Handles Slack interactivity requests for one Slack channel of Vigil: checks the request
  * signature with that channel's signing secret (Slack's "Verifying requests from Slack"), then
  * turns `block_actions` from Vigil's buttons into acknowledgements (of the notice's group) and
- * "not useful" feedback (on each alert of the notice), attributed to `slack:<username>`.
+ * "not useful" feedback (on each alert of the notice), attributed to `slack:<username>`, and
+ * passes the Approve / Refuse buttons of runbook approval requests to `options.approvals`.
  * Other interactions and buttons (the URL buttons also report their clicks) are answered 200 and
  * ignored, as Slack expects.
  *
@@ -77,6 +97,7 @@ const MAX_BY_LENGTH = 100;
 export class SlackInteractionHandler {
   readonly #respondWithinMs: number;
   readonly #onLateError: (err: unknown) => void;
+  readonly #approvals: SlackApprovalButtons | null;
 
   constructor(
     private readonly actions: AlertActionsPort,
@@ -86,6 +107,7 @@ export class SlackInteractionHandler {
   ) {
     this.#respondWithinMs = options.respondWithinMs ?? 2500;
     this.#onLateError = options.onLateError ?? (() => undefined);
+    this.#approvals = options.approvals ?? null;
   }
 
   async handle(request: SlackInteractionRequest): Promise<SlackInteractionResult> {
@@ -108,8 +130,15 @@ export class SlackInteractionHandler {
     if (payload.type !== 'block_actions' || !Array.isArray(payload.actions)) {
       return { status: 200, text: 'ignored' };
     }
-    const by = `slack:${clip(userName(payload), MAX_BY_LENGTH)}`;
-    const work = this.#dispatchAll(tenantId, payload.actions as SlackAction[], by);
+    const context: ClickContext = {
+      tenantId,
+      channelId: request.channelId,
+      by: `slack:${clip(userName(payload), MAX_BY_LENGTH)}`,
+      slackUserId: nonEmpty(payload.user?.id),
+      slackChannel: nonEmpty(payload.channel?.id),
+      now: request.now,
+    };
+    const work = this.#dispatchAll(context, payload.actions as SlackAction[]);
     // Slack gives up after 3 s: past the deadline the work goes on and the click is answered.
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<SlackInteractionResult>((resolve) => {
@@ -126,23 +155,35 @@ export class SlackInteractionHandler {
   }
 
   async #dispatchAll(
-    tenantId: string,
+    context: ClickContext,
     actions: readonly SlackAction[],
-    by: string,
   ): Promise<SlackInteractionResult> {
     const done: string[] = [];
     for (const action of actions.slice(0, MAX_ACTIONS)) {
-      const outcome = await this.#dispatch(tenantId, action, by);
+      const outcome = await this.#dispatch(context, action);
       if (outcome) done.push(outcome);
     }
     return { status: 200, text: done.length > 0 ? done.join('; ') : 'ignored' };
   }
 
-  async #dispatch(tenantId: string, action: SlackAction, by: string): Promise<string | null> {
+  async #dispatch(context: ClickContext, action: SlackAction): Promise<string | null> {
     if (typeof action !== 'object' || action === null) return null;
     const id = action.action_id;
-    if (id !== SLACK_ACK_ACTION && id !== SLACK_NOT_USEFUL_ACTION) return null;
     if (typeof action.value !== 'string' || action.value === '') return null;
+    if (id === SLACK_APPROVE_ACTION || id === SLACK_REFUSE_ACTION) {
+      if (!this.#approvals) return null;
+      return this.#approvals.click({
+        tenantId: context.tenantId,
+        channelId: context.channelId,
+        approve: id === SLACK_APPROVE_ACTION,
+        value: action.value,
+        slackUserId: context.slackUserId,
+        slackChannel: context.slackChannel,
+        now: context.now,
+      });
+    }
+    if (id !== SLACK_ACK_ACTION && id !== SLACK_NOT_USEFUL_ACTION) return null;
+    const { tenantId, by } = context;
     const notice = await this.notices.find(tenantId, action.value);
     if (!notice) return 'notification not found';
     if (id === SLACK_ACK_ACTION) {
@@ -179,6 +220,10 @@ function userName(payload: SlackPayload): string {
     if (typeof candidate === 'string' && candidate !== '') return candidate;
   }
   return 'unknown';
+}
+
+function nonEmpty(value: unknown): string | null {
+  return typeof value === 'string' && value !== '' ? value : null;
 }
 
 function clip(text: string, max: number): string {

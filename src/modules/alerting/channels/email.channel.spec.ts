@@ -245,6 +245,29 @@ describe(buildEmail.name, () => {
     expect(mail.html).toContain('<a href="#">Open in Vigil</a>');
   });
 
+  it('renders an approval request’s Approve and Refuse links as two buttons and two text lines', () => {
+    const approve = 'https://vigil.example/api/v1/alert-actions/eyJ2IjoxfQ.c2ln&x=1';
+    const refuse = 'https://vigil.example/api/v1/alert-actions/eyJ2IjoyfQ.c2ln';
+    const mail = buildEmail(buildNotice({ links: { approve, refuse } }));
+    expect(mail.text).toContain(`Approve: ${approve}\nRefuse: ${refuse}`);
+    const anchors = [...mail.html.matchAll(/<a href="([^"]*)"[^>]*>([^<]*)<\/a>/g)].map((m) => [
+      m[1],
+      m[2],
+    ]);
+    expect(anchors).toEqual([
+      [escapeHtml(approve), 'Approve'],
+      [refuse, 'Refuse'],
+    ]);
+    expect(mail.html).not.toContain('Acknowledge');
+  });
+
+  it('renders no approval buttons for an ordinary alert, and refuses a javascript: approve link', () => {
+    expect(buildEmail(buildNotice()).text).not.toContain('Approve');
+    const mail = buildEmail(buildNotice({ links: { approve: 'javascript:alert(1)' } }));
+    expect(mail.html).not.toContain('javascript:');
+    expect(mail.html).toMatch(/<a href="#"[^>]*>Approve<\/a>/);
+  });
+
   it('keeps the subject on one line', () => {
     expect(buildEmail(buildNotice({ title: 'a\r\nBcc: x@evil.example' })).subject).toBe(
       '[CRITICAL] a Bcc: x@evil.example',

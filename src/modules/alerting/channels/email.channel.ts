@@ -127,6 +127,11 @@ export function buildEmail(notice: AlertNotice): EmailMessage {
     ['Acknowledge', notice.status === 'firing' ? notice.links.ack : undefined],
     ['Not useful', notice.links.notUseful],
   ].filter((link): link is [string, string] => typeof link[1] === 'string');
+  // An approval request: two buttons of their own, each a signed link acting as the recipient.
+  const answers = [
+    { label: 'Approve', href: notice.links.approve, colour: '#1a7f37' },
+    { label: 'Refuse', href: notice.links.refuse, colour: '#cf222e' },
+  ].filter((a): a is { label: string; href: string; colour: string } => a.href !== undefined);
 
   const text = [
     subject,
@@ -139,6 +144,10 @@ export function buildEmail(notice: AlertNotice): EmailMessage {
       `- ${alert.status} since ${alert.startsAt.toISOString()}: ${alert.explanation}`,
       ...(alert.evidence ?? []).slice(0, 3).map((line) => `    ${line}`),
     ]),
+    ...(answers.length > 0
+      ? ['', 'Answer this approval request (each link answers as you):', '']
+      : []),
+    ...answers.map(({ label, href }) => `${label}: ${href}`),
     '',
     ...links.map(([label, href]) => `${label}: ${href}`),
   ].join('\n');
@@ -161,6 +170,16 @@ export function buildEmail(notice: AlertNotice): EmailMessage {
         '</li>',
     ),
     '</ul>',
+    answers.length > 0
+      ? `<p>${answers
+          .map(
+            ({ label, href, colour }) =>
+              `<a href="${escapeHtml(safeHref(href))}" style="display:inline-block;padding:10px 20px;` +
+              `margin-right:12px;border-radius:6px;background:${colour};color:#ffffff;` +
+              `font-weight:bold;text-decoration:none">${escapeHtml(label)}</a>`,
+          )
+          .join('')}</p>`
+      : '',
     links.length > 0
       ? `<p>${links.map(([label, href]) => `<a href="${escapeHtml(safeHref(href))}">${escapeHtml(label)}</a>`).join(' | ')}</p>`
       : '',

@@ -174,6 +174,26 @@ describe(SlackChannel.name, () => {
     expect(Array.isArray(body.blocks)).toBe(true);
   });
 
+  it('sends an approval request with buttons through chat.postMessage and without them through a webhook', async () => {
+    const approve = 'https://vigil.example/api/v1/alert-actions/eyJrIjoiYXBwcm92ZSJ9.c2lnbmVk';
+    const refuse = 'https://vigil.example/api/v1/alert-actions/eyJrIjoicmVmdXNlIn0.c2lnbmVk';
+    reply = { status: 200, body: JSON.stringify({ ok: true, channel: 'C1', ts: '1.1' }) };
+    const sut = newSut();
+    await sut.send(buildNotice({ severity: 'info', links: { approve, refuse } }), {
+      kind: 'slack',
+      token: 'xoxb-secret',
+      channel: 'C1',
+      apiUrl: `${base}/api`,
+      allowPrivateNetwork: true,
+    });
+    reply = { status: 200, body: 'ok' };
+    await sut.send(buildNotice({ severity: 'info', links: { approve, refuse } }), webhook());
+    const [viaApi, viaHook] = requests.map((r) => r.body);
+    expect(viaApi).toContain('"action_id":"vigil_approve"');
+    expect(viaHook).not.toContain('vigil_approve');
+    expect(viaHook).toContain('Approve or refuse this step in Vigil.');
+  });
+
   const apiTarget = (): ChannelTarget => ({
     kind: 'slack',
     token: 'xoxb-secret',
@@ -337,6 +357,49 @@ describe(buildSlackMessage.name, () => {
     const actions = message.blocks.at(-1) as { elements: Array<{ action_id: string }> };
     expect(actions.elements.map((e) => e.action_id)).toEqual(['vigil_not_useful', 'vigil_open']);
     expect(message.text).toContain('(resolved)');
+  });
+
+  describe('an approval request', () => {
+    const approve = 'https://vigil.example/api/v1/alert-actions/eyJrIjoiYXBwcm92ZSJ9.c2lnbmVk';
+    const refuse = 'https://vigil.example/api/v1/alert-actions/eyJrIjoicmVmdXNlIn0.c2lnbmVk';
+    const approval = () => buildNotice({ severity: 'info', links: { approve, refuse } });
+    type Element = { action_id: string; value?: string; style?: string; url?: string };
+
+    it('gets Approve / Refuse buttons carrying the signed tokens where clickers are known', () => {
+      const message = buildSlackMessage(approval(), { identifiesClickers: true });
+      const actions = message.blocks.at(-1) as { type: string; elements: Element[] };
+      expect(actions.type).toBe('actions');
+      expect(actions.elements).toEqual([
+        expect.objectContaining({
+          action_id: 'vigil_approve',
+          value: 'eyJrIjoiYXBwcm92ZSJ9.c2lnbmVk',
+          style: 'primary',
+        }),
+        expect.objectContaining({
+          action_id: 'vigil_refuse',
+          value: 'eyJrIjoicmVmdXNlIn0.c2lnbmVk',
+          style: 'danger',
+        }),
+      ]);
+    });
+
+    it('gets no Acknowledge / Not useful buttons, which act on alerts', () => {
+      const message = buildSlackMessage(approval(), { identifiesClickers: true });
+      const ids = message.blocks.flatMap(
+        (b) => (b as { elements?: Element[] }).elements?.map((e) => e.action_id) ?? [],
+      );
+      expect(ids).not.toContain('vigil_ack');
+      expect(ids).not.toContain('vigil_not_useful');
+    });
+
+    it('through a webhook only says to answer in Vigil (nobody can be identified)', () => {
+      const message = buildSlackMessage(approval());
+      expect(JSON.stringify(message.blocks)).not.toContain('vigil_approve');
+      expect(message.blocks.at(-1)).toEqual({
+        type: 'section',
+        text: { type: 'mrkdwn', text: 'Approve or refuse this step in Vigil.' },
+      });
+    });
   });
 
   it('keeps the header within Slack’s 150 characters', () => {

@@ -1,3 +1,5 @@
+import { actionLinkToken } from '../actions/action-links';
+import { SLACK_APPROVE_ACTION, SLACK_REFUSE_ACTION } from '../actions/slack-approvals';
 import {
   type AlertChannel,
   type AlertNotice,
@@ -122,11 +124,11 @@ export class SlackChannel implements AlertChannel {
     thread?: string,
   ): Promise<DeliveryReceipt> {
     if (target.kind !== 'slack') return wrongTargetReceipt('slack', target);
-    const message = buildSlackMessage(notice);
+    const message = buildSlackMessage(notice, { identifiesClickers: 'token' in target });
     if (!('token' in target)) {
       return this.#post(target.webhookUrl, target.webhookUrl, target, message, null);
     }
-    const api = (target.apiUrl ?? 'https://slack.com/api').replace(/\/+$/, '');
+    const api = slackApiBase(target);
     const key = `${api}#${target.channel}`;
     const earlier = thread === undefined ? null : parseThread(thread);
     if (earlier !== null) {
@@ -201,6 +203,11 @@ export class SlackChannel implements AlertChannel {
   }
 }
 
+/** The Web API base of a token-mode target (`apiUrl` lets tests point it at a loopback fake). */
+export function slackApiBase(target: { readonly apiUrl?: string }): string {
+  return (target.apiUrl ?? 'https://slack.com/api').replace(/\/+$/, '');
+}
+
 /** `chat.update` errors meaning the message cannot be edited any more (a new one is posted). */
 const GONE_MESSAGE_ERRORS = new Set([
   'message_not_found',
@@ -217,8 +224,19 @@ function parseThread(id: string): { channel: string; ts: string } | null {
     : null;
 }
 
+export interface SlackMessageOptions {
+  /**
+   * Whether Vigil can tell who clicks a button (a token-mode channel: `users.info` with its bot
+   * token). Only then does an approval request get Approve / Refuse buttons.
+   */
+  readonly identifiesClickers?: boolean;
+}
+
 /** The Slack message for a notice: `text` (notifications, old clients) and `blocks`. */
-export function buildSlackMessage(notice: AlertNotice): { text: string; blocks: unknown[] } {
+export function buildSlackMessage(
+  notice: AlertNotice,
+  options: SlackMessageOptions = {},
+): { text: string; blocks: unknown[] } {
   const state = notice.status === 'firing' ? '' : ` (${notice.status})`;
   const headline = `[${severityLabel(notice.severity)}] ${notice.title}${state}`;
   const blocks: unknown[] = [
@@ -250,6 +268,13 @@ export function buildSlackMessage(notice: AlertNotice): { text: string; blocks: 
     });
   }
 
+  const approval = approvalActions(notice, options.identifiesClickers === true);
+  if (approval !== null) {
+    blocks.push(...approval);
+    const text = clip(escapeMrkdwn(`${headline}: ${notice.summary}`), 3000);
+    return { text, blocks };
+  }
+
   const actions: unknown[] = [];
   if (notice.status === 'firing') {
     actions.push(button('vigil_ack', 'Acknowledge', { value: notice.id, style: 'primary' }));
@@ -264,6 +289,36 @@ export function buildSlackMessage(notice: AlertNotice): { text: string; blocks: 
 
   const text = clip(escapeMrkdwn(`${headline}: ${notice.summary}`), 3000);
   return { text, blocks };
+}
+
+/**
+ * The blocks answering an approval request (a notice with approve/refuse links): Approve / Refuse
+ * buttons whose values are the signed tokens of the links (the handler learns run and step from
+ * them, and who clicked from Slack), or, where clickers cannot be identified, a pointer to Vigil.
+ * Null for any other notice.
+ */
+function approvalActions(notice: AlertNotice, identifiesClickers: boolean): unknown[] | null {
+  const { approve, refuse, alert } = notice.links;
+  if (approve === undefined && refuse === undefined) return null;
+  const open = alert ? [button('vigil_open', 'Open in Vigil', { url: alert })] : [];
+  const approveToken = approve === undefined ? null : actionLinkToken(approve);
+  const refuseToken = refuse === undefined ? null : actionLinkToken(refuse);
+  if (!identifiesClickers || (approveToken === null && refuseToken === null)) {
+    return [
+      { type: 'section', text: { type: 'mrkdwn', text: 'Approve or refuse this step in Vigil.' } },
+      ...(open.length > 0 ? [{ type: 'actions', elements: open }] : []),
+    ];
+  }
+  const elements: unknown[] = [];
+  if (approveToken !== null) {
+    elements.push(
+      button(SLACK_APPROVE_ACTION, 'Approve', { value: approveToken, style: 'primary' }),
+    );
+  }
+  if (refuseToken !== null) {
+    elements.push(button(SLACK_REFUSE_ACTION, 'Refuse', { value: refuseToken, style: 'danger' }));
+  }
+  return [{ type: 'actions', elements: [...elements, ...open] }];
 }
 
 /** Slack's three control characters; everything else in mrkdwn is safe to leave. */
