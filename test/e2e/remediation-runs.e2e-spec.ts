@@ -393,14 +393,22 @@ describe('runbook runs: execution, approvals, safety rails, restarts', () => {
     });
 
     it('limits runs per hour', async () => {
-      await save({
-        id: 'twice-an-hour',
-        name: 'Twice an hour',
-        version: 1,
-        trigger: { kind: 'manual' },
-        limits: { maxRunsPerHour: 2 },
-        steps: [{ id: 'ping', kind: 'http', method: 'GET', url: `${api.url}/ping` }],
+      // Written as YAML, as people keep runbooks in their repositories.
+      const saved = await gql<{ saveRunbook: { id: string; version: number } }>(SAVE, {
+        d: [
+          'id: twice-an-hour',
+          'name: Twice an hour',
+          'version: 1',
+          'trigger: { kind: manual }',
+          'limits: { maxRunsPerHour: 2 }',
+          'steps:',
+          '  - id: ping',
+          '    kind: http',
+          '    method: GET',
+          `    url: ${api.url}/ping`,
+        ].join('\n'),
       });
+      expect(saved.saveRunbook).toEqual({ id: 'twice-an-hour', version: 1 });
       await start('twice-an-hour');
       await start('twice-an-hour');
       const third = await sut.graphql(tenant.adminKey, START, { id: 'twice-an-hour' });
@@ -572,13 +580,15 @@ describe('runbook runs: execution, approvals, safety rails, restarts', () => {
         trigger: { kind: 'anomaly', anomalyKind: 'new_pattern', service: 'inventory' },
         parameters: [
           { name: 'service', type: 'enum', from: 'anomaly.service', allowed: ['inventory'] },
+          // The triggering line's pattern parameter, checked like any input.
+          { name: 'sku', type: 'integer', from: 'pattern.param.0', min: 1, max: 99999 },
         ],
         steps: [
           {
             id: 'look',
             kind: 'http',
             method: 'GET',
-            url: `${api.url}/anomaly/{{ params.service }}`,
+            url: `${api.url}/anomaly/{{ params.service }}/{{ params.sku }}`,
           },
         ],
       });
@@ -600,7 +610,7 @@ describe('runbook runs: execution, approvals, safety rails, restarts', () => {
             '@timestamp': new Date().toISOString(),
             level: 'error',
             service: 'inventory',
-            message: 'stock reservation failed: lock wait timeout exceeded',
+            message: 'stock reservation failed for sku 4711: lock wait timeout exceeded',
           },
         ]),
       });
@@ -617,7 +627,7 @@ describe('runbook runs: execution, approvals, safety rails, restarts', () => {
         service: 'inventory',
         anomalyKind: 'new_pattern',
       });
-      expect(fromAnomaly[0]!.params).toEqual({ service: 'inventory' });
+      expect(fromAnomaly[0]!.params).toEqual({ service: 'inventory', sku: 4711 });
       const fromIncident = await until(
         () => runsOf('on-incident'),
         (r) => r[0]?.status === 'succeeded',
@@ -626,7 +636,7 @@ describe('runbook runs: execution, approvals, safety rails, restarts', () => {
       );
       expect(fromIncident).toHaveLength(1);
       expect(fromIncident[0]!.trigger).toMatchObject({ kind: 'incident' });
-      expect(api.calls.filter((c) => c.url === '/anomaly/inventory')).toHaveLength(1);
+      expect(api.calls.filter((c) => c.url === '/anomaly/inventory/4711')).toHaveLength(1);
       expect(api.calls.filter((c) => c.url === '/incident')).toHaveLength(1);
     });
 

@@ -16,6 +16,14 @@ export type RemediationJob =
   | { name: 'trigger.alerts'; data: { tenantId: string; fingerprints: string[] } }
   | {
       name: 'trigger.anomaly';
-      data: { tenantId: string; anomalyId: string; service: string; kind: string; kinds: string[] };
+      data: {
+        tenantId: string;
+        anomalyId: string;
+        service: string;
+        kind: string;
+        kinds: string[];
+        /** The anomaly's evidence patterns, most telling first (absent in older jobs). */
+        patternIds?: string[];
+      };
     }
   | { name: 'trigger.schedule'; data: Record<string, never> };

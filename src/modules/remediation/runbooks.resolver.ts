@@ -26,7 +26,8 @@ export class RunbooksResolver {
   }
 
   @Query(() => RunbookValidationObject, {
-    description: 'Checks a definition without saving it: every problem with its path',
+    description:
+      'Checks a definition (a JSON object, or YAML or JSON text) without saving it: every problem with its path',
   })
   @Authorize('read')
   validateRunbook(
@@ -62,7 +63,8 @@ export class RunbooksResolver {
   }
 
   @Mutation(() => RunbookObject, {
-    description: 'Creates a runbook, or saves a new version of the one with the same id',
+    description:
+      'Creates a runbook, or saves a new version of the one with the same id; the definition is a JSON object, or YAML or JSON text',
   })
   @Authorize('write')
   async saveRunbook(

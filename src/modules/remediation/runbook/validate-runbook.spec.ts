@@ -217,3 +217,56 @@ describe('validateRunbook', () => {
     ]);
   });
 });
+
+describe('validateRunbook with YAML text', () => {
+  const yaml = `
+id: restart-api
+name: Restart the API
+version: 1
+trigger: { kind: manual }
+parameters:
+  - name: service
+    type: enum
+    allowed: [api, web]
+    required: true
+steps:
+  - id: restart
+    kind: kubernetes
+    action: rollout_restart
+    namespace: prod
+    name: "{{ params.service }}"
+`;
+
+  it('reads a runbook written as YAML', () => {
+    const result = validateRunbook(yaml);
+    expect(result.ok && result.runbook.steps[0]).toMatchObject({
+      kind: 'kubernetes',
+      name: '{{ params.service }}',
+    });
+  });
+
+  it('reports a syntax error with its line, and schema errors with their paths', () => {
+    const broken = validateRunbook('id: x\nsteps: [\n  - a: 1\n');
+    expect(broken.ok).toBe(false);
+    expect(!broken.ok && broken.errors[0]!.message).toMatch(/^YAML line \d+ column \d+: /);
+    const invalid = validateRunbook(yaml.replace('kind: manual', 'kind: hourly'));
+    expect(!invalid.ok && invalid.errors).toEqual([
+      { path: '/trigger/kind', message: expect.stringMatching(/must be one of/) },
+    ]);
+  });
+
+  it('refuses alias bombs and duplicate keys', () => {
+    const bomb = ['a: &a [x, x, x, x, x, x, x, x, x, x]']
+      .concat(
+        Array.from({ length: 8 }, (_, i) => {
+          const prev = i === 0 ? 'a' : `l${i - 1}`;
+          return `l${i}: &l${i} [*${prev}, *${prev}, *${prev}, *${prev}, *${prev}, *${prev}, *${prev}, *${prev}, *${prev}, *${prev}]`;
+        }),
+      )
+      .join('\n');
+    const result = validateRunbook(bomb);
+    expect(result.ok).toBe(false);
+    expect(!result.ok && result.errors[0]!.message).toMatch(/YAML/);
+    expect(validateRunbook('id: a\nid: b\n').ok).toBe(false);
+  });
+});

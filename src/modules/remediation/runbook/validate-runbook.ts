@@ -1,4 +1,5 @@
 import Ajv, { type ErrorObject } from 'ajv';
+import { LineCounter, parseDocument } from 'yaml';
 
 import { checkRunbookSemantics } from './runbook-semantics';
 import schema from './runbook.schema.json';
@@ -31,11 +32,58 @@ const validateSchema = ajv.compile(schema);
  *   if (!result.ok) for (const e of result.errors) console.log(`${e.path}: ${e.message}`);
  */
 export function validateRunbook(input: unknown): RunbookValidationResult {
+  if (typeof input === 'string') {
+    const parsed = parseRunbookText(input);
+    if (!parsed.ok) return parsed;
+    input = parsed.document;
+  }
   if (!validateSchema(input))
     return { ok: false, errors: schemaErrors(validateSchema.errors ?? []) };
   const runbook = input as unknown as RunbookDefinition;
   const errors = checkRunbookSemantics(runbook);
   return errors.length === 0 ? { ok: true, runbook } : { ok: false, errors };
+}
+
+/** Longest runbook text accepted (a runbook is at most 50 steps). */
+const MAX_TEXT_LENGTH = 256 * 1024;
+
+/**
+ * A runbook written as YAML (or JSON, which YAML reads too) into plain data. Aliases are capped,
+ * so a billion-laughs document cannot blow up, and custom tags are refused (core schema).
+ */
+export function parseRunbookText(
+  text: string,
+): { ok: true; document: unknown } | { ok: false; errors: RunbookValidationError[] } {
+  if (text.length > MAX_TEXT_LENGTH) {
+    return {
+      ok: false,
+      errors: [{ path: '', message: `is longer than ${MAX_TEXT_LENGTH} characters` }],
+    };
+  }
+  const lines = new LineCounter();
+  const doc = parseDocument(text, {
+    schema: 'core',
+    prettyErrors: false,
+    uniqueKeys: true,
+    lineCounter: lines,
+  });
+  if (doc.errors.length > 0) {
+    return {
+      ok: false,
+      errors: doc.errors.map((e) => {
+        const at = lines.linePos(e.pos[0]);
+        return {
+          path: '',
+          message: `YAML line ${at.line} column ${at.col}: ${e.message.split('\n')[0]}`,
+        };
+      }),
+    };
+  }
+  try {
+    return { ok: true, document: doc.toJS({ maxAliasCount: 50 }) };
+  } catch (err) {
+    return { ok: false, errors: [{ path: '', message: `YAML: ${(err as Error).message}` }] };
+  }
 }
 
 function schemaErrors(raw: readonly ErrorObject[]): RunbookValidationError[] {

@@ -8,7 +8,9 @@ import { AlertQueryService } from '../../alerting/alert-query.service';
 import type { AlertRow } from '../../alerting/alert.repository';
 import { AlertConfigPort } from '../../alerting/alerting.types';
 import type { RemediationJob } from '../remediation.jobs';
+import { LogSearchService } from '../../logs/log-search.service';
 import { RunbookRepository, type RunbookRow } from '../runbook.repository';
+import type { ParameterSources } from '../runbook/parameters';
 import { cronMatches } from '../runbook/cron';
 import { RemediationSettingsService } from './remediation-settings.service';
 import { RunEvents } from './run-events.service';
@@ -17,6 +19,8 @@ import { RunNotifier } from './run-notifier.service';
 import { RunRepository } from './run.repository';
 
 const SCHEDULE_EVERY_MS = 60_000;
+/** How far before the alert (or now) the triggering line of a pattern is looked for. */
+const PATTERN_LOOKBACK_MS = 3_600_000;
 const MINUTE_MS = 60_000;
 /** Incident severities as alert severities. */
 const INCIDENT_SEVERITY: Record<string, string> = {
@@ -51,6 +55,7 @@ export class RunTriggersService implements OnModuleInit {
     private readonly notifier: RunNotifier,
     private readonly audit: AuditService,
     private readonly events: RunEvents,
+    private readonly logs: LogSearchService,
   ) {}
 
   onModuleInit(): void {
@@ -72,6 +77,7 @@ export class RunTriggersService implements OnModuleInit {
             service: c.service,
             kind: c.kind,
             kinds: c.kinds,
+            patternIds: c.patternIds.slice(0, 5),
           },
           { jobId: `trigger-${c.anomalyId}` },
         );
@@ -123,7 +129,7 @@ export class RunTriggersService implements OnModuleInit {
           await this.executor.start(tenantId, runbook, {
             trigger: { kind: 'incident', incidentId: alert.incidentId, fingerprint },
             triggerKey: `incident:${alert.incidentId}`,
-            sources: alertSources(alert),
+            sources: await this.#alertSources(tenantId, runbook, alert),
             context: alertContext(alert),
             alertFingerprint: fingerprint,
             actor: systemActor(tenantId, 'remediation trigger'),
@@ -135,6 +141,7 @@ export class RunTriggersService implements OnModuleInit {
   }
 
   async #fromAlert(tenantId: string, runbook: RunbookRow, alert: AlertRow): Promise<void> {
+    const sources = await this.#alertSources(tenantId, runbook, alert);
     const settings = await this.settings.get(tenantId);
     const windowMs = limitsOf(runbook.definition, settings).loopWindowSeconds * 1000;
     const previous = await this.runs.transaction(tenantId, (tx) =>
@@ -153,7 +160,7 @@ export class RunTriggersService implements OnModuleInit {
         startedAt: alert.startedAt,
       },
       triggerKey: `alert:${alert.fingerprint}:${alert.startedAt}`,
-      sources: alertSources(alert),
+      sources,
       context: alertContext(alert),
       alertFingerprint: alert.fingerprint,
       actor: systemActor(tenantId, 'remediation trigger'),
@@ -230,7 +237,10 @@ export class RunTriggersService implements OnModuleInit {
           anomalyKind: d.kind,
         },
         triggerKey: `anomaly:${d.anomalyId}`,
-        sources: { anomaly: { service: d.service } },
+        sources: {
+          anomaly: { service: d.service },
+          ...(await this.#pattern(d.tenantId, runbook, d.patternIds ?? [], d.service, null)),
+        },
         context: { anomaly: { id: d.anomalyId, service: d.service, kind: d.kind } },
         alertFingerprint: null,
         actor: systemActor(d.tenantId, 'remediation trigger'),
@@ -266,6 +276,56 @@ export class RunTriggersService implements OnModuleInit {
     }
   }
 
+  /** What an alert's runbook parameters may read: its labels and annotations, and its pattern. */
+  async #alertSources(
+    tenantId: string,
+    runbook: RunbookRow,
+    alert: AlertRow,
+  ): Promise<ParameterSources> {
+    const service = alert.labels.service;
+    return {
+      alert: { labels: alert.labels, annotations: alert.annotations },
+      anomaly: { ...(service !== undefined ? { service } : {}) },
+      ...(await this.#pattern(
+        tenantId,
+        runbook,
+        alert.patternIds,
+        service ?? null,
+        alert.startedAt,
+      )),
+    };
+  }
+
+  /**
+   * The pattern parameters of the triggering line, for runbooks that read `pattern.param.N`: the
+   * newest record of the alert's (or anomaly's) first pattern on its service. Like every source,
+   * they are checked against the parameter's declared type and allowlist before any step.
+   */
+  async #pattern(
+    tenantId: string,
+    runbook: RunbookRow,
+    patternIds: readonly string[],
+    service: string | null,
+    since: number | null,
+  ): Promise<Pick<ParameterSources, 'pattern'>> {
+    const reads = (runbook.definition.parameters ?? []).some((p) => p.from?.startsWith('pattern.'));
+    const patternId = patternIds[0];
+    if (!reads || patternId === undefined) return {};
+    const [record] = await this.logs.recent(
+      tenantId,
+      {
+        patternId,
+        services: service === null ? null : [service],
+        from:
+          since === null
+            ? new Date(Date.now() - PATTERN_LOOKBACK_MS)
+            : new Date(since - PATTERN_LOOKBACK_MS),
+      },
+      1,
+    );
+    return record?.patternParams ? { pattern: { params: record.patternParams } } : {};
+  }
+
   #runbooks(tenantId: string): Promise<RunbookRow[]> {
     return this.runbooks.transaction(tenantId, (tx) => this.runbooks.list(tx));
   }
@@ -277,13 +337,6 @@ function safeCron(expression: string, at: Date): boolean {
   } catch {
     return false;
   }
-}
-
-function alertSources(alert: AlertRow) {
-  return {
-    alert: { labels: alert.labels, annotations: alert.annotations },
-    anomaly: { ...(alert.labels.service !== undefined ? { service: alert.labels.service } : {}) },
-  };
 }
 
 function alertContext(alert: AlertRow) {
