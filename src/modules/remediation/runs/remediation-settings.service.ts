@@ -107,13 +107,13 @@ export class RemediationSettingsService {
     return this.get(tenantId);
   }
 
-  /** Why nothing may run now for this tenant, or null. */
-  async halted(tenantId: string): Promise<string | null> {
+  /** Why nothing may run now for this tenant, or null (`settings` when already read). */
+  async halted(tenantId: string, settings?: RemediationSettings): Promise<string | null> {
     if (await this.globallyHalted()) return 'remediation is halted for the whole installation';
-    const settings = await this.get(tenantId);
-    return settings.enabled
+    const s = settings ?? (await this.get(tenantId));
+    return s.enabled
       ? null
-      : `remediation is halted for this tenant by ${settings.haltedBy ?? 'an admin'}`;
+      : `remediation is halted for this tenant by ${s.haltedBy ?? 'an admin'}`;
   }
 
   async globallyHalted(): Promise<boolean> {

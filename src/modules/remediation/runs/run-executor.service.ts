@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 
-import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
+import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import type { Job } from 'bullmq';
-import type { DataSource } from 'typeorm';
+import { Pool } from 'pg';
 
 import type { TenantTx } from '../../../common/database/tenant-transaction';
 import { QueueService, type TypedQueue } from '../../../common/queues/queue.service';
+import { AppConfig } from '../../../config/app-config';
 import { systemActor, type AuditActor } from '../../audit/audit-actor';
 import { AuditService } from '../../audit/audit.service';
 import { SecretsService } from '../../secrets/secrets.service';
@@ -84,6 +84,8 @@ export type ApprovalLinkMaker = (
 
 const HOUR_MS = 3_600_000;
 const SWEEP_EVERY_MS = 30_000;
+/** Runs advanced at once by one process. */
+const CONCURRENCY = 8;
 /** Steps one advance takes at most before handing over to a fresh job. */
 const MAX_STEPS_PER_ADVANCE = 60;
 
@@ -103,16 +105,16 @@ const MAX_STEPS_PER_ADVANCE = 60;
  * templates do not resolve fails before its first call.
  */
 @Injectable()
-export class RunExecutorService implements OnModuleInit {
+export class RunExecutorService implements OnModuleInit, OnApplicationShutdown {
   readonly #logger = new Logger(RunExecutorService.name);
   #queue: TypedQueue<RemediationJob> | null = null;
   #links: ApprovalLinkMaker | null = null;
+  readonly #locks: Pool;
   #triggers:
     ((job: Job<RemediationJob['data'], unknown, RemediationJob['name']>) => Promise<void>) | null =
     null;
 
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
     private readonly runs: RunRepository,
     private readonly runbooks: RunbookRepository,
     private readonly settings: RemediationSettingsService,
@@ -123,13 +125,25 @@ export class RunExecutorService implements OnModuleInit {
     private readonly audit: AuditService,
     private readonly events: RunEvents,
     private readonly queues: QueueService,
-  ) {}
+    config: AppConfig,
+  ) {
+    // Advisory locks hold a session each for as long as a run advances: their own small pool, so
+    // advancers can never take every connection their transactions need.
+    this.#locks = new Pool({ connectionString: config.databaseUrl, max: CONCURRENCY });
+    this.#locks.on('error', (err) => this.#logger.warn(`run lock connection lost: ${err.message}`));
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.#locks.end();
+  }
 
   onModuleInit(): void {
     this.#queue = this.queues.register<RemediationJob>({
       name: REMEDIATION_QUEUE,
       processor: (job) => this.#process(job),
       jobOptions: { attempts: 12, backoff: { type: 'exponential', delay: 250 } },
+      // Runs wait on remote calls most of the time: one slow endpoint must not hold up the rest.
+      concurrency: CONCURRENCY,
     });
     void this.#queue.queue
       .upsertJobScheduler('runs-sweep', { every: SWEEP_EVERY_MS }, { name: 'runs.sweep', data: {} })
@@ -369,15 +383,14 @@ export class RunExecutorService implements OnModuleInit {
 
   /** Takes the run as far as it goes now; see the class comment. */
   async advance(tenantId: string, runId: string): Promise<void> {
-    const lock = this.db.createQueryRunner();
-    await lock.connect();
+    const lock = await this.#locks.connect();
     try {
       const key = `runbook-run:${runId}`;
-      const [row] = (await lock.query(
+      const { rows } = await lock.query<{ locked: boolean }>(
         `SELECT pg_try_advisory_lock(hashtextextended($1, 11)) AS locked`,
         [key],
-      )) as Array<{ locked: boolean }>;
-      if (!row?.locked) throw new RunBusyError(`run ${runId} is being advanced elsewhere`);
+      );
+      if (!rows[0]?.locked) throw new RunBusyError(`run ${runId} is being advanced elsewhere`);
       try {
         for (let i = 0; i < MAX_STEPS_PER_ADVANCE; i++) {
           if ((await this.#advanceOnce(tenantId, runId)) === 'park') return;
@@ -387,7 +400,7 @@ export class RunExecutorService implements OnModuleInit {
         await lock.query(`SELECT pg_advisory_unlock(hashtextextended($1, 11))`, [key]);
       }
     } finally {
-      await lock.release();
+      lock.release();
     }
   }
 
@@ -401,9 +414,10 @@ export class RunExecutorService implements OnModuleInit {
     });
     if (!loaded || FINISHED_RUN.has(loaded.run.status)) return 'park';
     const { run, def, steps } = loaded;
+    const settings = await this.settings.get(tenantId);
     const stop = run.cancelRequested
       ? `cancelled by ${run.cancelRequested}`
-      : await this.settings.halted(tenantId);
+      : await this.settings.halted(tenantId, settings);
     const index = run.currentStep;
     const step = def.steps[index];
     const row = steps[index];
@@ -422,7 +436,6 @@ export class RunExecutorService implements OnModuleInit {
       );
       return 'park';
     }
-    const settings = await this.settings.get(tenantId);
     const ctx = new StepContext(tenantId, run, def, steps, index, step, row, settings);
     if (run.status !== 'running' && run.status !== 'waiting') {
       await this.#setRun(tenantId, run, { status: 'running' });
