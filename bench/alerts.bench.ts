@@ -23,7 +23,7 @@ import { dropDatabase } from '../src/common/database/database-setup';
 import { AppConfig } from '../src/config/app-config';
 import type { AnomalyJob } from '../src/modules/detection/detection.jobs';
 import { TenancyService } from '../src/modules/tenancy/tenancy.service';
-import { quantile } from './support/bench-server';
+import { graphqlCaller, quantile } from './support/bench-server';
 
 const RATE = Number(process.env.BENCH_RATE ?? 10_000);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 30);
@@ -66,21 +66,12 @@ async function main(): Promise<void> {
     const created = await vigil.app.get(TenancyService).createTenant(`bench-${id}`);
     const tenantId = created.tenant.id;
     const admin = created.keys.find((k) => k.name === 'admin')?.key as string;
-    const gql = async (query: string, variables: Record<string, unknown>) => {
-      const res = await fetch(`http://127.0.0.1:${vigil.port}/graphql`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${admin}` },
-        body: JSON.stringify({ query, variables }),
-      });
-      const json = (await res.json()) as { data?: Record<string, unknown>; errors?: unknown };
-      if (json.errors) throw new Error(JSON.stringify(json.errors));
-      return json.data as Record<string, { channel?: { id: string } }>;
-    };
-    const channel = await gql(
+    const gql = graphqlCaller(vigil.port, admin);
+    const channel = await gql<{ createAlertChannel: { channel: { id: string } } }>(
       'mutation ($i: CreateAlertChannelInput!) { createAlertChannel(input: $i) { channel { id } } }',
       { i: { name: 'bench', allowPrivateNetwork: true, webhook: { url: hook } } },
     );
-    const channelId = channel.createAlertChannel?.channel?.id as string;
+    const channelId = channel.createAlertChannel.channel.id;
     for (let r = 0; r < RULES; r++) {
       await gql('mutation ($i: CreateAlertRuleInput!) { createAlertRule(input: $i) { id } }', {
         i: {

@@ -16,7 +16,7 @@ import { startVigil } from '../src/app.factory';
 import { dropDatabase } from '../src/common/database/database-setup';
 import { AppConfig } from '../src/config/app-config';
 import { TenancyService } from '../src/modules/tenancy/tenancy.service';
-import { quantile } from './support/bench-server';
+import { graphqlCaller, quantile } from './support/bench-server';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 400);
 const PARALLEL = Number(process.env.BENCH_PARALLEL ?? 20);
@@ -52,16 +52,7 @@ async function main(): Promise<void> {
   try {
     const created = await vigil.app.get(TenancyService).createTenant(`bench-${id}`);
     const admin = created.keys.find((k) => k.name === 'admin')?.key as string;
-    const gql = async (query: string, variables: Record<string, unknown> = {}) => {
-      const res = await fetch(`http://127.0.0.1:${vigil.port}/graphql`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${admin}` },
-        body: JSON.stringify({ query, variables }),
-      });
-      const json = (await res.json()) as { data?: Record<string, unknown>; errors?: unknown };
-      if (json.errors) throw new Error(JSON.stringify(json.errors));
-      return json.data as Record<string, unknown>;
-    };
+    const gql = graphqlCaller(vigil.port, admin);
     await gql(
       `mutation ($i: RemediationSettingsInput!) { updateRemediationSettings(input: $i) { enabled } }`,
       {

@@ -156,3 +156,20 @@ export function peakRssMb(pid: number): number {
   const kb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
   return kb / 1024;
 }
+
+/** A GraphQL caller for a bench's Vigil: throws on errors, returns `data`. */
+export function graphqlCaller(port: number, key: string) {
+  return async <T = Record<string, unknown>>(
+    query: string,
+    variables: Record<string, unknown> = {},
+  ): Promise<T> => {
+    const res = await fetch(`http://127.0.0.1:${port}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+      body: JSON.stringify({ query, variables }),
+    });
+    const json = (await res.json()) as { data?: T; errors?: unknown };
+    if (json.errors) throw new Error(JSON.stringify(json.errors));
+    return json.data as T;
+  };
+}
