@@ -89,6 +89,7 @@ export function RunbookEditor(props: {
           className="code"
           rows={16}
           spellCheck={false}
+          wrap="off"
           placeholder={EXAMPLE}
           value={props.text}
           onChange={(e) => {

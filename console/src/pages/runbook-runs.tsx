@@ -146,7 +146,8 @@ export function RunDetail(props: {
               </dd>
               <dt>Started</dt>
               <dd>
-                {time(run.createdAt)}, {runTriggerWords(run.trigger)} ({run.startedBy})
+                {time(run.createdAt)}, {runTriggerWords(run.trigger)}
+                {run.trigger?.by === run.startedBy ? '' : ` (${run.startedBy})`}
               </dd>
               {run.finishedAt && (
                 <>
@@ -217,11 +218,9 @@ function StepItem(props: {
   const out = s.output ?? {};
   const pending = s.kind === 'approval' && s.status === 'waiting' && !out.decision;
   const details = actionDetails(s.action);
-  const shown = Object.fromEntries(
-    Object.entries(out).filter(
-      ([k]) => !['decision', 'by', 'via', 'at', 'comment', 'asked'].includes(k),
-    ),
-  );
+  // The decision is shown in words above; an approval's message is in its action.
+  const hidden = ['decision', 'by', 'via', 'at', 'comment', 'asked', 'message'];
+  const shown = Object.fromEntries(Object.entries(out).filter(([k]) => !hidden.includes(k)));
   return (
     <li
       className={`step step-${s.status}${props.current ? ' current' : ''}`}
@@ -231,8 +230,12 @@ function StepItem(props: {
         <StatusBadge status={s.status} /> <strong>{s.stepId}</strong>{' '}
         <span className="badge">{s.kind}</span>{' '}
         <span className="muted">
-          {s.attempts === 1 ? '1 attempt' : `${s.attempts} attempts`}
-          {s.startedAt ? ` · started ${time(s.startedAt)}` : ''}
+          {s.kind === 'approval' || s.attempts === 0
+            ? ''
+            : s.attempts === 1
+              ? '1 attempt · '
+              : `${s.attempts} attempts · `}
+          {s.startedAt ? `started ${time(s.startedAt)}` : 'not started'}
           {s.finishedAt ? ` · finished ${time(s.finishedAt)}` : ''}
         </span>
       </div>
@@ -251,7 +254,9 @@ function StepItem(props: {
         </div>
       )}
       {Object.keys(shown).length > 0 && (
-        <pre className="details output">{JSON.stringify(shown, null, 2)}</pre>
+        <pre className="details output" aria-label={`Output of ${s.stepId}`}>
+          {`Output: ${JSON.stringify(shown, null, 2)}`}
+        </pre>
       )}
       {s.error && <p className="status error">{s.error}</p>}
       {pending && (

@@ -186,3 +186,49 @@ export function statusWords(run: Pick<Run, 'status' | 'verified'>): string {
       return `${run.status}.`;
   }
 }
+
+const TOP_ORDER = [
+  '$schema',
+  'id',
+  'name',
+  'description',
+  'version',
+  'trigger',
+  'parameters',
+  'secrets',
+  'limits',
+  'steps',
+];
+const STEP_ORDER = ['id', 'name', 'kind'];
+
+function withOrder(
+  obj: Record<string, unknown>,
+  order: readonly string[],
+): Record<string, unknown> {
+  const rank = (k: string) => (order.includes(k) ? order.indexOf(k) : order.length);
+  return Object.fromEntries(Object.entries(obj).sort(([a], [b]) => rank(a) - rank(b)));
+}
+
+/**
+ * A definition with its keys in the order people write them (the API stores them in its own):
+ * id and name first, steps last, and each step's id, name and kind before its settings.
+ */
+export function readingOrder(definition: unknown): unknown {
+  if (typeof definition !== 'object' || definition === null || Array.isArray(definition)) {
+    return definition;
+  }
+  const def = withOrder(definition as Record<string, unknown>, TOP_ORDER);
+  if (Array.isArray(def.steps)) {
+    def.steps = def.steps.map((s: unknown) =>
+      typeof s === 'object' && s !== null ? withOrder(s as Record<string, unknown>, STEP_ORDER) : s,
+    );
+  }
+  if (Array.isArray(def.parameters)) {
+    def.parameters = def.parameters.map((p: unknown) =>
+      typeof p === 'object' && p !== null
+        ? withOrder(p as Record<string, unknown>, ['name', 'type'])
+        : p,
+    );
+  }
+  return def;
+}

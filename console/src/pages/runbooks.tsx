@@ -10,7 +10,7 @@ import { RunbookEditor } from './runbook-editor';
 import { useLiveRuns } from './runbook-live';
 import { RunForm } from './runbook-run-form';
 import { RunDetail, RunsSection } from './runbook-runs';
-import { type Runbook, RUNBOOK_FIELDS, triggerWords } from './runbook-words';
+import { readingOrder, type Runbook, RUNBOOK_FIELDS, triggerWords } from './runbook-words';
 
 const RUNBOOKS = `query { runbooks { ${RUNBOOK_FIELDS} } }`;
 const VERSIONS = `query ($id: String!) { runbookVersions(id: $id) { version definition createdBy createdAt } }`;
@@ -54,7 +54,7 @@ export function RunbooksPage() {
   const mayWrite = session.role !== 'viewer';
 
   const edit = (r: Runbook) => {
-    setDraft(toYaml(r.definition));
+    setDraft(toYaml(readingOrder(r.definition)));
     setEditing(r.id);
     document.getElementById('runbook-editor-title')?.scrollIntoView({ block: 'start' });
   };
@@ -92,7 +92,7 @@ export function RunbooksPage() {
         </section>
         {current ? (
           <RunbookDetail
-            key={current.id}
+            key={`${current.id}:${current.version}`}
             runbook={current}
             onEdit={() => edit(current)}
             onStarted={(run) => {
@@ -156,7 +156,7 @@ function RunbookDetail(props: {
       createdBy: string;
       createdAt: string;
     }>;
-  }>(VERSIONS, { id: r.id, at: r.version });
+  }>(VERSIONS, { id: r.id });
   const [shown, setShown] = useState<number | null>(null);
   const list = versions.data?.runbookVersions ?? [];
   const definition =
@@ -173,7 +173,7 @@ function RunbookDetail(props: {
         </span>
       </p>
       {r.definition.description && <p>{r.definition.description}</p>}
-      <RunForm key={r.version} runbook={r} onStarted={props.onStarted} />
+      <RunForm runbook={r} onStarted={props.onStarted} />
       <h3>
         Definition{' '}
         <span className="muted">
@@ -182,7 +182,7 @@ function RunbookDetail(props: {
         </span>
       </h3>
       <pre className="definition" tabIndex={0} aria-label="Definition">
-        {toYaml(definition)}
+        {toYaml(readingOrder(definition))}
       </pre>
       <button onClick={props.onEdit}>Edit in the editor</button>
       <h3>Versions</h3>
