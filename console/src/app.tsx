@@ -13,6 +13,7 @@ import { ExplorePage } from './pages/explore';
 import { ForecastsPage } from './pages/forecasts';
 import { LivePage } from './pages/live';
 import { PatternsPage } from './pages/patterns';
+import { RunbooksPage } from './pages/runbooks';
 import { SettingsPage } from './pages/settings';
 import { SignInPage } from './pages/sign-in';
 import { navigate, usePlace } from './ui/router';
@@ -23,6 +24,7 @@ const PAGES = [
   { path: '/patterns', label: 'Patterns', adminOnly: false },
   { path: '/anomalies', label: 'Anomalies', adminOnly: false },
   { path: '/forecasts', label: 'Forecasts', adminOnly: false },
+  { path: '/runbooks', label: 'Runbooks', adminOnly: false },
   { path: '/settings', label: 'Settings', adminOnly: true },
 ] as const;
 
@@ -107,6 +109,8 @@ function Page(props: { path: string }) {
       return <AnomaliesPage />;
     case '/forecasts':
       return <ForecastsPage />;
+    case '/runbooks':
+      return <RunbooksPage />;
     case '/settings':
       return <SettingsPage />;
     default:

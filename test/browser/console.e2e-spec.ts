@@ -366,6 +366,7 @@ describe('console in a browser', () => {
       ['Patterns', 'Patterns', '.pattern-list li'],
       ['Anomalies', 'Anomalies and incidents', '.anomaly-list li'],
       ['Forecasts', 'Forecasts', '.forecasts .chart canvas'],
+      ['Runbooks', 'Runbooks', '.runbooks .status.empty'],
       ['Settings', 'Settings', '.settings-list li'],
     ];
     // Evaluated in the page (a string: the test's own lib has no DOM types).
