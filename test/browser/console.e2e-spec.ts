@@ -1,10 +1,9 @@
 import { mkdirSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 
 import { type Browser, chromium, type Page } from 'playwright-core';
 
+import { LoopbackReceiver } from '../support/loopback-receiver';
 import { type TestTenant, TestVigil } from '../support/test-vigil';
 import { createMember, PASSWORD } from '../support/test-users';
 import { until } from '../support/until';
@@ -34,23 +33,13 @@ describe('console in a browser', () => {
   let sut: TestVigil;
   let tenant: TestTenant;
   let browser: Browser;
-  let receiver: Server;
+  let receiver: LoopbackReceiver;
   let hookBase: string;
-  /** What the loopback webhook receiver was sent: path and body. */
-  const received: Array<{ path: string; body: string }> = [];
 
   beforeAll(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
-    receiver = createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => {
-        received.push({ path: req.url ?? '', body: Buffer.concat(chunks).toString('utf8') });
-        res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
-      });
-    });
-    await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
-    hookBase = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`;
+    receiver = await LoopbackReceiver.start();
+    hookBase = receiver.url;
     const url = `${hookBase}/hook`;
     [sut, browser] = await Promise.all([
       TestVigil.start(),
@@ -80,7 +69,7 @@ describe('console in a browser', () => {
   });
   afterAll(async () => {
     await browser?.close();
-    await new Promise((r) => receiver?.close(r));
+    await receiver?.close();
     await sut?.close();
   });
 
@@ -255,7 +244,7 @@ describe('console in a browser', () => {
     const row = channels.getByRole('option').filter({ hasText: 'ui-hook' });
     await row.getByRole('button', { name: 'Send test' }).click();
     await channels.getByText(/Test sent to ui-hook/).waitFor();
-    expect(received.filter((r) => r.path === '/ui-hook')).toHaveLength(1);
+    expect(receiver.to('/ui-hook')).toHaveLength(1);
 
     // The keyboard opens an item into the form; a rename keeps the stored URL (a secret).
     await channels.getByRole('option').first().focus();
@@ -270,7 +259,7 @@ describe('console in a browser', () => {
       .getByRole('button', { name: 'Send test' })
       .click();
     await channels.getByText(/Test sent to ui-hook renamed/).waitFor();
-    expect(received.filter((r) => r.path === '/ui-hook')).toHaveLength(2);
+    expect(receiver.to('/ui-hook')).toHaveLength(2);
 
     const policies = page.getByRole('region', { name: 'Escalation policies' });
     await policies.getByLabel('Name', { exact: true }).fill('storage on-call');

@@ -1,11 +1,10 @@
 import { mkdirSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 
 import { type Browser, chromium, type Page } from 'playwright-core';
 
 import { createMember, PASSWORD } from '../support/test-users';
+import { LoopbackReceiver } from '../support/loopback-receiver';
 import { type TestTenant, TestVigil } from '../support/test-vigil';
 
 jest.setTimeout(60_000);
@@ -50,19 +49,14 @@ describe('runbooks in the console', () => {
   let sut: TestVigil;
   let tenant: TestTenant;
   let browser: Browser;
-  let receiver: Server;
+  let receiver: LoopbackReceiver;
   let base: string;
-  const received: Array<{ method: string; path: string }> = [];
+  const received = () => receiver.calls.map((c) => ({ method: c.method, path: c.path }));
 
   beforeAll(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
-    receiver = createServer((req, res) => {
-      received.push({ method: req.method ?? '', path: req.url ?? '' });
-      req.resume();
-      req.on('end', () => res.writeHead(200, { 'content-type': 'application/json' }).end('{}'));
-    });
-    await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
-    base = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`;
+    receiver = await LoopbackReceiver.start();
+    base = receiver.url;
     [sut, browser] = await Promise.all([
       TestVigil.start(),
       chromium.launch({
@@ -76,7 +70,7 @@ describe('runbooks in the console', () => {
   });
   afterAll(async () => {
     await browser?.close();
-    await new Promise((r) => receiver?.close(r));
+    await receiver?.close();
     await sut?.close();
   });
 
@@ -162,7 +156,7 @@ describe('runbooks in the console', () => {
       expect.stringMatching(/gate.*Wait for approval by admin: “Restart api\?”/),
       expect.stringContaining(`restart GET ${base}/restart/api`),
     ]);
-    expect(received).toEqual([]);
+    expect(received()).toEqual([]);
     await shot(page, 'desktop-runbooks-dry-run');
 
     // Start: the run opens, live, waiting at its approval; the receiver is not called yet.
@@ -174,7 +168,7 @@ describe('runbooks in the console', () => {
     expect(await run.locator('.run-status .badge').textContent()).toBe('waiting');
     const listed = page.locator('.run-list li').first();
     expect(await listed.textContent()).toMatch(/waiting.*Restart the API/);
-    expect(received).toEqual([]);
+    expect(received()).toEqual([]);
     await shot(page, 'desktop-runbooks-waiting');
 
     await gate.getByLabel('Comment (optional)').fill('go ahead');
@@ -184,7 +178,7 @@ describe('runbooks in the console', () => {
     expect(await gate.textContent()).toContain(`Approved by ${EMAIL} (via graphql): “go ahead”`);
     const restart = run.getByRole('listitem', { name: 'Step restart' });
     expect(await restart.textContent()).toContain(`GET ${base}/restart/api`);
-    expect(received).toEqual([{ method: 'GET', path: '/restart/api' }]);
+    expect(received()).toEqual([{ method: 'GET', path: '/restart/api' }]);
     await shot(page, 'desktop-runbooks-succeeded');
 
     // A run started elsewhere appears without a reload, and is cancelled from the page.
@@ -203,7 +197,7 @@ describe('runbooks in the console', () => {
     await otherItem.locator('.badge', { hasText: 'cancelled' }).waitFor({ timeout: 10_000 });
     const cancelled = await gql<{ runbookRun: { status: string } }>(RUN, { id: otherId });
     expect(cancelled.runbookRun.status).toBe('cancelled');
-    expect(received.filter((r) => r.path === '/restart/web')).toEqual([]);
+    expect(received().filter((r) => r.path === '/restart/web')).toEqual([]);
 
     // The definition as the page shows it, edited and saved again, is version 2; version 1 stays.
     await detail.getByRole('button', { name: 'Edit in the editor' }).click();

@@ -1,7 +1,5 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 
@@ -10,6 +8,7 @@ import { Client } from 'pg';
 import { RunTriggersService } from 'src/modules/remediation/runs/run-triggers.service';
 
 import { FakeKubernetes } from '../support/fake-kubernetes';
+import { LoopbackReceiver } from '../support/loopback-receiver';
 import { RUN_FIELDS, type RunView } from '../support/runbook-runs';
 import { type TestTenant, TestVigil } from '../support/test-vigil';
 import { createMember, login } from '../support/test-users';
@@ -29,49 +28,11 @@ const APPROVE = `mutation ($run: ID!, $step: String!, $ok: Boolean) {
   approveRunbookStep(runId: $run, stepId: $step, approve: $ok) { status }
 }`;
 
-/** A loopback service standing in for infrastructure APIs: records every call. */
-class Receiver {
-  readonly calls: Array<{ method: string; url: string; body: string; auth: string | undefined }> =
-    [];
-  status = 200;
-  private constructor(private readonly server: Server) {}
-
-  static async start(): Promise<Receiver> {
-    const holder: { self?: Receiver } = {};
-    const server = createServer((req, res) => {
-      let body = '';
-      req.on('data', (c: Buffer) => (body += c.toString()));
-      req.on('end', () => {
-        holder.self!.calls.push({
-          method: req.method ?? '',
-          url: req.url ?? '',
-          body,
-          auth: req.headers.authorization,
-        });
-        res
-          .writeHead(holder.self!.status, { 'content-type': 'application/json' })
-          .end('{"ok":true}');
-      });
-    });
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    holder.self = new Receiver(server);
-    return holder.self;
-  }
-
-  get url(): string {
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-  }
-
-  close(): void {
-    this.server.close();
-  }
-}
-
 describe('runbook runs: execution, approvals, safety rails, restarts', () => {
   let sut: TestVigil;
   let tenant: TestTenant;
   let k8s: FakeKubernetes;
-  let api: Receiver;
+  let api: LoopbackReceiver;
   let admin: string;
   let viewer: string;
 
@@ -83,7 +44,7 @@ describe('runbook runs: execution, approvals, safety rails, restarts', () => {
     for (const name of ['payments', 'orders', 'billing', 'search']) {
       k8s.addDeployment({ namespace: 'prod', name, replicas: 2 });
     }
-    api = await Receiver.start();
+    api = await LoopbackReceiver.start();
     await createMember(sut, tenant, 'admin@example.com', 'admin');
     await createMember(sut, tenant, 'viewer@example.com', 'viewer');
     admin = (await login(sut, 'admin@example.com', 'runs-a')).accessToken;
@@ -106,7 +67,7 @@ describe('runbook runs: execution, approvals, safety rails, restarts', () => {
     );
   });
   afterAll(async () => {
-    api?.close();
+    await api?.close();
     await k8s?.close();
     await sut?.close();
   });
@@ -179,10 +140,10 @@ describe('runbook runs: execution, approvals, safety rails, restarts', () => {
     expect(
       deployment.spec.template.metadata.annotations['kubectl.kubernetes.io/restartedAt'],
     ).toBeDefined();
-    const call = api.calls.find((c) => c.url === '/deploys/checkout');
+    const call = api.calls.find((c) => c.path === '/deploys/checkout');
     expect(call).toMatchObject({
       method: 'POST',
-      auth: 'Bearer s3cret-token',
+      authorization: 'Bearer s3cret-token',
       body: '{"restarted":"checkout"}',
     });
     // The stored action masks the secret; the audit log has the run and each step.
@@ -247,8 +208,8 @@ describe('runbook runs: execution, approvals, safety rails, restarts', () => {
     expect((k8s.node('node-3') as { spec: { unschedulable?: boolean } }).spec.unschedulable).toBe(
       true,
     );
-    const dispatch = api.calls.find((c) => c.url.endsWith('/drain.yml/dispatches'));
-    expect(dispatch?.auth).toBe('Bearer s3cret-token');
+    const dispatch = api.calls.find((c) => c.path.endsWith('/drain.yml/dispatches'));
+    expect(dispatch?.authorization).toBe('Bearer s3cret-token');
     expect(JSON.parse(dispatch!.body)).toEqual({
       ref: 'main',
       inputs: { node: 'node-3', run: r.id },
@@ -296,7 +257,7 @@ describe('runbook runs: execution, approvals, safety rails, restarts', () => {
       });
     });
     const waiting = (id: string) => settled(id, ['waiting']);
-    const calledApproved = () => api.calls.filter((c) => c.url === '/approved').length;
+    const calledApproved = () => api.calls.filter((c) => c.path === '/approved').length;
 
     it('goes on when a member with the role approves', async () => {
       const r = await start('approve-then-call');
@@ -431,7 +392,7 @@ describe('runbook runs: execution, approvals, safety rails, restarts', () => {
       await gql(`mutation { setRemediationEnabled(enabled: false) { enabled haltedBy } }`);
       const done = await settled(r.id, ['cancelled']);
       expect(done.reason).toMatch(/halted for this tenant/);
-      expect(api.calls.some((c) => c.url === '/after-pause')).toBe(false);
+      expect(api.calls.some((c) => c.path === '/after-pause')).toBe(false);
       const refused = await sut.graphql(tenant.adminKey, START, { id: 'slow' });
       expect(refused.errors?.[0]?.extensions).toMatchObject({ code: 'HALTED' });
       await gql(`mutation { setRemediationEnabled(enabled: true) { enabled } }`);
@@ -481,7 +442,7 @@ describe('runbook runs: execution, approvals, safety rails, restarts', () => {
         ],
       });
     });
-    const calls = (path: string) => api.calls.filter((c) => c.url === path).length;
+    const calls = (path: string) => api.calls.filter((c) => c.path === path).length;
 
     it('resumes a run on another process after the one that started it stops', async () => {
       const replica = await sut.replica();
@@ -636,8 +597,8 @@ describe('runbook runs: execution, approvals, safety rails, restarts', () => {
       );
       expect(fromIncident).toHaveLength(1);
       expect(fromIncident[0]!.trigger).toMatchObject({ kind: 'incident' });
-      expect(api.calls.filter((c) => c.url === '/anomaly/inventory/4711')).toHaveLength(1);
-      expect(api.calls.filter((c) => c.url === '/incident')).toHaveLength(1);
+      expect(api.calls.filter((c) => c.path === '/anomaly/inventory/4711')).toHaveLength(1);
+      expect(api.calls.filter((c) => c.path === '/incident')).toHaveLength(1);
     });
 
     it('starts scheduled runbooks once per due slot', async () => {
