@@ -1,16 +1,13 @@
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 
 import { LoopbackReceiver } from '../support/loopback-receiver';
+import { fits, launchChromium, shot, signIn as signInAs } from '../support/browser';
 import { type TestTenant, TestVigil } from '../support/test-vigil';
-import { createMember, PASSWORD } from '../support/test-users';
+import { createMember } from '../support/test-users';
 import { until } from '../support/until';
 
 jest.setTimeout(90_000);
 
-const ARTIFACTS = join(__dirname, 'artifacts');
 const EMAIL = 'oncall@example.com';
 const SETTINGS = `mutation { updateDetectionSettings(input: { learningHours: 0, detectors: [NEW_PATTERN] }) { learningHours } }`;
 const CHANNEL = `mutation ($input: CreateAlertChannelInput!) { createAlertChannel(input: $input) { channel { id } } }`;
@@ -37,17 +34,10 @@ describe('console in a browser', () => {
   let hookBase: string;
 
   beforeAll(async () => {
-    mkdirSync(ARTIFACTS, { recursive: true });
     receiver = await LoopbackReceiver.start();
     hookBase = receiver.url;
     const url = `${hookBase}/hook`;
-    [sut, browser] = await Promise.all([
-      TestVigil.start(),
-      chromium.launch({
-        executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-        args: ['--no-sandbox'],
-      }),
-    ]);
+    [sut, browser] = await Promise.all([TestVigil.start(), launchChromium()]);
     tenant = await sut.createTenant('console');
     await createMember(sut, tenant, EMAIL, 'admin');
     await gql(SETTINGS);
@@ -88,16 +78,7 @@ describe('console in a browser', () => {
     });
     expect(res.status).toBe(200);
   };
-  const shot = (page: Page, name: string) =>
-    page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
-  const signIn = async (page: Page) => {
-    await page.goto(`${sut.url}/`);
-    await page.getByLabel('E-mail').fill(EMAIL);
-    await page.getByLabel('Password').fill(PASSWORD);
-    await page.getByLabel(/^Tenant/).fill(tenant.slug);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { name: 'Live', level: 1 }).waitFor();
-  };
+  const signIn = (page: Page) => signInAs(page, sut.url, EMAIL, tenant.slug);
   const goTo = async (page: Page, label: string, heading: string | RegExp) => {
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: label }).click();
     await page.getByRole('heading', { name: heading, level: 1 }).waitFor();
@@ -359,18 +340,22 @@ describe('console in a browser', () => {
       ['Settings', 'Settings', '.settings-list li'],
     ];
     // Evaluated in the page (a string: the test's own lib has no DOM types).
-    const fits = () =>
-      page.evaluate<{ inner: number; fits: boolean }>(
-        '({ inner: window.innerWidth, fits: document.documentElement.scrollWidth <= window.innerWidth })',
-      );
     for (const [label, heading, ready] of pages) {
       await page.getByRole('button', { name: 'Menu' }).click();
       await goTo(page, label, heading);
       await page.locator(ready).first().waitFor();
-      expect({ page: label, ...(await fits()) }).toEqual({ page: label, inner: 390, fits: true });
+      expect({ page: label, ...(await fits(page)) }).toEqual({
+        page: label,
+        inner: 390,
+        fits: true,
+      });
       await shot(page, `phone-${label.toLowerCase()}`);
       await page.setViewportSize({ width: 1280, height: 800 });
-      expect({ page: label, ...(await fits()) }).toEqual({ page: label, inner: 1280, fits: true });
+      expect({ page: label, ...(await fits(page)) }).toEqual({
+        page: label,
+        inner: 1280,
+        fits: true,
+      });
       await page.setViewportSize({ width: 390, height: 844 });
     }
     await page.close();

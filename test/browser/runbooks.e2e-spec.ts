@@ -1,15 +1,12 @@
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import type { Browser } from 'playwright-core';
 
-import { type Browser, chromium, type Page } from 'playwright-core';
-
-import { createMember, PASSWORD } from '../support/test-users';
+import { createMember } from '../support/test-users';
 import { LoopbackReceiver } from '../support/loopback-receiver';
+import { fits, launchChromium, shot, signIn as signInAs } from '../support/browser';
 import { type TestTenant, TestVigil } from '../support/test-vigil';
 
 jest.setTimeout(60_000);
 
-const ARTIFACTS = join(__dirname, 'artifacts');
 const EMAIL = 'responder@example.com';
 const PRIVATE_NETWORK = `mutation { updateRemediationSettings(input: { allowPrivateNetwork: true }) { allowPrivateNetwork } }`;
 const START = `mutation ($id: String!, $input: JSON) { startRunbook(id: $id, input: $input) { run { id } } }`;
@@ -54,16 +51,9 @@ describe('runbooks in the console', () => {
   const received = () => receiver.calls.map((c) => ({ method: c.method, path: c.path }));
 
   beforeAll(async () => {
-    mkdirSync(ARTIFACTS, { recursive: true });
     receiver = await LoopbackReceiver.start();
     base = receiver.url;
-    [sut, browser] = await Promise.all([
-      TestVigil.start(),
-      chromium.launch({
-        executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-        args: ['--no-sandbox'],
-      }),
-    ]);
+    [sut, browser] = await Promise.all([TestVigil.start(), launchChromium()]);
     tenant = await sut.createTenant('runbooks-console');
     await createMember(sut, tenant, EMAIL, 'admin');
     await gql(PRIVATE_NETWORK);
@@ -79,22 +69,10 @@ describe('runbooks in the console', () => {
     expect(res.errors).toBeUndefined();
     return res.data as T;
   }
-  const shot = (page: Page, name: string) =>
-    page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
-  // Evaluated in the page (a string: the test's own lib has no DOM types).
-  const fits = (page: Page) =>
-    page.evaluate<{ inner: number; fits: boolean }>(
-      '({ inner: window.innerWidth, fits: document.documentElement.scrollWidth <= window.innerWidth })',
-    );
 
   it('saves a YAML runbook, dry-runs it, starts it, approves it and sees it succeed live', async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    await page.goto(`${sut.url}/`);
-    await page.getByLabel('E-mail').fill(EMAIL);
-    await page.getByLabel('Password').fill(PASSWORD);
-    await page.getByLabel(/^Tenant/).fill(tenant.slug);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { name: 'Live', level: 1 }).waitFor();
+    await signInAs(page, sut.url, EMAIL, tenant.slug);
     await page
       .getByRole('navigation', { name: 'Main' })
       .getByRole('link', { name: 'Runbooks' })
