@@ -203,6 +203,13 @@ describe('runbooks in the console', () => {
     await page.setViewportSize({ width: 390, height: 844 });
     expect(await fits(page)).toEqual({ inner: 390, fits: true });
     await shot(page, 'phone-runbooks');
+
+    // Deleted from the page (its runs have ended), after a confirmation.
+    await page.setViewportSize({ width: 1280, height: 800 });
+    page.once('dialog', (d) => void d.accept());
+    await detail.getByRole('button', { name: 'Delete runbook' }).click();
+    await page.getByText('No runbooks yet').waitFor();
+    expect(await gql(`{ runbook(id: "restart-api") { id } }`)).toEqual({ runbook: null });
     await page.close();
   });
 });

@@ -417,13 +417,22 @@ describe('runbook runs: execution, approvals, safety rails, restarts', () => {
       expect((await vigil('remediation', 'status')).stdout).toMatch(/running/);
     });
 
-    it('cancels a waiting run on request', async () => {
+    it('cancels a waiting run on request, and deletes a runbook only once its runs ended', async () => {
       const r = await start('slow');
       await settled(r.id, ['waiting']);
+      const early = await sut.graphql(tenant.adminKey, `mutation { deleteRunbook(id: "slow") }`);
+      expect(early.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT' });
       await gql(`mutation ($id: ID!) { cancelRunbookRun(runId: $id) { id } }`, { id: r.id });
       const done = await settled(r.id, ['cancelled']);
       expect(done.reason).toMatch(/cancelled by/);
       expect(done.steps.map((s) => s.status)).toEqual(['cancelled', 'skipped']);
+      expect(await gql(`mutation { deleteRunbook(id: "slow") }`)).toEqual({ deleteRunbook: true });
+      expect(
+        await gql(
+          `{ runbook(id: "slow") { id } runbookRuns(filter: { runbookId: "slow" }) { id } }`,
+        ),
+      ).toEqual({ runbook: null, runbookRuns: [] });
+      expect(await gql(`mutation { deleteRunbook(id: "slow") }`)).toEqual({ deleteRunbook: false });
     });
   });
 

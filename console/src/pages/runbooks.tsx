@@ -16,6 +16,7 @@ const RUNBOOKS = `query { runbooks { ${RUNBOOK_FIELDS} } }`;
 const VERSIONS = `query ($id: String!) { runbookVersions(id: $id) { version definition createdBy createdAt } }`;
 const SETTINGS_FIELDS = 'enabled haltedBy globallyHalted maxRunsPerHour allowPrivateNetwork';
 const SETTINGS = `query { remediationSettings { ${SETTINGS_FIELDS} } }`;
+const DELETE = `mutation ($id: String!) { deleteRunbook(id: $id) }`;
 const SET_ENABLED = `mutation ($enabled: Boolean!) { setRemediationEnabled(enabled: $enabled) { ${SETTINGS_FIELDS} } }`;
 
 interface Settings {
@@ -94,7 +95,12 @@ export function RunbooksPage() {
           <RunbookDetail
             key={`${current.id}:${current.version}`}
             runbook={current}
+            mayWrite={mayWrite}
             onEdit={() => edit(current)}
+            onDeleted={() => {
+              q.reload();
+              go({ id: null });
+            }}
             onStarted={(run) => {
               live.put(run);
               go({ run: run.id });
@@ -145,7 +151,9 @@ export function RunbooksPage() {
 
 function RunbookDetail(props: {
   runbook: Runbook;
+  mayWrite: boolean;
   onEdit: () => void;
+  onDeleted: () => void;
   onStarted: Parameters<typeof RunForm>[0]['onStarted'];
 }) {
   const r = props.runbook;
@@ -158,6 +166,7 @@ function RunbookDetail(props: {
     }>;
   }>(VERSIONS, { id: r.id });
   const [shown, setShown] = useState<number | null>(null);
+  const remove = useMutation<{ deleteRunbook: boolean }>(DELETE);
   const list = versions.data?.runbookVersions ?? [];
   const definition =
     shown === null || shown === r.version
@@ -184,7 +193,22 @@ function RunbookDetail(props: {
       <pre className="definition" tabIndex={0} aria-label="Definition">
         {toYaml(readingOrder(definition))}
       </pre>
-      <button onClick={props.onEdit}>Edit in the editor</button>
+      <div className="actions">
+        <button onClick={props.onEdit}>Edit in the editor</button>
+        {props.mayWrite && (
+          <button
+            className="danger"
+            disabled={remove.busy}
+            onClick={() => {
+              if (!confirm(`Delete ${r.name} with its versions and runs?`)) return;
+              void remove.run({ id: r.id }).then((done) => done && props.onDeleted());
+            }}
+          >
+            Delete runbook
+          </button>
+        )}
+      </div>
+      <ErrorText error={remove.error} />
       <h3>Versions</h3>
       <QueryStatus
         loading={versions.loading && !versions.data}

@@ -66,6 +66,25 @@ export class RunbookRepository {
     return rows.map((r) => ({ tenantId: r.tenant_id, runbookId: r.runbook_id }));
   }
 
+  /** Deletes a runbook with its versions and runs; false when there was none. */
+  async delete(tx: TenantTx, id: string): Promise<boolean> {
+    const rows = await tx.query<{ id: string }>(
+      `DELETE FROM runbooks WHERE tenant_id = $1 AND id = $2 RETURNING id`,
+      [tx.tenantId, id],
+    );
+    return rows.length > 0;
+  }
+
+  /** Runs of a runbook that have not ended. */
+  async unfinishedRuns(tx: TenantTx, id: string): Promise<number> {
+    const [row] = await tx.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM runbook_runs
+        WHERE tenant_id = $1 AND runbook_id = $2 AND status IN ('queued', 'running', 'waiting')`,
+      [tx.tenantId, id],
+    );
+    return row?.n ?? 0;
+  }
+
   async list(tx: TenantTx): Promise<RunbookRow[]> {
     const rows = await tx.query<DbRow>(`${SELECT} WHERE r.tenant_id = $1 ORDER BY r.id`, [
       tx.tenantId,

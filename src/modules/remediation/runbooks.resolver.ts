@@ -74,6 +74,15 @@ export class RunbooksResolver {
     return RunbookObject.from(await this.service.save(p, definition));
   }
 
+  @Mutation(() => Boolean, {
+    description:
+      'Deletes a runbook with its versions and runs (the audit log keeps them); false when there was none. Refused while a run is unfinished.',
+  })
+  @Authorize('write')
+  deleteRunbook(@CurrentPrincipal() p: Principal, @Args('id') id: string): Promise<boolean> {
+    return this.service.delete(p, id);
+  }
+
   @Mutation(() => DryRunObject, {
     description: 'Resolves every step of a run as it would go now, and calls nothing',
   })

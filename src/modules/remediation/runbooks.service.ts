@@ -58,6 +58,33 @@ export class RunbooksService {
     });
   }
 
+  /**
+   * Deletes a runbook, its versions and its runs (the audit log keeps what they did). Refused
+   * while one of its runs has not ended: cancel it first.
+   */
+  async delete(principal: Principal, id: string): Promise<boolean> {
+    return this.repo.transaction(principal.tenantId, async (tx) => {
+      await tx.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 10))`, [
+        `runbook:${tx.tenantId}:${id}`,
+      ]);
+      const unfinished = await this.repo.unfinishedRuns(tx, id);
+      if (unfinished > 0) {
+        throw new RemediationError(
+          'CONFLICT',
+          `runbook ${id} has ${unfinished} run(s) that have not ended; cancel them first`,
+        );
+      }
+      const deleted = await this.repo.delete(tx, id);
+      if (deleted) {
+        await this.audit.record(principal, 'runbook.deleted', {
+          target: { kind: 'runbook', id },
+          tx,
+        });
+      }
+      return deleted;
+    });
+  }
+
   list(tenantId: string): Promise<RunbookRow[]> {
     return this.repo.transaction(tenantId, (tx) => this.repo.list(tx));
   }
