@@ -631,4 +631,24 @@ describe('runbook runs: execution, approvals, safety rails, restarts', () => {
       expect(runs[0]!.trigger).toEqual({ kind: 'schedule', slot: '2026-11-26T10:30:00.000Z' });
     });
   });
+
+  it('pages runs newest first with cursors', async () => {
+    const PAGE = `query ($after: String) { runbookRuns(first: 3, after: $after) { id cursor createdAt } }`;
+    type Page = { runbookRuns: Array<{ id: string; cursor: string; createdAt: string }> };
+    const all = (
+      await gql<{ runbookRuns: Array<{ id: string }> }>(`{ runbookRuns(first: 200) { id } }`)
+    ).runbookRuns.map((r) => r.id);
+    const seen: string[] = [];
+    let after: string | null = null;
+    for (;;) {
+      const page: Page = await gql<Page>(PAGE, { after });
+      seen.push(...page.runbookRuns.map((r) => r.id));
+      if (page.runbookRuns.length < 3) break;
+      after = page.runbookRuns.at(-1)!.cursor;
+    }
+    expect(seen).toEqual(all);
+    expect(all.length).toBeGreaterThan(6);
+    const bad = await sut.graphql(tenant.adminKey, PAGE, { after: 'not-a-cursor' });
+    expect(bad.errors?.[0]?.message).toBe('invalid cursor');
+  });
 });

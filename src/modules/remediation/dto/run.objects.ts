@@ -3,6 +3,7 @@ import { Field, GraphQLISODateTime, ID, InputType, Int, ObjectType } from '@nest
 import { JsonScalar } from '../../../common/graphql/json.scalar';
 import type { RemediationSettings } from '../runs/remediation-settings.service';
 import type { RunRow, StepRow } from '../runs/run.repository';
+import { encodeRunCursor } from '../runs/run-cursor';
 import { DryRunObject } from './runbook.objects';
 
 @ObjectType('RunbookRunStep', { description: 'One step of a run and what it did' })
@@ -106,8 +107,14 @@ export class RunObject {
   @Field(() => GraphQLISODateTime, { nullable: true })
   finishedAt!: Date | null;
 
+  @Field({ description: 'Pass as `after` to `runbookRuns` for the runs older than this one' })
+  cursor!: string;
+
   static from(r: RunRow, steps: readonly StepRow[]): RunObject {
-    return Object.assign(new RunObject(), r, { steps: steps.map((s) => RunStepObject.from(s)) });
+    return Object.assign(new RunObject(), r, {
+      steps: steps.map((s) => RunStepObject.from(s)),
+      cursor: encodeRunCursor(r),
+    });
   }
 }
 

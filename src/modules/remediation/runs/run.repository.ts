@@ -168,13 +168,20 @@ export class RunRepository {
     return exists.length > 0 ? 'busy' : null;
   }
 
-  async list(tx: TenantTx, filter: RunFilter, first: number): Promise<RunRow[]> {
+  /** Newest first; `after` continues below a run's position (its `createdAt` and id). */
+  async list(
+    tx: TenantTx,
+    filter: RunFilter,
+    first: number,
+    after?: { createdAt: Date; id: string },
+  ): Promise<RunRow[]> {
     const rows = await tx.query<RunDb>(
       `SELECT * FROM runbook_runs
         WHERE tenant_id = $1
           AND ($2::text IS NULL OR runbook_id = $2)
           AND ($3::text IS NULL OR status = $3)
           AND ($4::text IS NULL OR alert_fingerprint = $4)
+          AND ($6::timestamptz IS NULL OR (created_at, id) < ($6, $7::uuid))
         ORDER BY created_at DESC, id DESC LIMIT $5`,
       [
         tx.tenantId,
@@ -182,6 +189,8 @@ export class RunRepository {
         filter.status ?? null,
         filter.alertFingerprint ?? null,
         first,
+        after?.createdAt ?? null,
+        after?.id ?? null,
       ],
     );
     return rows.map(runFromDb);

@@ -92,14 +92,23 @@ export class RunsResolver {
     return this.#run(p.tenantId, runId);
   }
 
-  @Query(() => [RunObject], { description: 'Runs, newest first' })
+  @Query(() => [RunObject], {
+    description: 'Runs, newest first; `after` (a run’s cursor) for the next page',
+  })
   @Authorize('read')
   async runbookRuns(
     @CurrentPrincipal() p: Principal,
     @Args('filter', { type: () => RunFilterInput, nullable: true }) filter: RunFilterInput | null,
     @Args('first', { type: () => Int, nullable: true, defaultValue: 50 }) first: number,
+    @Args('after', { type: () => String, nullable: true, description: 'A run’s `cursor`' })
+    after: string | null,
   ): Promise<RunObject[]> {
-    const rows = await this.runs.list(p.tenantId, (filter ?? {}) as RunFilter, first);
+    const rows = await this.runs.list(
+      p.tenantId,
+      (filter ?? {}) as RunFilter,
+      first,
+      after ?? null,
+    );
     return rows.map((r) => RunObject.from(r.run, r.steps));
   }
 

@@ -5,6 +5,7 @@ import type { Principal } from '../../tenancy/principal';
 import { RemediationError } from '../remediation.errors';
 import { RunbookRepository } from '../runbook.repository';
 import { RunExecutorService } from './run-executor.service';
+import { decodeRunCursor } from './run-cursor';
 import { RunEvents } from './run-events.service';
 import {
   FINISHED_RUN,
@@ -61,7 +62,8 @@ export class RunsService {
     return (await this.get(principal.tenantId, run.id))!;
   }
 
-  async list(tenantId: string, filter: RunFilter, first: number) {
+  async list(tenantId: string, filter: RunFilter, first: number, after: string | null = null) {
+    const position = after === null ? undefined : decodeRunCursor(after);
     if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE) {
       throw new RemediationError(
         'INVALID_ARGUMENT',
@@ -75,7 +77,7 @@ export class RunsService {
       );
     }
     return this.runs.transaction(tenantId, async (tx) => {
-      const rows = await this.runs.list(tx, filter, first);
+      const rows = await this.runs.list(tx, filter, first, position);
       return Promise.all(
         rows.map(async (run) => ({ run, steps: await this.runs.steps(tx, run.id) })),
       );
