@@ -236,6 +236,29 @@ describe('GDPR: export, erasure, retention', () => {
           ip: '10.9.8.7',
         },
       );
+    // A runbook run she started, approved and whose parameter names her.
+    await mutate(a.adminKey, `mutation ($d: JSON!) { saveRunbook(definition: $d) { id } }`, {
+      d: {
+        id: 'notify-owner',
+        name: 'Notify the owner',
+        version: 1,
+        trigger: { kind: 'manual' },
+        steps: [{ id: 'ok', kind: 'approval', roles: ['viewer'], timeoutSeconds: 60 }],
+      },
+    });
+    await db.query(
+      `INSERT INTO runbook_runs (tenant_id, id, runbook_id, version, status, trigger, params, started_by)
+       VALUES ($1, '00000000-0000-4000-8000-000000004711', 'notify-owner', 1, 'succeeded',
+               '{"kind":"manual","by":"alice@example.com"}', '{"owner":"alice@example.com"}',
+               'alice@example.com')`,
+      [a.id],
+    );
+    await db.query(
+      `INSERT INTO runbook_run_steps (tenant_id, run_id, index, step_id, kind, status, decided_by, output)
+       VALUES ($1, '00000000-0000-4000-8000-000000004711', 0, 'ok', 'approval', 'succeeded',
+               'alice@example.com', '{"decision":"approved","by":"alice@example.com"}')`,
+      [a.id],
+    );
     const queued = await mutate(
       a.adminKey,
       `mutation ($ids: SubjectIdentifiers!) { eraseSubject(identifiers: $ids) { ${JOB_FIELDS} } }`,
@@ -266,6 +289,18 @@ describe('GDPR: export, erasure, retention', () => {
       `SELECT email FROM users WHERE email IN ('alice@example.com', 'bob@example.com')`,
     );
     expect(people.rows.map((r) => r.email)).toEqual(['bob@example.com']);
+    expect(counts(job)).toMatchObject({
+      'runbook_runs.subjects': 1,
+      'runbook_run_steps.subjects': 1,
+    });
+    const runs = await db.query(
+      `SELECT r.started_by, r.params, s.decided_by, s.output FROM runbook_runs r
+         JOIN runbook_run_steps s ON s.tenant_id = r.tenant_id AND s.run_id = r.id
+        WHERE r.tenant_id = $1`,
+      [a.id],
+    );
+    expect(JSON.stringify(runs.rows)).not.toMatch(/alice/i);
+    expect(runs.rows[0]).toMatchObject({ started_by: '[erased]', decided_by: '[erased]' });
     expect(counts(job)['audit_log.entries']).toBeGreaterThanOrEqual(1);
     const audit = await db.query(
       'SELECT actor_label, ip::text, details FROM audit_log WHERE tenant_id = $1',

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 
+import { ErasureRegistryModule } from '../../common/privacy/erasure-registry';
 import { AlertingModule } from '../alerting/alerting.module';
 import { AlertConfigModule } from '../alerting/config/alert-config.module';
 import { AuditModule } from '../audit/audit.module';
@@ -10,6 +11,7 @@ import { TenancyModule } from '../tenancy/tenancy.module';
 import { RunbookRepository } from './runbook.repository';
 import { RunbooksResolver } from './runbooks.resolver';
 import { RunbooksService } from './runbooks.service';
+import { RemediationErasureParticipant } from './runs/remediation-erasure.participant';
 import { RemediationSettingsService } from './runs/remediation-settings.service';
 import { RunEvents } from './runs/run-events.service';
 import { RunExecutorService } from './runs/run-executor.service';
@@ -29,6 +31,7 @@ import { StepActions } from './runs/step-actions';
  */
 @Module({
   imports: [
+    ErasureRegistryModule,
     AuditModule,
     AlertingModule,
     AlertConfigModule,
@@ -50,6 +53,7 @@ import { StepActions } from './runs/step-actions';
     RunTriggersService,
     RunsService,
     RunsResolver,
+    RemediationErasureParticipant,
     // Approve/Refuse links and Slack buttons of approval requests (registered with alerting).
     RunbookApprovalsAdapter,
   ],
