@@ -49,118 +49,74 @@ function clock(t: number, intervalMs: number): { hours: number; hod: number; dow
 
 const daily = (hod: number): number => Math.sin((2 * Math.PI * (hod - 9)) / 24);
 
+/** What a family's value at one step sees: its clock, the seeded draws, and counts per hour scaled to the interval. */
+type StepValue = (at: ReturnType<typeof clock>, rng: () => number, scale: number) => number;
+
+/** A generator drawing `value` at every step, in order, from one seeded stream. */
+function generator(bounds: Omit<Series, 'values'>, value: StepValue): Family['generate'] {
+  return (n, intervalMs, seed) => {
+    const rng = new SeededRandom(seed).next;
+    const scale = intervalMs / HOUR_MS;
+    return {
+      ...bounds,
+      values: Array.from({ length: n }, (_, t) => value(clock(t, intervalMs), rng, scale)),
+    };
+  };
+}
+
+const COUNTS = { nonNegative: true };
+/** 400 records an hour, ±60% over the day. */
+const dailyCounts = generator(COUNTS, ({ hod }, rng, scale) =>
+  poisson(rng, 400 * scale * (1 + 0.6 * daily(hod))),
+);
+
 export const FAMILIES: Family[] = [
-  {
-    name: 'seasonal-counts',
-    historyDays: 14,
-    seasonal: true,
-    generate(n, intervalMs, seed) {
-      const rng = new SeededRandom(seed).next;
-      const scale = intervalMs / HOUR_MS;
-      return {
-        nonNegative: true,
-        values: Array.from({ length: n }, (_, t) =>
-          poisson(rng, 400 * scale * (1 + 0.6 * daily(clock(t, intervalMs).hod))),
-        ),
-      };
-    },
-  },
+  { name: 'seasonal-counts', historyDays: 14, seasonal: true, generate: dailyCounts },
   {
     name: 'weekly-counts',
     historyDays: 21,
     seasonal: true,
-    generate(n, intervalMs, seed) {
-      const rng = new SeededRandom(seed).next;
-      const scale = intervalMs / HOUR_MS;
-      return {
-        nonNegative: true,
-        values: Array.from({ length: n }, (_, t) => {
-          const { hod, dow } = clock(t, intervalMs);
-          const weekend = dow >= 5 ? 0.5 : 1;
-          return poisson(rng, 400 * scale * weekend * (1 + 0.6 * daily(hod)));
-        }),
-      };
-    },
+    generate: generator(COUNTS, ({ hod, dow }, rng, scale) => {
+      const weekend = dow >= 5 ? 0.5 : 1;
+      return poisson(rng, 400 * scale * weekend * (1 + 0.6 * daily(hod)));
+    }),
   },
   {
     name: 'multiplicative',
     historyDays: 14,
     seasonal: true,
-    generate(n, intervalMs, seed) {
-      const rng = new SeededRandom(seed).next;
-      return {
-        nonNegative: true,
-        values: Array.from({ length: n }, (_, t) => {
-          const { hours, hod } = clock(t, intervalMs);
-          const level = 50 * Math.exp((0.03 * hours) / 24);
-          return level * (1 + 0.7 * daily(hod)) * Math.exp(0.08 * normal(rng));
-        }),
-      };
-    },
+    generate: generator(COUNTS, ({ hours, hod }, rng) => {
+      const level = 50 * Math.exp((0.03 * hours) / 24);
+      return level * (1 + 0.7 * daily(hod)) * Math.exp(0.08 * normal(rng));
+    }),
   },
   {
     name: 'trend-season',
     historyDays: 14,
     seasonal: true,
-    generate(n, intervalMs, seed) {
-      const rng = new SeededRandom(seed).next;
-      return {
-        nonNegative: true,
-        values: Array.from({ length: n }, (_, t) => {
-          const { hours, hod } = clock(t, intervalMs);
-          return 200 + 0.5 * hours + 40 * daily(hod) + 8 * normal(rng);
-        }),
-      };
-    },
+    generate: generator(
+      COUNTS,
+      ({ hours, hod }, rng) => 200 + 0.5 * hours + 40 * daily(hod) + 8 * normal(rng),
+    ),
   },
   {
     name: 'level-shift',
     historyDays: 14,
     seasonal: true,
-    generate(n, intervalMs, seed) {
-      const rng = new SeededRandom(seed).next;
-      const scale = intervalMs / HOUR_MS;
-      return {
-        nonNegative: true,
-        values: Array.from({ length: n }, (_, t) => {
-          const { hours, hod } = clock(t, intervalMs);
-          const shift = hours >= 10 * 24 + 5 ? 1.6 : 1;
-          return poisson(rng, 300 * scale * shift * (1 + 0.5 * daily(hod)));
-        }),
-      };
-    },
+    generate: generator(COUNTS, ({ hours, hod }, rng, scale) => {
+      const shift = hours >= 10 * 24 + 5 ? 1.6 : 1;
+      return poisson(rng, 300 * scale * shift * (1 + 0.5 * daily(hod)));
+    }),
   },
-  {
-    name: 'short-history',
-    historyDays: 1.5,
-    seasonal: true,
-    generate(n, intervalMs, seed) {
-      const rng = new SeededRandom(seed).next;
-      const scale = intervalMs / HOUR_MS;
-      return {
-        nonNegative: true,
-        values: Array.from({ length: n }, (_, t) =>
-          poisson(rng, 400 * scale * (1 + 0.6 * daily(clock(t, intervalMs).hod))),
-        ),
-      };
-    },
-  },
+  { name: 'short-history', historyDays: 1.5, seasonal: true, generate: dailyCounts },
   {
     name: 'noisy-rate',
     historyDays: 14,
     seasonal: true,
-    generate(n, intervalMs, seed) {
-      const rng = new SeededRandom(seed).next;
-      const scale = intervalMs / HOUR_MS;
-      return {
-        bounded01: true,
-        values: Array.from({ length: n }, (_, t) => {
-          const hod = clock(t, intervalMs).hod;
-          const requests = Math.max(1, poisson(rng, 2000 * scale * (1 + 0.5 * daily(hod))));
-          const p = 0.04 * (1 - 0.5 * daily(hod));
-          return poisson(rng, requests * p) / requests;
-        }),
-      };
-    },
+    generate: generator({ bounded01: true }, ({ hod }, rng, scale) => {
+      const requests = Math.max(1, poisson(rng, 2000 * scale * (1 + 0.5 * daily(hod))));
+      const p = 0.04 * (1 - 0.5 * daily(hod));
+      return poisson(rng, requests * p) / requests;
+    }),
   },
 ];
