@@ -1,7 +1,5 @@
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import { type AddressInfo } from 'node:net';
-
-import { type AlertNotice, type NoticeAlert, type OpsgenieTarget } from './alert-channel';
+import { type OpsgenieTarget } from './alert-channel';
+import { SAMPLE_ALERT as ALERT, sampleNotice, ScriptedProvider } from './channel.fixtures';
 import {
   OPSGENIE_LIMITS,
   OpsgenieChannel,
@@ -10,51 +8,6 @@ import {
   opsgenieAlias,
 } from './opsgenie.channel';
 
-interface Recorded {
-  method: string;
-  url: string;
-  headers: IncomingHttpHeaders;
-  body: string;
-}
-
-interface Reply {
-  status: number;
-  headers?: Record<string, string>;
-  body?: string;
-}
-
-const ALERT: NoticeAlert = {
-  fingerprint: 'fp1',
-  labels: { service: 'checkout', host: 'web-1', alertname: 'ErrorSpike' },
-  annotations: {},
-  status: 'firing',
-  startsAt: new Date('2026-11-26T10:00:00Z'),
-  endsAt: null,
-  explanation: 'error pattern E17 at 14x',
-  evidence: ['ERROR payment declined id=1'],
-};
-
-function buildNotice(overrides: Partial<AlertNotice> = {}): AlertNotice {
-  return {
-    id: 'ntf_0193',
-    tenantId: 'tenant-a',
-    groupKey: '{}:{service="checkout"}',
-    dedupKey: 'grp_5f2c',
-    status: 'firing',
-    severity: 'high',
-    title: 'Checkout errors spiking',
-    summary: 'Error rate of checkout is 14x its usual level',
-    alerts: [ALERT],
-    links: {
-      alert: 'https://vigil.example/alerts/grp_5f2c',
-      ack: 'https://vigil.example/ack/t1',
-    },
-    groupLabels: { service: 'checkout' },
-    createdAt: new Date('2026-11-26T10:01:00Z'),
-    ...overrides,
-  };
-}
-
 const ACCEPTED = JSON.stringify({
   result: 'Request will be processed',
   took: 0.107,
@@ -62,48 +15,28 @@ const ACCEPTED = JSON.stringify({
 });
 
 describe(OpsgenieChannel.name, () => {
-  let server: Server;
+  const provider = new ScriptedProvider(
+    { status: 202, body: ACCEPTED },
+    { 'content-type': 'application/json' },
+  );
+  const requests = provider.requests;
   let target: OpsgenieTarget;
-  const requests: Recorded[] = [];
-  let reply: Reply;
 
   beforeAll(async () => {
-    server = createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (chunk: Buffer) => chunks.push(chunk));
-      req.on('end', () => {
-        requests.push({
-          method: req.method ?? '',
-          url: req.url ?? '',
-          headers: req.headers,
-          body: Buffer.concat(chunks).toString(),
-        });
-        res
-          .writeHead(reply.status, { 'content-type': 'application/json', ...reply.headers })
-          .end(reply.body ?? '');
-      });
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     target = {
       kind: 'opsgenie',
       apiKey: 'eb243592-faa2-4ba2-a551-1afdf565c889',
-      apiUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+      apiUrl: await provider.listen(),
       allowPrivateNetwork: true,
     };
   });
 
-  afterAll(async () => {
-    server.closeAllConnections();
-    await new Promise((resolve) => server.close(resolve));
-  });
+  afterAll(() => provider.close());
 
-  beforeEach(() => {
-    requests.length = 0;
-    reply = { status: 202, body: ACCEPTED };
-  });
+  beforeEach(() => provider.reset());
 
   it('creates an alert with GenieKey auth and the documented fields', async () => {
-    const receipt = await new OpsgenieChannel().send(buildNotice(), target);
+    const receipt = await new OpsgenieChannel().send(sampleNotice(), target);
 
     expect(receipt).toEqual({
       ok: true,
@@ -146,8 +79,8 @@ describe(OpsgenieChannel.name, () => {
 
   it('acknowledges and closes the alert by alias, URL-encoded', async () => {
     const sut = new OpsgenieChannel();
-    await sut.send(buildNotice({ status: 'acknowledged' }), target);
-    await sut.send(buildNotice({ status: 'resolved', dedupKey: 'grp/1 2?x&y' }), target);
+    await sut.send(sampleNotice({ status: 'acknowledged' }), target);
+    await sut.send(sampleNotice({ status: 'resolved', dedupKey: 'grp/1 2?x&y' }), target);
 
     expect(requests.map((r) => [r.method, r.url])).toEqual([
       ['POST', '/v2/alerts/grp_5f2c/acknowledge?identifierType=alias'],
@@ -163,13 +96,13 @@ describe(OpsgenieChannel.name, () => {
   });
 
   it('appends the API path to a base URL given with a trailing slash', async () => {
-    await new OpsgenieChannel().send(buildNotice(), { ...target, apiUrl: `${target.apiUrl}/` });
+    await new OpsgenieChannel().send(sampleNotice(), { ...target, apiUrl: `${target.apiUrl}/` });
     expect(requests[0]!.url).toBe('/v2/alerts');
   });
 
   it('counts a 2xx without a requestId as delivered, with no provider id', async () => {
-    reply = { status: 202, body: 'accepted' };
-    await expect(new OpsgenieChannel().send(buildNotice(), target)).resolves.toEqual({
+    provider.reply = { status: 202, body: 'accepted' };
+    await expect(new OpsgenieChannel().send(sampleNotice(), target)).resolves.toEqual({
       ok: true,
       status: 202,
     });
@@ -177,8 +110,8 @@ describe(OpsgenieChannel.name, () => {
 
   it('classifies 429 with Retry-After, 408 and 5xx as retryable, other 4xx as permanent', async () => {
     const sut = new OpsgenieChannel();
-    reply = { status: 429, headers: { 'retry-after': '3' }, body: '' };
-    await expect(sut.send(buildNotice(), target)).resolves.toEqual({
+    provider.reply = { status: 429, headers: { 'retry-after': '3' }, body: '' };
+    await expect(sut.send(sampleNotice(), target)).resolves.toEqual({
       ok: false,
       status: 429,
       permanent: false,
@@ -186,8 +119,8 @@ describe(OpsgenieChannel.name, () => {
       error: 'HTTP 429',
     });
     for (const status of [408, 500, 503]) {
-      reply = { status, body: '' };
-      await expect(sut.send(buildNotice(), target)).resolves.toEqual({
+      provider.reply = { status, body: '' };
+      await expect(sut.send(sampleNotice(), target)).resolves.toEqual({
         ok: false,
         status,
         permanent: false,
@@ -195,8 +128,8 @@ describe(OpsgenieChannel.name, () => {
       });
     }
     for (const status of [400, 401, 403, 404, 422]) {
-      reply = { status, body: '{"message":"Key format is not valid!"}' };
-      await expect(sut.send(buildNotice(), target)).resolves.toEqual({
+      provider.reply = { status, body: '{"message":"Key format is not valid!"}' };
+      await expect(sut.send(sampleNotice(), target)).resolves.toEqual({
         ok: false,
         status,
         permanent: true,
@@ -206,7 +139,7 @@ describe(OpsgenieChannel.name, () => {
   });
 
   it('refuses a loopback API URL unless private networks are allowed', async () => {
-    const receipt = await new OpsgenieChannel().send(buildNotice(), {
+    const receipt = await new OpsgenieChannel().send(sampleNotice(), {
       ...target,
       allowPrivateNetwork: false,
     });
@@ -215,7 +148,7 @@ describe(OpsgenieChannel.name, () => {
   });
 
   it('refuses a target of another kind without a request', async () => {
-    const receipt = await new OpsgenieChannel().send(buildNotice(), {
+    const receipt = await new OpsgenieChannel().send(sampleNotice(), {
       kind: 'teams',
       webhookUrl: 'https://x.example',
     });
@@ -227,7 +160,7 @@ describe(OpsgenieChannel.name, () => {
 describe(buildOpsgenieAlert.name, () => {
   it('maps the severities onto P1..P5', () => {
     const priorities = (['critical', 'high', 'warning', 'info'] as const).map(
-      (severity) => buildOpsgenieAlert(buildNotice({ severity })).priority,
+      (severity) => buildOpsgenieAlert(sampleNotice({ severity })).priority,
     );
     expect(priorities).toEqual(['P1', 'P2', 'P3', 'P5']);
   });
@@ -235,7 +168,7 @@ describe(buildOpsgenieAlert.name, () => {
   it('keeps every field within the Alert API limits', () => {
     const services = Array.from({ length: 30 }, (_, i) => `svc-${i}-${'x'.repeat(60)}`);
     const alert = buildOpsgenieAlert(
-      buildNotice({
+      sampleNotice({
         title: 'm'.repeat(500),
         dedupKey: 'k'.repeat(600),
         summary: 'd'.repeat(20_000),
@@ -286,7 +219,7 @@ describe(buildOpsgenieAlert.name, () => {
       fingerprint: `fp${i}`,
       evidence: Array.from({ length: 10 }, () => 'e'.repeat(800)),
     }));
-    const { description } = buildOpsgenieAlert(buildNotice({ alerts })) as {
+    const { description } = buildOpsgenieAlert(sampleNotice({ alerts })) as {
       description: string;
     };
     expect(description).toHaveLength(OPSGENIE_LIMITS.description);
@@ -305,7 +238,7 @@ describe(buildOpsgenieAlert.name, () => {
 
   it('leaves out the entity when no alert has a service', () => {
     const alert = buildOpsgenieAlert(
-      buildNotice({ alerts: [{ ...ALERT, labels: { alertname: 'A' } }], groupLabels: {} }),
+      sampleNotice({ alerts: [{ ...ALERT, labels: { alertname: 'A' } }], groupLabels: {} }),
     );
     expect(alert).not.toHaveProperty('entity');
     expect(alert.tags).toEqual(['vigil', 'severity:high', 'alertname:A']);
@@ -316,7 +249,7 @@ describe(buildOpsgenieRequest.name, () => {
   it('creates when firing, acknowledges and closes by the same alias', () => {
     const key = 'a'.repeat(700);
     const paths = (['firing', 'acknowledged', 'resolved'] as const).map(
-      (status) => buildOpsgenieRequest(buildNotice({ status, dedupKey: key })).path,
+      (status) => buildOpsgenieRequest(sampleNotice({ status, dedupKey: key })).path,
     );
     const alias = opsgenieAlias(key);
     expect(paths).toEqual([
@@ -324,7 +257,7 @@ describe(buildOpsgenieRequest.name, () => {
       `/v2/alerts/${alias.replace(':', '%3A')}/acknowledge?identifierType=alias`,
       `/v2/alerts/${alias.replace(':', '%3A')}/close?identifierType=alias`,
     ]);
-    expect(buildOpsgenieAlert(buildNotice({ dedupKey: key })).alias).toBe(alias);
+    expect(buildOpsgenieAlert(sampleNotice({ dedupKey: key })).alias).toBe(alias);
   });
 });
 

@@ -1,7 +1,5 @@
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import { type AddressInfo } from 'node:net';
-
 import { type AlertNotice, type NoticeAlert, type TeamsTarget } from './alert-channel';
+import { SAMPLE_ALERT, sampleNotice, ScriptedProvider } from './channel.fixtures';
 import {
   TEAMS_LIMITS,
   TEAMS_MAX_PAYLOAD_BYTES,
@@ -11,40 +9,14 @@ import {
   escapeTeamsMarkdown,
 } from './teams.channel';
 
-interface Recorded {
-  method: string;
-  url: string;
-  headers: IncomingHttpHeaders;
-  body: string;
-}
-
-interface Reply {
-  status: number;
-  headers?: Record<string, string>;
-  body?: string;
-}
-
 const ALERT: NoticeAlert = {
-  fingerprint: 'fp1',
-  labels: { service: 'checkout', host: 'web-1', alertname: 'ErrorSpike' },
-  annotations: {},
-  status: 'firing',
-  startsAt: new Date('2026-11-26T10:00:00Z'),
-  endsAt: null,
-  explanation: 'error pattern E17 at 14x',
+  ...SAMPLE_ALERT,
   evidence: ['ERROR payment declined id=1', 'ERROR payment declined id=2'],
 };
 
 function buildNotice(overrides: Partial<AlertNotice> = {}): AlertNotice {
-  return {
-    id: 'ntf_0193',
-    tenantId: 'tenant-a',
-    groupKey: '{}:{service="checkout"}',
-    dedupKey: 'grp_5f2c',
-    status: 'firing',
+  return sampleNotice({
     severity: 'critical',
-    title: 'Checkout errors spiking',
-    summary: 'Error rate of checkout is 14x its usual level',
     alerts: [ALERT],
     links: {
       alert: 'https://vigil.example/alerts/grp_5f2c',
@@ -52,9 +24,8 @@ function buildNotice(overrides: Partial<AlertNotice> = {}): AlertNotice {
       notUseful: 'https://vigil.example/not-useful/t1',
     },
     groupLabels: { service: 'checkout', region: 'eu-west-1' },
-    createdAt: new Date('2026-11-26T10:01:00Z'),
     ...overrides,
-  };
+  });
 }
 
 type Card = TeamsMessage['attachments'][number]['content'];
@@ -75,43 +46,21 @@ const textOf = (block: Record<string, unknown>): string => (block as Block).inli
 const bytes = (message: TeamsMessage): number => Buffer.byteLength(JSON.stringify(message));
 
 describe(TeamsChannel.name, () => {
-  let server: Server;
+  const provider = new ScriptedProvider({ status: 200, body: '1' });
+  const requests = provider.requests;
   let target: TeamsTarget;
-  const requests: Recorded[] = [];
-  let reply: Reply;
 
   beforeAll(async () => {
-    server = createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (chunk: Buffer) => chunks.push(chunk));
-      req.on('end', () => {
-        requests.push({
-          method: req.method ?? '',
-          url: req.url ?? '',
-          headers: req.headers,
-          body: Buffer.concat(chunks).toString(),
-        });
-        res.writeHead(reply.status, reply.headers).end(reply.body ?? '');
-      });
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const port = (server.address() as AddressInfo).port;
     target = {
       kind: 'teams',
-      webhookUrl: `http://127.0.0.1:${port}/webhookb2/abc@def/IncomingWebhook/123/456`,
+      webhookUrl: `${await provider.listen()}/webhookb2/abc@def/IncomingWebhook/123/456`,
       allowPrivateNetwork: true,
     };
   });
 
-  afterAll(async () => {
-    server.closeAllConnections();
-    await new Promise((resolve) => server.close(resolve));
-  });
+  afterAll(() => provider.close());
 
-  beforeEach(() => {
-    requests.length = 0;
-    reply = { status: 200, body: '1' };
-  });
+  beforeEach(() => provider.reset());
 
   it('posts one Adaptive Card 1.4 message with the documented envelope', async () => {
     const sut = new TeamsChannel();
@@ -218,7 +167,7 @@ describe(TeamsChannel.name, () => {
   });
 
   it('takes a Workflows 202 with an empty body as delivered', async () => {
-    reply = { status: 202 };
+    provider.reply = { status: 202 };
     await expect(new TeamsChannel().send(buildNotice(), target)).resolves.toEqual({
       ok: true,
       status: 202,
@@ -227,7 +176,7 @@ describe(TeamsChannel.name, () => {
 
   it('classifies 429 with Retry-After (seconds or date), 408 and 5xx as retryable', async () => {
     const sut = new TeamsChannel({ now: () => Date.parse('2026-11-26T10:00:00Z') });
-    reply = { status: 429, headers: { 'retry-after': '7' } };
+    provider.reply = { status: 429, headers: { 'retry-after': '7' } };
     await expect(sut.send(buildNotice(), target)).resolves.toEqual({
       ok: false,
       status: 429,
@@ -235,13 +184,13 @@ describe(TeamsChannel.name, () => {
       retryAfterMs: 7000,
       error: 'HTTP 429',
     });
-    reply = { status: 429, headers: { 'retry-after': 'Thu, 26 Nov 2026 10:00:30 GMT' } };
+    provider.reply = { status: 429, headers: { 'retry-after': 'Thu, 26 Nov 2026 10:00:30 GMT' } };
     await expect(sut.send(buildNotice(), target)).resolves.toMatchObject({
       status: 429,
       retryAfterMs: 30_000,
     });
     for (const status of [408, 500, 502, 503]) {
-      reply = { status, body: 'try later' };
+      provider.reply = { status, body: 'try later' };
       await expect(sut.send(buildNotice(), target)).resolves.toEqual({
         ok: false,
         status,
@@ -254,7 +203,7 @@ describe(TeamsChannel.name, () => {
   it('classifies other 4xx (bad card, gone webhook, too large) as permanent', async () => {
     const sut = new TeamsChannel();
     for (const status of [400, 403, 404, 410, 413]) {
-      reply = { status, body: 'no' };
+      provider.reply = { status, body: 'no' };
       await expect(sut.send(buildNotice(), target)).resolves.toEqual({
         ok: false,
         status,
@@ -266,7 +215,7 @@ describe(TeamsChannel.name, () => {
 
   it('reads a connector 200 that reports a Teams error by the status it names', async () => {
     const sut = new TeamsChannel();
-    reply = {
+    provider.reply = {
       status: 200,
       body: 'Webhook message delivery failed with error: Microsoft Teams endpoint returned HTTP error 429 with ContextId tcid=0',
     };
@@ -275,7 +224,7 @@ describe(TeamsChannel.name, () => {
       status: 429,
       permanent: false,
     });
-    reply = {
+    provider.reply = {
       status: 200,
       body: 'Webhook message delivery failed with error: Microsoft Teams endpoint returned HTTP error 400 with ContextId tcid=0',
     };
