@@ -202,7 +202,10 @@ export class AlertChannelsService {
     tenantId: string,
     ref: string,
   ): Promise<{ id: string; name: string; kind: ChannelKind } | null> {
-    const found = (await this.list(tenantId)).find((c) => c.id === ref || c.name === ref);
+    const rows = await this.repository.transaction(tenantId, (tx) =>
+      this.repository.listChannels(tx),
+    );
+    const found = rows.find((c) => c.id === ref || c.name === ref);
     return found ? { id: found.id, name: found.name, kind: found.kind } : null;
   }
 

@@ -204,9 +204,9 @@ export class RunExecutorService implements OnModuleInit, OnApplicationShutdown {
       if (options.manual) throw new RemediationError(code, reason, problems);
       return this.#insert(tenantId, id, runbook, options, status, reason, {});
     };
-    const halted = await this.settings.halted(tenantId);
-    if (halted) return refuse('HALTED', 'skipped', halted);
     const settings = await this.settings.get(tenantId);
+    const halted = await this.settings.halted(tenantId, settings);
+    if (halted) return refuse('HALTED', 'skipped', halted);
     const limits = limitsOf(def, settings);
     const limited = await this.runs.transaction(tenantId, async (tx) => {
       const since = new Date(Date.now() - HOUR_MS);

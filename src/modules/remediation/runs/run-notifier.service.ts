@@ -53,30 +53,26 @@ export class RunNotifier {
     const key = `approval:${request.runId}:${request.stepIndex}`;
     const out: NotifyResult[] = [];
     for (const ref of channelRefs) {
-      const plain = await this.#send(
-        tenantId,
-        ref,
-        notice(tenantId, title, text, request.links, key),
-        undefined,
-        true,
-      );
-      if (plain.channelKind !== 'email') {
-        out.push(plain);
-        continue;
-      }
-      // E-mail: one message per approver, each with links that act as that person.
-      for (const r of request.emailRecipients) {
+      const channel = await this.channels.kindOf(tenantId, ref);
+      if (channel === null) {
+        out.push({ ok: false, retryable: false, error: `no alert channel "${ref}"` });
+      } else if (channel.kind !== 'email') {
         out.push(
-          await this.#send(tenantId, ref, notice(tenantId, title, text, r.links, key), [r.email]),
+          await this.#send(tenantId, ref, notice(tenantId, title, text, request.links, key)),
         );
-      }
-      if (request.emailRecipients.length === 0) {
+      } else if (request.emailRecipients.length === 0) {
         out.push({
           ok: false,
           retryable: false,
           error: 'no member who may approve has an e-mail address',
-          channelName: plain.channelName,
+          channelName: channel.name,
         });
+      } else {
+        // E-mail: one message per approver, each with links that act as that person.
+        for (const r of request.emailRecipients) {
+          const n = notice(tenantId, title, text, r.links, key);
+          out.push(await this.#send(tenantId, ref, n, [r.email]));
+        }
       }
     }
     return out;
@@ -87,15 +83,7 @@ export class RunNotifier {
     ref: string,
     n: AlertNotice,
     recipients?: readonly string[],
-    probeEmail = false,
   ): Promise<NotifyResult> {
-    if (probeEmail) {
-      // Find out the kind first: an e-mail channel is not sent the shared notice.
-      const kind = await this.channels.kindOf(tenantId, ref);
-      if (kind === null) return { ok: false, retryable: false, error: `no alert channel "${ref}"` };
-      if (kind.kind === 'email')
-        return { ok: true, retryable: false, channelName: kind.name, channelKind: 'email' };
-    }
     const sent = await this.channels.sendTo(tenantId, ref, n, recipients);
     if (sent === null) return { ok: false, retryable: false, error: `no alert channel "${ref}"` };
     const { receipt, channel } = sent;
